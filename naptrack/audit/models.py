@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_target(self, obj: models.Model) -> AuditEventQuerySet:
+        return self.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk))
+
+    def with_actor(self) -> AuditEventQuerySet:
+        return self.select_related("actor")
+
+
+class AuditEvent(models.Model):
+    """One business action: who did what to which object, when, with what before and after.
+
+    Written explicitly by services (never by signals), so that its name says what the person
+    meant ("plans.plan.loaded") rather than which rows happened to change.
+    """
+
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept apart from the foreign key so the entry still says who it was if the user is removed.
+    actor_name = models.CharField(_("who (name)"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=100, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=300, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.target_repr}"

@@ -1,0 +1,171 @@
+"""A stored plan written out: naptrack-plan/1 JSON, a CSV table, an XLSX matrix like the plan's own."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from naptrack.plans import interchange
+from naptrack.plans.models import Objective, Plan
+
+
+def _source(obj, name: str) -> str:
+    # Exports carry the plan in its own language, whatever language the caller runs in.
+    return getattr(obj, f"{name}_en") or ""
+
+
+def plan_tree(plan: Plan) -> list[Objective]:
+    return list(Objective.objects.filter(plan=plan).with_full_tree())
+
+
+def plan_document(plan: Plan) -> dict:
+    plan_departments = list(plan.plan_departments.select_related("department__parent").order_by("position"))
+    departments = []
+    for link in plan_departments:
+        dep = link.department
+        row = {"code": dep.code, "name": _source(dep, "name"), "parent": dep.parent.code if dep.parent else None}
+        if _source(dep, "abbreviation"):
+            row["abbreviation"] = _source(dep, "abbreviation")
+        departments.append(row)
+    objectives = []
+    for objective in plan_tree(plan):
+        goals = []
+        for goal in objective.goals.all():
+            actions = []
+            for action in goal.actions.all():
+                responsibilities = list(action.responsibilities.all())
+                coordinator = next((r.department.code for r in responsibilities if r.is_coordinator), None)
+                instruments = []
+                for instrument in action.instruments.all():
+                    row = {"text": _source(instrument, "text"), "kind": instrument.kind}
+                    if instrument.by_sex:
+                        row["by_sex"] = True
+                    instruments.append(row)
+                actions.append({
+                    "code": action.code,
+                    "text": _source(action, "text"),
+                    "notes": [_source(note, "text") for note in action.notes.all()],
+                    "instruments": instruments,
+                    "departments": [r.department.code for r in responsibilities],
+                    "coordinator": coordinator,
+                })
+            goals.append({"number": goal.number, "text": _source(goal, "text"), "actions": actions})
+        objectives.append({
+            "number": objective.number, "title": _source(objective, "title"),
+            "intro": _source(objective, "intro"), "goals": goals,
+        })
+    return {
+        "format": interchange.FORMAT,
+        "slug": plan.slug,
+        "title": _source(plan, "title"),
+        "country": plan.country,
+        "period": {"start": plan.period_start, "end": plan.period_end},
+        "languages": plan.languages,
+        "focus_countries": plan.focus_countries,
+        "departments": departments,
+        "objectives": objectives,
+    }
+
+
+def plan_json(plan: Plan) -> str:
+    return interchange.dumps(plan_document(plan))
+
+
+CSV_COLUMNS = [
+    "objective", "objective_title", "goal", "goal_text", "code", "line_of_action", "instrument_number",
+    "instrument", "kind", "by_sex", "departments", "coordinator", "notes",
+]
+
+
+def _rows(plan: Plan):
+    for objective in plan_tree(plan):
+        for goal in objective.goals.all():
+            for action in goal.actions.all():
+                responsibilities = list(action.responsibilities.all())
+                for n, instrument in enumerate(action.instruments.all(), start=1):
+                    yield objective, goal, action, responsibilities, n, instrument
+
+
+def plan_csv(plan: Plan) -> str:
+    """One row per line of action x monitoring instrument; departments by code, separated by ';'."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for objective, goal, action, responsibilities, n, instrument in _rows(plan):
+        writer.writerow([
+            objective.number, _source(objective, "title"), goal.number, _source(goal, "text"), action.code,
+            _source(action, "text"), n, _source(instrument, "text"), instrument.kind,
+            "yes" if instrument.by_sex else "no",
+            ";".join(r.department.code for r in responsibilities),
+            next((r.department.code for r in responsibilities if r.is_coordinator), ""),
+            " | ".join(_source(note, "text") for note in action.notes.all()),
+        ])
+    return out.getvalue()
+
+
+def plan_xlsx(plan: Plan) -> bytes:
+    """The plan's matrix as the plan prints it: an objective heading, then No. / Goal / Line of
+    action / Monitoring instruments / Departments, the goal cell merged over its lines."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Plan")[:31]
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    heading_fill = PatternFill("solid", fgColor="1F3864")
+    objective_fill = PatternFill("solid", fgColor="D9E2F3")
+
+    ws.append([_source(plan, "title")])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"{plan.country} · {plan.period_start}-{plan.period_end}"])
+    headers = [_("No."), _("Goal"), _("Line of action"), _("Monitoring instruments"), _("Departments")]
+    ws.append([])
+    ws.append(headers)
+    header_row = ws.max_row
+    for col in range(1, len(headers) + 1):
+        cell = ws.cell(header_row, col)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = heading_fill
+        cell.alignment = wrap
+        cell.border = border
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+
+    names = {link.department_id: link.department for link in plan.plan_departments.select_related("department")}
+    for objective in plan_tree(plan):
+        ws.append([_("OBJECTIVE %(number)s. %(title)s") % {"number": objective.number, "title": _source(objective, "title")}])
+        row = ws.max_row
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
+        ws.cell(row, 1).font = Font(bold=True)
+        ws.cell(row, 1).fill = objective_fill
+        for goal in objective.goals.all():
+            first = ws.max_row + 1
+            for action in goal.actions.all():
+                departments = []
+                for r in action.responsibilities.all():
+                    name = _source(names.get(r.department_id, r.department), "name")
+                    departments.append(f"{name} ({_('coordinator')})" if r.is_coordinator else name)
+                ws.append([
+                    action.code,
+                    f"{goal.number}. {_source(goal, 'text')}",
+                    _source(action, "text"),
+                    "\n".join(_source(i, "text") for i in action.instruments.all()),
+                    "\n".join(departments),
+                ])
+                for col in range(1, len(headers) + 1):
+                    ws.cell(ws.max_row, col).alignment = wrap
+                    ws.cell(ws.max_row, col).border = border
+            if ws.max_row > first:
+                ws.merge_cells(start_row=first, start_column=2, end_row=ws.max_row, end_column=2)
+    for col, width in enumerate([8, 40, 55, 50, 28], start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

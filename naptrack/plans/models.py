@@ -1,0 +1,215 @@
+"""The plan as structured data: plan > objective > goal > line of action > monitoring instrument,
+and the departments responsible for each line."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from naptrack.plans.queries import ActionQuerySet, DepartmentQuerySet, ObjectiveQuerySet, PlanQuerySet
+
+slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and hyphens."))
+
+
+class Department(models.Model):
+    """A federal department or one of its units (Interior > Federal Police).
+
+    Departments are shared by all the plans of an installation, so that a focal point of Defence
+    reports for Defence under successive plans. The code is the slug of the department's path.
+    """
+
+    code = models.CharField(_("code"), max_length=100, unique=True, validators=[slug_validator])
+    name = models.CharField(_("name"), max_length=200)
+    abbreviation = models.CharField(_("abbreviation"), max_length=30, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="units"
+    )
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(models.Model):
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, validators=[slug_validator])
+    title = models.CharField(_("title"), max_length=300)
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code of the country whose plan this is.")
+    )
+    period_start = models.PositiveSmallIntegerField(_("first year"))
+    period_end = models.PositiveSmallIntegerField(_("last year"))
+    languages = models.JSONField(_("languages"), default=list, help_text=_("Languages the plan is written in."))
+    focus_countries = models.JSONField(
+        _("focus countries"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2 codes.")
+    )
+    departments = models.ManyToManyField(
+        Department, through="PlanDepartment", related_name="plans", verbose_name=_("departments")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end", "slug"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period(self) -> str:
+        return f"{self.period_start}-{self.period_end}"
+
+
+class PlanDepartment(models.Model):
+    """A department the plan names, in the order the plan lists them."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="plan_departments")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "department"], name="plandepartment_unique")]
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=300)
+    intro = models.TextField(_("introduction"), blank=True)
+
+    objects = ObjectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="objective_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Goal(models.Model):
+    # The plan numbers goals across the whole plan (1-37), not within each objective.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan"))
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="goals", verbose_name=_("objective")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="goal_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:80]}"
+
+
+class Action(models.Model):
+    """A line of action ("14.a", or "9" where a goal has a single line)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("plan"))
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions", verbose_name=_("goal"))
+    code = models.CharField(_("code"), max_length=20)
+    position = models.PositiveIntegerField(_("position"), help_text=_("Order of the line within its goal."))
+    text = models.TextField(_("text"))
+    departments = models.ManyToManyField(
+        Department, through="Responsibility", related_name="actions", verbose_name=_("departments")
+    )
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "goal__number", "position"]
+        verbose_name = _("line of action")
+        verbose_name_plural = _("lines of action")
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="action_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:80]}"
+
+
+class Note(models.Model):
+    """A footnote of the plan attached to a line of action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="notes", verbose_name=_("line of action"))
+    position = models.PositiveIntegerField(_("position"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["action", "position"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [models.UniqueConstraint(fields=["action", "position"], name="note_position_unique")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Instrument(models.Model):
+    """A monitoring instrument: what is reported to show progress on a line of action."""
+
+    class Kind(models.TextChoices):
+        QUALITATIVE = "qualitative", _("qualitative")
+        QUANTITATIVE = "quantitative", _("quantitative")
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="instruments", verbose_name=_("line of action")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    text = models.TextField(_("text"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.QUALITATIVE)
+    by_sex = models.BooleanField(
+        _("by sex"), default=False, help_text=_("Quantitative figures are reported for women and men separately.")
+    )
+
+    class Meta:
+        ordering = ["action", "position"]
+        verbose_name = _("monitoring instrument")
+        verbose_name_plural = _("monitoring instruments")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "position"], name="instrument_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(by_sex=False) | models.Q(kind="quantitative"), name="instrument_by_sex_quantitative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Responsibility(models.Model):
+    """A department responsible for a line of action, possibly as its coordinator."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="responsibilities")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="responsibilities")
+    position = models.PositiveIntegerField()
+    is_coordinator = models.BooleanField(_("coordinates"), default=False)
+
+    class Meta:
+        ordering = ["action", "position"]
+        verbose_name = _("responsible department")
+        verbose_name_plural = _("responsible departments")
+        constraints = [models.UniqueConstraint(fields=["action", "department"], name="responsibility_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.action.code}: {self.department.code}"

@@ -1,0 +1,73 @@
+"""Reads of the plan. Each QuerySet method owns its prefetching, so a page that uses it makes the
+same number of queries whatever the size of the plan."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class PlanQuerySet(models.QuerySet):
+    def current(self):
+        """The plan shown at the site root: the one named by NAPTRACK_DEFAULT_PLAN, else the most
+        recent by period. None when the installation holds no plan."""
+        if settings.DEFAULT_PLAN:
+            plan = self.filter(slug=settings.DEFAULT_PLAN).first()
+            if plan is not None:
+                return plan
+        return self.order_by("-period_end", "-period_start", "slug").first()
+
+    def with_departments(self) -> PlanQuerySet:
+        from naptrack.plans.models import PlanDepartment
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "plan_departments",
+                queryset=PlanDepartment.objects.select_related("department__parent").order_by("position"),
+            )
+        )
+
+
+def _responsibilities():
+    from naptrack.plans.models import Responsibility
+
+    return models.Prefetch(
+        "responsibilities", queryset=Responsibility.objects.select_related("department").order_by("position")
+    )
+
+
+class ObjectiveQuerySet(models.QuerySet):
+    def with_tree(self) -> ObjectiveQuerySet:
+        """Objectives with their goals, lines of action and responsible departments."""
+        from naptrack.plans.models import Action, Goal
+
+        actions = Action.objects.order_by("position").prefetch_related(_responsibilities())
+        goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
+        return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
+
+    def with_full_tree(self) -> ObjectiveQuerySet:
+        """The whole tree down to instruments and notes: what an export or a report needs."""
+        from naptrack.plans.models import Action, Goal
+
+        actions = Action.objects.order_by("position").prefetch_related(
+            _responsibilities(), "instruments", "notes"
+        )
+        goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
+        return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
+
+
+class ActionQuerySet(models.QuerySet):
+    def in_plan_order(self) -> ActionQuerySet:
+        return self.order_by("goal__number", "position")
+
+    def with_context(self) -> ActionQuerySet:
+        """Lines with the goal and objective they sit under and their departments."""
+        return self.select_related("goal__objective", "plan").prefetch_related(_responsibilities())
+
+    def with_detail(self) -> ActionQuerySet:
+        return self.with_context().prefetch_related("instruments", "notes")
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def with_parent(self) -> DepartmentQuerySet:
+        return self.select_related("parent")

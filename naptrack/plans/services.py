@@ -1,0 +1,238 @@
+"""Writes to the plan. Each service runs in one transaction and records one audit event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+from naptrack.audit.services import audit_record
+from naptrack.plans import interchange
+from naptrack.plans.models import (
+    Action,
+    Department,
+    Goal,
+    Instrument,
+    Note,
+    Objective,
+    Plan,
+    PlanDepartment,
+    Responsibility,
+)
+
+# The plan's own text is kept in the default-language columns; translations go beside it.
+SOURCE = "en"
+
+
+@dataclass
+class LoadSummary:
+    plan: Plan
+    created: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "deleted": 0})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": self.created, "counts": self.counts, "changes": self.changes}
+
+
+class _Upserter:
+    """Saves a row only when a value differs, so that reloading an unchanged plan writes nothing
+    (and leaves no empty history entries)."""
+
+    def __init__(self, summary: LoadSummary):
+        self.changes = summary.changes
+
+    def save(self, obj: models.Model | None, model: type[models.Model], values: dict[str, Any]) -> models.Model:
+        if obj is None:
+            obj = model(**values)
+            obj.save()
+            self.changes["created"] += 1
+            return obj
+        dirty = [name for name, value in values.items() if getattr(obj, name) != value]
+        if dirty:
+            for name in dirty:
+                setattr(obj, name, values[name])
+            obj.save()
+            self.changes["updated"] += 1
+        return obj
+
+    def delete(self, queryset: models.QuerySet) -> None:
+        for obj in queryset:
+            obj.delete()
+            self.changes["deleted"] += 1
+
+
+def _t(name: str) -> str:
+    return f"{name}_{SOURCE}"
+
+
+def plan_load(*, actor: Any, document: dict) -> LoadSummary:
+    """Create or update the plan a naptrack-plan/1 document describes.
+
+    The plan is matched by slug, objectives and goals by number, lines by code, instruments and
+    notes by position: reloading keeps every row's identity, so that reports filed against a
+    line stay attached to it. What the document no longer holds is removed. The document is
+    validated first and the whole load is one transaction: an invalid file writes nothing.
+    """
+    interchange.validate(document)
+    if getattr(actor, "is_authenticated", False) and not actor.has_perm("plans.load_plan"):
+        raise PermissionDenied("Only a coordinator can load a plan.")
+    with transaction.atomic():
+        return _load(actor, document)
+
+
+def _load(actor: Any, doc: dict) -> LoadSummary:
+    existing = Plan.objects.filter(slug=doc["slug"]).first()
+    summary = LoadSummary(plan=existing, created=existing is None)  # type: ignore[arg-type]
+    up = _Upserter(summary)
+    plan = up.save(existing, Plan, {
+        "slug": doc["slug"], _t("title"): doc["title"], "country": doc["country"],
+        "period_start": doc["period"]["start"], "period_end": doc["period"]["end"],
+        "languages": doc["languages"], "focus_countries": doc["focus_countries"],
+    })
+    summary.plan = plan
+
+    departments = _load_departments(up, plan, doc["departments"])
+
+    objectives = {o.number: o for o in plan.objectives.all()}
+    goals = {g.number: g for g in plan.goals.all()}
+    actions = {a.code: a for a in plan.actions.all()}
+    instruments = _by_action(Instrument.objects.filter(action__plan=plan))
+    notes = _by_action(Note.objects.filter(action__plan=plan))
+    responsibilities = _by_action(Responsibility.objects.filter(action__plan=plan))
+    kept_objectives, kept_goals, kept_actions = set(), set(), set()
+    n_instruments = 0
+
+    for o in doc["objectives"]:
+        objective = up.save(objectives.get(o["number"]), Objective, {
+            "plan": plan, "number": o["number"], _t("title"): o["title"], _t("intro"): o.get("intro", ""),
+        })
+        kept_objectives.add(objective.pk)
+        for g in o["goals"]:
+            goal = up.save(goals.get(g["number"]), Goal, {
+                "plan": plan, "objective": objective, "number": g["number"], _t("text"): g["text"],
+            })
+            kept_goals.add(goal.pk)
+            for position, a in enumerate(g["actions"], start=1):
+                action = up.save(actions.get(a["code"]), Action, {
+                    "plan": plan, "goal": goal, "code": a["code"], "position": position, _t("text"): a["text"],
+                })
+                kept_actions.add(action.pk)
+                _load_children(up, action, instruments.get(action.pk, []), Instrument, [
+                    {_t("text"): i["text"], "kind": i["kind"], "by_sex": i.get("by_sex", False)}
+                    for i in a["instruments"]
+                ])
+                _load_children(up, action, notes.get(action.pk, []), Note, [
+                    {_t("text"): text} for text in a.get("notes", [])
+                ])
+                _load_responsibilities(up, action, responsibilities.get(action.pk, []), a, departments)
+                n_instruments += len(a["instruments"])
+
+    # Lines first: goals and objectives cascade to them, and counting each deletion once needs
+    # the children gone before their parents.
+    up.delete(plan.actions.exclude(pk__in=kept_actions))
+    up.delete(plan.goals.exclude(pk__in=kept_goals))
+    up.delete(plan.objectives.exclude(pk__in=kept_objectives))
+
+    summary.counts = {
+        "objectives": len(kept_objectives), "goals": len(kept_goals), "actions": len(kept_actions),
+        "instruments": n_instruments, "departments": len(departments),
+    }
+    audit_record(
+        actor=actor, action="plans.plan.loaded", target=plan,
+        data={"slug": plan.slug, **summary.as_dict()},
+    )
+    return summary
+
+
+def _by_action(queryset: models.QuerySet) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for obj in queryset.order_by("position"):
+        grouped.setdefault(obj.action_id, []).append(obj)
+    return grouped
+
+
+def _load_children(up: _Upserter, action: Action, current: list, model: type[models.Model], rows: list[dict]) -> None:
+    by_position = {obj.position: obj for obj in current}
+    for position, values in enumerate(rows, start=1):
+        up.save(by_position.pop(position, None), model, {"action": action, "position": position, **values})
+    for obj in by_position.values():
+        obj.delete()
+        up.changes["deleted"] += 1
+
+
+def _load_responsibilities(
+    up: _Upserter, action: Action, current: list[Responsibility], a: dict, departments: dict[str, Department]
+) -> None:
+    by_department = {r.department_id: r for r in current}
+    for position, code in enumerate(a["departments"], start=1):
+        department = departments[code]
+        up.save(by_department.pop(department.pk, None), Responsibility, {
+            "action": action, "department": department, "position": position,
+            "is_coordinator": a.get("coordinator") == code,
+        })
+    for obj in by_department.values():
+        obj.delete()
+        up.changes["deleted"] += 1
+
+
+def _load_departments(up: _Upserter, plan: Plan, rows: list[dict]) -> dict[str, Department]:
+    existing = {d.code: d for d in Department.objects.filter(code__in=[r["code"] for r in rows])}
+    result: dict[str, Department] = {}
+    # Parents before units, whatever order the file lists them in.
+    pending = list(rows)
+    while pending:
+        row = next(r for r in pending if r["parent"] is None or r["parent"] in result)
+        pending.remove(row)
+        result[row["code"]] = up.save(existing.get(row["code"]), Department, {
+            "code": row["code"], _t("name"): row["name"], "parent": result.get(row["parent"]),
+            _t("abbreviation"): row.get("abbreviation", ""),
+        })
+    links = {link.department_id: link for link in plan.plan_departments.all()}
+    for position, row in enumerate(rows, start=1):
+        department = result[row["code"]]
+        up.save(links.pop(department.pk, None), PlanDepartment, {
+            "plan": plan, "department": department, "position": position,
+        })
+    for link in links.values():
+        link.delete()
+        up.changes["deleted"] += 1
+    return result
+
+
+def _content_label(obj: models.Model) -> str:
+    return f"plans.{obj._meta.model_name}"
+
+
+@transaction.atomic
+def plan_content_saved(*, actor: Any, obj: models.Model, changed: list[str], created: bool) -> None:
+    """An edit of plan content by the coordinator (from the admin)."""
+    if not actor.has_perm("plans.change_plan_content"):
+        raise PermissionDenied("Only a coordinator can edit the plan.")
+    before = {}
+    if changed and not created:
+        old = type(obj).objects.filter(pk=obj.pk).values(*changed).first() or {}
+        before = {k: _jsonable(v) for k, v in old.items()}
+    obj.save()
+    audit_record(
+        actor=actor, action=f"{_content_label(obj)}.{'created' if created else 'edited'}", target=obj,
+        data={"before": before, "after": {name: _jsonable(getattr(obj, name, None)) for name in changed}},
+    )
+
+
+@transaction.atomic
+def plan_content_deleted(*, actor: Any, obj: models.Model) -> None:
+    if not actor.has_perm("plans.change_plan_content"):
+        raise PermissionDenied("Only a coordinator can edit the plan.")
+    audit_record(actor=actor, action=f"{_content_label(obj)}.deleted", target=obj, data={"repr": str(obj)})
+    obj.delete()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, str | int | float | bool | list | dict) or value is None:
+        return value
+    return str(value)

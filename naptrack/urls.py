@@ -1,0 +1,30 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+from naptrack.plans import views as plan_views
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+admin.site.site_header = "naptrack"
+admin.site.site_title = "naptrack"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+# Public pages carry their language in the URL (/fr/..., /nl/...; English unprefixed), so that
+# a link names what the reader sees and caches can keep one copy per language.
+urlpatterns += i18n_patterns(
+    path("", plan_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("naptrack.plans.urls")),
+    prefix_default_language=False,
+)
