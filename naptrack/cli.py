@@ -56,6 +56,7 @@ def _actor() -> str:
 
 # --- plan -----------------------------------------------------------------------------------------
 
+
 def _read_plan_file(path: str) -> dict:
     from naptrack.plans import interchange
 
@@ -106,8 +107,7 @@ def cmd_plan_list(args: argparse.Namespace) -> None:
         return
     rows = [("SLUG", "PERIOD", "COUNTRY", "OBJ", "GOALS", "LINES", "TITLE")]
     rows += [
-        (p.slug, p.period, p.country, str(p.n_objectives), str(p.n_goals), str(p.n_actions), p.title_en)
-        for p in plans
+        (p.slug, p.period, p.country, str(p.n_objectives), str(p.n_goals), str(p.n_actions), p.title_en) for p in plans
     ]
     _print_table(rows)
 
@@ -121,7 +121,9 @@ def cmd_plan_export(args: argparse.Namespace) -> None:
         known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none"
         raise Failure(f"no plan {args.slug!r}; plans in this installation: {known}")
     builders: dict[str, Callable[[Plan], str | bytes]] = {
-        "json": exports.plan_json, "csv": exports.plan_csv, "xlsx": exports.plan_xlsx,
+        "json": exports.plan_json,
+        "csv": exports.plan_csv,
+        "xlsx": exports.plan_xlsx,
     }
     content = builders[args.format](plan)
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -148,6 +150,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 # --- user -----------------------------------------------------------------------------------------
 
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -170,8 +173,12 @@ def cmd_user_add(args: argparse.Namespace) -> None:
     password = _read_password(args)
     try:
         user = user_create(
-            actor=_actor(), username=args.username, role=args.role, password=password,
-            department_code=args.department, email=args.email or "",
+            actor=_actor(),
+            username=args.username,
+            role=args.role,
+            password=password,
+            department_code=args.department,
+            email=args.email or "",
         )
     except ValidationError as exc:
         raise Failure(*_validation_lines(exc)) from None
@@ -181,8 +188,11 @@ def cmd_user_add(args: argparse.Namespace) -> None:
 
 def _validation_lines(exc: Any) -> list[str]:
     if hasattr(exc, "message_dict"):
-        return [f"{field}: {msg}" if field != "__all__" else msg
-                for field, messages in exc.message_dict.items() for msg in messages]
+        return [
+            f"{field}: {msg}" if field != "__all__" else msg
+            for field, messages in exc.message_dict.items()
+            for msg in messages
+        ]
     return list(exc.messages)
 
 
@@ -195,14 +205,20 @@ def cmd_user_list(args: argparse.Namespace) -> None:
         return
     rows = [("USERNAME", "ROLE", "DEPARTMENT", "E-MAIL", "ACTIVE")]
     rows += [
-        (u.username, u.role or ("superuser" if u.is_superuser else "-"),
-         u.department.code if u.department else "-", u.email or "-", "yes" if u.is_active else "no")
+        (
+            u.username,
+            u.role or ("superuser" if u.is_superuser else "-"),
+            u.department.code if u.department else "-",
+            u.email or "-",
+            "yes" if u.is_active else "no",
+        )
         for u in users
     ]
     _print_table(rows)
 
 
 # --- serve ----------------------------------------------------------------------------------------
+
 
 def cmd_serve(args: argparse.Namespace) -> None:
     from django.core.management import call_command
@@ -242,8 +258,14 @@ def _demo_accounts() -> None:
     for username, role, department in wanted:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user_create(actor=_actor(), username=username, role=role, password=password,
-                        department_code=department, check_password=False)
+            user_create(
+                actor=_actor(),
+                username=username,
+                role=role,
+                password=password,
+                department_code=department,
+                check_password=False,
+            )
         else:
             user_set_password(actor=_actor(), user=user, password=password, check_password=False)
         print(f"  {username:40} {role}{' of ' + department if department else ''}")
@@ -277,6 +299,7 @@ def _run_gunicorn(args: argparse.Namespace) -> None:
 
 # --- manage ---------------------------------------------------------------------------------------
 
+
 def cmd_manage(args: argparse.Namespace) -> None:
     from django.core.management import execute_from_command_line
 
@@ -284,6 +307,7 @@ def cmd_manage(args: argparse.Namespace) -> None:
 
 
 # --- parser ---------------------------------------------------------------------------------------
+
 
 def _print_table(rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -301,26 +325,36 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     serve = commands.add_parser(
-        "serve", help="serve the web application",
+        "serve",
+        help="serve the web application",
         description="Apply database migrations, load the bundled Belgian plan when the database holds "
         "no plan, and serve the application through gunicorn.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
-    serve.add_argument("--workers", type=int, default=min(4, (os.cpu_count() or 1) * 2 + 1),
-                       help="gunicorn worker processes (default: %(default)s)")
-    serve.add_argument("--demo", action="store_true",
-                       help="create demo accounts (a coordinator, a reader, a focal point per department) "
-                       "and print their logins")
-    serve.add_argument("--no-bundled-plan", action="store_true",
-                       help="do not load the bundled Belgian plan into an empty database")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, (os.cpu_count() or 1) * 2 + 1),
+        help="gunicorn worker processes (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="create demo accounts (a coordinator, a reader, a focal point per department) and print their logins",
+    )
+    serve.add_argument(
+        "--no-bundled-plan", action="store_true", help="do not load the bundled Belgian plan into an empty database"
+    )
     serve.set_defaults(func=cmd_serve)
 
-    plan = commands.add_parser("plan", help="load, list and export plans",
-                               description="Load, list and export National Action Plans.")
+    plan = commands.add_parser(
+        "plan", help="load, list and export plans", description="Load, list and export National Action Plans."
+    )
     plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
     load = plan_commands.add_parser(
-        "load", help="load or update a plan from a naptrack-plan/1 JSON file",
+        "load",
+        help="load or update a plan from a naptrack-plan/1 JSON file",
         description="Validate a naptrack-plan/1 file and load it. A plan already present (same slug) "
         "is updated in place: lines keep their identity, nothing is duplicated. An invalid file "
         "writes nothing; every problem is listed with its JSON path.",
@@ -331,7 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan_list = plan_commands.add_parser("list", help="list the plans in this installation")
     plan_list.set_defaults(func=cmd_plan_list)
     export = plan_commands.add_parser(
-        "export", help="export a plan as JSON, CSV or XLSX",
+        "export",
+        help="export a plan as JSON, CSV or XLSX",
         description="json is naptrack-plan/1 (what 'plan load' reads); csv has one row per line of "
         "action and monitoring instrument; xlsx is the plan's matrix as a formatted workbook.",
     )
@@ -340,11 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     export.set_defaults(func=cmd_plan_export)
 
-    user = commands.add_parser("user", help="add and list user accounts",
-                               description="Add and list user accounts.")
+    user = commands.add_parser("user", help="add and list user accounts", description="Add and list user accounts.")
     user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     add = user_commands.add_parser(
-        "add", help="add a user in a role",
+        "add",
+        help="add a user in a role",
         description="Add a user. Roles: coordinator (runs rounds, edits the plan), focal-point (reports "
         "for one department; needs --department), reader (reads everything, changes nothing).",
     )
@@ -352,14 +387,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--department", metavar="CODE", help="department code, e.g. defence (focal points)")
     add.add_argument("--email", metavar="ADDRESS", help="e-mail address for notifications")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of standard input")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+    )
     add.set_defaults(func=cmd_user_add)
     user_list = user_commands.add_parser("list", help="list user accounts")
     user_list.set_defaults(func=cmd_user_list)
 
-    manage = commands.add_parser("manage", help="run a Django management command (for administrators)",
-                                 add_help=False)
+    manage = commands.add_parser("manage", help="run a Django management command (for administrators)", add_help=False)
     manage.add_argument("django_args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
     return parser

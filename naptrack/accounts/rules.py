@@ -7,10 +7,20 @@ import rules
 from naptrack.accounts.models import Role
 
 
-def _in_role(user, role: Role) -> bool:
+def role_names(user) -> frozenset[str]:
+    """The user's group names, read once per request: permission checks run many times a page,
+    and each would otherwise query the groups again."""
     if not user.is_authenticated:
-        return False
-    return any(g.name == role.value for g in user.groups.all())
+        return frozenset()
+    cached = getattr(user, "_naptrack_roles", None)
+    if cached is None:
+        cached = frozenset(g.name for g in user.groups.all())
+        user._naptrack_roles = cached
+    return cached
+
+
+def _in_role(user, role: Role) -> bool:
+    return role.value in role_names(user)
 
 
 @rules.predicate

@@ -17,8 +17,12 @@ def role_groups_ensure() -> dict[str, Group]:
 
 def _check_role(role: str, department_code: str | None) -> Department | None:
     if role not in Role.values:
-        raise ValidationError({"role": _("Unknown role %(role)s; choose one of: %(roles)s.") % {
-            "role": role, "roles": ", ".join(Role.values)}})
+        raise ValidationError(
+            {
+                "role": _("Unknown role %(role)s; choose one of: %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
+        )
     if role == Role.FOCAL_POINT and not department_code:
         raise ValidationError({"department": _("A focal point needs a department (--department CODE).")})
     if not department_code:
@@ -26,8 +30,12 @@ def _check_role(role: str, department_code: str | None) -> Department | None:
     department = Department.objects.filter(code=department_code).first()
     if department is None:
         known = ", ".join(Department.objects.values_list("code", flat=True)) or _("none yet")
-        raise ValidationError({"department": _("Unknown department %(code)s; known departments: %(known)s.") % {
-            "code": department_code, "known": known}})
+        raise ValidationError(
+            {
+                "department": _("Unknown department %(code)s; known departments: %(known)s.")
+                % {"code": department_code, "known": known}
+            }
+        )
     return department
 
 
@@ -49,7 +57,11 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("A user named %(name)s already exists.") % {"name": username}})
     user = User(
-        username=username, email=email, first_name=first_name, last_name=last_name, department=department,
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        department=department,
         is_staff=role == Role.COORDINATOR,
     )
     user.full_clean(exclude=["password"])
@@ -59,7 +71,9 @@ def user_create(
     user.save()
     user.groups.set([role_groups_ensure()[role]])
     audit_record(
-        actor=actor, action="accounts.user.created", target=user,
+        actor=actor,
+        action="accounts.user.created",
+        target=user,
         data={"role": role, "department": department_code, "email": email},
     )
     return user

@@ -7,7 +7,9 @@ from django.db import models
 from naptrack.audit.models import AuditEvent
 
 
-def audit_record(*, actor: Any, action: str, target: models.Model | None = None, data: dict | None = None) -> AuditEvent:
+def audit_record(
+    *, actor: Any, action: str, target: models.Model | None = None, data: dict | None = None
+) -> AuditEvent:
     """Write the audit entry of a business action; called by the service inside its transaction
     so that the entry exists exactly when the action took effect."""
     user = actor if getattr(actor, "is_authenticated", False) else None

@@ -46,19 +46,25 @@ def plan_document(plan: Plan) -> dict:
                     if instrument.by_sex:
                         row["by_sex"] = True
                     instruments.append(row)
-                actions.append({
-                    "code": action.code,
-                    "text": _source(action, "text"),
-                    "notes": [_source(note, "text") for note in action.notes.all()],
-                    "instruments": instruments,
-                    "departments": [r.department.code for r in responsibilities],
-                    "coordinator": coordinator,
-                })
+                actions.append(
+                    {
+                        "code": action.code,
+                        "text": _source(action, "text"),
+                        "notes": [_source(note, "text") for note in action.notes.all()],
+                        "instruments": instruments,
+                        "departments": [r.department.code for r in responsibilities],
+                        "coordinator": coordinator,
+                    }
+                )
             goals.append({"number": goal.number, "text": _source(goal, "text"), "actions": actions})
-        objectives.append({
-            "number": objective.number, "title": _source(objective, "title"),
-            "intro": _source(objective, "intro"), "goals": goals,
-        })
+        objectives.append(
+            {
+                "number": objective.number,
+                "title": _source(objective, "title"),
+                "intro": _source(objective, "intro"),
+                "goals": goals,
+            }
+        )
     return {
         "format": interchange.FORMAT,
         "slug": plan.slug,
@@ -77,8 +83,19 @@ def plan_json(plan: Plan) -> str:
 
 
 CSV_COLUMNS = [
-    "objective", "objective_title", "goal", "goal_text", "code", "line_of_action", "instrument_number",
-    "instrument", "kind", "by_sex", "departments", "coordinator", "notes",
+    "objective",
+    "objective_title",
+    "goal",
+    "goal_text",
+    "code",
+    "line_of_action",
+    "instrument_number",
+    "instrument",
+    "kind",
+    "by_sex",
+    "departments",
+    "coordinator",
+    "notes",
 ]
 
 
@@ -97,14 +114,23 @@ def plan_csv(plan: Plan) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for objective, goal, action, responsibilities, n, instrument in _rows(plan):
-        writer.writerow([
-            objective.number, _source(objective, "title"), goal.number, _source(goal, "text"), action.code,
-            _source(action, "text"), n, _source(instrument, "text"), instrument.kind,
-            "yes" if instrument.by_sex else "no",
-            ";".join(r.department.code for r in responsibilities),
-            next((r.department.code for r in responsibilities if r.is_coordinator), ""),
-            " | ".join(_source(note, "text") for note in action.notes.all()),
-        ])
+        writer.writerow(
+            [
+                objective.number,
+                _source(objective, "title"),
+                goal.number,
+                _source(goal, "text"),
+                action.code,
+                _source(action, "text"),
+                n,
+                _source(instrument, "text"),
+                instrument.kind,
+                "yes" if instrument.by_sex else "no",
+                ";".join(r.department.code for r in responsibilities),
+                next((r.department.code for r in responsibilities if r.is_coordinator), ""),
+                " | ".join(_source(note, "text") for note in action.notes.all()),
+            ]
+        )
     return out.getvalue()
 
 
@@ -137,7 +163,9 @@ def plan_xlsx(plan: Plan) -> bytes:
 
     names = {link.department_id: link.department for link in plan.plan_departments.select_related("department")}
     for objective in plan_tree(plan):
-        ws.append([_("OBJECTIVE %(number)s. %(title)s") % {"number": objective.number, "title": _source(objective, "title")}])
+        ws.append(
+            [_("OBJECTIVE %(number)s. %(title)s") % {"number": objective.number, "title": _source(objective, "title")}]
+        )
         row = ws.max_row
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
         ws.cell(row, 1).font = Font(bold=True)
@@ -149,13 +177,15 @@ def plan_xlsx(plan: Plan) -> bytes:
                 for r in action.responsibilities.all():
                     name = _source(names.get(r.department_id, r.department), "name")
                     departments.append(f"{name} ({_('coordinator')})" if r.is_coordinator else name)
-                ws.append([
-                    action.code,
-                    f"{goal.number}. {_source(goal, 'text')}",
-                    _source(action, "text"),
-                    "\n".join(_source(i, "text") for i in action.instruments.all()),
-                    "\n".join(departments),
-                ])
+                ws.append(
+                    [
+                        action.code,
+                        f"{goal.number}. {_source(goal, 'text')}",
+                        _source(action, "text"),
+                        "\n".join(_source(i, "text") for i in action.instruments.all()),
+                        "\n".join(departments),
+                    ]
+                )
                 for col in range(1, len(headers) + 1):
                     ws.cell(ws.max_row, col).alignment = wrap
                     ws.cell(ws.max_row, col).border = border

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django_countries import countries
@@ -32,9 +32,12 @@ class PlanFormatError(ValueError):
 @dataclass
 class _Checker:
     problems: list[str]
+    # A missing field is reported once, not again by every check that then finds no value.
+    missing: set[str] = field(default_factory=set)
 
     def add(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}")
+        if path not in self.missing:
+            self.problems.append(f"{path}: {message}")
 
     def obj(self, value: Any, path: str, required: set[str], optional: set[str] = frozenset()) -> bool:
         if not isinstance(value, dict):
@@ -42,6 +45,7 @@ class _Checker:
             return False
         for key in sorted(required - value.keys()):
             self.add(f"{path}.{key}", "missing")
+            self.missing.add(f"{path}.{key}")
         for key in sorted(value.keys() - required - optional):
             self.add(f"{path}.{key}", "unknown field")
         return True
@@ -79,9 +83,14 @@ class _Checker:
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "true/false", int: "a number", float: "a number", str: "a string", list: "a list", dict: "an object"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
 def parse(raw: str | bytes) -> dict:
@@ -99,7 +108,8 @@ def parse(raw: str | bytes) -> dict:
 def validate(data: Any) -> None:
     c = _Checker([])
     if not c.obj(
-        data, "$",
+        data,
+        "$",
         {"format", "slug", "title", "country", "period", "languages", "focus_countries", "departments", "objectives"},
     ):
         raise PlanFormatError(c.problems)
@@ -210,7 +220,8 @@ def _check_action(c: _Checker, action: Any, path: str, department_codes: set[str
     c.text(action.get("text"), f"{path}.text")
     for n, note in enumerate(c.array(action.get("notes", []), f"{path}.notes")):
         c.text(note, f"{path}.notes[{n}]")
-    for n, instrument in enumerate(c.array(action.get("instruments"), f"{path}.instruments", non_empty=True)):
+    # A line may have no instrument: the Belgian plan leaves the cell empty for 20.e and 25.d.
+    for n, instrument in enumerate(c.array(action.get("instruments"), f"{path}.instruments")):
         ipath = f"{path}.instruments[{n}]"
         if not c.obj(instrument, ipath, {"text", "kind"}, {"by_sex"}):
             continue

@@ -86,6 +86,9 @@ class PlanDepartment(models.Model):
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["plan", "department"], name="plandepartment_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.department_id}"
+
 
 class Objective(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("plan"))

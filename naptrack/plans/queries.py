@@ -49,9 +49,7 @@ class ObjectiveQuerySet(models.QuerySet):
         """The whole tree down to instruments and notes: what an export or a report needs."""
         from naptrack.plans.models import Action, Goal
 
-        actions = Action.objects.order_by("position").prefetch_related(
-            _responsibilities(), "instruments", "notes"
-        )
+        actions = Action.objects.order_by("position").prefetch_related(_responsibilities(), "instruments", "notes")
         goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
         return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
 

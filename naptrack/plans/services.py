@@ -87,11 +87,19 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
     existing = Plan.objects.filter(slug=doc["slug"]).first()
     summary = LoadSummary(plan=existing, created=existing is None)  # type: ignore[arg-type]
     up = _Upserter(summary)
-    plan = up.save(existing, Plan, {
-        "slug": doc["slug"], _t("title"): doc["title"], "country": doc["country"],
-        "period_start": doc["period"]["start"], "period_end": doc["period"]["end"],
-        "languages": doc["languages"], "focus_countries": doc["focus_countries"],
-    })
+    plan = up.save(
+        existing,
+        Plan,
+        {
+            "slug": doc["slug"],
+            _t("title"): doc["title"],
+            "country": doc["country"],
+            "period_start": doc["period"]["start"],
+            "period_end": doc["period"]["end"],
+            "languages": doc["languages"],
+            "focus_countries": doc["focus_countries"],
+        },
+    )
     summary.plan = plan
 
     departments = _load_departments(up, plan, doc["departments"])
@@ -106,27 +114,55 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
     n_instruments = 0
 
     for o in doc["objectives"]:
-        objective = up.save(objectives.get(o["number"]), Objective, {
-            "plan": plan, "number": o["number"], _t("title"): o["title"], _t("intro"): o.get("intro", ""),
-        })
+        objective = up.save(
+            objectives.get(o["number"]),
+            Objective,
+            {
+                "plan": plan,
+                "number": o["number"],
+                _t("title"): o["title"],
+                _t("intro"): o.get("intro", ""),
+            },
+        )
         kept_objectives.add(objective.pk)
         for g in o["goals"]:
-            goal = up.save(goals.get(g["number"]), Goal, {
-                "plan": plan, "objective": objective, "number": g["number"], _t("text"): g["text"],
-            })
+            goal = up.save(
+                goals.get(g["number"]),
+                Goal,
+                {
+                    "plan": plan,
+                    "objective": objective,
+                    "number": g["number"],
+                    _t("text"): g["text"],
+                },
+            )
             kept_goals.add(goal.pk)
             for position, a in enumerate(g["actions"], start=1):
-                action = up.save(actions.get(a["code"]), Action, {
-                    "plan": plan, "goal": goal, "code": a["code"], "position": position, _t("text"): a["text"],
-                })
+                action = up.save(
+                    actions.get(a["code"]),
+                    Action,
+                    {
+                        "plan": plan,
+                        "goal": goal,
+                        "code": a["code"],
+                        "position": position,
+                        _t("text"): a["text"],
+                    },
+                )
                 kept_actions.add(action.pk)
-                _load_children(up, action, instruments.get(action.pk, []), Instrument, [
-                    {_t("text"): i["text"], "kind": i["kind"], "by_sex": i.get("by_sex", False)}
-                    for i in a["instruments"]
-                ])
-                _load_children(up, action, notes.get(action.pk, []), Note, [
-                    {_t("text"): text} for text in a.get("notes", [])
-                ])
+                _load_children(
+                    up,
+                    action,
+                    instruments.get(action.pk, []),
+                    Instrument,
+                    [
+                        {_t("text"): i["text"], "kind": i["kind"], "by_sex": i.get("by_sex", False)}
+                        for i in a["instruments"]
+                    ],
+                )
+                _load_children(
+                    up, action, notes.get(action.pk, []), Note, [{_t("text"): text} for text in a.get("notes", [])]
+                )
                 _load_responsibilities(up, action, responsibilities.get(action.pk, []), a, departments)
                 n_instruments += len(a["instruments"])
 
@@ -137,11 +173,16 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
     up.delete(plan.objectives.exclude(pk__in=kept_objectives))
 
     summary.counts = {
-        "objectives": len(kept_objectives), "goals": len(kept_goals), "actions": len(kept_actions),
-        "instruments": n_instruments, "departments": len(departments),
+        "objectives": len(kept_objectives),
+        "goals": len(kept_goals),
+        "actions": len(kept_actions),
+        "instruments": n_instruments,
+        "departments": len(departments),
     }
     audit_record(
-        actor=actor, action="plans.plan.loaded", target=plan,
+        actor=actor,
+        action="plans.plan.loaded",
+        target=plan,
         data={"slug": plan.slug, **summary.as_dict()},
     )
     return summary
@@ -169,10 +210,16 @@ def _load_responsibilities(
     by_department = {r.department_id: r for r in current}
     for position, code in enumerate(a["departments"], start=1):
         department = departments[code]
-        up.save(by_department.pop(department.pk, None), Responsibility, {
-            "action": action, "department": department, "position": position,
-            "is_coordinator": a.get("coordinator") == code,
-        })
+        up.save(
+            by_department.pop(department.pk, None),
+            Responsibility,
+            {
+                "action": action,
+                "department": department,
+                "position": position,
+                "is_coordinator": a.get("coordinator") == code,
+            },
+        )
     for obj in by_department.values():
         obj.delete()
         up.changes["deleted"] += 1
@@ -186,16 +233,28 @@ def _load_departments(up: _Upserter, plan: Plan, rows: list[dict]) -> dict[str, 
     while pending:
         row = next(r for r in pending if r["parent"] is None or r["parent"] in result)
         pending.remove(row)
-        result[row["code"]] = up.save(existing.get(row["code"]), Department, {
-            "code": row["code"], _t("name"): row["name"], "parent": result.get(row["parent"]),
-            _t("abbreviation"): row.get("abbreviation", ""),
-        })
+        result[row["code"]] = up.save(
+            existing.get(row["code"]),
+            Department,
+            {
+                "code": row["code"],
+                _t("name"): row["name"],
+                "parent": result.get(row["parent"]),
+                _t("abbreviation"): row.get("abbreviation", ""),
+            },
+        )
     links = {link.department_id: link for link in plan.plan_departments.all()}
     for position, row in enumerate(rows, start=1):
         department = result[row["code"]]
-        up.save(links.pop(department.pk, None), PlanDepartment, {
-            "plan": plan, "department": department, "position": position,
-        })
+        up.save(
+            links.pop(department.pk, None),
+            PlanDepartment,
+            {
+                "plan": plan,
+                "department": department,
+                "position": position,
+            },
+        )
     for link in links.values():
         link.delete()
         up.changes["deleted"] += 1
@@ -217,7 +276,9 @@ def plan_content_saved(*, actor: Any, obj: models.Model, changed: list[str], cre
         before = {k: _jsonable(v) for k, v in old.items()}
     obj.save()
     audit_record(
-        actor=actor, action=f"{_content_label(obj)}.{'created' if created else 'edited'}", target=obj,
+        actor=actor,
+        action=f"{_content_label(obj)}.{'created' if created else 'edited'}",
+        target=obj,
         data={"before": before, "after": {name: _jsonable(getattr(obj, name, None)) for name in changed}},
     )
 

@@ -19,7 +19,13 @@ def home(request: HttpRequest) -> HttpResponse:
     plan = Plan.objects.current()
     if plan is None:
         return render(request, "plans/empty.html", status=200)
-    return _glance(request, plan, other_plans=Plan.objects.exclude(pk=plan.pk).only("slug", "title_en", "title_fr", "title_nl", "title_de", "period_start", "period_end"))
+    return _glance(
+        request,
+        plan,
+        other_plans=Plan.objects.exclude(pk=plan.pk).only(
+            "slug", "title_en", "title_fr", "title_nl", "title_de", "period_start", "period_end"
+        ),
+    )
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -33,31 +39,49 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
     objectives = Objective.objects.filter(plan=plan).with_tree()
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan, "objectives": objectives, "other_plans": other_plans,
-    })
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "objectives": objectives,
+            "other_plans": other_plans,
+        },
+    )
 
 
 def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     objective = get_object_or_404(Objective.objects.select_related("plan").with_tree(), plan__slug=slug, number=number)
     siblings = list(Objective.objects.filter(plan=objective.plan).values_list("number", flat=True))
     index = siblings.index(objective.number)
-    return render(request, "plans/objective_detail.html", {
-        "plan": objective.plan, "objective": objective,
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-    })
+    return render(
+        request,
+        "plans/objective_detail.html",
+        {
+            "plan": objective.plan,
+            "objective": objective,
+            "previous": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        },
+    )
 
 
 def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     action = get_object_or_404(Action.objects.with_detail(), plan__slug=slug, code=code)
     codes = list(Action.objects.filter(plan=action.plan).in_plan_order().values_list("code", flat=True))
     index = codes.index(action.code)
-    return render(request, "plans/action_detail.html", {
-        "plan": action.plan, "action": action, "goal": action.goal, "objective": action.goal.objective,
-        "previous": codes[index - 1] if index > 0 else None,
-        "next": codes[index + 1] if index + 1 < len(codes) else None,
-    })
+    return render(
+        request,
+        "plans/action_detail.html",
+        {
+            "plan": action.plan,
+            "action": action,
+            "goal": action.goal,
+            "objective": action.goal.objective,
+            "previous": codes[index - 1] if index > 0 else None,
+            "next": codes[index + 1] if index + 1 < len(codes) else None,
+        },
+    )
 
 
 def department_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -84,25 +108,32 @@ def _tree_order(departments: list[Department]) -> list[Department]:
 
 def department_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = _plan(slug)
-    department = get_object_or_404(
-        Department.objects.select_related("parent").prefetch_related("units"), code=code
-    )
+    department = get_object_or_404(Department.objects.select_related("parent").prefetch_related("units"), code=code)
     family = [department.pk, *(unit.pk for unit in department.units.all())]
     actions = (
         Action.objects.filter(plan=plan, responsibilities__department__in=family)
         .distinct()
         .in_plan_order()
         .select_related("goal__objective")
-        .prefetch_related(Prefetch(
-            "responsibilities",
-            queryset=Responsibility.objects.select_related("department").order_by("position"),
-        ))
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("department").order_by("position"),
+            )
+        )
     )
     if not actions and not plan.plan_departments.filter(department=department).exists():
         raise Http404(_("This department has no line of action in this plan."))
-    return render(request, "plans/department_detail.html", {
-        "plan": plan, "department": department, "actions": actions, "family": set(family),
-    })
+    return render(
+        request,
+        "plans/department_detail.html",
+        {
+            "plan": plan,
+            "department": department,
+            "actions": actions,
+            "family": set(family),
+        },
+    )
 
 
 EXPORTS = {

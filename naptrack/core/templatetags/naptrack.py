@@ -33,11 +33,20 @@ def translated(obj, field: str) -> tuple[str, bool]:
 def _marked(text: SafeString, fallback: bool, block: bool = False) -> SafeString:
     if not fallback:
         return text
-    # lang= lets screen readers switch voice (WCAG 3.1.2); the marker says why it is English.
+    # lang= lets screen readers switch voice (WCAG 3.1.2); the short marker shows which texts
+    # are untranslated without drowning the page, its full meaning given to screen readers and
+    # on hover.
     tag = "div" if block else "span"
+    note = _("not yet translated, shown in English")
     return format_html(
-        '<{} lang="{}">{}</{}> <span class="badge text-bg-light border fallback-note">{}</span>',
-        tag, SOURCE, text, tag, _("not yet translated, shown in English"),
+        '<{} lang="{}">{}</{}> <span class="badge text-bg-light border fallback-note" title="{}">'
+        '<span aria-hidden="true">EN</span><span class="visually-hidden">({})</span></span>',
+        tag,
+        SOURCE,
+        text,
+        tag,
+        note,
+        note,
     )
 
 
@@ -53,6 +62,15 @@ def content_paragraphs(obj, field: str) -> SafeString:
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     html = format_html_join("", "<p>{}</p>", ((p,) for p in paragraphs))
     return _marked(html, fallback, block=True)
+
+
+@register.inclusion_tag("plans/_translation_notice.html")
+def translation_notice(plan) -> dict:
+    """A notice at the top of a plan's pages when the plan has no translation in the reader's
+    language, so the English text that follows is no surprise."""
+    if plan is None or not hasattr(plan, "title_en"):
+        return {"show": False}
+    return {"show": translated(plan, "title")[1]}
 
 
 @register.filter

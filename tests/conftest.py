@@ -1,0 +1,141 @@
+"""Personas and the real plan, shared by every test.
+
+The Belgian plan is loaded once into the test database; tests run in transactions rolled back
+after each one. Tests that need real transactions (the browser) get the plan loaded again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from naptrack.cli import DEFAULT_PLAN_FILE
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the live
+# server's fixtures would otherwise refuse to run there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BE = "be-nap-2013-2016"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # The production storage needs collectstatic's manifest; tests serve files from the source.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def be_document() -> dict:
+    return json.loads(DEFAULT_PLAN_FILE.read_text(encoding="utf-8"))
+
+
+def _load(document: dict):
+    from naptrack.plans.models import Plan
+    from naptrack.plans.services import plan_load
+
+    plan = Plan.objects.filter(slug=document["slug"]).first()
+    if plan is None:
+        plan = plan_load(actor="tests", document=document).plan
+    return plan
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, be_document):
+    with django_db_blocker.unblock():
+        _load(be_document)
+
+
+@pytest.fixture
+def plan(db, be_document):
+    """Belgium's NAP 2013-2016, as bundled."""
+    return _load(be_document)
+
+
+@pytest.fixture
+def live_plan(transactional_db, be_document):
+    return _load(be_document)
+
+
+def _user(username: str, role: str, department: str | None = None):
+    from naptrack.accounts.services import user_create
+
+    return user_create(
+        actor="tests",
+        username=username,
+        role=role,
+        password="correct horse battery staple",
+        department_code=department,
+        email=f"{username}@example.org",
+        check_password=False,
+    )
+
+
+@pytest.fixture
+def coordinator(plan):
+    return _user("coordinator", "coordinator")
+
+
+@pytest.fixture
+def focal_defence(plan):
+    return _user("focal-defence", "focal-point", "defence")
+
+
+@pytest.fixture
+def focal_justice(plan):
+    return _user("focal-justice", "focal-point", "justice")
+
+
+@pytest.fixture
+def reader(plan):
+    return _user("reader", "reader")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(coordinator) -> Client:
+    return logged_in(coordinator)
+
+
+@pytest.fixture
+def focal_defence_client(focal_defence) -> Client:
+    return logged_in(focal_defence)
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()
+
+
+# --- browser ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); no browser downloads here")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }

@@ -1,0 +1,140 @@
+"""The bundled Belgian plan states the plan's structure faithfully: these are its invariants."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from naptrack.plans import interchange
+
+ARTEFACTS = [
+    (re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]"), "footnote mark"),
+    (re.compile(r"\$\^"), "LaTeX footnote mark"),
+    (re.compile(r"\t|\n(?!\n)|  "), "tab, line break or double space"),
+    (re.compile(r"[a-z]- [a-z]"), "line-break hyphenation"),
+    (re.compile(r"[•*]"), "bullet or stray mark"),
+    (re.compile(r"[\u0400-\u04FF]"), "Cyrillic look-alike"),
+    (re.compile(r"^\s|\s$"), "leading or trailing space"),
+]
+
+
+def texts(document: dict):
+    yield "$.title", document["title"]
+    for o in document["objectives"]:
+        yield f"objective {o['number']} title", o["title"]
+        for i, paragraph in enumerate(o["intro"].split("\n\n")):
+            yield f"objective {o['number']} intro paragraph {i + 1}", paragraph
+        for g in o["goals"]:
+            yield f"goal {g['number']}", g["text"]
+            for a in g["actions"]:
+                yield f"line {a['code']}", a["text"]
+                for n in a["notes"]:
+                    yield f"line {a['code']} note", n
+                for i in a["instruments"]:
+                    yield f"line {a['code']} instrument", i["text"]
+
+
+def actions(document: dict):
+    for o in document["objectives"]:
+        for g in o["goals"]:
+            for a in g["actions"]:
+                yield o, g, a
+
+
+def test_bundled_plan_is_a_valid_document(be_document):
+    interchange.validate(be_document)
+    assert be_document["slug"] == "be-nap-2013-2016"
+    assert be_document["period"] == {"start": 2013, "end": 2016}
+    assert be_document["focus_countries"] == ["AF", "CD", "ML"]
+
+
+def test_six_objectives_and_37_goals_numbered_contiguously(be_document):
+    assert [o["number"] for o in be_document["objectives"]] == [1, 2, 3, 4, 5, 6]
+    goals = [g["number"] for o in be_document["objectives"] for g in o["goals"]]
+    assert goals == list(range(1, 38))
+
+
+def test_line_codes_follow_their_goal_and_letters_are_contiguous(be_document):
+    for _, goal, _ in actions(be_document):
+        codes = [a["code"] for a in goal["actions"]]
+        if len(codes) == 1:
+            assert codes == [str(goal["number"])], f"goal {goal['number']} has a single line"
+        else:
+            expected = [f"{goal['number']}.{letter}" for letter in string.ascii_lowercase[: len(codes)]]
+            assert codes == expected, f"goal {goal['number']}"
+
+
+def test_every_line_has_known_departments_and_a_valid_coordinator(be_document):
+    known = {d["code"] for d in be_document["departments"]}
+    for _, _, a in actions(be_document):
+        assert a["departments"], f"{a['code']} has no department"
+        assert set(a["departments"]) <= known, a["code"]
+        assert a["coordinator"] is None or a["coordinator"] in a["departments"]
+    coordinators = {a["code"]: a["coordinator"] for _, _, a in actions(be_document) if a["coordinator"]}
+    assert coordinators == {"33": "equality", "34": "foreign-affairs"}
+
+
+def test_departments_are_the_plans_federal_departments_and_interior_units(be_document):
+    tree = {d["code"]: d["parent"] for d in be_document["departments"]}
+    assert tree == {
+        "foreign-affairs": None,
+        "development": None,
+        "defence": None,
+        "interior": None,
+        "interior-federal-police": "interior",
+        "interior-cgrs": "interior",
+        "interior-office-for-foreigners": "interior",
+        "interior-fedasil": "interior",
+        "justice": None,
+        "equality": None,
+    }
+
+
+@pytest.mark.parametrize(("pattern", "what"), ARTEFACTS, ids=[what for _, what in ARTEFACTS])
+def test_no_text_carries_extraction_artefacts(be_document, pattern, what):
+    offenders = [(where, text) for where, text in texts(be_document) if pattern.search(text)]
+    assert offenders == [], f"{what} in {offenders[:3]}"
+
+
+def test_counts_of_lines_and_instruments(be_document):
+    lines = list(actions(be_document))
+    instruments = [i for _, _, a in lines for i in a["instruments"]]
+    assert len(lines) == 102
+    assert len(instruments) == 122
+    # The two lines whose monitoring cell the plan leaves empty.
+    assert [a["code"] for _, _, a in lines if not a["instruments"]] == ["20.e", "25.d"]
+    by_sex = {a["code"] for _, _, a in lines for i in a["instruments"] if i.get("by_sex")}
+    assert by_sex == {"13.a", "13.c", "21", "23.a", "23.b", "24.b"}
+
+
+def test_line_14a_and_its_six_departments(be_document):
+    line = next(a for _, _, a in actions(be_document) if a["code"] == "14.a")
+    assert len(line["departments"]) == 6
+
+
+def test_instruments_are_split_one_per_entry(be_document):
+    line = next(a for _, _, a in actions(be_document) if a["code"] == "1.a")
+    assert [i["text"] for i in line["instruments"]] == [
+        "Periodic reporting under CEDAW.",
+        "Responses to relevant questionnaires from the UN.",
+    ]
+    line = next(a for _, _, a in actions(be_document) if a["code"] == "7.c")
+    assert len(line["instruments"]) == 3
+
+
+def test_footnotes_are_notes_of_their_line(be_document):
+    notes = {a["code"]: a["notes"] for _, _, a in actions(be_document) if a["notes"]}
+    assert notes["1.a"][0].startswith("Amongst others, the Convention on the Elimination")
+    assert notes["6.a"] == [
+        "Within the Federal Police, the theme of gender will be mainstreamed across all modules of new "
+        "training courses."
+    ]
+    assert len(notes["21"]) == 3
+
+
+def test_each_objective_has_its_introduction(be_document):
+    for o in be_document["objectives"]:
+        assert len(o["intro"]) > 300, o["number"]
+    assert be_document["objectives"][0]["intro"].startswith("The rights of women must be respected")

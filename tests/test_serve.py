@@ -1,0 +1,84 @@
+"""`naptrack serve` on a fresh data directory: migrates, loads the Belgian plan, serves through
+gunicorn with static files from whitenoise."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(), dict(exc.headers)
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "STATICFILES_STORAGE")}
+    env.update(NAPTRACK_DATA_DIR=str(tmp_path / "data"), NAPTRACK_DEMO_PASSWORD="demo-password-1234")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "naptrack.cli", "serve", "--port", str(port), "--workers", "1", "--demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"naptrack serve exited: {process.stdout.read()}")
+        try:
+            if fetch(f"{base}/healthz")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("naptrack serve did not answer within 60 s")
+    yield base, process
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_serve_on_a_fresh_data_directory_serves_the_belgian_plan(server):
+    base, process = server
+    status, html, headers = fetch(f"{base}/")
+    assert status == 200
+    assert "Second National Action Plan" in html
+    assert headers["Server"].startswith("gunicorn")
+    # Static files come hashed (cache-busting) and compressed from whitenoise.
+    css = next(part.split('"')[0] for part in html.split('href="') if "bootstrap" in part)
+    assert css.startswith("/static/vendor/bootstrap/bootstrap.min.") and css.endswith(".css")
+    status, _, headers = fetch(f"{base}{css}")
+    assert status == 200
+    assert "max-age=315360000" in headers["Cache-Control"]
+    assert fetch(f"{base}/plans/be-nap-2013-2016/lines/14.a/")[0] == 200
+    assert fetch(f"{base}/plans/nope/")[0] == 404
+    process.send_signal(signal.SIGTERM)
+    output = process.communicate(timeout=15)[0]
+    assert "loaded the bundled plan be-nap-2013-2016" in output
+    assert "demo accounts (password for all: demo-password-1234)" in output
+    assert "focal-defence" in output
