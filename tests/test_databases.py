@@ -91,7 +91,7 @@ def test_sqlite_takes_concurrent_writers_without_locking_errors(tmp_path, be_doc
         )
         for path in files
     ]
-    results = [p.communicate(timeout=120) + (p.returncode,) for p in processes]
+    results = [(*p.communicate(timeout=120), p.returncode) for p in processes]
     assert [code for _, _, code in results] == [0, 0, 0, 0], [err for _, err, _ in results]
     listing = naptrack("plan", "list", env=env).stdout
     assert all(f"plan-{n}" in listing for n in range(4))

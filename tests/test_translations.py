@@ -30,7 +30,7 @@ def catalog(lang: str, with_plural_flag: bool = False) -> list[tuple[str, str, b
                 fields[key] = match.group(2)
             elif line.startswith('"') and key:
                 fields[key] += line[1:-1]
-        if "msgid" in fields and fields["msgid"]:
+        if fields.get("msgid"):
             translations = [v for k, v in fields.items() if k.startswith("msgstr")]
             flag = "msgid_plural" in fields if with_plural_flag else "fuzzy" in block
             entries.append((fields["msgid"], " ".join(translations) if all(translations) else "", flag))
