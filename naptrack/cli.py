@@ -74,13 +74,16 @@ def _read_plan_file(path: str) -> dict:
 
 
 def cmd_plan_load(args: argparse.Namespace) -> None:
-    from naptrack.plans.services import plan_load
+    from naptrack.plans.services import PlanLoadError, plan_load
 
     document = _read_plan_file(args.file)
     if args.check:
         print(f"{args.file}: valid naptrack-plan/1 document for plan {document['slug']}")
         return
-    summary = plan_load(actor=_actor(), document=document)
+    try:
+        summary = plan_load(actor=_actor(), document=document)
+    except PlanLoadError as exc:
+        raise Failure(f"{exc}; nothing was loaded") from None
     counts = summary.counts
     verb = "created" if summary.created else "updated"
     print(

@@ -52,6 +52,12 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("NAPTRACK_SITE_NAME", "naptrack")
 DEFAULT_PLAN = os.environ.get("NAPTRACK_DEFAULT_PLAN", "")
+# The address people reach the site at, for links in e-mails (e.g. https://naptrack.example.org).
+NAPTRACK_BASE_URL = os.environ.get("NAPTRACK_BASE_URL", "http://127.0.0.1:8000")
+NAPTRACK_NARRATIVE_MAX = int(os.environ.get("NAPTRACK_NARRATIVE_MAX", "20000"))
+NAPTRACK_UPLOAD_MAX_MB = int(os.environ.get("NAPTRACK_UPLOAD_MAX_MB", "20"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch it.
@@ -71,6 +77,11 @@ INSTALLED_APPS = [
     "naptrack.accounts",
     "naptrack.audit",
     "naptrack.plans",
+    "naptrack.reporting",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "naptrack.api",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +200,27 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": os.environ.get("STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
+}
+
+# --- API ---------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "naptrack.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "naptrack.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "naptrack API",
+    "DESCRIPTION": "Plans, reporting rounds and contributions of National Action Plans on Women, Peace and Security.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
 # --- E-mail ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ admin.site.site_title = "naptrack"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("naptrack.api.urls")),
 ]
 
 # Public pages carry their language in the URL (/fr/..., /nl/...; English unprefixed), so that
@@ -26,5 +27,6 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("naptrack.plans.urls")),
+    path("", include("naptrack.reporting.urls")),
     prefix_default_language=False,
 )

@@ -139,3 +139,30 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+# --- reporting --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def annual_round(plan, coordinator):
+    """The round of the 2015 report to parliament (covering 2014), still a draft."""
+    import datetime as dt
+
+    from naptrack.reporting.services import round_create
+
+    return round_create(actor=coordinator, plan=plan, kind="annual", year=2014, deadline=dt.date(2015, 1, 31))
+
+
+@pytest.fixture
+def open_round(annual_round, coordinator, focal_defence, focal_justice, mailoutbox):
+    """The 2014 annual round, opened: one contribution per line of action and department."""
+    from naptrack.reporting.services import round_open
+
+    return round_open(actor=coordinator, round=annual_round)
+
+
+def contribution_of(round_, code: str, department: str):
+    from naptrack.reporting.models import Contribution
+
+    return Contribution.objects.with_detail().get(round=round_, action__code=code, department__code=department)

@@ -23,6 +23,13 @@ class User(AbstractUser):
         related_name="members",
         help_text=_("The department (or unit) a focal point reports for."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        default="en",
+        choices=[("en", "English"), ("fr", "Français"), ("nl", "Nederlands")],
+        help_text=_("The language of the e-mails naptrack sends this person."),
+    )
 
     class Meta:
         verbose_name = _("user")

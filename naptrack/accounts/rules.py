@@ -40,4 +40,20 @@ def is_reader(user) -> bool:
 
 is_staff_member = is_coordinator | is_focal_point | is_reader
 
+
+def department_ids(user) -> frozenset[int]:
+    """The departments a focal point reports for: their own and its units (a focal point of
+    Interior also reports for the Federal Police). Read once per request."""
+    if not user.is_authenticated or user.department_id is None:
+        return frozenset()
+    cached = getattr(user, "_naptrack_departments", None)
+    if cached is None:
+        from naptrack.plans.models import Department
+
+        units = Department.objects.filter(parent_id=user.department_id).values_list("pk", flat=True)
+        cached = frozenset([user.department_id, *units])
+        user._naptrack_departments = cached
+    return cached
+
+
 rules.add_perm("accounts.manage_users", is_coordinator)

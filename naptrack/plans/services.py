@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import ProtectedError
 
 from naptrack.audit.services import audit_record
 from naptrack.plans import interchange
@@ -37,6 +38,10 @@ class LoadSummary:
         return {"created": self.created, "counts": self.counts, "changes": self.changes}
 
 
+class PlanLoadError(Exception):
+    """The document is valid but cannot be applied to what the database holds."""
+
+
 class _Upserter:
     """Saves a row only when a value differs, so that reloading an unchanged plan writes nothing
     (and leaves no empty history entries)."""
@@ -58,9 +63,16 @@ class _Upserter:
             self.changes["updated"] += 1
         return obj
 
-    def delete(self, queryset: models.QuerySet) -> None:
-        for obj in queryset:
-            obj.delete()
+    def delete(self, objects) -> None:
+        for obj in objects:
+            try:
+                with transaction.atomic():
+                    obj.delete()
+            except ProtectedError:
+                raise PlanLoadError(
+                    f"{obj._meta.verbose_name} {obj} has reports in a reporting round and cannot be removed; "
+                    "keep it in the file"
+                ) from None
             self.changes["deleted"] += 1
 
 
@@ -199,9 +211,7 @@ def _load_children(up: _Upserter, action: Action, current: list, model: type[mod
     by_position = {obj.position: obj for obj in current}
     for position, values in enumerate(rows, start=1):
         up.save(by_position.pop(position, None), model, {"action": action, "position": position, **values})
-    for obj in by_position.values():
-        obj.delete()
-        up.changes["deleted"] += 1
+    up.delete(by_position.values())
 
 
 def _load_responsibilities(
@@ -220,9 +230,7 @@ def _load_responsibilities(
                 "is_coordinator": a.get("coordinator") == code,
             },
         )
-    for obj in by_department.values():
-        obj.delete()
-        up.changes["deleted"] += 1
+    up.delete(by_department.values())
 
 
 def _load_departments(up: _Upserter, plan: Plan, rows: list[dict]) -> dict[str, Department]:
@@ -255,9 +263,7 @@ def _load_departments(up: _Upserter, plan: Plan, rows: list[dict]) -> dict[str, 
                 "position": position,
             },
         )
-    for link in links.values():
-        link.delete()
-        up.changes["deleted"] += 1
+    up.delete(links.values())
     return result
 
 

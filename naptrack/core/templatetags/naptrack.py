@@ -76,3 +76,10 @@ def translation_notice(plan) -> dict:
 @register.filter
 def country_name(code: str) -> str:
     return countries.name(code) or code
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    from naptrack.core.markdown import render
+
+    return render(text)

@@ -1,0 +1,3 @@
+"""REST API under /api/v1/ (filled by the API module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,58 @@
+"""Reads of rounds and contributions; each method owns its prefetching so that lists and
+dashboards make a fixed number of queries whatever the number of contributions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, Q
+
+
+class RoundQuerySet(models.QuerySet):
+    def with_counts(self) -> RoundQuerySet:
+        """Each round with its number of contributions per state."""
+        from naptrack.reporting.models import Contribution
+
+        annotations = {
+            f"n_{state.replace('-', '_')}": Count("contributions", filter=Q(contributions__state=state))
+            for state in Contribution.State.values
+        }
+        return self.annotate(n_contributions=Count("contributions"), **annotations)
+
+    def visible_to(self, user) -> RoundQuerySet:
+        from naptrack.accounts.rules import is_staff_member
+
+        if is_staff_member(user):
+            return self
+        return self.filter(state="published")
+
+
+class ContributionQuerySet(models.QuerySet):
+    def with_context(self) -> ContributionQuerySet:
+        return self.select_related("action__goal__objective", "department__parent", "round__plan")
+
+    def with_detail(self) -> ContributionQuerySet:
+        from naptrack.reporting.models import Measurement
+
+        return (
+            self.with_context()
+            .prefetch_related(
+                models.Prefetch("measurements", queryset=Measurement.objects.select_related("instrument")),
+                "evidence",
+                "action__instruments",
+            )
+            .select_related("submitted_by", "returned_by", "approved_by", "updated_by")
+        )
+
+    def in_plan_order(self) -> ContributionQuerySet:
+        return self.order_by("action__goal__number", "action__position", "department__code")
+
+    def for_departments(self, departments) -> ContributionQuerySet:
+        return self.filter(department__in=departments)
+
+    def missing(self) -> ContributionQuerySet:
+        """Not yet handed in: still draft or returned for revision."""
+        return self.filter(state__in=("draft", "returned"))
+
+    def public(self) -> ContributionQuerySet:
+        """What may leave the building: approved, public, in a published round."""
+        return self.filter(state="approved", visibility="public", round__state="published")

@@ -1,0 +1,688 @@
+"""Writes in a reporting round. Each service checks the actor's permission, runs in one
+transaction and records one audit event; e-mails leave only once the transaction commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries as all_countries
+
+from naptrack.accounts.rules import department_ids
+from naptrack.audit.services import audit_record
+from naptrack.plans.models import Action, Plan, Responsibility
+from naptrack.reporting.models import Contribution, Evidence, Measurement, Round, Synthesis
+
+NARRATIVE_MAX = getattr(settings, "NAPTRACK_NARRATIVE_MAX", 20_000)
+COUNT_MAX = 10**9
+
+
+class WorkflowError(Exception):
+    """An action that the object's current state does not allow (opening an open round,
+    approving a draft). The API answers it with 409."""
+
+
+@dataclass
+class Change:
+    field: str
+    before: Any
+    after: Any
+    by: str = ""
+    at: dt.datetime | None = None
+
+
+class ContributionConflict(Exception):
+    """The contribution changed since the version the person edited. Carries the current row and
+    what changed, so that the form can show both and lose nothing."""
+
+    def __init__(self, current: Contribution, changes: list[Change]):
+        self.current = current
+        self.changes = changes
+        super().__init__(_("This contribution was changed by someone else since you opened it."))
+
+
+def _require(actor: Any, perm: str, obj: Any = None) -> None:
+    if not getattr(actor, "has_perm", None) or not actor.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+# --- rounds ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(*, actor, plan: Plan, kind: str, year: int, deadline: dt.date, intro: str = "") -> Round:
+    _require(actor, "reporting.manage_round")
+    errors: dict[str, list[str]] = {}
+    if kind not in Round.Kind.values:
+        errors["kind"] = [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Round.Kind.values)}]
+    low, high = plan.period_start - 5, plan.period_end + 5
+    if not isinstance(year, int) or not low <= year <= high:
+        errors["year"] = [_("The year covered must lie between %(low)s and %(high)s.") % {"low": low, "high": high}]
+    if not isinstance(deadline, dt.date):
+        errors["deadline"] = [_("Give the deadline as a date (YYYY-MM-DD).")]
+    if errors:
+        raise ValidationError(errors)
+    if Round.objects.filter(plan=plan, kind=kind, year=year).exists():
+        raise ValidationError(
+            {
+                "year": [
+                    _("This plan already has a %(kind)s round for %(year)s.")
+                    % {"kind": Round.Kind(kind).label, "year": year}
+                ]
+            }
+        )
+    try:
+        with transaction.atomic():
+            round_ = Round.objects.create(plan=plan, kind=kind, year=year, deadline=deadline, intro_en=intro)
+    except IntegrityError:
+        raise ValidationError({"year": [_("This plan already has such a round.")]}) from None
+    audit_record(
+        actor=actor,
+        action="reporting.round.created",
+        target=round_,
+        data={"plan": plan.slug, "kind": kind, "year": year, "deadline": deadline.isoformat()},
+    )
+    return round_
+
+
+@transaction.atomic
+def round_update(*, actor, round: Round, deadline: dt.date | None = None, intro: dict[str, str] | None = None) -> Round:
+    """Change the deadline or the introduction ({"en": ..., "fr": ...})."""
+    _require(actor, "reporting.manage_round")
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.state == Round.State.PUBLISHED:
+        raise WorkflowError(_("A published round cannot be changed."))
+    before, after = {}, {}
+    if deadline is not None and deadline != round_.deadline:
+        before["deadline"], after["deadline"] = round_.deadline.isoformat(), deadline.isoformat()
+        round_.deadline = deadline
+    for lang, text in (intro or {}).items():
+        if lang not in settings.MODELTRANSLATION_LANGUAGES:
+            raise ValidationError({"intro": [_("Unknown language %(lang)s.") % {"lang": lang}]})
+        name = f"intro_{lang}"
+        if getattr(round_, name) != text:
+            before[name], after[name] = getattr(round_, name), text
+            setattr(round_, name, text)
+    if after:
+        round_.save()
+        audit_record(
+            actor=actor, action="reporting.round.updated", target=round_, data={"before": before, "after": after}
+        )
+    return round_
+
+
+@transaction.atomic
+def round_open(*, actor, round: Round) -> Round:
+    """Open a draft round: one contribution per line of action and responsible department, exactly
+    the pairs the plan lists, each with an empty answer per monitoring instrument; then the
+    focal points are told what they have to report and by when."""
+    _require(actor, "reporting.manage_round")
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.state != Round.State.DRAFT:
+        raise WorkflowError(
+            _("The round is already %(state)s; only a draft round can be opened.")
+            % {"state": round_.get_state_display()}
+        )
+    pairs = Responsibility.objects.filter(action__plan_id=round_.plan_id).values_list("action_id", "department_id")
+    contributions = Contribution.objects.bulk_create(
+        [Contribution(round=round_, action_id=a, department_id=d) for a, d in pairs]
+    )
+    if any(c.pk is None for c in contributions):  # databases that return no ids on bulk insert
+        contributions = list(Contribution.objects.filter(round=round_))
+    instruments: dict[int, list[int]] = {}
+    for instrument_id, action_id in Measurement.instrument.field.related_model.objects.filter(
+        action__plan_id=round_.plan_id
+    ).values_list("pk", "action_id"):
+        instruments.setdefault(action_id, []).append(instrument_id)
+    Measurement.objects.bulk_create(
+        [
+            Measurement(contribution_id=c.pk, instrument_id=i)
+            for c in contributions
+            for i in instruments.get(c.action_id, [])
+        ]
+    )
+    round_.state = Round.State.OPEN
+    round_.opened_at = _now()
+    round_.save()
+    audit_record(
+        actor=actor,
+        action="reporting.round.opened",
+        target=round_,
+        data={"contributions": len(contributions), "deadline": round_.deadline.isoformat()},
+    )
+    from naptrack.reporting import notifications
+
+    transaction.on_commit(lambda: notifications.round_opened(round_))
+    return round_
+
+
+def _transition(
+    actor,
+    round: Round,
+    *,
+    source: tuple[str, ...],
+    target: str,
+    action: str,
+    stamp: str | None = None,
+    data: dict | None = None,
+) -> Round:
+    _require(actor, "reporting.manage_round")
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.state not in source:
+        raise WorkflowError(
+            _("The round is %(state)s: this cannot be done now.") % {"state": round_.get_state_display()}
+        )
+    before = round_.state
+    round_.state = target
+    if stamp:
+        setattr(round_, stamp, _now())
+    round_.save()
+    audit_record(actor=actor, action=action, target=round_, data={"before": before, "after": target, **(data or {})})
+    return round_
+
+
+@transaction.atomic
+def round_close(*, actor, round: Round) -> Round:
+    return _transition(
+        actor, round, source=("open",), target="closed", action="reporting.round.closed", stamp="closed_at"
+    )
+
+
+@transaction.atomic
+def round_reopen(*, actor, round: Round, reason: str) -> Round:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the round is reopened.")]})
+    return _transition(
+        actor,
+        round,
+        source=("closed",),
+        target="open",
+        action="reporting.round.reopened",
+        data={"reason": reason.strip()},
+    )
+
+
+@transaction.atomic
+def round_publish(*, actor, round: Round) -> Round:
+    return _transition(
+        actor, round, source=("closed",), target="published", action="reporting.round.published", stamp="published_at"
+    )
+
+
+# --- contributions --------------------------------------------------------------------------------
+
+CONTRIBUTION_FIELDS = ("status", "narrative", "visibility", "countries")
+MEASUREMENT_FIELDS = ("text", "women", "men", "other", "value", "unit", "note")
+
+
+@dataclass
+class _Cleaned:
+    fields: dict[str, Any] = field(default_factory=dict)
+    measurements: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def _whole(value: Any, key: str, errors: dict) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        errors[key] = [_("Enter a whole number.")]
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors[key] = [_("Enter a whole number.")]
+        return None
+    if number != number.to_integral_value():
+        errors[key] = [_("Enter a whole number: people are counted without fractions.")]
+    elif number < 0:
+        errors[key] = [_("Enter zero or more.")]
+    elif number > COUNT_MAX:
+        errors[key] = [_("This number is too large.")]
+    else:
+        return int(number)
+    return None
+
+
+def _decimal(value: Any, key: str, errors: dict) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        errors[key] = [_("Enter a number.")]
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors[key] = [_("Enter a number.")]
+        return None
+    if not number.is_finite() or abs(number) >= Decimal(10) ** 12:
+        errors[key] = [_("Enter a number.")]
+        return None
+    return number.quantize(Decimal("0.0001"))
+
+
+def _clean(contribution: Contribution, data: dict) -> _Cleaned:
+    errors: dict[str, list[str]] = {}
+    out = _Cleaned()
+    unknown = set(data) - {*CONTRIBUTION_FIELDS, "measurements"}
+    for key in sorted(unknown):
+        errors[key] = [_("Unknown field.")]
+    if "status" in data:
+        status = data["status"] or ""
+        if status and status not in Contribution.Status.values:
+            errors["status"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(Contribution.Status.values)}]
+        out.fields["status"] = status
+    if "narrative" in data:
+        narrative = (data["narrative"] or "").replace("\r\n", "\n").strip()
+        if not isinstance(data["narrative"] or "", str):
+            errors["narrative"] = [_("Enter text.")]
+        elif len(narrative) > NARRATIVE_MAX:
+            errors["narrative"] = [
+                _("Keep the narrative under %(max)s characters (it has %(n)s).")
+                % {"max": NARRATIVE_MAX, "n": len(narrative)}
+            ]
+        out.fields["narrative"] = narrative
+    if "visibility" in data:
+        if data["visibility"] not in Contribution.Visibility.values:
+            errors["visibility"] = [_("Choose public or internal.")]
+        out.fields["visibility"] = data["visibility"]
+    if "countries" in data:
+        codes = data["countries"] or []
+        if not isinstance(codes, list | tuple):
+            errors["countries"] = [_("Give a list of country codes.")]
+        else:
+            bad = [c for c in codes if not isinstance(c, str) or c.upper() not in all_countries]
+            if bad:
+                errors["countries"] = [
+                    _("Unknown country code(s): %(codes)s. Use ISO 3166-1 codes such as AF, CD, ML.")
+                    % {"codes": ", ".join(map(str, bad))}
+                ]
+            out.fields["countries"] = list(dict.fromkeys(c.upper() for c in codes if isinstance(c, str)))
+    if "measurements" in data:
+        _clean_measurements(contribution, data["measurements"], out, errors)
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _clean_measurements(contribution: Contribution, rows: Any, out: _Cleaned, errors: dict) -> None:
+    instruments = {i.pk: i for i in contribution.action.instruments.all()}
+    if not isinstance(rows, list):
+        errors["measurements"] = [_("Give a list of measurements.")]
+        return
+    for n, row in enumerate(rows):
+        if not isinstance(row, dict):
+            errors[f"measurements.{n}"] = [_("Give each measurement as an object.")]
+            continue
+        instrument = instruments.get(row.get("instrument"))
+        if instrument is None:
+            errors[f"measurements.{n}.instrument"] = [_("Not a monitoring instrument of this line of action.")]
+            continue
+        key = f"measurements.{instrument.pk}"
+        for name in sorted(set(row) - {"instrument", *MEASUREMENT_FIELDS}):
+            errors[f"{key}.{name}"] = [_("Unknown field.")]
+        values: dict[str, Any] = {}
+        for name in ("text", "unit", "note"):
+            if name in row:
+                values[name] = (row[name] or "").strip() if isinstance(row[name] or "", str) else None
+                if values[name] is None:
+                    errors[f"{key}.{name}"] = [_("Enter text.")]
+        if len(values.get("unit") or "") > 40:
+            errors[f"{key}.unit"] = [_("Keep the unit under 40 characters.")]
+        for name in ("women", "men", "other"):
+            if name in row:
+                values[name] = _whole(row[name], f"{key}.{name}", errors)
+                if values[name] is not None and not instrument.by_sex:
+                    errors[f"{key}.{name}"] = [_("This instrument is not reported by sex.")]
+        if "value" in row:
+            values["value"] = _decimal(row["value"], f"{key}.value", errors)
+            if values["value"] is not None and instrument.kind != "quantitative":
+                errors[f"{key}.value"] = [_("This instrument is qualitative: answer in text.")]
+        out.measurements[instrument.pk] = values
+
+
+def _check_totals(contribution: Contribution, measurements: dict[int, Measurement], errors: dict) -> None:
+    """A total given for a by-sex instrument may exceed the breakdown (some not recorded), never
+    fall short of it."""
+    for m in measurements.values():
+        if not m.instrument.by_sex or m.value is None:
+            continue
+        if m.value != m.value.to_integral_value() or m.value < 0:
+            errors[f"measurements.{m.instrument_id}.value"] = [_("A total of people is a whole number, zero or more.")]
+            continue
+        parts = sum(n for n in (m.women, m.men, m.other) if n is not None)
+        if m.value < parts:
+            errors[f"measurements.{m.instrument_id}.value"] = [
+                _("The total (%(total)s) is smaller than women, men and other together (%(parts)s).")
+                % {"total": int(m.value), "parts": parts}
+            ]
+
+
+def _snapshot(contribution: Contribution, measurements: dict[int, Measurement]) -> dict[str, Any]:
+    state = {name: getattr(contribution, name) for name in CONTRIBUTION_FIELDS}
+    for instrument_id, m in measurements.items():
+        for name in MEASUREMENT_FIELDS:
+            value = getattr(m, name)
+            state[f"measurements.{instrument_id}.{name}"] = str(value) if isinstance(value, Decimal) else value
+    return state
+
+
+def _locked(contribution: Contribution) -> Contribution:
+    return (
+        Contribution.objects.select_for_update().select_related("round", "action", "department").get(pk=contribution.pk)
+    )
+
+
+def contribution_changes_since(contribution: Contribution, version: int) -> list[Change]:
+    """What changed in the contribution since `version`: the fields that differ, and who changed
+    them last. Version 1 is the empty contribution the round was opened with."""
+    records = list(contribution.history.order_by("history_date", "history_id"))
+    base = next((r for r in records if r.version == version), None)
+    if base is None and version != 1:
+        return []
+    fields = [*CONTRIBUTION_FIELDS, "state", "review_note"]
+    defaults = Contribution(round_id=contribution.round_id)
+    old = {f: getattr(base if base is not None else defaults, f) for f in fields}
+    since = base.history_date if base is not None else contribution.round.opened_at
+    latest = records[-1] if records else None
+    who = latest.history_user.get_username() if latest is not None and latest.history_user else ""
+    at = latest.history_date if latest is not None else None
+    changes = [
+        Change(f, old[f], getattr(contribution, f), who, at) for f in fields if old[f] != getattr(contribution, f)
+    ]
+    for m in contribution.measurements.select_related("instrument"):
+        earlier = m.history.filter(history_date__lte=since).order_by("-history_date").first() if since else None
+        for name in MEASUREMENT_FIELDS:
+            before = getattr(earlier, name) if earlier is not None else None
+            after = getattr(m, name)
+            if before != after and not (before in (None, "") and after in (None, "")):
+                changes.append(Change(f"measurements.{m.instrument_id}.{name}", before, after, who, at))
+    return changes
+
+
+@transaction.atomic
+def contribution_save(*, actor, contribution: Contribution, version: int | None, data: dict) -> Contribution:
+    """Save a department's input. `data` holds only what changes (status, narrative, visibility,
+    countries, measurements: [{instrument, text, women, men, other, value, unit, note}]).
+    `version` is the version the person edited: when someone saved in between, nothing is written
+    and ContributionConflict says what changed."""
+    current = _locked(contribution)
+    _require(actor, "reporting.change_contribution", current)
+    if version is None:
+        raise ValidationError({"version": [_("Say which version you edited.")]})
+    if int(version) != current.version:
+        raise ContributionConflict(current, contribution_changes_since(current, int(version)))
+    cleaned = _clean(current, data)
+    measurements = {m.instrument_id: m for m in current.measurements.select_related("instrument")}
+    before = _snapshot(current, measurements)
+    for name, value in cleaned.fields.items():
+        setattr(current, name, value)
+    for instrument_id, values in cleaned.measurements.items():
+        m = measurements.get(instrument_id) or Measurement(contribution=current, instrument_id=instrument_id)
+        m.instrument = next(i for i in current.action.instruments.all() if i.pk == instrument_id)
+        for name, value in values.items():
+            setattr(m, name, value)
+        measurements[instrument_id] = m
+    errors: dict[str, list[str]] = {}
+    _check_totals(current, measurements, errors)
+    if errors:
+        raise ValidationError(errors)
+    after = _snapshot(current, measurements)
+    changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+    if not changed:
+        return current
+    for instrument_id, values in cleaned.measurements.items():
+        m = measurements[instrument_id]
+        if any(f"measurements.{instrument_id}.{name}" in changed for name in values):
+            m.save()
+    current.version += 1
+    current.updated_by = actor
+    current.on_behalf = current.department_id not in department_ids(actor)
+    current.save()
+    audit_record(
+        actor=actor,
+        action="reporting.contribution.saved",
+        target=current,
+        data={
+            "version": current.version,
+            "on_behalf": current.on_behalf,
+            "before": {k: v[0] for k, v in changed.items()},
+            "after": {k: v[1] for k, v in changed.items()},
+        },
+    )
+    return current
+
+
+def _has_content(contribution: Contribution) -> bool:
+    if contribution.status or contribution.narrative:
+        return True
+    return any(not m.is_empty for m in contribution.measurements.all())
+
+
+def _step(
+    actor, contribution: Contribution, perm: str, *, source: tuple[str, ...], target: str, version: int | None
+) -> tuple[Contribution, str]:
+    current = _locked(contribution)
+    # Who may see the contribution learns that its state forbids the step; others only that
+    # they may not act on it.
+    if current.state not in source and actor.has_perm("reporting.view_contribution", current):
+        raise WorkflowError(
+            _("The contribution is %(state)s: this cannot be done now.") % {"state": current.get_state_display()}
+        )
+    _require(actor, perm, current)
+    if version is not None and int(version) != current.version:
+        raise ContributionConflict(current, contribution_changes_since(current, int(version)))
+    before = current.state
+    current.state = target
+    current.version += 1
+    return current, before
+
+
+@transaction.atomic
+def contribution_submit(*, actor, contribution: Contribution, version: int | None = None) -> Contribution:
+    current, before = _step(
+        actor,
+        contribution,
+        "reporting.submit_contribution",
+        source=("draft", "returned"),
+        target="submitted",
+        version=version,
+    )
+    if not _has_content(current):
+        raise ValidationError({"__all__": [_("Nothing to submit yet: give a status, a narrative or an answer.")]})
+    current.submitted_at, current.submitted_by = _now(), actor
+    current.save()
+    audit_record(
+        actor=actor,
+        action="reporting.contribution.submitted",
+        target=current,
+        data={"before": before, "after": "submitted", "version": current.version},
+    )
+    return current
+
+
+@transaction.atomic
+def contribution_return(*, actor, contribution: Contribution, note: str, version: int | None = None) -> Contribution:
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Tell the department what to revise.")]})
+    current, before = _step(
+        actor, contribution, "reporting.review_contribution", source=("submitted",), target="returned", version=version
+    )
+    current.returned_at, current.returned_by, current.review_note = _now(), actor, note.strip()
+    current.save()
+    audit_record(
+        actor=actor,
+        action="reporting.contribution.returned",
+        target=current,
+        data={"before": before, "after": "returned", "note": current.review_note},
+    )
+    from naptrack.reporting import notifications
+
+    transaction.on_commit(lambda: notifications.contribution_returned(current))
+    return current
+
+
+@transaction.atomic
+def contribution_approve(*, actor, contribution: Contribution, version: int | None = None) -> Contribution:
+    current, before = _step(
+        actor, contribution, "reporting.review_contribution", source=("submitted",), target="approved", version=version
+    )
+    current.approved_at, current.approved_by = _now(), actor
+    current.save()
+    audit_record(
+        actor=actor,
+        action="reporting.contribution.approved",
+        target=current,
+        data={"before": before, "after": "approved"},
+    )
+    return current
+
+
+@transaction.atomic
+def contribution_reopen(*, actor, contribution: Contribution, reason: str, version: int | None = None) -> Contribution:
+    """Unlock an approved contribution: it goes back to the department as returned, with the reason."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the contribution is reopened.")]})
+    current, before = _step(
+        actor, contribution, "reporting.reopen_contribution", source=("approved",), target="returned", version=version
+    )
+    current.returned_at, current.returned_by, current.review_note = _now(), actor, reason.strip()
+    current.approved_at = current.approved_by = None
+    current.save()
+    audit_record(
+        actor=actor,
+        action="reporting.contribution.reopened",
+        target=current,
+        data={"before": before, "after": "returned", "reason": current.review_note},
+    )
+    return current
+
+
+# --- evidence -------------------------------------------------------------------------------------
+
+EVIDENCE_TYPES = {
+    # extension: (content type, accepted leading bytes)
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    "webp": ("image/webp", (b"RIFF",)),
+}
+EVIDENCE_MAX_BYTES = int(getattr(settings, "NAPTRACK_UPLOAD_MAX_MB", 20)) * 1024 * 1024
+
+
+@transaction.atomic
+def evidence_add(*, actor, contribution: Contribution, title: str, url: str = "", upload=None) -> Evidence:
+    current = _locked(contribution)
+    _require(actor, "reporting.change_contribution", current)
+    title = (title or "").strip()
+    errors: dict[str, list[str]] = {}
+    if bool(url) == bool(upload):
+        errors["__all__"] = [_("Give either a link or a file.")]
+    evidence = Evidence(contribution=current, title=title[:200], added_by=actor)
+    if url:
+        from django.core.validators import URLValidator
+
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["url"] = [_("Enter a web address starting with http:// or https://.")]
+        evidence.url = url
+        evidence.title = evidence.title or url[:200]
+    if upload is not None:
+        name = upload.name.rsplit("/", 1)[-1]
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if extension not in EVIDENCE_TYPES:
+            errors["file"] = [_("Accepted files: %(types)s.") % {"types": ", ".join(sorted(EVIDENCE_TYPES))}]
+        elif upload.size > EVIDENCE_MAX_BYTES:
+            errors["file"] = [_("The file is larger than %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}]
+        else:
+            head = upload.read(16)
+            upload.seek(0)
+            content_type, signatures = EVIDENCE_TYPES[extension]
+            if not any(head.startswith(sig) for sig in signatures):
+                errors["file"] = [_("The file's content is not a .%(ext)s file.") % {"ext": extension}]
+            evidence.file = upload
+            evidence.content_type = content_type
+            evidence.size = upload.size
+            evidence.title = evidence.title or name[:200]
+    if errors:
+        raise ValidationError(errors)
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action="reporting.evidence.added",
+        target=current,
+        data={
+            "evidence": evidence.pk,
+            "title": evidence.title,
+            "url": evidence.url,
+            "file": evidence.file.name if evidence.file else "",
+            "size": evidence.size,
+        },
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, actor, evidence: Evidence) -> None:
+    current = _locked(evidence.contribution)
+    _require(actor, "reporting.change_contribution", current)
+    data = {
+        "evidence": evidence.pk,
+        "title": evidence.title,
+        "url": evidence.url,
+        "file": evidence.file.name if evidence.file else "",
+    }
+    stored = evidence.file.name if evidence.file else None
+    storage = evidence.file.storage if evidence.file else None
+    evidence.delete()
+    audit_record(actor=actor, action="reporting.evidence.removed", target=current, data=data)
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --- synthesis ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def synthesis_save(*, actor, round: Round, action: Action, text: str, version: int | None) -> Synthesis:
+    _require(actor, "reporting.write_synthesis", round)
+    if round.state == Round.State.PUBLISHED:
+        raise WorkflowError(_("A published round cannot be changed."))
+    if action.plan_id != round.plan_id:
+        raise ValidationError({"action": [_("This line of action is not in the round's plan.")]})
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > NARRATIVE_MAX:
+        raise ValidationError({"text": [_("Keep the synthesis under %(max)s characters.") % {"max": NARRATIVE_MAX}]})
+    synthesis, created = Synthesis.objects.select_for_update().get_or_create(round=round, action=action)
+    if not created and version is not None and int(version) != synthesis.version:
+        raise WorkflowError(_("The synthesis was changed by someone else since you opened it; reload to see it."))
+    before = synthesis.text
+    if before == text and not created:
+        return synthesis
+    synthesis.text = text
+    synthesis.version = synthesis.version + (0 if created else 1)
+    synthesis.updated_by = actor
+    synthesis.save()
+    audit_record(
+        actor=actor,
+        action="reporting.synthesis.saved",
+        target=synthesis,
+        data={"round": round.pk, "action": action.code, "before": before, "after": text},
+    )
+    return synthesis
