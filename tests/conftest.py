@@ -32,6 +32,13 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings, request):
+    # Argon2 is slow on purpose; tests that are not about hashing create many users.
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def be_document() -> dict:
     return json.loads(DEFAULT_PLAN_FILE.read_text(encoding="utf-8"))

@@ -18,6 +18,7 @@ def test_roles_are_groups_and_focal_points_belong_to_a_department(coordinator, f
     assert list(focal_defence.groups.values_list("name", flat=True)) == ["focal-point"]
 
 
+@pytest.mark.argon2
 def test_passwords_are_hashed_with_argon2(coordinator):
     assert coordinator.password.startswith("argon2$argon2id$")
 

@@ -154,6 +154,7 @@ def test_bad_usage_exits_2(capsys):
     assert exit_info.value.code == 2
 
 
+@pytest.mark.argon2
 def test_user_add_with_password_on_stdin(plan, capsys, monkeypatch):
     code, out, err = run(
         capsys,

@@ -53,6 +53,14 @@ def _require(actor: Any, perm: str, obj: Any = None) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
+def _author(obj, actor):
+    """Name the actor in the row history: outside a web request (CLI, API tokens, tests)
+    django-simple-history's middleware cannot tell who made the change."""
+    if getattr(actor, "is_authenticated", False):
+        obj._history_user = actor
+    return obj
+
+
 def _now() -> dt.datetime:
     return timezone.now()
 
@@ -115,7 +123,7 @@ def round_update(*, actor, round: Round, deadline: dt.date | None = None, intro:
             before[name], after[name] = getattr(round_, name), text
             setattr(round_, name, text)
     if after:
-        round_.save()
+        _author(round_, actor).save()
         audit_record(
             actor=actor, action="reporting.round.updated", target=round_, data={"before": before, "after": after}
         )
@@ -123,10 +131,12 @@ def round_update(*, actor, round: Round, deadline: dt.date | None = None, intro:
 
 
 @transaction.atomic
-def round_open(*, actor, round: Round) -> Round:
+def round_open(*, actor, round: Round, notify: bool = True) -> Round:
     """Open a draft round: one contribution per line of action and responsible department, exactly
     the pairs the plan lists, each with an empty answer per monitoring instrument; then the
-    focal points are told what they have to report and by when."""
+    focal points are told what they have to report and by when. With notify=False the caller
+    sends those e-mails itself (notifications.round_opened, once this has committed): the
+    command line does, to say how many went out."""
     _require(actor, "reporting.manage_round")
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     if round_.state != Round.State.DRAFT:
@@ -154,7 +164,7 @@ def round_open(*, actor, round: Round) -> Round:
     )
     round_.state = Round.State.OPEN
     round_.opened_at = _now()
-    round_.save()
+    _author(round_, actor).save()
     audit_record(
         actor=actor,
         action="reporting.round.opened",
@@ -163,7 +173,8 @@ def round_open(*, actor, round: Round) -> Round:
     )
     from naptrack.reporting import notifications
 
-    transaction.on_commit(lambda: notifications.round_opened(round_))
+    if notify:
+        transaction.on_commit(lambda: notifications.round_opened(round_))
     return round_
 
 
@@ -187,7 +198,7 @@ def _transition(
     round_.state = target
     if stamp:
         setattr(round_, stamp, _now())
-    round_.save()
+    _author(round_, actor).save()
     audit_record(actor=actor, action=action, target=round_, data={"before": before, "after": target, **(data or {})})
     return round_
 
@@ -444,11 +455,11 @@ def contribution_save(*, actor, contribution: Contribution, version: int | None,
     for instrument_id, values in cleaned.measurements.items():
         m = measurements[instrument_id]
         if any(f"measurements.{instrument_id}.{name}" in changed for name in values):
-            m.save()
+            _author(m, actor).save()
     current.version += 1
     current.updated_by = actor
     current.on_behalf = current.department_id not in department_ids(actor)
-    current.save()
+    _author(current, actor).save()
     audit_record(
         actor=actor,
         action="reporting.contribution.saved",
@@ -501,7 +512,7 @@ def contribution_submit(*, actor, contribution: Contribution, version: int | Non
     if not _has_content(current):
         raise ValidationError({"__all__": [_("Nothing to submit yet: give a status, a narrative or an answer.")]})
     current.submitted_at, current.submitted_by = _now(), actor
-    current.save()
+    _author(current, actor).save()
     audit_record(
         actor=actor,
         action="reporting.contribution.submitted",
@@ -519,7 +530,7 @@ def contribution_return(*, actor, contribution: Contribution, note: str, version
         actor, contribution, "reporting.review_contribution", source=("submitted",), target="returned", version=version
     )
     current.returned_at, current.returned_by, current.review_note = _now(), actor, note.strip()
-    current.save()
+    _author(current, actor).save()
     audit_record(
         actor=actor,
         action="reporting.contribution.returned",
@@ -538,7 +549,7 @@ def contribution_approve(*, actor, contribution: Contribution, version: int | No
         actor, contribution, "reporting.review_contribution", source=("submitted",), target="approved", version=version
     )
     current.approved_at, current.approved_by = _now(), actor
-    current.save()
+    _author(current, actor).save()
     audit_record(
         actor=actor,
         action="reporting.contribution.approved",
@@ -558,7 +569,7 @@ def contribution_reopen(*, actor, contribution: Contribution, reason: str, versi
     )
     current.returned_at, current.returned_by, current.review_note = _now(), actor, reason.strip()
     current.approved_at = current.approved_by = None
-    current.save()
+    _author(current, actor).save()
     audit_record(
         actor=actor,
         action="reporting.contribution.reopened",
@@ -669,8 +680,11 @@ def synthesis_save(*, actor, round: Round, action: Action, text: str, version: i
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > NARRATIVE_MAX:
         raise ValidationError({"text": [_("Keep the synthesis under %(max)s characters.") % {"max": NARRATIVE_MAX}]})
-    synthesis, created = Synthesis.objects.select_for_update().get_or_create(round=round, action=action)
-    if not created and version is not None and int(version) != synthesis.version:
+    synthesis = Synthesis.objects.select_for_update().filter(round=round, action=action).first()
+    created = synthesis is None
+    if created:
+        synthesis = Synthesis(round=round, action=action)
+    elif version is not None and int(version) != synthesis.version:
         raise WorkflowError(_("The synthesis was changed by someone else since you opened it; reload to see it."))
     before = synthesis.text
     if before == text and not created:
@@ -678,7 +692,7 @@ def synthesis_save(*, actor, round: Round, action: Action, text: str, version: i
     synthesis.text = text
     synthesis.version = synthesis.version + (0 if created else 1)
     synthesis.updated_by = actor
-    synthesis.save()
+    _author(synthesis, actor).save()
     audit_record(
         actor=actor,
         action="reporting.synthesis.saved",

@@ -1,0 +1,248 @@
+"""The whole matrix of role x action in a reporting round, checked through the services (which
+every screen and API endpoint calls), so that what is refused here is refused everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from naptrack.accounts.services import user_create
+from naptrack.reporting import services
+from naptrack.reporting.models import Contribution, Round
+
+from .conftest import contribution_of
+
+ALLOWED, DENIED = True, False
+
+
+@pytest.fixture
+def focal_interior(plan):
+    return user_create(
+        actor="tests",
+        username="focal-interior",
+        role="focal-point",
+        password="x" * 12,
+        department_code="interior",
+        check_password=False,
+    )
+
+
+@pytest.fixture
+def personas(coordinator, focal_defence, focal_justice, reader, focal_interior):
+    return {
+        "coordinator": coordinator,
+        "focal-defence": focal_defence,
+        "focal-justice": focal_justice,
+        "focal-interior": focal_interior,
+        "reader": reader,
+        "anonymous": AnonymousUser(),
+    }
+
+
+def filled(contribution: Contribution, actor) -> Contribution:
+    return services.contribution_save(
+        actor=actor,
+        contribution=contribution,
+        version=contribution.version,
+        data={"status": "in-progress", "narrative": "Done."},
+    )
+
+
+# persona -> may edit and submit the Defence contribution on line 14.a (an open round, draft)
+EDIT = {
+    "coordinator": ALLOWED,
+    "focal-defence": ALLOWED,
+    "focal-justice": DENIED,
+    "focal-interior": DENIED,
+    "reader": DENIED,
+    "anonymous": DENIED,
+}
+
+
+@pytest.mark.parametrize(("persona", "allowed"), EDIT.items())
+def test_who_may_edit_a_departments_contribution(open_round, personas, persona, allowed):
+    contribution = contribution_of(open_round, "14.a", "defence")
+    user = personas[persona]
+    assert user.has_perm("reporting.change_contribution", contribution) is allowed
+    if allowed:
+        saved = filled(contribution, user)
+        assert saved.version == 2
+        assert saved.on_behalf is (persona == "coordinator")
+    else:
+        with pytest.raises(PermissionDenied):
+            filled(contribution, user)
+        contribution.refresh_from_db()
+        assert (contribution.version, contribution.narrative) == (1, "")
+
+
+@pytest.mark.parametrize(("persona", "allowed"), EDIT.items())
+def test_who_may_submit_a_departments_contribution(open_round, personas, coordinator, persona, allowed):
+    contribution = filled(contribution_of(open_round, "14.a", "defence"), coordinator)
+    if allowed:
+        assert services.contribution_submit(actor=personas[persona], contribution=contribution).state == "submitted"
+    else:
+        with pytest.raises(PermissionDenied):
+            services.contribution_submit(actor=personas[persona], contribution=contribution)
+        contribution.refresh_from_db()
+        assert contribution.state == "draft"
+
+
+def test_focal_point_of_interior_reports_for_its_units(open_round, focal_interior):
+    """Interior's focal point answers for the Federal Police, the CGRS, the Office for Foreigners and Fedasil."""
+    fedasil = contribution_of(open_round, "13.b", "interior-fedasil")
+    assert filled(fedasil, focal_interior).version == 2
+
+
+def test_focal_point_of_a_unit_does_not_report_for_its_parent(open_round, plan):
+    police = user_create(
+        actor="tests",
+        username="focal-police",
+        role="focal-point",
+        password="x" * 12,
+        department_code="interior-federal-police",
+        check_password=False,
+    )
+    with pytest.raises(PermissionDenied):
+        filled(contribution_of(open_round, "5.a", "interior"), police)
+
+
+REVIEW = {
+    "coordinator": ALLOWED,
+    "focal-defence": DENIED,
+    "focal-justice": DENIED,
+    "focal-interior": DENIED,
+    "reader": DENIED,
+    "anonymous": DENIED,
+}
+
+
+@pytest.mark.parametrize("decision", ["return", "approve"])
+@pytest.mark.parametrize(("persona", "allowed"), REVIEW.items())
+def test_only_the_coordinator_reviews(open_round, personas, focal_defence, persona, allowed, decision):
+    contribution = filled(contribution_of(open_round, "14.a", "defence"), focal_defence)
+    contribution = services.contribution_submit(actor=focal_defence, contribution=contribution)
+    act = {
+        "return": lambda u: services.contribution_return(actor=u, contribution=contribution, note="More detail."),
+        "approve": lambda u: services.contribution_approve(actor=u, contribution=contribution),
+    }[decision]
+    if allowed:
+        assert act(personas[persona]).state == {"return": "returned", "approve": "approved"}[decision]
+    else:
+        with pytest.raises(PermissionDenied):
+            act(personas[persona])
+        contribution.refresh_from_db()
+        assert contribution.state == "submitted"
+
+
+@pytest.mark.parametrize(("persona", "allowed"), REVIEW.items())
+def test_only_the_coordinator_reopens_an_approved_contribution(open_round, personas, coordinator, persona, allowed):
+    contribution = filled(contribution_of(open_round, "14.a", "defence"), coordinator)
+    contribution = services.contribution_submit(actor=coordinator, contribution=contribution)
+    contribution = services.contribution_approve(actor=coordinator, contribution=contribution)
+    if allowed:
+        reopened = services.contribution_reopen(actor=personas[persona], contribution=contribution, reason="Typo.")
+        assert (reopened.state, reopened.review_note) == ("returned", "Typo.")
+    else:
+        with pytest.raises(PermissionDenied):
+            services.contribution_reopen(actor=personas[persona], contribution=contribution, reason="Typo.")
+
+
+MANAGE = REVIEW
+
+
+@pytest.mark.parametrize(("persona", "allowed"), MANAGE.items())
+def test_only_the_coordinator_runs_rounds(plan, personas, persona, allowed):
+    user = personas[persona]
+    create = lambda: services.round_create(  # noqa: E731
+        actor=user, plan=plan, kind="baseline", year=2012, deadline=dt.date(2013, 6, 30)
+    )
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            create()
+        assert not Round.objects.exists()
+        return
+    round_ = create()
+    for step in (services.round_open, services.round_close, services.round_publish):
+        round_ = step(actor=user, round=round_)
+    assert round_.state == "published"
+
+
+@pytest.mark.parametrize(("persona", "allowed"), MANAGE.items())
+def test_round_transitions_refused_to_others(annual_round, personas, persona, allowed):
+    if allowed:
+        return
+    for step in (services.round_open, services.round_close, services.round_publish):
+        with pytest.raises(PermissionDenied):
+            step(actor=personas[persona], round=annual_round)
+    with pytest.raises(PermissionDenied):
+        services.round_reopen(actor=personas[persona], round=annual_round, reason="x")
+    annual_round.refresh_from_db()
+    assert annual_round.state == "draft"
+
+
+@pytest.mark.parametrize(("persona", "allowed"), MANAGE.items())
+def test_only_the_coordinator_writes_the_synthesis(open_round, personas, persona, allowed):
+    action = contribution_of(open_round, "14.a", "defence").action
+    if allowed:
+        synthesis = services.synthesis_save(
+            actor=personas[persona], round=open_round, action=action, text="All six departments acted.", version=None
+        )
+        assert synthesis.text == "All six departments acted."
+    else:
+        with pytest.raises(PermissionDenied):
+            services.synthesis_save(actor=personas[persona], round=open_round, action=action, text="x", version=None)
+
+
+READ = {
+    "coordinator": ALLOWED,
+    "focal-defence": ALLOWED,
+    "focal-justice": ALLOWED,
+    "focal-interior": ALLOWED,
+    "reader": ALLOWED,
+    "anonymous": DENIED,
+}
+HISTORY = {
+    "coordinator": ALLOWED,
+    "focal-defence": DENIED,
+    "focal-justice": DENIED,
+    "focal-interior": DENIED,
+    "reader": ALLOWED,
+    "anonymous": DENIED,
+}
+
+
+@pytest.mark.parametrize("persona", READ)
+def test_reading_rounds_contributions_and_history(open_round, personas, persona):
+    user = personas[persona]
+    contribution = contribution_of(open_round, "14.a", "justice")
+    assert user.has_perm("reporting.view_round", open_round) is READ[persona]
+    assert user.has_perm("reporting.view_contribution", contribution) is READ[persona]
+    assert user.has_perm("reporting.view_history", contribution) is HISTORY[persona]
+    assert user.has_perm("reporting.remind", open_round) is REVIEW[persona]
+    visible = Round.objects.visible_to(user)
+    assert list(visible) == ([open_round] if READ[persona] else [])
+
+
+def test_nobody_edits_outside_an_open_round(open_round, coordinator, focal_defence):
+    contribution = contribution_of(open_round, "14.a", "defence")
+    services.round_close(actor=coordinator, round=open_round)
+    contribution.refresh_from_db()
+    for user in (coordinator, focal_defence):
+        with pytest.raises(PermissionDenied):
+            filled(contribution, user)
+
+
+def test_nobody_edits_a_submitted_or_approved_contribution(open_round, coordinator, focal_defence):
+    contribution = services.contribution_submit(
+        actor=focal_defence, contribution=filled(contribution_of(open_round, "14.a", "defence"), focal_defence)
+    )
+    for user in (coordinator, focal_defence):
+        with pytest.raises(PermissionDenied):
+            filled(contribution, user)
+    contribution = services.contribution_approve(actor=coordinator, contribution=contribution)
+    for user in (coordinator, focal_defence):
+        with pytest.raises(PermissionDenied):
+            filled(contribution, user)
