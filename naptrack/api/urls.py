@@ -1,3 +1,64 @@
-"""REST API under /api/v1/ (filled by the API module)."""
+"""REST API under /api/v1/; the OpenAPI document at /api/v1/schema/."""
 
-urlpatterns: list = []
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path, register_converter
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView
+
+from naptrack.api import views
+from naptrack.portal import api as portal_api
+
+
+class IdConverter:
+    """A database id: at most 18 digits, so that an absurd id in a URL is a 404, never an
+    integer overflow in the database."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "api_id")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> JsonResponse:
+    # Under /api/v1/ even an unknown address answers in JSON, never with the site's HTML page.
+    return JsonResponse({"detail": _("No such API endpoint.")}, status=404)
+
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("token/", views.TokenView.as_view(), name="token"),
+    path("plans/", views.PlanList.as_view(), name="plan-list"),
+    path("plans/<slug:slug>/", views.PlanDetail.as_view(), name="plan-detail"),
+    path("rounds/", views.RoundList.as_view(), name="round-list"),
+    path("rounds/<api_id:pk>/", views.RoundDetail.as_view(), name="round-detail"),
+    path("rounds/<api_id:pk>/open/", views.RoundOpen.as_view(), name="round-open"),
+    path("rounds/<api_id:pk>/close/", views.RoundClose.as_view(), name="round-close"),
+    path("rounds/<api_id:pk>/publish/", views.RoundPublish.as_view(), name="round-publish"),
+    path("rounds/<api_id:pk>/reopen/", views.RoundReopen.as_view(), name="round-reopen"),
+    path("rounds/<api_id:pk>/contributions/", views.RoundContributionList.as_view(), name="round-contributions"),
+    path("contributions/<api_id:pk>/", views.ContributionDetail.as_view(), name="contribution-detail"),
+    path("contributions/<api_id:pk>/submit/", views.ContributionSubmit.as_view(), name="contribution-submit"),
+    path("contributions/<api_id:pk>/return/", views.ContributionReturn.as_view(), name="contribution-return"),
+    path("contributions/<api_id:pk>/approve/", views.ContributionApprove.as_view(), name="contribution-approve"),
+    path("contributions/<api_id:pk>/reopen/", views.ContributionReopen.as_view(), name="contribution-reopen"),
+    # Published data, open without login (naptrack.portal).
+    path("public/rounds/", portal_api.PublicRoundList.as_view(), name="public-round-list"),
+    path("public/rounds/<api_id:pk>/", portal_api.PublicRoundDetail.as_view(), name="public-round-detail"),
+    path(
+        "public/rounds/<api_id:pk>/contributions/",
+        portal_api.PublicRoundContributionList.as_view(),
+        name="public-round-contributions",
+    ),
+    # An empty pattern matches every path that is left, newlines and all.
+    re_path(r"", not_found),
+]

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from naptrack.api.models import ApiToken
+from naptrack.api.services import token_revoke
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be seen and revoked here, never created or read: only their hash is stored."""
+
+    list_display = ["user", "created", "last_used"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    readonly_fields = ["user", "created", "last_used"]
+    fields = ["user", "created", "last_used"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        token_revoke(actor=request.user, token=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for token in queryset.select_related("user"):
+            token_revoke(actor=request.user, token=token)

@@ -1,0 +1,299 @@
+"""The API's request and response bodies.
+
+Request serializers check shapes and types only; what the data means (an instrument of this line,
+a known country, a total not smaller than its parts, the narrative's limit) is the services' job,
+so the web forms and the API refuse exactly the same input."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from naptrack.plans.models import Instrument
+from naptrack.reporting.models import Contribution, Round
+from naptrack.reporting.services import COUNT_MAX
+
+TEXT_MAX = settings.NAPTRACK_NARRATIVE_MAX
+# Values held in PositiveIntegerField / PositiveSmallIntegerField columns.
+INT_MAX = 2**31 - 1
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("What went wrong, in words."))
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_(
+            "Messages per field. Nested fields are named with dots: 'measurements.<instrument id>.women' "
+            "(or 'measurements.<position>.instrument' for a row whose instrument is unknown); "
+            "'non_field_errors' for the request as a whole."
+        ),
+    )
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+    by = serializers.CharField(allow_blank=True, help_text=_("Who saved the latest version."))
+    at = serializers.DateTimeField(allow_null=True)
+
+
+# --- token ----------------------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_("Send it as 'Authorization: Bearer <token>'. Shown only once."))
+
+
+# --- plans ----------------------------------------------------------------------------------------
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+
+
+class PlanSummarySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    country = serializers.CharField()
+    period = serializers.SerializerMethodField()
+    languages = serializers.ListField(child=serializers.CharField())
+    focus_countries = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema_field(PeriodSerializer)
+    def get_period(self, plan) -> dict:
+        return {"start": plan.period_start, "end": plan.period_end}
+
+
+class PlanDepartmentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    parent = serializers.CharField(allow_null=True)
+    abbreviation = serializers.CharField(required=False)
+
+
+class PlanInstrumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("What a measurement names as its instrument."))
+    text = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Instrument.Kind.choices)
+    by_sex = serializers.BooleanField(required=False, help_text=_("Present (true) when figures are reported by sex."))
+
+
+class PlanActionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    notes = serializers.ListField(child=serializers.CharField())
+    instruments = PlanInstrumentSerializer(many=True)
+    departments = serializers.ListField(child=serializers.CharField())
+    coordinator = serializers.CharField(allow_null=True)
+
+
+class PlanGoalSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    actions = PlanActionSerializer(many=True)
+
+
+class PlanObjectiveSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    intro = serializers.CharField(allow_blank=True)
+    goals = PlanGoalSerializer(many=True)
+
+
+class PlanDocumentSerializer(serializers.Serializer):
+    """The plan in the naptrack-plan/1 interchange format, with the ids of its instruments."""
+
+    format = serializers.CharField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    country = serializers.CharField()
+    period = PeriodSerializer()
+    languages = serializers.ListField(child=serializers.CharField())
+    focus_countries = serializers.ListField(child=serializers.CharField())
+    departments = PlanDepartmentSerializer(many=True)
+    objectives = PlanObjectiveSerializer(many=True)
+
+
+# --- rounds ---------------------------------------------------------------------------------------
+
+
+class StateCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    draft = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    approved = serializers.IntegerField()
+
+
+class DepartmentCountsSerializer(StateCountsSerializer):
+    department = serializers.CharField(help_text=_("Department code."))
+
+
+def _state_counts(row, prefix: str = "n_") -> dict[str, int]:
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    counts = {"total": get(f"{prefix}contributions") or 0}
+    for state in Contribution.State.values:
+        counts[state] = get(f"{prefix}{state}") or 0
+    return counts
+
+
+class RoundSerializer(serializers.Serializer):
+    """A round with its number of contributions per state (the queryset's with_counts())."""
+
+    id = serializers.IntegerField()
+    plan = serializers.CharField(source="plan.slug", help_text=_("Plan slug."))
+    kind = serializers.ChoiceField(choices=Round.Kind.choices)
+    year = serializers.IntegerField()
+    deadline = serializers.DateField()
+    intro = serializers.CharField(allow_blank=True)
+    state = serializers.ChoiceField(choices=Round.State.choices)
+    created_at = serializers.DateTimeField()
+    opened_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    counts = serializers.SerializerMethodField(help_text=_("Contributions per state."))
+
+    @extend_schema_field(StateCountsSerializer)
+    def get_counts(self, round_) -> dict:
+        return _state_counts(round_)
+
+
+class RoundDetailSerializer(RoundSerializer):
+    departments = serializers.SerializerMethodField(help_text=_("Contributions per state, for each department."))
+
+    @extend_schema_field(DepartmentCountsSerializer(many=True))
+    def get_departments(self, round_) -> list[dict]:
+        return [{"department": row["department__code"], **_state_counts(row)} for row in round_.department_counts]
+
+
+class RoundCreateSerializer(serializers.Serializer):
+    plan = serializers.SlugField(max_length=100, help_text=_("Plan slug."))
+    kind = serializers.ChoiceField(choices=Round.Kind.choices)
+    year = serializers.IntegerField(min_value=0, max_value=32767, help_text=_("The year the round reports on."))
+    deadline = serializers.DateField()
+    intro = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=TEXT_MAX)
+
+
+# --- contributions --------------------------------------------------------------------------------
+
+
+class MeasurementSerializer(serializers.Serializer):
+    instrument = serializers.IntegerField(source="instrument_id")
+    text = serializers.CharField(allow_blank=True)
+    women = serializers.IntegerField(allow_null=True)
+    men = serializers.IntegerField(allow_null=True)
+    other = serializers.IntegerField(allow_null=True)
+    value = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True, coerce_to_string=False)
+    unit = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    total = serializers.SerializerMethodField(
+        help_text=_("Derived: the total given for a by-sex instrument, else women + men + other.")
+    )
+    share_of_women = serializers.SerializerMethodField(help_text=_("Derived: women / total, between 0 and 1."))
+
+    @extend_schema_field({"type": "number", "nullable": True})
+    def get_total(self, m) -> int | float | None:
+        total = m.total
+        if total is None:
+            return None
+        return int(total) if total == int(total) else float(total)
+
+    @extend_schema_field({"type": "number", "format": "double", "nullable": True})
+    def get_share_of_women(self, m) -> float | None:
+        return m.share_of_women
+
+
+class ContributionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    round = serializers.IntegerField(source="round_id")
+    action = serializers.CharField(source="action.code", help_text=_("Code of the line of action."))
+    department = serializers.CharField(source="department.code", help_text=_("Department code."))
+    state = serializers.ChoiceField(choices=Contribution.State.choices)
+    status = serializers.ChoiceField(choices=[("", "-"), *Contribution.Status.choices], allow_blank=True)
+    narrative = serializers.CharField(allow_blank=True, help_text=_("Markdown."))
+    visibility = serializers.ChoiceField(choices=Contribution.Visibility.choices)
+    countries = serializers.ListField(child=serializers.CharField(), help_text=_("ISO 3166-1 alpha-2 codes."))
+    measurements = MeasurementSerializer(many=True, source="measurements.all")
+    version = serializers.IntegerField(help_text=_("Send it back with a change: a stale one gets 409."))
+    review_note = serializers.CharField(allow_blank=True)
+    on_behalf = serializers.BooleanField()
+    updated_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+
+
+class ConflictSerializer(ErrorSerializer):
+    version = serializers.IntegerField(required=False, help_text=_("The contribution's current version."))
+    changes = ChangeSerializer(many=True, required=False, help_text=_("What changed since the version sent."))
+    current = ContributionSerializer(required=False, help_text=_("The contribution as it is now."))
+
+
+class MeasurementInputSerializer(serializers.Serializer):
+    instrument = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("Instrument id."))
+    text = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+    women = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=COUNT_MAX)
+    men = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=COUNT_MAX)
+    other = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=COUNT_MAX)
+    value = serializers.DecimalField(
+        required=False,
+        allow_null=True,
+        max_digits=16,
+        decimal_places=4,
+        coerce_to_string=False,
+        help_text=_("A figure; for an instrument reported by sex, the total of people (whole, not below the parts)."),
+    )
+    unit = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+
+
+class ContributionUpdateSerializer(serializers.Serializer):
+    """A change to a contribution: only the fields given change; "version" (required) is the
+    version the change was made on."""
+
+    version = serializers.IntegerField(
+        min_value=1, max_value=INT_MAX, help_text=_("Required: the version the change was made on.")
+    )
+    status = serializers.ChoiceField(
+        choices=[("", "-"), *Contribution.Status.choices], required=False, allow_blank=True
+    )
+    # No max_length here: the service names the limit in its message.
+    narrative = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, help_text=_("Markdown."))
+    visibility = serializers.ChoiceField(choices=Contribution.Visibility.choices, required=False)
+    countries = serializers.ListField(
+        child=serializers.CharField(max_length=10), required=False, max_length=300, help_text=_("ISO 3166-1 codes.")
+    )
+    measurements = MeasurementInputSerializer(many=True, required=False, max_length=100)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=INT_MAX, help_text=_("Optional: refuse (409) if it changed since.")
+    )
+
+
+class NoteSerializer(VersionSerializer):
+    note = serializers.CharField(max_length=TEXT_MAX, help_text=_("What the department should revise."))
+
+
+class ContributionReasonSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=TEXT_MAX)
