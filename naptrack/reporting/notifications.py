@@ -48,10 +48,14 @@ def _base_url() -> str:
 
 
 def _message(user: User, template: str, subject: str, context: dict) -> EmailMessage:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    language = user.language or settings.LANGUAGE_CODE
+    with translation.override(language):
         body = render_to_string(template, {**context, "user": user, "base_url": _base_url()})
         subject_text = render_to_string("reporting/email/subject.txt", {"subject": subject, **context}).strip()
-    return EmailMessage(subject_text, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    # Says which language the mail is in, for mail clients and screen readers (RFC 3282).
+    return EmailMessage(
+        subject_text, body, settings.DEFAULT_FROM_EMAIL, [user.email], headers={"Content-Language": language}
+    )
 
 
 def _items_by_user(round_: Round, contributions) -> dict[User, list[Contribution]]:
@@ -91,12 +95,9 @@ def remind(round_: Round, *, department_ids: set[int] | None = None, today: dt.d
     """Send each focal point one e-mail listing their missing items (draft or returned) in the round.
     Nobody gets more than one reminder a day. Returns the usernames reminded."""
     today = today or timezone.localdate()
-    missing = Contribution.objects.filter(round=round_).missing().with_context()
-    if department_ids is not None:
-        missing = missing.filter(department_id__in=department_ids)
     sent = []
     connection = get_connection()
-    for user, items in _items_by_user(round_, missing).items():
+    for user, items in pending_reminders(round_, department_ids=department_ids, today=today).items():
         try:
             with transaction.atomic():
                 Reminder.objects.create(user=user, round=round_, sent_on=today)
@@ -112,6 +113,19 @@ def remind(round_: Round, *, department_ids: set[int] | None = None, today: dt.d
             continue  # already reminded today
         sent.append(user.username)
     return sent
+
+
+def pending_reminders(
+    round_: Round, *, department_ids: set[int] | None = None, today: dt.date | None = None
+) -> dict[User, list[Contribution]]:
+    """Who remind() would write to on `today`, with their missing items: the focal points with
+    something missing who were not reminded that day yet. Lets a dry run say what would happen."""
+    today = today or timezone.localdate()
+    missing = Contribution.objects.filter(round=round_).missing().with_context()
+    if department_ids is not None:
+        missing = missing.filter(department_id__in=department_ids)
+    reminded = set(Reminder.objects.filter(sent_on=today).values_list("user_id", flat=True))
+    return {user: items for user, items in _items_by_user(round_, missing).items() if user.pk not in reminded}
 
 
 def reminder_due(round_: Round, today: dt.date) -> bool:

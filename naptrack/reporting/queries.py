@@ -56,3 +56,17 @@ class ContributionQuerySet(models.QuerySet):
     def public(self) -> ContributionQuerySet:
         """What may leave the building: approved, public, in a published round."""
         return self.filter(state="approved", visibility="public", round__state="published")
+
+    def counts_by_department(self):
+        """Per department (code), the number of contributions and the number in each state, as
+        dicts like RoundQuerySet.with_counts() names them (n_contributions, n_draft, ...): one query."""
+        from naptrack.reporting.models import Contribution
+
+        annotations = {
+            f"n_{state.replace('-', '_')}": Count("pk", filter=Q(state=state)) for state in Contribution.State.values
+        }
+        return (
+            self.values("department__code")
+            .annotate(n_contributions=Count("pk"), **annotations)
+            .order_by("department__code")
+        )

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
@@ -20,7 +21,12 @@ from naptrack.audit.services import audit_record
 from naptrack.plans.models import Action, Plan, Responsibility
 from naptrack.reporting.models import Contribution, Evidence, Measurement, Round, Synthesis
 
-NARRATIVE_MAX = getattr(settings, "NAPTRACK_NARRATIVE_MAX", 20_000)
+
+def narrative_max() -> int:
+    """Read per call, so that a deployment (or a test) can change the limit in settings."""
+    return int(getattr(settings, "NAPTRACK_NARRATIVE_MAX", 20_000))
+
+
 COUNT_MAX = 10**9
 
 
@@ -85,7 +91,7 @@ def round_create(*, actor, plan: Plan, kind: str, year: int, deadline: dt.date, 
         raise ValidationError(
             {
                 "year": [
-                    _("This plan already has a %(kind)s round for %(year)s.")
+                    _("This plan already has a round of this kind (%(kind)s) for %(year)s.")
                     % {"kind": Round.Kind(kind).label, "year": year}
                 ]
             }
@@ -224,11 +230,30 @@ def round_reopen(*, actor, round: Round, reason: str) -> Round:
     )
 
 
-@transaction.atomic
 def round_publish(*, actor, round: Round) -> Round:
-    return _transition(
-        actor, round, source=("closed",), target="published", action="reporting.round.published", stamp="published_at"
-    )
+    # A round is never published without its report to parliament (PDF and DOCX in each
+    # language), stored in the same transaction. Building the files takes seconds, so it is done
+    # before the transaction, which holds SQLite's write lock for everyone; the transaction
+    # builds them again only if the round changed meanwhile.
+    from naptrack.publications.services import reports_build, reports_store
+
+    _require(actor, "reporting.manage_round")
+    built = reports_build(round) if Round.objects.filter(pk=round.pk, state="closed").exists() else None
+    with transaction.atomic():
+        round_ = _transition(
+            actor,
+            round,
+            source=("closed",),
+            target="published",
+            action="reporting.round.published",
+            stamp="published_at",
+        )
+        reports_store(actor=actor, round=round_, built=built)
+        # The public search finds the newly published contributions (naptrack.portal).
+        from naptrack.portal.search import search_reindex
+
+        search_reindex(round_.plan)
+    return round_
 
 
 # --- contributions --------------------------------------------------------------------------------
@@ -294,13 +319,15 @@ def _clean(contribution: Contribution, data: dict) -> _Cleaned:
             errors["status"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(Contribution.Status.values)}]
         out.fields["status"] = status
     if "narrative" in data:
-        narrative = (data["narrative"] or "").replace("\r\n", "\n").strip()
-        if not isinstance(data["narrative"] or "", str):
+        raw = data["narrative"] or ""
+        if not isinstance(raw, str):
             errors["narrative"] = [_("Enter text.")]
-        elif len(narrative) > NARRATIVE_MAX:
+            raw = ""
+        narrative = raw.replace("\r\n", "\n").strip()
+        if len(narrative) > narrative_max():
             errors["narrative"] = [
                 _("Keep the narrative under %(max)s characters (it has %(n)s).")
-                % {"max": NARRATIVE_MAX, "n": len(narrative)}
+                % {"max": narrative_max(), "n": len(narrative)}
             ]
         out.fields["narrative"] = narrative
     if "visibility" in data:
@@ -335,7 +362,8 @@ def _clean_measurements(contribution: Contribution, rows: Any, out: _Cleaned, er
         if not isinstance(row, dict):
             errors[f"measurements.{n}"] = [_("Give each measurement as an object.")]
             continue
-        instrument = instruments.get(row.get("instrument"))
+        instrument_id = row.get("instrument")
+        instrument = instruments.get(instrument_id) if isinstance(instrument_id, int) else None
         if instrument is None:
             errors[f"measurements.{n}.instrument"] = [_("Not a monitoring instrument of this line of action.")]
             continue
@@ -433,6 +461,8 @@ def contribution_save(*, actor, contribution: Contribution, version: int | None,
         raise ValidationError({"version": [_("Say which version you edited.")]})
     if int(version) != current.version:
         raise ContributionConflict(current, contribution_changes_since(current, int(version)))
+    # One read of the line's instruments serves validation and the measurements below.
+    prefetch_related_objects([current.action], "instruments")
     cleaned = _clean(current, data)
     measurements = {m.instrument_id: m for m in current.measurements.select_related("instrument")}
     before = _snapshot(current, measurements)
@@ -457,7 +487,8 @@ def contribution_save(*, actor, contribution: Contribution, version: int | None,
         if any(f"measurements.{instrument_id}.{name}" in changed for name in values):
             _author(m, actor).save()
     current.version += 1
-    current.updated_by = actor
+    # The installation acting from the command line (accounts.system.SystemActor) is no user row.
+    current.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     current.on_behalf = current.department_id not in department_ids(actor)
     _author(current, actor).save()
     audit_record(
@@ -472,6 +503,28 @@ def contribution_save(*, actor, contribution: Contribution, version: int | None,
         },
     )
     return current
+
+
+def contribution_validate(*, contribution: Contribution, data: dict) -> None:
+    """Check `data` as contribution_save would, writing nothing and checking neither permission nor
+    version: for imports that list every error of a file before anything is written. Reads the
+    line's instruments and the measurements (with their instrument) prefetched by the caller."""
+    cleaned = _clean(contribution, data)
+    instruments = {i.pk: i for i in contribution.action.instruments.all()}
+    measurements: dict[int, Measurement] = {}
+    for m in contribution.measurements.all():
+        measurements[m.instrument_id] = Measurement(
+            instrument=m.instrument, **{name: getattr(m, name) for name in MEASUREMENT_FIELDS}
+        )
+    for instrument_id, values in cleaned.measurements.items():
+        m = measurements.get(instrument_id) or Measurement(instrument=instruments[instrument_id])
+        for name, value in values.items():
+            setattr(m, name, value)
+        measurements[instrument_id] = m
+    errors: dict[str, list[str]] = {}
+    _check_totals(contribution, measurements, errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _has_content(contribution: Contribution) -> bool:
@@ -678,8 +731,8 @@ def synthesis_save(*, actor, round: Round, action: Action, text: str, version: i
     if action.plan_id != round.plan_id:
         raise ValidationError({"action": [_("This line of action is not in the round's plan.")]})
     text = (text or "").replace("\r\n", "\n").strip()
-    if len(text) > NARRATIVE_MAX:
-        raise ValidationError({"text": [_("Keep the synthesis under %(max)s characters.") % {"max": NARRATIVE_MAX}]})
+    if len(text) > narrative_max():
+        raise ValidationError({"text": [_("Keep the synthesis under %(max)s characters.") % {"max": narrative_max()}]})
     synthesis = Synthesis.objects.select_for_update().filter(round=round, action=action).first()
     created = synthesis is None
     if created:

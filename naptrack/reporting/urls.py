@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naptrack.reporting.views import coordination, focal
+from naptrack.reporting.views import coordination, focal, workbook
 
 app_name = "reporting"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("work/contributions/<int:pk>/evidence/", focal.evidence_add, name="evidence-add"),
     path("work/evidence/<int:pk>/", focal.evidence_download, name="evidence-download"),
     path("work/evidence/<int:pk>/remove/", focal.evidence_remove, name="evidence-remove"),
+    # Department workbooks (focal points and the coordinator): download, upload, preview and confirm.
+    path("work/rounds/<int:pk>/workbook/", workbook.workbook_download, name="workbook-download"),
+    path("work/rounds/<int:pk>/workbook/upload/", workbook.workbook_upload, name="workbook-upload"),
+    path("work/workbooks/<str:token>/", workbook.workbook_preview, name="workbook-preview"),
     # The coordinator (and readers, read-only): rounds, review, synthesis, history.
     path("rounds/", coordination.round_list, name="round-list"),
     path("rounds/new/", coordination.round_create, name="round-create"),

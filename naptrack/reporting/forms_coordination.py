@@ -1,0 +1,113 @@
+"""Forms of the coordinator's screens. They only parse and display: every rule (which years, which
+states) lives in the services, whose ValidationError is put back on the form's fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from naptrack.plans.models import Plan
+from naptrack.reporting.models import Contribution, Round
+
+INTRO_LANGUAGES = (("en", _("English")), ("fr", _("French")), ("nl", _("Dutch")))
+
+
+class _Bootstrap:
+    """Bootstrap's classes on every widget, so that templates render fields one way."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        # The browser's date picker sends ISO dates whatever the page's language.
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, fields: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the form: {field: [messages]} onto the matching field
+    (renamed through `fields` where the form calls it otherwise), the rest onto the whole form."""
+    fields = fields or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        target = fields.get(name, name)
+        form.add_error(target if target in form.fields else None, messages)
+
+
+class RoundCreateForm(_Bootstrap, forms.Form):
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.order_by("-period_end", "slug"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Round.Kind.choices)
+    year = forms.IntegerField(label=_("Year covered"), help_text=_("The year the round reports on."))
+    deadline = forms.DateField(label=_("Submission deadline"), widget=DateInput)
+    intro = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown to the focal points at the top of their work; Markdown. In English."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year - 1
+        self.fields["deadline"].initial = dt.date(today.year, 12, 31) if today.month < 12 else None
+        self.fields["kind"].initial = Round.Kind.ANNUAL
+
+
+class RoundEditForm(_Bootstrap, forms.Form):
+    deadline = forms.DateField(label=_("Submission deadline"), widget=DateInput)
+
+    def __init__(self, *args, round: Round, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].initial = round.deadline
+        for code, name in INTRO_LANGUAGES:
+            self.fields[f"intro_{code}"] = forms.CharField(
+                label=_("Introduction (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5, "lang": code, "class": "form-control"}),
+                initial=getattr(round, f"intro_{code}") or "",
+            )
+
+    def intro(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"intro_{code}", "") for code, _name in INTRO_LANGUAGES}
+
+
+class ContributionFilterForm(_Bootstrap, forms.Form):
+    """The filters of a round's contributions, sent by GET so that a filtered list is a link."""
+
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    objective = forms.TypedChoiceField(label=_("Objective"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, departments, objectives, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        every = [("", _("All"))]
+        self.fields["department"].choices = every + [(d.code, d.name) for d in departments]
+        self.fields["state"].choices = every + list(Contribution.State.choices)
+        self.fields["objective"].choices = every + [(o.number, str(o)) for o in objectives]
+
+
+class SynthesisForm(_Bootstrap, forms.Form):
+    text = forms.CharField(
+        label=_("Text of the synthesis"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What the report says about this line of action overall; Markdown."),
+    )
+    # The version the coordinator started from: a save on top of someone else's is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -1,0 +1,267 @@
+"""Department workbooks on the web: download, upload, preview, confirm.
+
+The uploaded workbook is read and checked at once (a dry run of services_workbook.workbook_import):
+a file with errors is shown back with every error and kept nowhere. A valid one is kept in the data
+directory under a random token until the person confirms or discards it; the preview says, row by
+row, what importing would do. Confirming reads the file again and imports it through the service,
+which checks everything anew against the database as it is then: nothing is written before, and a
+file that has become invalid meanwhile writes nothing. Only the person who uploaded a file can see
+its preview and import it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from naptrack.accounts.rules import department_ids, is_focal_point
+from naptrack.plans.models import Department
+from naptrack.reporting.models import Round
+from naptrack.reporting.services import WorkflowError
+from naptrack.reporting.services_workbook import (
+    WorkbookInvalid,
+    WorkbookRefused,
+    WorkbookResult,
+    may_exchange_workbook,
+    workbook_export,
+    workbook_import,
+)
+from naptrack.reporting.workbook import MAX_BYTES, parse
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KEEP_SECONDS = 24 * 3600  # an upload nobody confirmed is removed a day later
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+OUTCOME_LABELS = {
+    "new": gettext_lazy("new"),
+    "changed": gettext_lazy("changed"),
+    "unchanged": gettext_lazy("unchanged"),
+    "conflict": gettext_lazy("conflict"),
+    "skipped": gettext_lazy("skipped"),
+}
+
+
+def upload_dir() -> Path:
+    return Path(settings.DATA_DIR) / "workbooks"
+
+
+class WorkbookUploadForm(forms.Form):
+    workbook = forms.FileField(
+        label=gettext_lazy("Filled-in workbook"),
+        help_text=gettext_lazy("The .xlsx file downloaded from naptrack for this round and department, filled in."),
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
+        return upload
+
+
+def _round(pk: int) -> Round:
+    return get_object_or_404(Round.objects.select_related("plan"), pk=pk)
+
+
+def _department(request: HttpRequest) -> Department:
+    code = request.GET.get("department") or request.POST.get("department") or ""
+    return get_object_or_404(Department, code=code)
+
+
+def _require(request: HttpRequest, department: Department) -> None:
+    if not may_exchange_workbook(request.user, department):
+        raise PermissionDenied(_("You may exchange workbooks only for your own department."))
+
+
+def _back(request: HttpRequest, round_: Round, department: Department) -> str:
+    """Where the person came from: a focal point's home, else the round's dashboard."""
+    from django.urls import reverse
+
+    if is_focal_point(request.user) and department.pk in department_ids(request.user):
+        return reverse("reporting:my-contributions")
+    return reverse("reporting:round-dashboard", args=[round_.pk])
+
+
+def file_name(round_: Round, department: Department) -> str:
+    return f"{slugify(round_.plan.slug)}-{round_.kind}-{round_.year}-{department.code}.xlsx"
+
+
+@login_required
+def workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(pk)
+    department = _department(request)
+    try:
+        data = workbook_export(actor=request.user, round=round_, department=department)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(_back(request, round_, department))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name(round_, department)}"'
+    return response
+
+
+def _remove_stale() -> None:
+    root = upload_dir()
+    if not root.exists():
+        return
+    now = time.time()
+    for entry in root.iterdir():
+        try:
+            if entry.is_dir() and now - entry.stat().st_mtime > KEEP_SECONDS:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _store(request: HttpRequest, data: bytes, name: str, round_: Round, department: Department) -> str:
+    _remove_stale()
+    token = secrets.token_urlsafe(24)
+    folder = upload_dir() / token
+    folder.mkdir(parents=True)
+    (folder / "workbook.xlsx").write_bytes(data)
+    meta = {"user": request.user.pk, "round": round_.pk, "department": department.code, "file": name}
+    (folder / "upload.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return token
+
+
+def _stored(request: HttpRequest, token: str) -> tuple[Path, dict[str, Any]]:
+    if not _TOKEN.match(token):
+        raise Http404
+    folder = upload_dir() / token
+    try:
+        meta = json.loads((folder / "upload.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise Http404 from None
+    if meta.get("user") != request.user.pk:
+        raise Http404
+    return folder, meta
+
+
+@login_required
+def workbook_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(pk)
+    department = _department(request)
+    _require(request, department)
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["workbook"]
+        data = upload.read()
+        try:
+            changes = parse(data, file_name=upload.name)
+            workbook_import(actor=request.user, round=round_, department=department, changes=changes, dry_run=True)
+        except WorkbookInvalid as invalid:
+            errors = invalid.errors
+        except (WorkbookRefused, WorkflowError, PermissionDenied) as refused:
+            form.add_error("workbook", str(refused))
+        else:
+            token = _store(request, data, upload.name, round_, department)
+            return redirect("reporting:workbook-preview", token=token)
+    return render(
+        request,
+        "reporting/workbook/upload.html",
+        {
+            "round": round_,
+            "department": department,
+            "form": form,
+            "errors": errors,
+            "back": _back(request, round_, department),
+        },
+        status=400 if (errors or form.errors) else 200,
+    )
+
+
+@login_required
+def workbook_preview(request: HttpRequest, token: str) -> HttpResponse:
+    folder, meta = _stored(request, token)
+    round_ = _round(meta["round"])
+    department = get_object_or_404(Department, code=meta["department"])
+    upload_url = _upload_url(round_, department)
+    if request.method == "POST" and "discard" in request.POST:
+        shutil.rmtree(folder, ignore_errors=True)
+        messages.info(request, _("The uploaded workbook was discarded; nothing was imported."))
+        return redirect(upload_url)
+    confirm = request.method == "POST" and "confirm" in request.POST
+    try:
+        changes = parse((folder / "workbook.xlsx").read_bytes(), file_name=meta["file"])
+        result = workbook_import(
+            actor=request.user, round=round_, department=department, changes=changes, dry_run=not confirm
+        )
+    except WorkbookInvalid as invalid:
+        # Valid at upload, invalid now: the database changed meanwhile (a contribution reopened...).
+        return _preview(request, token, round_, department, meta, None, invalid.errors, status=409)
+    except (WorkbookRefused, WorkflowError, PermissionDenied) as refused:
+        shutil.rmtree(folder, ignore_errors=True)
+        messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": refused})
+        return redirect(_back(request, round_, department))
+    if not confirm:
+        return _preview(request, token, round_, department, meta, result, [])
+    shutil.rmtree(folder, ignore_errors=True)
+    counts = result.counts
+    messages.success(
+        request,
+        _(
+            "Workbook imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, %(conflict)s in "
+            "conflict, %(skipped)s skipped."
+        )
+        % counts,
+    )
+    if counts["conflict"] or counts["skipped"]:
+        messages.warning(
+            request,
+            _("Rows in conflict or skipped were not imported: enter them on the contributions' pages if needed."),
+        )
+    return redirect(_back(request, round_, department))
+
+
+def _upload_url(round_: Round, department: Department) -> str:
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    return f"{reverse('reporting:workbook-upload', args=[round_.pk])}?{urlencode({'department': department.code})}"
+
+
+def _preview(
+    request: HttpRequest,
+    token: str,
+    round_: Round,
+    department: Department,
+    meta: dict[str, Any],
+    result: WorkbookResult | None,
+    errors: list,
+    status: int = 200,
+) -> HttpResponse:
+    rows = result.rows if result is not None else []
+    return render(
+        request,
+        "reporting/workbook/preview.html",
+        {
+            "token": token,
+            "round": round_,
+            "department": department,
+            "file": meta["file"],
+            "result": result,
+            "errors": errors,
+            "counts": [(key, OUTCOME_LABELS[key], n) for key, n in result.counts.items()] if result else [],
+            "rows": [{"row": r, "label": OUTCOME_LABELS[r.outcome]} for r in rows if r.outcome != "unchanged"],
+            "unchanged": [r for r in rows if r.outcome == "unchanged"],
+            "upload_url": _upload_url(round_, department),
+            "back": _back(request, round_, department),
+        },
+        status=status,
+    )
