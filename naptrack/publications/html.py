@@ -1,0 +1,133 @@
+"""The report as one self-contained HTML document (styles and charts inline), served as a page
+and laid out by WeasyPrint into a tagged PDF: the same template, the same order."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from naptrack.publications import charts
+from naptrack.publications.content import Chart, Report
+
+CSS_FILE = Path(__file__).with_name("report.css")
+CACHE_DIR = "report-cache"
+CACHE_KEEP = 64
+
+
+@cache
+def _css() -> str:
+    return CSS_FILE.read_text(encoding="utf-8")
+
+
+def _css_string(text: str) -> str:
+    # A JSON string is a valid CSS string once newlines are gone (they cannot occur here).
+    return json.dumps(text)
+
+
+def _page_css() -> str:
+    """The running page number ("Page 3 of 120"), in the report's language."""
+    phrase = _("Page %(page)s of %(pages)s")
+    parts = []
+    for token in re.split(r"(%\(page\)s|%\(pages\)s)", phrase):
+        if token == "%(page)s":
+            parts.append("counter(page)")
+        elif token == "%(pages)s":
+            parts.append("counter(pages)")
+        elif token:
+            parts.append(_css_string(token))
+    content = " ".join(parts)
+    return f"@media print {{ @page {{ @bottom-center {{ content: {content}; font-size: 7.5pt; color: #555; }} }} }}"
+
+
+def svg_uri(chart: Chart) -> str:
+    data = charts.svg(chart).encode("utf-8")
+    return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+
+
+def summary_tables(report: Report) -> list[dict]:
+    keys = [key for key, _label in report.summary.columns]
+    out = []
+    for title, head, rows, chart in (
+        (_("By objective"), _("Objective"), report.summary.by_objective, report.summary.objective_chart),
+        (_("By department"), _("Department"), report.summary.by_department, report.summary.department_chart),
+    ):
+        out.append(
+            {
+                "title": title,
+                "head": head,
+                "caption": _("Contributions by state of implementation, %(title)s")
+                % {"title": title[:1].lower() + title[1:]},
+                "rows": [{"label": r.label, "values": [r.counts[k] for k in keys], "total": r.total} for r in rows],
+                "chart": chart,
+            }
+        )
+    return out
+
+
+def render_html(report: Report, *, back_url: str | None = None) -> str:
+    with translation.override(report.language):
+        context = {
+            "report": report,
+            "css": _css() + "\n" + _page_css(),
+            "kind_label": report.kind_label,
+            "date_label": report.date_label,
+            "method": report.method,
+            "summary_tables": summary_tables(report),
+            "show_intro": bool(report.intro.text) or report.draft,
+            "back_url": back_url,
+        }
+        return render_to_string("publications/report.html", context)
+
+
+def render_pdf(report: Report, *, cache: bool = True) -> bytes:
+    """A tagged PDF (structure, language and title for screen readers) with a table of contents
+    whose page numbers WeasyPrint fills in, a running header and page numbers.
+
+    Laying out a hundred pages takes WeasyPrint several seconds, and a web worker waits for it:
+    the PDF of a given HTML document is kept (private storage, the last CACHE_KEEP), so that the
+    same report downloaded again, or published after its preview, comes at once. The key is the
+    whole HTML, so any change in the content, the language, the variant or the date is a new PDF."""
+    html = render_html(report)
+    if not cache:
+        return _pdf(html)
+    import weasyprint
+
+    key = hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()
+    name = f"{CACHE_DIR}/{key}.pdf"
+    try:
+        with default_storage.open(name, "rb") as stored:
+            return stored.read()
+    except OSError:
+        pass
+    pdf = _pdf(html)
+    try:
+        default_storage.save(name, ContentFile(pdf))
+        _prune()
+    except OSError:  # a full or read-only disk costs the next download its time, nothing else
+        pass
+    return pdf
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(CSS_FILE.parent)).write_pdf(pdf_tags=True)
+
+
+def _prune() -> None:
+    _dirs, files = default_storage.listdir(CACHE_DIR)
+    if len(files) <= CACHE_KEEP:
+        return
+    names = sorted(files, key=lambda f: default_storage.get_modified_time(f"{CACHE_DIR}/{f}"))
+    for old in names[: len(files) - CACHE_KEEP]:
+        default_storage.delete(f"{CACHE_DIR}/{old}")

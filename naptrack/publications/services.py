@@ -1,0 +1,149 @@
+"""Building the report to parliament, and storing it when a round is published."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from naptrack.audit.services import audit_record
+from naptrack.publications import content
+from naptrack.publications.models import PublishedReport
+from naptrack.reporting.models import Round
+from naptrack.reporting.services import WorkflowError
+
+FORMATS = ("html", "pdf", "docx")
+PUBLISHED_FORMATS = (PublishedReport.Format.PDF, PublishedReport.Format.DOCX)
+LANGUAGES = content.REPORT_LANGUAGES
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _check(format: str, lang: str) -> None:
+    errors = {}
+    if format not in FORMATS:
+        errors["format"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(FORMATS)}]
+    if lang not in LANGUAGES:
+        errors["lang"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(LANGUAGES)}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def write(report: content.Report, format: str, *, back_url: str | None = None, cache: bool = True) -> bytes:
+    if format == "html":
+        from naptrack.publications.html import render_html
+
+        return render_html(report, back_url=back_url).encode("utf-8")
+    if format == "pdf":
+        from naptrack.publications.html import render_pdf
+
+        return render_pdf(report, cache=cache)
+    from naptrack.publications.docx import render_docx
+
+    return render_docx(report)
+
+
+def report_build(
+    round: Round, format: str, lang: str, draft: bool = False, *, back_url: str | None = None, cache: bool = True
+) -> bytes:
+    """The report of a round in one format and language: the final one (approved, public content
+    only) or the draft for internal review. Reads the database in a fixed number of queries.
+    cache=False lays the PDF out even when the same one was made before (see html.render_pdf)."""
+    _check(format, lang)
+    source = content.load(round, draft=draft)
+    return write(content.build(source, lang), format, back_url=back_url, cache=cache)
+
+
+def filename(round: Round, format: str, lang: str, draft: bool = False) -> str:
+    stem = f"{round.plan.slug}-{round.kind}-{round.year}-{lang}"
+    return f"{stem}-draft.{format}" if draft else f"{stem}.{format}"
+
+
+@dataclass
+class Built:
+    """The published report's files, and a digest of what they were built from."""
+
+    digest: str
+    files: list[tuple[str, str, bytes]] = field(default_factory=list)  # (language, format, content)
+
+
+def _digest(source: content.Source) -> str:
+    # The HTML in each language renders everything the files hold (content, translations, order,
+    # figures): if it is the same, so are the files.
+    from naptrack.publications.html import render_html
+
+    digest = hashlib.sha256()
+    for lang in LANGUAGES:
+        digest.update(render_html(content.build(source, lang)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _build(source: content.Source) -> Built:
+    built = Built(_digest(source))
+    for lang in LANGUAGES:
+        report = content.build(source, lang)
+        for format in PUBLISHED_FORMATS:
+            built.files.append((lang, format, write(report, format)))
+    return built
+
+
+def reports_build(round: Round) -> Built:
+    """Build the final report in every language as PDF and DOCX. Reads only: run it before the
+    transaction that stores the files, since it takes seconds and a write transaction holds
+    SQLite's lock for everyone."""
+    return _build(content.load(round, draft=False))
+
+
+def reports_store(*, actor, round: Round, built: Built | None = None) -> list[PublishedReport]:
+    """Store the files of `built` as the round's published report, replacing earlier ones; build
+    them again first when the round changed since (a late approval). Runs inside the caller's
+    transaction: if anything fails, no row is written and the files written so far are removed."""
+    source = content.load(round, draft=False)
+    if built is None or built.digest != _digest(source):
+        built = _build(source)
+    old = list(PublishedReport.objects.filter(round_id=round.pk))
+    written: list[PublishedReport] = []
+    try:
+        for lang, format, data in built.files:
+            published = PublishedReport(round_id=round.pk, language=lang, format=format, size=len(data))
+            published.file.save(filename(source.round, format, lang), ContentFile(data), save=False)
+            written.append(published)
+        PublishedReport.objects.filter(pk__in=[p.pk for p in old]).delete()
+        PublishedReport.objects.bulk_create(written)
+    except BaseException:
+        for published in written:
+            published.file.storage.delete(published.file.name)
+        raise
+    audit_record(
+        actor=actor,
+        action="publications.reports.published",
+        target=source.round,
+        data={"files": [p.file.name for p in written], "sizes": [p.size for p in written]},
+    )
+    kept = {p.file.name for p in written}
+    stale = [p.file for p in old if p.file.name not in kept]
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in stale])
+    return written
+
+
+def reports_publish(*, actor, round: Round) -> list[PublishedReport]:
+    """Build and store again the report of a published round (after a correction of the plan's
+    translations, say). Publishing a round does this by itself."""
+    if not getattr(actor, "has_perm", None) or not actor.has_perm("reporting.manage_round"):
+        raise PermissionDenied(_("You may not do this."))
+    not_published = WorkflowError(_("Only a published round has a published report."))
+    if not Round.objects.filter(pk=round.pk, state=Round.State.PUBLISHED).exists():
+        raise not_published
+    built = reports_build(round)
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round.pk)
+        if round_.state != Round.State.PUBLISHED:
+            raise not_published
+        return reports_store(actor=actor, round=round_, built=built)

@@ -1,0 +1,89 @@
+"""Template helpers of the report to parliament, and the list of published reports on the plan page."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from naptrack.publications import content as c
+
+register = template.Library()
+
+
+@register.filter
+def num(value) -> str:
+    return c.number(value)
+
+
+@register.filter
+def pct(share) -> str:
+    return c.percent(share)
+
+
+@register.filter
+def plan_text(text: c.Text) -> SafeString:
+    """Plan content; English shown for want of a translation is marked (and said in the annex)."""
+    if not text.fallback:
+        return format_html("{}", text.text)
+    note = _("not yet translated, shown in English")
+    return format_html(
+        '<span lang="{}">{}</span> <span class="fallback" title="{}">[{}]</span>',
+        c.SOURCE_LANGUAGE,
+        text.text,
+        note,
+        c.SOURCE_LANGUAGE.upper(),
+    )
+
+
+def mark_labels() -> dict[str, str]:
+    return {
+        c.UNAPPROVED: _("Draft only: submitted, not yet approved"),
+        c.INTERNAL: _("Draft only: internal, not for publication"),
+    }
+
+
+@register.filter
+def marks(codes: tuple[str, ...]) -> SafeString:
+    if not codes:
+        return SafeString("")
+    labels = mark_labels()
+    return format_html_join(" ", '<span class="mark mark-{}">[{}]</span>', ((code, labels[code]) for code in codes))
+
+
+@register.filter
+def svg_uri(chart: c.Chart) -> str:
+    from naptrack.publications.html import svg_uri as uri
+
+    return uri(chart)
+
+
+@register.filter
+def department(ref: c.DepartmentRef) -> SafeString:
+    return plan_text(ref.name)
+
+
+@register.simple_tag
+def report_options() -> dict:
+    """The languages and formats the report is downloaded in, named in the reader's language."""
+    from django.utils.translation import get_language_info
+
+    from naptrack.publications.services import LANGUAGES
+
+    return {
+        "languages": [(code, get_language_info(code)["name_local"]) for code in LANGUAGES],
+        "formats": [("html", _("Web page")), ("pdf", "PDF"), ("docx", _("Word"))],
+    }
+
+
+@register.inclusion_tag("publications/_published_reports.html")
+def published_reports(plan) -> dict:
+    """The reports to parliament of the plan's published rounds, grouped by round (one query)."""
+    from naptrack.publications.models import PublishedReport
+
+    rounds: dict[int, dict] = {}
+    for report in PublishedReport.objects.of_plan(plan):
+        entry = rounds.setdefault(report.round_id, {"round": report.round, "files": []})
+        entry["files"].append(report)
+    return {"plan": plan, "rounds": list(rounds.values())}
