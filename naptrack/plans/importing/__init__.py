@@ -1,0 +1,203 @@
+"""Importing a plan from its document: a PDF, a Word document, or text extracted from a PDF.
+
+    document, checks = import_plan_document(path, slug=..., title=..., known_departments=[...])
+
+returns a valid naptrack-plan/1 document and the list of what a person should check in it (a
+number inferred from the sequence, text dropped as noise, a department not matched, a row not
+placed). A file that holds no readable matrix raises DocumentImportError with a message saying
+what was expected. Nothing here writes to the database: loading is plan_load's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext, gettext_lazy
+
+from naptrack.plans import interchange
+from naptrack.plans.importing.departments import KnownDepartment
+from naptrack.plans.importing.model import (
+    DEPARTMENT_UNMATCHED,
+    Check,
+    DocumentImportError,
+    Heading,
+    Matrix,
+    Prose,
+    Row,
+)
+
+SUFFIXES = (".pdf", ".docx", ".txt", ".xlsx", ".csv")
+EXPECTED_MATRIX = gettext_lazy(
+    "expected a table of lines of action whose header row names its columns, e.g. "
+    "'No. | Goal | Lines of action | Monitoring instruments | Departments' (in English, French or Dutch, in any order)"
+)
+
+__all__ = [
+    "SUFFIXES",
+    "Check",
+    "DocumentImportError",
+    "KnownDepartment",
+    "import_plan_document",
+    "known_departments_from_db",
+    "read_departments_file",
+    "unmatched_departments",
+]
+
+
+def read_matrix(path: str | Path) -> Matrix:
+    suffix = Path(path).suffix.lower()
+    if suffix == ".txt":
+        from naptrack.plans.importing.txt import read_txt
+
+        return read_txt(path)
+    if suffix == ".docx":
+        from naptrack.plans.importing.docx import read_docx
+
+        return read_docx(path)
+    if suffix == ".pdf":
+        from naptrack.plans.importing.pdf import read_pdf
+
+        return read_pdf(path)
+    if suffix in (".xlsx", ".csv"):
+        from naptrack.plans.importing.spreadsheet import read_spreadsheet
+
+        return read_spreadsheet(path)
+    raise DocumentImportError(
+        f"cannot read {suffix or 'a file without extension'}: expected a .pdf, .docx or .txt file"
+    )
+
+
+def _known(departments: Iterable[KnownDepartment | dict]) -> list[KnownDepartment]:
+    known: dict[str, KnownDepartment] = {}
+    for d in departments:
+        if isinstance(d, dict):
+            d = KnownDepartment(d["code"], d["name"], d.get("parent"), d.get("abbreviation") or "")
+        known.setdefault(d.code, d)
+    return list(known.values())
+
+
+def import_plan_document(
+    path: str | Path,
+    *,
+    slug: str,
+    title: str,
+    known_departments: Iterable[KnownDepartment | dict],
+    country: str | None = None,
+    period: tuple[int, int] | None = None,
+    languages: list[str] | None = None,
+    focus_countries: list[str] | None = None,
+) -> tuple[dict, list[Check]]:
+    """Read the plan in the file at path: (naptrack-plan/1 document, checks)."""
+    from naptrack.plans.importing import metadata as metadata_
+    from naptrack.plans.importing.structure import build
+
+    if Path(path).suffix.lower() in (".xlsx", ".csv"):
+        # Spreadsheets: merged and blank cells inherit, and a workbook naptrack exported carries its plan data.
+        from naptrack.plans.importing.spreadsheet import import_plan_spreadsheet
+
+        return import_plan_spreadsheet(
+            path,
+            slug=slug,
+            title=title,
+            known_departments=known_departments,
+            country=country,
+            period=period,
+            languages=languages,
+            focus_countries=focus_countries,
+        )
+    matrix = read_matrix(path)
+    if not matrix.has_table:
+        raise DocumentImportError(
+            gettext("no matrix of lines of action found in %(name)s: %(expected)s")
+            % {"name": Path(path).name, "expected": EXPECTED_MATRIX}
+        )
+    body = "\n".join(b.text for b in matrix.blocks if isinstance(b, Prose | Heading))
+    # The table's words tell the language too, when the document has little text around it.
+    cells = "\n".join(p for b in matrix.blocks if isinstance(b, Row) for ps in b.cells.values() for p in ps)
+    metadata, guessed, missing = metadata_.detect(
+        title=title,
+        front_text=matrix.front_text,
+        body_text=body,
+        table_text=cells,
+        country=country,
+        period=period,
+        languages=languages,
+        focus_countries=focus_countries,
+    )
+    if missing:
+        raise DocumentImportError(
+            gettext("the document does not say %(what)s: give it as an option") % {"what": " / ".join(missing)}
+        )
+    built = build(matrix, slug=slug, title=title, known_departments=_known(known_departments), metadata=metadata)
+    document = built.document
+    if not any(goal["actions"] for o in document["objectives"] for goal in o["goals"]):
+        raise DocumentImportError(
+            gettext("the matrix in %(name)s holds no line of action: %(expected)s")
+            % {"name": Path(path).name, "expected": EXPECTED_MATRIX}
+        )
+    try:
+        interchange.validate(document)
+    except interchange.PlanFormatError as exc:
+        raise DocumentImportError(
+            gettext("the plan read from the document is not complete: ")
+            + "; ".join(exc.problems[:5])
+            + (f" (and {len(exc.problems) - 5} more)" if len(exc.problems) > 5 else "")
+        ) from None
+    return document, guessed + built.checks
+
+
+def unmatched_departments(checks: Iterable[Check]) -> list[Check]:
+    return [c for c in checks if c.kind == DEPARTMENT_UNMATCHED]
+
+
+def known_departments_from_db() -> list[KnownDepartment]:
+    from naptrack.plans.models import Department
+
+    rows = Department.objects.select_related("parent").order_by("pk")
+    return [
+        KnownDepartment(
+            d.code, d.name_en or d.name or d.code, d.parent.code if d.parent else None, d.abbreviation_en or ""
+        )
+        for d in rows
+    ]
+
+
+def read_departments_file(path: str | Path) -> list[KnownDepartment]:
+    """Departments from a JSON list of {code, name, parent} (as in naptrack-plan/1, or a whole
+    naptrack-plan/1 document) or a CSV file of code,name,parent rows (a header row is optional)."""
+    raw = Path(path).read_bytes().decode("utf-8-sig")
+    rows: list[dict[str, Any]]
+    if raw.lstrip().startswith(("[", "{")):
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise DocumentImportError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        rows = data.get("departments", []) if isinstance(data, dict) else data
+    else:
+        reader = csv.reader(io.StringIO(raw))
+        rows = []
+        for record in reader:
+            if not record or not record[0].strip() or record[0].strip().lower() == "code":
+                continue
+            rows.append(
+                {
+                    "code": record[0].strip(),
+                    "name": (record[1] if len(record) > 1 else "").strip(),
+                    "parent": (record[2] if len(record) > 2 else "").strip() or None,
+                }
+            )
+    known = []
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or not row.get("code") or not row.get("name"):
+            raise DocumentImportError(f"{path}: department {i} needs a code and a name")
+        known.append(
+            KnownDepartment(
+                str(row["code"]), str(row["name"]), row.get("parent") or None, row.get("abbreviation") or ""
+            )
+        )
+    return known

@@ -1,0 +1,462 @@
+"""Reading a plan's matrix from a spreadsheet: an Excel workbook (.xlsx) or a CSV file.
+
+New plans (the next NAP, another country's) often arrive as a matrix in a spreadsheet: a header
+row naming the columns (in English, French or Dutch, in any order: headers.py), then a row per
+line of action, or several rows per line (one per monitoring instrument). A cell merged over
+several rows, or left blank under a value, inherits the value above it: a blank number carries on
+the line above, a blank goal keeps the goal, a blank departments cell on a new line takes the
+departments of the line above (and says so). Monitoring instruments are split at line breaks,
+departments at line breaks, semicolons and commas, and matched to the known departments.
+
+The reader gathers the rows of each line into one row of the intermediate matrix (model.py), so
+that structure.py builds the plan as it does from documents. A workbook written by
+`naptrack plan export --format xlsx` also carries the plan's data in a hidden sheet (exports.py:
+PLAN_DATA_SHEET); what the matrix cannot show (introductions, notes, kinds of instruments, the
+department tree, focus countries) is taken from it, the matrix staying the source of everything
+it shows, so that a person may edit the matrix to prepare the next plan.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from naptrack.plans import interchange
+from naptrack.plans.importing.assemble import objective_heading
+from naptrack.plans.importing.departments import KnownDepartment
+from naptrack.plans.importing.headers import ACTION, CODE, DEPARTMENTS, GOAL, INSTRUMENTS, OBJECTIVE, match_header_row
+from naptrack.plans.importing.model import (
+    DEPARTMENT_UNMATCHED,
+    METADATA_GUESSED,
+    STRUCTURE,
+    Check,
+    DocumentImportError,
+    Heading,
+    Matrix,
+    Prose,
+    Row,
+    TableHeader,
+)
+from naptrack.plans.importing.text import fold
+
+SUFFIXES = (".xlsx", ".csv")
+# The sheet in which exports.plan_xlsx keeps the plan's naptrack-plan/1 document.
+PLAN_DATA_SHEET = "naptrack-plan"
+# Joins the sentences of one instrument so that structure.py, which splits a cell at its
+# sentences, keeps each line of a cell as one instrument; removed from the plan afterwards.
+_JOINER = "\u2060"
+_STOP_SPACE = re.compile(r"([.!?\u2026][\"'\u201d\u2019\u00bb)\]]*) ")
+_GOAL_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)]\s+(?=\S)")
+_MAX_BYTES = 25 * 1024 * 1024
+
+
+@dataclass
+class Cell:
+    text: str
+    # "own": typed in this row; "above": covered by a cell merged from a row above; "": empty.
+    origin: str = ""
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[tuple[int, list[Cell], bool]]  # (row number, cells, the row is one merged cell across)
+
+
+@dataclass
+class Spreadsheet:
+    sheets: list[Sheet]
+    plan_data: dict | None = None
+
+
+# --- reading files --------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
+
+
+def load_xlsx(path: str | Path) -> Spreadsheet:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = Path(path).name
+    if Path(path).stat().st_size > _MAX_BYTES:
+        raise DocumentImportError(f"{name} is larger than {_MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        # Values as last computed by the spreadsheet program, not formulas.
+        wb = load_workbook(str(path), data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise DocumentImportError(f"{name} is not a readable Excel workbook: expected an .xlsx file") from None
+    sheets = []
+    plan_data = None
+    for ws in wb.worksheets:
+        if ws.title == PLAN_DATA_SHEET:
+            plan_data = _plan_data(ws)
+            continue
+        if ws.sheet_state != "visible":
+            continue
+        covered: dict[tuple[int, int], tuple[int, int]] = {}
+        spans: dict[tuple[int, int], int] = {}
+        for merged in ws.merged_cells.ranges:
+            spans[(merged.min_row, merged.min_col)] = merged.max_col - merged.min_col + 1
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    if (r, c) != (merged.min_row, merged.min_col):
+                        covered[(r, c)] = (merged.min_row, merged.min_col)
+        rows = []
+        for cells in ws.iter_rows():
+            out: list[Cell] = []
+            r = cells[0].row if cells else 0
+            across = False
+            for cell in cells:
+                origin = covered.get((cell.row, cell.column))
+                if origin is None:
+                    text = _text(cell.value)
+                    out.append(Cell(text, "own" if text else ""))
+                    if text and spans.get((cell.row, cell.column), 1) > 1:
+                        across = True
+                elif origin[1] == cell.column:
+                    # Merged from a row above, in the same column: the value of the merged cell.
+                    text = _text(ws.cell(*origin).value)
+                    out.append(Cell(text, "above" if text else ""))
+                else:
+                    out.append(Cell("", ""))  # covered by a cell to its left: no value of its own
+            filled = [c for c in out if c.origin == "own"]
+            rows.append((r, out, across and len(filled) == 1))
+        sheets.append(Sheet(ws.title, rows))
+    return Spreadsheet(sheets, plan_data)
+
+
+def _plan_data(ws) -> dict | None:
+    """The naptrack-plan/1 document kept by plan_xlsx, or None when it is missing or unreadable."""
+    raw = "".join(str(row[0]) for row in ws.iter_rows(min_row=2, max_col=1, values_only=True) if row[0])
+    try:
+        data = json.loads(raw)
+        interchange.validate(data)
+    except (ValueError, interchange.PlanFormatError):
+        return None
+    return data
+
+
+def load_csv(path: str | Path) -> Spreadsheet:
+    from naptrack.plans.importing.txt import decode
+
+    raw = Path(path).read_bytes()
+    if len(raw) > _MAX_BYTES:
+        raise DocumentImportError(f"{Path(path).name} is larger than {_MAX_BYTES // (1024 * 1024)} MB")
+    text = decode(raw)
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel  # a single column, or nothing to tell: commas
+    rows = []
+    for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+        cells = [Cell(_text(v), "own" if _text(v) else "") for v in record]
+        rows.append((n, cells, False))
+    return Spreadsheet([Sheet(Path(path).name, rows)])
+
+
+def load(path: str | Path) -> Spreadsheet:
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        return load_xlsx(path)
+    if suffix == ".csv":
+        return load_csv(path)
+    raise DocumentImportError(f"cannot read {suffix or 'a file without extension'} as a spreadsheet")
+
+
+# --- from rows to the matrix ----------------------------------------------------------------------
+
+
+def _paragraphs(name: str, text: str) -> list[str]:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if name == DEPARTMENTS:
+        # One paragraph, line breaks as semicolons: the department matcher splits at those.
+        return ["; ".join(lines)] if lines else []
+    if name == INSTRUMENTS:
+        return [_STOP_SPACE.sub(rf"\1{_JOINER} ", line) for line in lines]
+    if name == GOAL and lines:
+        lines[0] = _GOAL_NUMBER.sub("", lines[0])
+    return lines
+
+
+@dataclass
+class _Line:
+    """The rows of one line of action, gathered."""
+
+    location: str
+    cells: dict[str, list[str]] = field(default_factory=dict)
+    code: str = ""
+    action: str = ""
+
+    def add(self, name: str, paragraphs: list[str]) -> None:
+        target = self.cells.setdefault(name, [])
+        for paragraph in paragraphs:
+            # A value repeated on every row of its line is the same value, not a second one.
+            if paragraph not in target:
+                target.append(paragraph)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.matrix = Matrix()
+        self.front: list[str] = []
+        self.columns: dict[int, str] | None = None
+        self.pending: _Line | None = None
+        self.previous_departments: list[str] = []
+        self.body: list[str] = []
+
+    def flush(self) -> None:
+        line = self.pending
+        if line is None:
+            return
+        self.pending = None
+        if DEPARTMENTS in self.columns.values() and not line.cells.get(DEPARTMENTS) and self.previous_departments:
+            line.cells[DEPARTMENTS] = list(self.previous_departments)
+            what = f"line {line.code}" if line.code else "the line"
+            self.matrix.check(
+                STRUCTURE,
+                line.location,
+                f"the departments cell of {what} is empty: the departments of the line above were taken",
+            )
+        if line.cells.get(DEPARTMENTS):
+            self.previous_departments = list(line.cells[DEPARTMENTS])
+        self.matrix.blocks.append(Row(dict(line.cells), line.location))
+
+    def sheet(self, sheet: Sheet) -> None:
+        for number, cells, across in sheet.rows:
+            texts = [c.text if c.origin == "own" else "" for c in cells]
+            if not any(c.text for c in cells):
+                continue
+            location = f"{sheet.name}, row {number}"
+            if {"line_of_action", "instrument_number", "goal_text"} <= set(texts):
+                # naptrack's own CSV export: one row per instrument, departments by code. Its JSON
+                # export is the exact interchange; its XLSX export is the matrix this reader reads.
+                raise DocumentImportError(
+                    f"{sheet.name} is naptrack's CSV export of a plan (one row per instrument), not a matrix: "
+                    "load the JSON export with 'naptrack plan load', or import the XLSX export"
+                )
+            header = match_header_row(texts)
+            if header:
+                self.flush()
+                self.columns = header
+                self.matrix.blocks.append(TableHeader(header, location))
+                continue
+            own = [t for t in texts if t]
+            if self.columns is None:
+                self.front += own
+                self.matrix.blocks.append(Prose(" ".join(own), location))
+                continue
+            if across or (own and len(set(own)) == 1 and objective_heading(own[0]) and len(own) <= 2):
+                # A cell across the row, or an objective named alone on its row: a heading.
+                self.flush()
+                self.matrix.blocks.append(Heading(" ".join(own[0].split()), location))
+                continue
+            self.row(cells, location)
+        self.flush()
+
+    def row(self, cells: list[Cell], location: str) -> None:
+        assert self.columns is not None
+        values: dict[str, Cell] = {}
+        for index, name in self.columns.items():
+            values[name] = cells[index] if index < len(cells) else Cell("")
+        code, action, objective = values.get(CODE), values.get(ACTION), values.get(OBJECTIVE)
+        pending = self.pending
+        starts = pending is None
+        if code is not None and code.origin == "own" and (pending is None or fold(code.text) != fold(pending.code)):
+            starts = True
+        elif (code is None or not code.text) and action is not None and action.origin == "own":
+            starts = pending is None or fold(action.text) != fold(pending.action)
+        if objective is not None and objective.origin == "own" and pending is not None:
+            previous = " ".join(pending.cells.get(OBJECTIVE, []))
+            starts = starts or fold(objective.text) != fold(previous)
+        if starts:
+            self.flush()
+            pending = self.pending = _Line(location)
+            if code is not None:
+                pending.code = code.text
+        assert pending is not None
+        for name, cell in values.items():
+            if not cell.text:
+                continue
+            # A cell merged from above on the row of a new line: the value is this line's too
+            # (departments, instruments shared by lines), but the goal and the objective carry
+            # on by themselves (structure.py keeps them for the lines below).
+            if cell.origin == "above" and (not starts or name in (GOAL, OBJECTIVE, CODE)):
+                continue
+            paragraphs = _paragraphs(name, cell.text)
+            pending.add(name, paragraphs)
+            if name == ACTION and not pending.action:
+                pending.action = cell.text
+            if name in (GOAL, ACTION, INSTRUMENTS):
+                self.body += paragraphs
+
+
+def read_spreadsheet(path: str | Path) -> Matrix:
+    """The intermediate matrix of a spreadsheet, for structure.build."""
+    return _read(load(path))[0]
+
+
+def _read(spreadsheet: Spreadsheet) -> tuple[Matrix, str]:
+    reader = _Reader()
+    for sheet in spreadsheet.sheets:
+        reader.sheet(sheet)
+    reader.matrix.front_text = "\n".join(reader.front[:40])
+    return reader.matrix, "\n".join(reader.body)
+
+
+# --- the plan -------------------------------------------------------------------------------------
+
+
+def _known(departments: Iterable[KnownDepartment | dict]) -> list[KnownDepartment]:
+    known: dict[str, KnownDepartment] = {}
+    for d in departments:
+        if isinstance(d, dict):
+            d = KnownDepartment(d["code"], d["name"], d.get("parent"), d.get("abbreviation") or "")
+        known.setdefault(d.code, d)
+    return list(known.values())
+
+
+def import_plan_spreadsheet(
+    path: str | Path,
+    *,
+    slug: str,
+    title: str,
+    known_departments: Iterable[KnownDepartment | dict],
+    country: str | None = None,
+    period: tuple[int, int] | None = None,
+    languages: list[str] | None = None,
+    focus_countries: list[str] | None = None,
+) -> tuple[dict, list[Check]]:
+    """Read the plan in a spreadsheet: (naptrack-plan/1 document, checks), as import_plan_document."""
+    from naptrack.plans.importing import EXPECTED_MATRIX
+    from naptrack.plans.importing import metadata as metadata_
+    from naptrack.plans.importing.structure import build
+
+    name = Path(path).name
+    spreadsheet = load(path)
+    matrix, body = _read(spreadsheet)
+    if not matrix.has_table:
+        raise DocumentImportError(f"no matrix of lines of action found in {name}: {EXPECTED_MATRIX}")
+    data = spreadsheet.plan_data
+    known = _known(known_departments)
+    checks: list[Check] = []
+    if data is not None:
+        country = country or data["country"]
+        period = period or (data["period"]["start"], data["period"]["end"])
+        languages = languages or data["languages"]
+        focus_countries = data["focus_countries"] if focus_countries is None else focus_countries
+        checks.append(
+            Check(
+                METADATA_GUESSED,
+                PLAN_DATA_SHEET,
+                "country, period, languages, focus countries, departments, introductions, notes and kinds of "
+                f"instruments taken from the sheet {PLAN_DATA_SHEET!r} of the workbook",
+            )
+        )
+    metadata, guessed, missing = metadata_.detect(
+        title=title,
+        front_text=matrix.front_text,
+        body_text=body,
+        country=country,
+        period=period,
+        languages=languages,
+        focus_countries=focus_countries,
+    )
+    if missing:
+        raise DocumentImportError(f"the spreadsheet does not say {' or '.join(missing)}: give it as an option")
+    matcher_known = known + [
+        d for d in _known((data or {}).get("departments", [])) if d.code not in {k.code for k in known}
+    ]
+    built = build(matrix, slug=slug, title=title, known_departments=matcher_known, metadata=metadata)
+    document = built.document
+    checks = guessed + checks + [_unjoin(c) for c in built.checks]
+    _finish(document)
+    if data is not None:
+        _complete(document, data)
+    # A department the plan data names but the installation does not know is created only on request.
+    known_codes = {d.code for d in known}
+    reported = {c.subject for c in checks if c.kind == DEPARTMENT_UNMATCHED}
+    for department in document["departments"]:
+        if department["code"] not in known_codes and department["name"] not in reported:
+            checks.append(
+                Check(
+                    DEPARTMENT_UNMATCHED,
+                    PLAN_DATA_SHEET,
+                    f"{department['name']!r} is not a known department; it would be created as {department['code']!r}",
+                    subject=department["name"],
+                )
+            )
+    if not any(goal["actions"] for o in document["objectives"] for goal in o["goals"]):
+        raise DocumentImportError(f"the matrix in {name} holds no line of action: {EXPECTED_MATRIX}")
+    try:
+        interchange.validate(document)
+    except interchange.PlanFormatError as exc:
+        raise DocumentImportError(
+            "the plan read from the spreadsheet is not complete: "
+            + "; ".join(exc.problems[:5])
+            + (f" (and {len(exc.problems) - 5} more)" if len(exc.problems) > 5 else "")
+        ) from None
+    return document, checks
+
+
+def _unjoin(check: Check) -> Check:
+    if _JOINER not in check.message:
+        return check
+    return Check(check.kind, check.location, check.message.replace(_JOINER, ""), check.subject)
+
+
+def _finish(document: dict) -> None:
+    """Take out the joiners that kept each instrument whole."""
+    for objective in document["objectives"]:
+        for goal in objective["goals"]:
+            for action in goal["actions"]:
+                for instrument in action["instruments"]:
+                    instrument["text"] = instrument["text"].replace(_JOINER, "")
+
+
+def _complete(document: dict, data: dict) -> None:
+    """What the matrix cannot show, from the plan data of a workbook naptrack exported: the
+    introductions of objectives, the notes and coordinators of lines, the kinds of instruments
+    (matched by their text), the order of the departments. The matrix wins where it says anything."""
+    objectives = {o["number"]: o for o in data["objectives"]}
+    actions = {a["code"]: a for o in data["objectives"] for g in o["goals"] for a in g["actions"]}
+    for objective in document["objectives"]:
+        source = objectives.get(objective["number"])
+        if source is not None and not objective.get("intro") and source.get("intro"):
+            objective["intro"] = source["intro"]
+        for goal in objective["goals"]:
+            for action in goal["actions"]:
+                source = actions.get(action["code"])
+                if source is None:
+                    continue
+                if not action.get("notes") and source.get("notes"):
+                    action["notes"] = list(source["notes"])
+                if action.get("coordinator") is None and source.get("coordinator") in action["departments"]:
+                    action["coordinator"] = source["coordinator"]
+                kinds = {fold(i["text"]): i for i in source["instruments"]}
+                for instrument in action["instruments"]:
+                    match = kinds.get(fold(instrument["text"]))
+                    if match is None:
+                        continue
+                    instrument["kind"] = match["kind"]
+                    if match.get("by_sex"):
+                        instrument["by_sex"] = True
+                    else:
+                        instrument.pop("by_sex", None)
+    order = {d["code"]: n for n, d in enumerate(data["departments"])}
+    document["departments"].sort(key=lambda d: order.get(d["code"], len(order)))
