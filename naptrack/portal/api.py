@@ -1,0 +1,131 @@
+"""Read-only API endpoints for published data, open without login: the published rounds and
+their published contributions (Contribution.objects.public()), under /api/v1/public/."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from naptrack.api import serializers as s
+from naptrack.api.views import JsonView, Pagination, responses
+from naptrack.reporting.models import Contribution, Measurement, Round
+
+
+class PublicRoundSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.CharField(source="plan.slug", help_text=gettext_lazy("Plan slug."))
+    kind = serializers.ChoiceField(choices=Round.Kind.choices)
+    year = serializers.IntegerField(help_text=gettext_lazy("The year the round reports on."))
+    label = serializers.CharField(source="__str__")
+    intro = serializers.CharField(allow_blank=True)
+    published_at = serializers.DateTimeField()
+
+
+class PublicContributionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    round = serializers.IntegerField(source="round_id")
+    action = serializers.CharField(source="action.code", help_text=gettext_lazy("Code of the line of action."))
+    department = serializers.CharField(source="department.code", help_text=gettext_lazy("Department code."))
+    status = serializers.ChoiceField(choices=[("", "-"), *Contribution.Status.choices], allow_blank=True)
+    narrative = serializers.CharField(allow_blank=True, help_text=gettext_lazy("Markdown."))
+    countries = serializers.ListField(
+        child=serializers.CharField(), help_text=gettext_lazy("ISO 3166-1 alpha-2 codes.")
+    )
+    measurements = s.MeasurementSerializer(many=True, source="measurements.all")
+
+
+def _published_rounds():
+    return Round.objects.filter(state=Round.State.PUBLISHED)
+
+
+class PublicRoundFilter(filters.FilterSet):
+    plan = filters.CharFilter(field_name="plan__slug", max_length=100, help_text=gettext_lazy("Plan slug."))
+    kind = filters.ChoiceFilter(choices=Round.Kind.choices)
+    year = filters.NumberFilter(min_value=0, max_value=32767)
+
+    class Meta:
+        model = Round
+        fields = ["plan", "kind", "year"]
+
+
+@extend_schema(tags=["published data"])
+class PublicRoundList(JsonView, generics.ListAPIView):
+    """The published reporting rounds: public data, readable without a token."""
+
+    permission_classes = [AllowAny]
+    pagination_class = Pagination
+    serializer_class = PublicRoundSerializer
+    filterset_class = PublicRoundFilter
+
+    def get_queryset(self):
+        return _published_rounds().select_related("plan").order_by("plan__slug", "-year", "kind")
+
+    @extend_schema(
+        summary=gettext_lazy("Published rounds"),
+        responses=responses({200: PublicRoundSerializer(many=True)}, 400, 401, 404),
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class PublicRoundDetail(JsonView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary=gettext_lazy("A published round"),
+        responses=responses({200: PublicRoundSerializer}, 401, 404),
+        tags=["published data"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        round_ = get_object_or_404(_published_rounds().select_related("plan"), pk=pk)
+        return Response(PublicRoundSerializer(round_).data)
+
+
+class PublicContributionFilter(filters.FilterSet):
+    department = filters.CharFilter(
+        field_name="department__code", max_length=100, help_text=gettext_lazy("Department code.")
+    )
+    action = filters.CharFilter(
+        field_name="action__code", max_length=20, help_text=gettext_lazy("Code of the line of action.")
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["department", "action"]
+
+
+class PublicRoundContributionList(JsonView, generics.ListAPIView):
+    """A published round's published contributions (approved and public), in the plan's order."""
+
+    permission_classes = [AllowAny]
+    pagination_class = Pagination
+    serializer_class = PublicContributionSerializer
+    filterset_class = PublicContributionFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
+            return Contribution.objects.none()
+        round_ = get_object_or_404(_published_rounds().only("pk"), pk=self.kwargs["pk"])
+        measurements = Measurement.objects.select_related("instrument").order_by("instrument__position")
+        return (
+            Contribution.objects.public()
+            .filter(round=round_)
+            .select_related("action", "department")
+            .prefetch_related(Prefetch("measurements", queryset=measurements))
+            .in_plan_order()
+        )
+
+    @extend_schema(
+        summary=gettext_lazy("A published round's published contributions, in plan order"),
+        responses=responses({200: PublicContributionSerializer(many=True)}, 400, 401, 404),
+        tags=["published data"],
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,40 @@
+"""The search index of the public portal: one document per piece of plan content or published
+contribution and language, rebuilt by search.search_reindex(plan) when a plan is loaded or a
+round published. Only published content is ever written here."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchDocument(models.Model):
+    class Kind(models.TextChoices):
+        OBJECTIVE = "objective", _("objective")
+        GOAL = "goal", _("goal")
+        ACTION = "action", _("line of action")
+        CONTRIBUTION = "contribution", _("contribution")
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    lang = models.CharField(max_length=8)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(default=0, help_text="Plan order, to break ties in ranking.")
+    objective_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    goal_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    action_code = models.CharField(max_length=20, blank=True)
+    round = models.ForeignKey("reporting.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    contribution = models.ForeignKey(
+        "reporting.Contribution", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Several values each, kept as "|a|b|" so that one LIKE '%|a|%' filters on any database.
+    departments = models.CharField(max_length=2000, blank=True)
+    countries = models.CharField(max_length=1000, blank=True)
+    title = models.TextField()
+    context = models.TextField(blank=True, help_text="Shown under the title: the round and the department.")
+    body = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["plan", "lang"])]
+
+    def __str__(self) -> str:
+        return f"{self.lang} {self.kind} {self.title[:60]}"

@@ -1,0 +1,365 @@
+"""Open data: each published round's contributions and measurements as CSV, XLSX and JSON, one
+row per contribution and monitoring instrument, and a ZIP of everything with the plan, the data
+dictionary and the licence.
+
+Rows come only from Contribution.objects.public(). Labels (statuses, kinds, names of objectives,
+lines, departments and countries) are in the language of the address the file is downloaded
+from (/fr/open-data/... in French), codes beside them in every language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django_countries import countries as all_countries
+
+from naptrack.plans import exports
+from naptrack.plans.models import Instrument, Plan
+from naptrack.portal.queries import published_rounds, round_key
+from naptrack.publications.content import round_label, translated
+from naptrack.reporting.models import Contribution, Measurement, Round
+
+FORMAT = "naptrack-round-data/1"
+LICENCE = "CC-BY-4.0"
+LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+LICENCE_LEGALCODE = "https://creativecommons.org/licenses/by/4.0/legalcode"
+ROUND_FORMATS = ("csv", "xlsx", "json")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # integer, number, text, boolean, date
+    description: Any  # lazy text
+
+
+def _c(name: str, type_: str, description) -> Column:
+    return Column(name, type_, description)
+
+
+COLUMNS = [
+    _c("plan", "text", gettext_lazy("The plan's identifier (slug).")),
+    _c("round_id", "integer", gettext_lazy("The reporting round's identifier, as in the API.")),
+    _c("round_kind", "text", gettext_lazy("Code of the kind of round: baseline, annual, mid-term or final.")),
+    _c("round_kind_label", "text", gettext_lazy("The kind of round, in words.")),
+    _c("round_year", "integer", gettext_lazy("The year the round reports on.")),
+    _c("round_published", "date", gettext_lazy("The day the round was published (YYYY-MM-DD).")),
+    _c("objective_number", "integer", gettext_lazy("Number of the plan's objective.")),
+    _c("objective_title", "text", gettext_lazy("Title of the objective.")),
+    _c("goal_number", "integer", gettext_lazy("Number of the goal (numbered across the whole plan).")),
+    _c("goal_text", "text", gettext_lazy("Text of the goal.")),
+    _c("action_code", "text", gettext_lazy("Code of the line of action (14.a, or 9 for a goal's single line).")),
+    _c("action_text", "text", gettext_lazy("Text of the line of action.")),
+    _c("department_code", "text", gettext_lazy("Code of the reporting department or unit.")),
+    _c("department_name", "text", gettext_lazy("Name of the reporting department or unit.")),
+    _c("department_parent_code", "text", gettext_lazy("For a unit, the code of its department; else empty.")),
+    _c("contribution_id", "integer", gettext_lazy("The contribution's identifier, as in the API.")),
+    _c(
+        "status",
+        "text",
+        gettext_lazy(
+            "Code of the state of implementation the department reported: not-started, in-progress, completed, "
+            "continuous, not-applicable; empty when none was given."
+        ),
+    ),
+    _c("status_label", "text", gettext_lazy("The state of implementation, in words.")),
+    _c("narrative", "text", gettext_lazy("What the department reported on the line of action (Markdown).")),
+    _c(
+        "countries",
+        "text",
+        gettext_lazy("ISO 3166-1 alpha-2 codes of the countries the contribution concerns, separated by ';'."),
+    ),
+    _c("country_names", "text", gettext_lazy("Names of those countries, separated by ';'.")),
+    _c(
+        "instrument_id",
+        "integer",
+        gettext_lazy("The monitoring instrument's identifier; empty for a line without instrument."),
+    ),
+    _c("instrument_number", "integer", gettext_lazy("Number of the monitoring instrument within its line of action.")),
+    _c("instrument_text", "text", gettext_lazy("Text of the monitoring instrument.")),
+    _c("instrument_kind", "text", gettext_lazy("Code of the instrument's kind: qualitative or quantitative.")),
+    _c("instrument_kind_label", "text", gettext_lazy("The instrument's kind, in words.")),
+    _c("by_sex", "boolean", gettext_lazy("Whether figures are reported for women and men separately.")),
+    _c("answer", "text", gettext_lazy("The department's answer to the instrument, in words.")),
+    _c("women", "integer", gettext_lazy("Number of women (instruments by sex).")),
+    _c("men", "integer", gettext_lazy("Number of men (instruments by sex).")),
+    _c("other", "integer", gettext_lazy("Number of people of another or unrecorded sex (instruments by sex).")),
+    _c(
+        "total",
+        "number",
+        gettext_lazy("Total of people: the total the department gave, else women + men + other (instruments by sex)."),
+    ),
+    _c("share_of_women", "number", gettext_lazy("Women divided by the total, between 0 and 1 (instruments by sex).")),
+    _c("value", "number", gettext_lazy("The figure reported (quantitative instruments not by sex).")),
+    _c("unit", "text", gettext_lazy("The unit of the figure (%, ratio, EUR, ...).")),
+    _c("note", "text", gettext_lazy("The department's note on its answer.")),
+]
+NAMES = [c.name for c in COLUMNS]
+
+
+def _number(value: Decimal | int | float | None) -> int | float | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _base(round_: Round, c: Contribution, lang: str) -> dict[str, Any]:
+    action, goal = c.action, c.action.goal
+    objective = goal.objective
+    return {
+        "plan": round_.plan.slug,
+        "round_id": round_.pk,
+        "round_kind": round_.kind,
+        "round_kind_label": capfirst(round_.get_kind_display()),
+        "round_year": round_.year,
+        "round_published": round_.published_at.date().isoformat() if round_.published_at else None,
+        "objective_number": objective.number,
+        "objective_title": translated(objective, "title", lang).text,
+        "goal_number": goal.number,
+        "goal_text": translated(goal, "text", lang).text,
+        "action_code": action.code,
+        "action_text": translated(action, "text", lang).text,
+        "department_code": c.department.code,
+        "department_name": translated(c.department, "name", lang).text,
+        "department_parent_code": c.department.parent.code if c.department.parent_id else "",
+        "contribution_id": c.pk,
+        "status": c.status,
+        "status_label": str(Contribution.Status(c.status).label) if c.status else "",
+        "narrative": c.narrative,
+        "countries": ";".join(c.countries),
+        "country_names": ";".join(str(all_countries.name(code) or code) for code in c.countries),
+    }
+
+
+EMPTY_ANSWER = dict.fromkeys(
+    (
+        "instrument_id",
+        "instrument_number",
+        "instrument_text",
+        "instrument_kind",
+        "instrument_kind_label",
+        "by_sex",
+        "women",
+        "men",
+        "other",
+        "total",
+        "share_of_women",
+        "value",
+    )
+) | {"answer": "", "unit": "", "note": ""}
+
+
+def _answer(instrument: Instrument, m: Measurement | None, lang: str) -> dict[str, Any]:
+    row = {
+        **EMPTY_ANSWER,
+        "instrument_id": instrument.pk,
+        "instrument_number": instrument.position,
+        "instrument_text": translated(instrument, "text", lang).text,
+        "instrument_kind": instrument.kind,
+        "instrument_kind_label": str(instrument.get_kind_display()),
+        "by_sex": instrument.by_sex,
+    }
+    if m is None:
+        return row
+    m.instrument = instrument
+    row.update(answer=m.text, unit=m.unit, note=m.note)
+    if instrument.kind == Instrument.Kind.QUANTITATIVE:
+        if instrument.by_sex:
+            row.update(
+                women=m.women,
+                men=m.men,
+                other=m.other,
+                total=_number(m.total),
+                share_of_women=round(m.share_of_women, 6) if m.share_of_women is not None else None,
+            )
+        else:
+            row["value"] = _number(m.value)
+    return row
+
+
+def round_rows(plan: Plan, rounds: list[Round]) -> dict[int, list[dict[str, Any]]]:
+    """Per round, its rows in plan order: every published contribution once per instrument of its
+    line (a line without instrument gives one row). Three queries, whatever the number of rounds."""
+    lang = (get_language() or "en").split("-")[0]
+    ids = [r.pk for r in rounds]
+    by_id = {r.pk: r for r in rounds}
+    for round_ in rounds:
+        round_.plan = plan  # the rounds are the plan's: no query for each
+    public = Contribution.objects.public().filter(round_id__in=ids)
+    contributions = public.select_related("action__goal__objective", "department__parent").order_by(
+        "round_id", "action__goal__number", "action__position", "department__code"
+    )
+    answers: dict[tuple[int, int], Measurement] = {
+        (m.contribution_id, m.instrument_id): m for m in Measurement.objects.filter(contribution__in=public)
+    }
+    instruments: dict[int, list[Instrument]] = defaultdict(list)
+    for i in Instrument.objects.filter(action__plan=plan).order_by("action_id", "position"):
+        instruments[i.action_id].append(i)
+    rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for c in contributions:
+        base = _base(by_id[c.round_id], c, lang)
+        line = instruments.get(c.action_id) or [None]
+        for instrument in line:
+            answer = (
+                EMPTY_ANSWER if instrument is None else _answer(instrument, answers.get((c.pk, instrument.pk)), lang)
+            )
+            rows[c.round_id].append({**base, **answer})
+    return rows
+
+
+def file_stem(round_: Round) -> str:
+    return f"{round_.kind}-{round_.year}"
+
+
+def find_round(plan: Plan, stem: str) -> Round | None:
+    kind, _sep, year = stem.rpartition("-")
+    if not year.isdigit() or kind not in Round.Kind.values:
+        return None
+    return published_rounds(plan).filter(kind=kind, year=int(year)).select_related("plan").first()
+
+
+# --- writers --------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def to_csv(rows: list[dict[str, Any]], columns: list[str] = NAMES) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(name)) for name in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def to_json(plan: Plan, round_: Round, rows: list[dict[str, Any]]) -> bytes:
+    document = {
+        "format": FORMAT,
+        "plan": plan.slug,
+        "round": {
+            "id": round_.pk,
+            "kind": round_.kind,
+            "year": round_.year,
+            "label": str(round_),
+            "published": round_.published_at.date().isoformat() if round_.published_at else None,
+        },
+        "licence": {"id": LICENCE, "name": LICENCE_NAME, "url": LICENCE_URL},
+        "columns": NAMES,
+        "rows": rows,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def to_xlsx(round_: Round, rows: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = _("Contributions")[:31]
+    sheet.append(NAMES)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row.get(name) if row.get(name) != "" else None for name in NAMES])
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    dictionary = wb.create_sheet(_("Dictionary")[:31])
+    dictionary.append([_("Column"), _("Type"), _("Meaning")])
+    for cell in dictionary[1]:
+        cell.font = Font(bold=True)
+    for column in COLUMNS:
+        dictionary.append([column.name, column.type, str(column.description)])
+    dictionary.append([])
+    dictionary.append([_("Licence"), LICENCE_NAME, LICENCE_URL])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def round_file(plan: Plan, round_: Round, fmt: str) -> bytes:
+    rows = round_rows(plan, [round_])[round_.pk]
+    if fmt == "csv":
+        return to_csv(rows)
+    if fmt == "json":
+        return to_json(plan, round_, rows)
+    return to_xlsx(round_, rows)
+
+
+def dictionary_csv() -> bytes:
+    return to_csv(
+        [{"column": c.name, "type": c.type, "description": str(c.description)} for c in COLUMNS],
+        ["column", "type", "description"],
+    )
+
+
+def licence_text(plan: Plan) -> str:
+    return "\n".join(
+        [
+            _("The open data of %(plan)s is published under the licence %(licence)s.")
+            % {"plan": translated(plan, "title", (get_language() or "en")[:2]).text, "licence": LICENCE_NAME},
+            "",
+            _("You may share and adapt it for any purpose, even commercially, provided you give appropriate credit."),
+            _("Licence: %(url)s") % {"url": LICENCE_URL},
+            _("Legal code: %(url)s") % {"url": LICENCE_LEGALCODE},
+            "",
+        ]
+    )
+
+
+def plan_zip(plan: Plan) -> bytes:
+    """Everything published about a plan: the plan (naptrack-plan/1 JSON, CSV, XLSX), every
+    published round's data in CSV, XLSX and JSON, the data dictionary and the licence. A fixed
+    number of queries, whatever the number of rounds."""
+    rounds = sorted(published_rounds(plan), key=round_key)
+    rows = round_rows(plan, rounds)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        folder = f"{plan.slug}-open-data"
+        archive.writestr(f"{folder}/LICENCE.txt", licence_text(plan))
+        archive.writestr(f"{folder}/dictionary.csv", dictionary_csv())
+        archive.writestr(f"{folder}/plan.json", exports.plan_json(plan))
+        archive.writestr(f"{folder}/plan.csv", exports.plan_csv(plan))
+        archive.writestr(f"{folder}/plan.xlsx", exports.plan_xlsx(plan))
+        for round_ in rounds:
+            stem = f"{folder}/rounds/{file_stem(round_)}"
+            archive.writestr(f"{stem}.csv", to_csv(rows[round_.pk]))
+            archive.writestr(f"{stem}.xlsx", to_xlsx(round_, rows[round_.pk]))
+            archive.writestr(f"{stem}.json", to_json(plan, round_, rows[round_.pk]))
+        readme = [
+            _("Open data of %(plan)s") % {"plan": translated(plan, "title", (get_language() or "en")[:2]).text},
+            "",
+            _("plan.json: the plan in the naptrack-plan/1 format; plan.csv and plan.xlsx: the plan as a table."),
+            _("rounds/: per published reporting round, one row per contribution and monitoring instrument."),
+            _("dictionary.csv: what each column of the round files means."),
+            _("Rounds: %(rounds)s") % {"rounds": ", ".join(round_label(r) for r in rounds) or "-"},
+            "",
+        ]
+        archive.writestr(f"{folder}/README.txt", "\n".join(readme))
+    return out.getvalue()

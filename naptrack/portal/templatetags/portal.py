@@ -1,0 +1,63 @@
+"""Template helpers of the public portal: figures in words, rounds by name."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from naptrack.publications.content import Figures, number, percent, round_label
+
+register = template.Library()
+
+
+@register.filter
+def figures_text(f: Figures | None) -> str:
+    """ "30 women, 40 men, 0 other; total 70 (42.9% women)" or "0.25 ratio"."""
+    if f is None or f.empty:
+        return ""
+    parts = []
+    if f.women is not None or f.men is not None or f.other is not None:
+        people = [
+            _("%(n)s women") % {"n": number(f.women)} if f.women is not None else "",
+            _("%(n)s men") % {"n": number(f.men)} if f.men is not None else "",
+            _("%(n)s other or not recorded") % {"n": number(f.other)} if f.other is not None else "",
+        ]
+        parts.append(", ".join(p for p in people if p))
+    if f.total is not None:
+        total = _("total %(n)s") % {"n": number(f.total)}
+        if f.share is not None:
+            total += " " + _("(%(share)s women)") % {"share": percent(f.share)}
+        parts.append(total)
+    if f.value is not None:
+        parts.append(f"{number(f.value)} {f.unit}".strip())
+    return "; ".join(parts)
+
+
+@register.filter
+def round_short(round_) -> str:
+    """ "2014", or "2012 (baseline)": what a column of years says."""
+    return round_label(round_)
+
+
+@register.filter
+def share(value: float | None) -> str:
+    return percent(value)
+
+
+@register.filter
+def answer_figures(measurement) -> str:
+    """A measurement's figures in words (empty for a qualitative instrument)."""
+    from naptrack.plans.models import Instrument
+    from naptrack.portal.queries import figures
+
+    if measurement.instrument.kind != Instrument.Kind.QUANTITATIVE:
+        return ""
+    return figures_text(figures(measurement))
+
+
+@register.simple_tag
+def plain_content(obj, field: str) -> str:
+    """Translated plan content as plain text (with fallback, unmarked): for <option> elements."""
+    from naptrack.core.templatetags.naptrack import translated
+
+    return translated(obj, field)[0]

@@ -1,0 +1,328 @@
+"""Nothing unpublished leaks.
+
+On the real plan, a published round holds public approved contributions beside an internal one,
+a submitted one, a returned one and a draft; a second round is closed but not published, its
+contributions approved and public. Each of those unpublished contributions carries words and
+figures found nowhere else. Then, as an anonymous visitor, every public page reachable from the
+home pages in English and French (and Dutch, two links deep) is fetched (links followed, downloads opened: CSV, JSON,
+XLSX, the ZIP and what it holds, the published reports in PDF and DOCX, the SVG charts inside the
+pages), as are the public API endpoints for every round and the search for every secret word:
+none of those words or figures appears anywhere, while the published content does.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import zipfile
+from collections import deque
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from django.test import Client
+
+from naptrack.plans.models import Action, Instrument
+from naptrack.reporting import services as reporting
+from naptrack.reporting.models import Contribution, Round
+
+from .conftest import BE
+from .portal_data import FA_2014, fill, new_round, publish
+
+pytestmark = pytest.mark.django_db
+
+# Words and figures of what must never be public, each found nowhere else.
+INTERNAL = "Zebulonite"  # approved but internal, in the published round
+SUBMITTED = "Xanthippeum"  # submitted, never approved
+RETURNED = "Vortigernal"  # returned for revision
+DRAFT = "Wolframious"  # never submitted
+UNPUBLISHED = "Umbrielian"  # approved and public, in a round not published
+SECRET_WORDS = [INTERNAL, SUBMITTED, RETURNED, DRAFT, UNPUBLISHED]
+SECRET_FIGURES = {
+    INTERNAL: (7770101, 7770102, 7770103),
+    SUBMITTED: (7770201, 7770202, 7770203),
+    RETURNED: (7770301, 7770302, 7770303),
+    DRAFT: (7770401, 7770402, 7770403),
+    UNPUBLISHED: (7770501, 7770502, 7770503),
+}
+# Tagged only on unpublished contributions: its name must not show either.
+SECRET_COUNTRY = ("SO", "Somalia")
+
+
+def _secret(word: str) -> dict:
+    women, men, value = SECRET_FIGURES[word]
+    return (
+        {
+            "status": "completed",
+            "narrative": f"{word} narrative: what was done, not for the public.",
+            "countries": [SECRET_COUNTRY[0], "AF"],
+        },
+        {"women": women, "men": men, "text": f"{word} answer", "note": f"{word} note"},
+        value,
+    )
+
+
+def _seed(plan, coordinator, focal_defence, focal_justice):
+    published = new_round(plan, coordinator, "annual", 2014)
+    reporting.round_update(actor=coordinator, round=published, intro={"en": "The report on 2014."})
+    fill(
+        published,
+        "21",
+        "foreign-affairs",
+        coordinator,
+        coordinator,
+        status="continuous",
+        narrative=FA_2014,
+        countries=["AF"],
+        answers={2: {"women": 30, "men": 40}},
+    )
+    fill(
+        published,
+        "1.a",
+        "justice",
+        focal_justice,
+        coordinator,
+        status="completed",
+        narrative="Justice reported to the CEDAW committee.",
+        answers={1: {"text": "Report submitted."}},
+    )
+
+    contribution, answer, value = _secret(INTERNAL)
+    fill(
+        published,
+        "21",
+        "development",
+        coordinator,
+        coordinator,
+        visibility="internal",
+        **contribution,
+        answers={2: answer},
+    )
+    fill(
+        published,
+        "16.a",
+        "defence",
+        focal_defence,
+        coordinator,
+        visibility="internal",
+        narrative=f"{INTERNAL} figures.",
+        answers={1: {"value": str(value), "unit": "ratio", "note": INTERNAL}},
+    )
+
+    contribution, answer, value = _secret(SUBMITTED)
+    fill(
+        published,
+        "21",
+        "interior-federal-police",
+        coordinator,
+        coordinator,
+        then="submitted",
+        **contribution,
+        answers={2: answer},
+    )
+
+    contribution, answer, value = _secret(RETURNED)
+    returned = fill(
+        published, "21", "defence", focal_defence, coordinator, then="submitted", **contribution, answers={2: answer}
+    )
+    reporting.contribution_return(actor=coordinator, contribution=returned, note="Please add the sources.")
+
+    contribution, answer, value = _secret(DRAFT)
+    fill(published, "23.a", "defence", focal_defence, coordinator, then="draft", **contribution, answers={1: answer})
+    fill(
+        published,
+        "13.a",
+        "interior-cgrs",
+        coordinator,
+        coordinator,
+        then="draft",
+        narrative=f"{DRAFT} asylum figures.",
+        answers={1: {"women": value, "men": value + 1}},
+    )
+    published = publish(published, coordinator)  # with its report to parliament, PDF and DOCX
+
+    hidden = new_round(plan, coordinator, "annual", 2015)
+    reporting.round_update(actor=coordinator, round=hidden, intro={"en": f"{UNPUBLISHED} introduction."})
+    contribution, answer, value = _secret(UNPUBLISHED)
+    fill(hidden, "21", "foreign-affairs", coordinator, coordinator, **contribution, answers={2: answer})
+    fill(
+        hidden,
+        "16.a",
+        "defence",
+        focal_defence,
+        coordinator,
+        narrative=f"{UNPUBLISHED} ratio.",
+        answers={1: {"value": str(value), "unit": "ratio"}},
+    )
+    line_21 = Action.objects.get(plan=plan, code="21")
+    reporting.synthesis_save(
+        actor=coordinator, round=hidden, action=line_21, text=f"{UNPUBLISHED} synthesis.", version=None
+    )
+    hidden = reporting.round_close(actor=coordinator, round=hidden)
+    return published, hidden
+
+
+# --- reading what a response holds -------------------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _zip_text(data: bytes) -> str:
+    """Every member's text; members that are archives themselves (XLSX, DOCX) opened in turn."""
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            member = archive.read(name)
+            if member[:4] == b"PK\x03\x04":
+                parts.append(_zip_text(member))
+            elif member[:5] == b"%PDF-":
+                parts.append(_pdf_text(member))
+            else:
+                parts.append(member.decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+def _svg_texts(page: str) -> str:
+    """The charts' SVG, which pages carry as data: URIs (their marks have ARIA labels with data)."""
+    return "\n".join(
+        base64.b64decode(data).decode("utf-8", "replace")
+        for data in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", page)
+    )
+
+
+def text_of(url: str, response) -> str:
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if data[:4] == b"PK\x03\x04":
+        return _zip_text(data)
+    if data[:5] == b"%PDF-":
+        return _pdf_text(data)
+    text = data.decode("utf-8", "replace")
+    if "html" not in response.get("Content-Type", ""):
+        return text
+    if "/search/" in url:
+        # The title, the search form and the links to this page in other languages repeat what
+        # was asked: only the answer counts.
+        text = re.sub(r"<title>.*?</title>", "", text, flags=re.S)
+        text = re.sub(r'(value|href)="[^"]*"', "", text)
+    return html.unescape(text) + "\n" + _svg_texts(text)
+
+
+LANGUAGE = re.compile(r"^/(fr|nl|de)/")
+
+
+def _language(url: str) -> str:
+    match = LANGUAGE.match(url)
+    return match.group(1) if match else ""
+
+
+def links(url: str, page: str) -> list[str]:
+    """Links to public pages in the page's own language (each language is crawled from its home)."""
+    found = []
+    for href in re.findall(r'href="([^"]+)"', page):
+        target = urldefrag(urljoin(url, html.unescape(href)))[0]
+        parts = urlsplit(target)
+        if parts.netloc or not parts.path.startswith("/") or parts.path.startswith(("/static/", "/admin/")):
+            continue
+        if _language(target) != _language(url):
+            continue
+        # The published reports are the same files whatever the language of the page linking them.
+        found.append(LANGUAGE.sub("/", target) if "/reports/" in target else target)
+    return found
+
+
+def crawl(client: Client, starts: list[tuple[str, int]], statuses: dict[str, int]) -> dict[str, str]:
+    """Every page reachable from the starts (url, depth) by following links, as text (error pages
+    included: they must not leak either)."""
+    seen: dict[str, str] = {}
+    queue = deque(starts)
+    while queue:
+        url, depth = queue.popleft()
+        if url in seen:
+            continue
+        response = client.get(url)
+        statuses[url] = response.status_code
+        seen[url] = text_of(url, response)
+        if response.status_code == 200 and depth and "html" in response.get("Content-Type", ""):
+            queue.extend((link, depth - 1) for link in links(url, response.content.decode()) if link not in seen)
+    return seen
+
+
+def leaks(texts: dict[str, str]) -> dict[str, list[str]]:
+    tokens = [*SECRET_WORDS, SECRET_COUNTRY[1]]
+    for figures in SECRET_FIGURES.values():
+        for n in figures:
+            tokens += [
+                str(n),
+                f"{n:,}",
+                f"{n:,}".replace(",", " "),
+                f"{n:,}".replace(",", "\u202f"),
+                f"{n:,}".replace(",", "."),
+            ]
+    found: dict[str, list[str]] = {}
+    for url, text in texts.items():
+        hits = [t for t in tokens if t in text]
+        if hits:
+            found[url] = hits
+    return found
+
+
+# --- the test ----------------------------------------------------------------------------------
+
+
+def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_search_result(
+    plan, coordinator, focal_defence, focal_justice, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    published, hidden = _seed(plan, coordinator, focal_defence, focal_justice)
+    assert Round.objects.get(pk=published.pk).state == "published"
+    states = set(Contribution.objects.filter(round=published).values_list("state", "visibility"))
+    assert {("approved", "internal"), ("submitted", "public"), ("returned", "public"), ("draft", "public")} <= states
+
+    anonymous = Client()
+    statuses: dict[str, int] = {}
+    # Every page and download reachable from the home pages: in English and French throughout, in
+    # Dutch two links deep (the same data, other labels).
+    texts = crawl(anonymous, [("/", 99), ("/fr/", 99), ("/nl/", 2)], statuses)
+    # What no page links to: the comparison of every instrument the secrets answer, the secret
+    # country's page, every round in the API and in open data, the search for every secret.
+    instruments = Instrument.objects.filter(action__plan=plan, action__code__in=["21", "16.a", "23.a", "13.a"])
+    extra = [f"/plans/{BE}/compare/?instrument={pk}" for pk in instruments.values_list("pk", flat=True)]
+    extra += [f"/plans/{BE}/countries/{SECRET_COUNTRY[0].lower()}/"]
+    for round_ in (published, hidden):
+        extra += [
+            f"/api/v1/public/rounds/{round_.pk}/",
+            f"/api/v1/public/rounds/{round_.pk}/contributions/?page_size=200",
+            f"/api/v1/public/rounds/?plan={BE}&year={round_.year}",
+            f"/open-data/{BE}/annual-{round_.year}.csv",
+            f"/plans/{BE}/search/?q=women&round={round_.pk}",
+        ]
+    extra.append("/api/v1/public/rounds/?page_size=200")
+    for word in [*SECRET_WORDS, SECRET_COUNTRY[1], str(SECRET_FIGURES[INTERNAL][0]), "narrative", "answer"]:
+        for prefix in ("", "/fr", "/nl"):
+            extra.append(f"{prefix}/plans/{BE}/search/?q={word}")
+            extra.append(f"{prefix}/plans/{BE}/search/?q={word}&country={SECRET_COUNTRY[0]}")
+    texts.update(crawl(anonymous, [(url, 0) for url in extra], statuses))
+
+    assert leaks(texts) == {}
+
+    # The crawl saw the published content, so its silence on the rest means something.
+    assert len(texts) > 250
+    reports = [url for url in texts if url.startswith("/reports/")]
+    assert len(reports) == 6, "the published report in three languages, PDF and DOCX"
+    assert all("seventy diplomats" in " ".join(texts[url].split()) for url in reports)
+    for url in (
+        f"/plans/{BE}/lines/21/",
+        f"/open-data/{BE}/annual-2014.csv",
+        f"/open-data/{BE}.zip",
+        f"/api/v1/public/rounds/{published.pk}/contributions/?page_size=200",
+    ):
+        assert FA_2014 in texts[url], url
+    assert "<mark>seventy</mark>" in crawl(anonymous, [(f"/plans/{BE}/search/?q=seventy", 0)], {}).popitem()[1]
+    for url in (f"/api/v1/public/rounds/{hidden.pk}/", f"/open-data/{BE}/annual-2015.csv"):
+        assert statuses[url] == 404, url
+    assert statuses[f"/plans/{BE}/countries/so/"] == 404
