@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "naptrack.audit",
     "naptrack.plans",
     "naptrack.reporting",
+    "naptrack.publications",
+    "naptrack.portal",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -221,6 +223,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The API's <api_id:pk> URL converter (naptrack/api/urls.py): ids of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"api_id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
+    # Rounds and contributions both have a "state", rounds and instruments a "kind".
+    "ENUM_NAME_OVERRIDES": {
+        "RoundStateEnum": "naptrack.reporting.models.Round.State",
+        "RoundKindEnum": "naptrack.reporting.models.Round.Kind",
+        "ContributionStateEnum": "naptrack.reporting.models.Contribution.State",
+        "InstrumentKindEnum": "naptrack.plans.models.Instrument.Kind",
+    },
 }
 
 # --- E-mail ------------------------------------------------------------------------------------

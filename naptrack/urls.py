@@ -28,5 +28,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("naptrack.plans.urls")),
     path("", include("naptrack.reporting.urls")),
+    path("", include("naptrack.publications.urls")),
+    path("", include("naptrack.portal.urls")),
     prefix_default_language=False,
 )

@@ -33,6 +33,27 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    # A request to /fr/ or /nl/ leaves its language active in the thread; each test starts afresh.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(settings):
+    # Public pages are kept per process by the stamp of the latest audited change; tests that
+    # change data directly, or roll back, must not see a page another test rendered. The stamp
+    # is read at every request, so that each page's queries count the same every time.
+    from naptrack.portal.caching import pages
+
+    settings.NAPTRACK_PUBLIC_STAMP_SECONDS = 0
+    pages.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings, request):
     # Argon2 is slow on purpose; tests that are not about hashing create many users.
     if "argon2" not in request.keywords:

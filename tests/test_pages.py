@@ -16,18 +16,21 @@ def page(client, url: str, status: int = 200) -> str:
     return response.content.decode()
 
 
-# Each page makes a fixed number of queries, whatever the size of the plan.
+# Each page makes a fixed number of queries, whatever the size of the plan. Each count includes
+# the one query of the public stamp (naptrack.portal.caching) and the reads of published rounds
+# (none here, so their answers are not read: tests/test_portal.py pins the counts with published
+# rounds).
 PAGES = [
-    ("/", 6),
-    ("/plans/", 1),
-    (f"{BE}/", 5),
-    (f"{BE}/objectives/3/", 5),
-    (f"{BE}/lines/14.a/", 5),
-    (f"{BE}/departments/", 2),
-    (f"{BE}/departments/interior/", 5),
-    (f"{BE}/departments/defence/", 5),
-    ("/fr/plans/be-nap-2013-2016/", 5),
-    ("/nl/plans/be-nap-2013-2016/lines/1.a/", 5),
+    ("/", 9),
+    ("/plans/", 2),
+    (f"{BE}/", 8),
+    (f"{BE}/objectives/3/", 6),
+    (f"{BE}/lines/14.a/", 8),
+    (f"{BE}/departments/", 3),
+    (f"{BE}/departments/interior/", 7),
+    (f"{BE}/departments/defence/", 7),
+    ("/fr/plans/be-nap-2013-2016/", 8),
+    ("/nl/plans/be-nap-2013-2016/lines/1.a/", 8),
 ]
 
 
@@ -42,9 +45,9 @@ def test_query_count_does_not_grow_with_a_second_plan(plan, anonymous, be_docume
 
     document = dict(be_document, slug="be-nap-copy", period={"start": 2009, "end": 2012})
     plan_load(actor="tests", document=document)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         page(anonymous, f"{BE}/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         html = page(anonymous, "/")
     assert "be-nap-copy" in html, "the home page lists the other plans"
 

@@ -23,8 +23,14 @@ def plan_tree(plan: Plan) -> list[Objective]:
     return list(Objective.objects.filter(plan=plan).with_full_tree())
 
 
-def plan_document(plan: Plan) -> dict:
-    plan_departments = list(plan.plan_departments.select_related("department__parent").order_by("position"))
+def plan_document(plan: Plan, *, tree: list[Objective] | None = None, links: list | None = None) -> dict:
+    """The plan as naptrack-plan/1; `tree` (plan_tree) and `links` (the plan's departments with their
+    parents, in order) when the caller has read them already."""
+    plan_departments = (
+        links
+        if links is not None
+        else list(plan.plan_departments.select_related("department__parent").order_by("position"))
+    )
     departments = []
     for link in plan_departments:
         dep = link.department
@@ -33,7 +39,7 @@ def plan_document(plan: Plan) -> dict:
             row["abbreviation"] = _source(dep, "abbreviation")
         departments.append(row)
     objectives = []
-    for objective in plan_tree(plan):
+    for objective in tree if tree is not None else plan_tree(plan):
         goals = []
         for goal in objective.goals.all():
             actions = []
@@ -161,8 +167,10 @@ def plan_xlsx(plan: Plan) -> bytes:
         cell.border = border
     ws.freeze_panes = ws.cell(header_row + 1, 1)
 
-    names = {link.department_id: link.department for link in plan.plan_departments.select_related("department")}
-    for objective in plan_tree(plan):
+    links = list(plan.plan_departments.select_related("department__parent").order_by("position"))
+    names = {link.department_id: link.department for link in links}
+    tree = plan_tree(plan)
+    for objective in tree:
         ws.append(
             [_("OBJECTIVE %(number)s. %(title)s") % {"number": objective.number, "title": _source(objective, "title")}]
         )
@@ -196,6 +204,25 @@ def plan_xlsx(plan: Plan) -> bytes:
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
+    _plan_data_sheet(wb, plan_document(plan, tree=tree, links=links))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+PLAN_DATA_SHEET = "naptrack-plan"  # read back by naptrack.plans.importing.spreadsheet
+_CHUNK = 30_000  # a cell holds at most 32,767 characters
+
+
+def _plan_data_sheet(wb: Workbook, document: dict) -> None:
+    """The plan as naptrack-plan/1 JSON in a hidden sheet: what the matrix cannot show
+    (introductions, notes, kinds of instruments, the department tree, focus countries), so that
+    `naptrack plan import` of this workbook gives back the plan exactly."""
+    data = wb.create_sheet(PLAN_DATA_SHEET)
+    data.sheet_state = "hidden"
+    data.append(["naptrack-plan/1 document of this workbook, in pieces (column A, from row 2). Do not edit."])
+    text = interchange.dumps(document)
+    for start in range(0, len(text), _CHUNK):
+        cell = data.cell(data.max_row + 1, 1)
+        cell.value = text[start : start + _CHUNK]
+        cell.data_type = "s"

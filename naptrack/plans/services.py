@@ -92,7 +92,12 @@ def plan_load(*, actor: Any, document: dict) -> LoadSummary:
     if getattr(actor, "is_authenticated", False) and not actor.has_perm("plans.load_plan"):
         raise PermissionDenied("Only a coordinator can load a plan.")
     with transaction.atomic():
-        return _load(actor, document)
+        summary = _load(actor, document)
+        # The public search reads the plan's text from its own index (naptrack.portal).
+        from naptrack.portal.search import search_reindex
+
+        search_reindex(summary.plan)
+        return summary
 
 
 def _load(actor: Any, doc: dict) -> LoadSummary:
@@ -281,6 +286,10 @@ def plan_content_saved(*, actor: Any, obj: models.Model, changed: list[str], cre
         old = type(obj).objects.filter(pk=obj.pk).values(*changed).first() or {}
         before = {k: _jsonable(v) for k, v in old.items()}
     obj.save()
+    # The admin saves inline rows after this: the search index is rebuilt once all is committed.
+    from naptrack.portal.search import search_reindex_on_commit
+
+    search_reindex_on_commit(obj)
     audit_record(
         actor=actor,
         action=f"{_content_label(obj)}.{'created' if created else 'edited'}",
@@ -294,6 +303,9 @@ def plan_content_deleted(*, actor: Any, obj: models.Model) -> None:
     if not actor.has_perm("plans.change_plan_content"):
         raise PermissionDenied("Only a coordinator can edit the plan.")
     audit_record(actor=actor, action=f"{_content_label(obj)}.deleted", target=obj, data={"repr": str(obj)})
+    from naptrack.portal.search import search_reindex_on_commit
+
+    search_reindex_on_commit(obj)
     obj.delete()
 
 

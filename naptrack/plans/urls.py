@@ -1,8 +1,11 @@
 from django.urls import path
 
-from naptrack.plans import views
+from naptrack.plans import views, views_import
 
 urlpatterns = [
+    # Before plans/<slug>/: "import" is not a plan's slug.
+    path("plans/import/", views_import.plan_import, name="plan-import"),
+    path("plans/import/<str:token>/", views_import.plan_import_preview, name="plan-import-preview"),
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
     path("plans/<slug:slug>/export.<str:fmt>", views.plan_export, name="plan-export"),

@@ -9,12 +9,15 @@ from django.utils.translation import gettext as _
 
 from naptrack.plans import exports
 from naptrack.plans.models import Action, Department, Objective, Plan, Responsibility
+from naptrack.portal import queries as published
+from naptrack.portal.caching import public_page
 
 
 def _plan(slug: str) -> Plan:
     return get_object_or_404(Plan, slug=slug)
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     plan = Plan.objects.current()
     if plan is None:
@@ -28,17 +31,19 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.annotate(n_actions=Count("actions")).order_by("-period_end", "slug")
     return render(request, "plans/plan_list.html", {"plans": plans})
 
 
+@public_page
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _glance(request, _plan(slug))
 
 
 def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
-    objectives = Objective.objects.filter(plan=plan).with_tree()
+    objectives = list(Objective.objects.filter(plan=plan).with_tree())
     return render(
         request,
         "plans/plan_detail.html",
@@ -46,10 +51,13 @@ def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
             "plan": plan,
             "objectives": objectives,
             "other_plans": other_plans,
+            # The state of implementation from the latest published round (None before any).
+            "implementation": published.implementation(plan, objectives),
         },
     )
 
 
+@public_page
 def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     objective = get_object_or_404(Objective.objects.select_related("plan").with_tree(), plan__slug=slug, number=number)
     siblings = list(Objective.objects.filter(plan=objective.plan).values_list("number", flat=True))
@@ -66,10 +74,12 @@ def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
     )
 
 
+@public_page
 def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     action = get_object_or_404(Action.objects.with_detail(), plan__slug=slug, code=code)
     codes = list(Action.objects.filter(plan=action.plan).in_plan_order().values_list("code", flat=True))
     index = codes.index(action.code)
+    rounds, series = published.line_history(action)
     return render(
         request,
         "plans/action_detail.html",
@@ -78,12 +88,15 @@ def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "action": action,
             "goal": action.goal,
             "objective": action.goal.objective,
+            "rounds": rounds,
+            "series": series,
             "previous": codes[index - 1] if index > 0 else None,
             "next": codes[index + 1] if index + 1 < len(codes) else None,
         },
     )
 
 
+@public_page
 def department_list(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan(slug)
     departments = (
@@ -106,6 +119,7 @@ def _tree_order(departments: list[Department]) -> list[Department]:
     return ordered
 
 
+@public_page
 def department_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = _plan(slug)
     department = get_object_or_404(Department.objects.select_related("parent").prefetch_related("units"), code=code)
@@ -132,6 +146,7 @@ def department_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
             "department": department,
             "actions": actions,
             "family": set(family),
+            "rounds": published.department_history(plan, family),
         },
     )
 
@@ -143,6 +158,7 @@ EXPORTS = {
 }
 
 
+@public_page
 def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
         raise Http404(_("Unknown format."))
