@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from naptrack.core.pending import pending_create, pending_load
 from naptrack.plans import interchange
 from naptrack.plans.models import Plan
 
@@ -43,12 +41,7 @@ CHECK_LABELS = {
     "metadata-guessed": gettext_lazy("Guessed"),
     "structure": gettext_lazy("Structure"),
 }
-KEEP_SECONDS = 24 * 3600  # an upload nobody confirmed is removed a day later
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-
-
-def import_dir() -> Path:
-    return Path(settings.DATA_DIR) / "imports"
+PENDING = "imports"  # folder of the data directory where uploads wait for confirmation
 
 
 class PlanImportForm(forms.Form):
@@ -168,28 +161,12 @@ def _require(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only a coordinator can import a plan."))
 
 
-def _remove_stale() -> None:
-    root = import_dir()
-    if not root.exists():
-        return
-    now = time.time()
-    for entry in root.iterdir():
-        try:
-            if entry.is_dir() and now - entry.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(entry, ignore_errors=True)
-        except OSError:
-            continue
-
-
 @login_required
 def plan_import(request: HttpRequest) -> HttpResponse:
     _require(request)
     form = PlanImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        _remove_stale()
-        token = secrets.token_urlsafe(24)
-        folder = import_dir() / token
-        folder.mkdir(parents=True)
+        token, folder = pending_create(PENDING)
         upload = form.cleaned_data["document"]
         path = folder / (get_valid_filename(Path(upload.name).name) or f"document{Path(upload.name).suffix.lower()}")
         try:
@@ -232,16 +209,7 @@ def _read(path: Path, options: dict[str, Any], *, original_name: str) -> dict[st
 
 
 def _stored(request: HttpRequest, token: str) -> tuple[Path, dict[str, Any]]:
-    if not _TOKEN.match(token):
-        raise Http404
-    folder = import_dir() / token
-    try:
-        result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise Http404 from None
-    if result.get("user") != request.user.pk:
-        raise Http404
-    return folder, result
+    return pending_load(PENDING, token, "result.json", request.user.pk)
 
 
 @login_required

@@ -12,25 +12,22 @@ its preview and import it.
 from __future__ import annotations
 
 import json
-import re
-import secrets
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from naptrack.accounts.rules import department_ids, is_focal_point
+from naptrack.core.pending import pending_create, pending_load
 from naptrack.plans.models import Department
 from naptrack.reporting.models import Round
 from naptrack.reporting.services import WorkflowError
@@ -45,8 +42,7 @@ from naptrack.reporting.services_workbook import (
 from naptrack.reporting.workbook import MAX_BYTES, parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KEEP_SECONDS = 24 * 3600  # an upload nobody confirmed is removed a day later
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+PENDING = "workbooks"  # folder of the data directory where uploads wait for confirmation
 OUTCOME_LABELS = {
     "new": gettext_lazy("new"),
     "changed": gettext_lazy("changed"),
@@ -54,10 +50,6 @@ OUTCOME_LABELS = {
     "conflict": gettext_lazy("conflict"),
     "skipped": gettext_lazy("skipped"),
 }
-
-
-def upload_dir() -> Path:
-    return Path(settings.DATA_DIR) / "workbooks"
 
 
 class WorkbookUploadForm(forms.Form):
@@ -115,24 +107,8 @@ def workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _remove_stale() -> None:
-    root = upload_dir()
-    if not root.exists():
-        return
-    now = time.time()
-    for entry in root.iterdir():
-        try:
-            if entry.is_dir() and now - entry.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(entry, ignore_errors=True)
-        except OSError:
-            continue
-
-
 def _store(request: HttpRequest, data: bytes, name: str, round_: Round, department: Department) -> str:
-    _remove_stale()
-    token = secrets.token_urlsafe(24)
-    folder = upload_dir() / token
-    folder.mkdir(parents=True)
+    token, folder = pending_create(PENDING)
     (folder / "workbook.xlsx").write_bytes(data)
     meta = {"user": request.user.pk, "round": round_.pk, "department": department.code, "file": name}
     (folder / "upload.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -140,16 +116,7 @@ def _store(request: HttpRequest, data: bytes, name: str, round_: Round, departme
 
 
 def _stored(request: HttpRequest, token: str) -> tuple[Path, dict[str, Any]]:
-    if not _TOKEN.match(token):
-        raise Http404
-    folder = upload_dir() / token
-    try:
-        meta = json.loads((folder / "upload.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise Http404 from None
-    if meta.get("user") != request.user.pk:
-        raise Http404
-    return folder, meta
+    return pending_load(PENDING, token, "upload.json", request.user.pk)
 
 
 @login_required
