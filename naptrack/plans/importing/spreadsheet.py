@@ -322,15 +322,6 @@ def _read(spreadsheet: Spreadsheet) -> tuple[Matrix, str]:
 # --- the plan -------------------------------------------------------------------------------------
 
 
-def _known(departments: Iterable[KnownDepartment | dict]) -> list[KnownDepartment]:
-    known: dict[str, KnownDepartment] = {}
-    for d in departments:
-        if isinstance(d, dict):
-            d = KnownDepartment(d["code"], d["name"], d.get("parent"), d.get("abbreviation") or "")
-        known.setdefault(d.code, d)
-    return list(known.values())
-
-
 def import_plan_spreadsheet(
     path: str | Path,
     *,
@@ -343,7 +334,8 @@ def import_plan_spreadsheet(
     focus_countries: list[str] | None = None,
 ) -> tuple[dict, list[Check]]:
     """Read the plan in a spreadsheet: (naptrack-plan/1 document, checks), as import_plan_document."""
-    from naptrack.plans.importing import EXPECTED_MATRIX
+    # The package imports this module: its names are read here, when the function runs.
+    from naptrack.plans.importing import EXPECTED_MATRIX, _known
     from naptrack.plans.importing import metadata as metadata_
     from naptrack.plans.importing.structure import build
 
