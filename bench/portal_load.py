@@ -16,8 +16,8 @@ against the aims: the pages at no less than a third of the static file's through
 95th percentile under 50 ms. The client is pure Python (asyncio, one connection per request as
 gunicorn's sync workers close them); it shares the machine's CPUs with the server.
 
-    /work/venv/bin/python bench/portal_load.py
-    /work/venv/bin/python bench/portal_load.py -n 4000 --workers 4 --quick
+    .venv/bin/python bench/portal_load.py
+    .venv/bin/python bench/portal_load.py -n 4000 --workers 4 --quick
 """
 
 from __future__ import annotations

@@ -10,10 +10,12 @@ PDF and DOCX in three languages: that time is printed too); the 2015 round is cl
 It then builds the 2015 report as HTML, PDF and DOCX, in English, N times each after a warm-up
 build, and prints the median and the slowest time and the number of SQL queries of one build.
 The PDF is laid out anew each time; "pdf cached" is the same report asked for again, which the
-PDF cache serves (see naptrack/publications/html.py).
+PDF cache serves (see naptrack/publications/html.py). "pdf, text" is WeasyPrint's floor: the
+report's words alone, as bare paragraphs. Last, the files that publishing the round stores
+(PDF and DOCX in three languages), with one and with two worker processes for the PDFs.
 
-    NAPTRACK_DATA_DIR=$(mktemp -d) /work/venv/bin/python bench/report.py
-    NAPTRACK_DATA_DIR=$(mktemp -d) /work/venv/bin/python bench/report.py -n 3 --out /tmp/reports
+    NAPTRACK_DATA_DIR=$(mktemp -d) .venv/bin/python bench/report.py
+    NAPTRACK_DATA_DIR=$(mktemp -d) .venv/bin/python bench/report.py -n 3 --out /tmp/reports
 """
 
 from __future__ import annotations
@@ -215,6 +217,60 @@ def main() -> None:
             out = Path(args.out)
             out.mkdir(parents=True, exist_ok=True)
             (out / f"report-{last.year}-{args.lang}-{variant}.{fmt}").write_bytes(data)
+    floor(last, args.lang, args.draft, args.repeat)
+    publishing(last)
+
+
+def floor(round_, lang: str, draft: bool, repeat: int) -> None:
+    """What WeasyPrint needs for the report's words alone: its text as plain paragraphs on the
+    report's pages in its body font, without headings, tables, charts or the rest of the
+    stylesheet. No template holding these words can be laid out faster."""
+    import re
+
+    from naptrack.publications import content, pdf
+    from naptrack.publications.html import render_html
+
+    html = render_html(content.build(content.load(round_, draft=draft), lang))
+    body = html[html.index("<body") :]
+    words = re.sub(r"<[^>]+>", "\n", body)
+    paragraphs = [" ".join(chunk.split()) for chunk in re.split(r"\n\s*\n", words)]
+    bare = "".join(f"<p>{p}</p>" for p in paragraphs if p)
+    # The report's page and body text, nothing else: the same words fill about as many pages.
+    style = (
+        "@page { size: A4; margin: 20mm 17mm 18mm 17mm } p { margin: 0 0 5pt }"
+        ' html { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4 }'
+    )
+    document = (
+        f'<!doctype html><html lang="{lang}"><title>{round_}</title><style>{style}</style><body>{bare}</body></html>'
+    )
+    pdf.layout(document, ".")
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        data = pdf.layout(document, ".")
+        times.append(time.perf_counter() - started)
+    import io
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    say(
+        f"{'pdf, text':<12}{statistics.median(times):>10.2f}{max(times):>8.2f}{'-':>9}{len(data) / 1024:>8.0f}"
+        f"  ({pages} pages: the same {sum(map(len, paragraphs)):,} characters as plain paragraphs)"
+    )
+
+
+def publishing(round_) -> None:
+    """Building the files a round's publication stores (PDF and DOCX in three languages), without
+    the PDF cache, with the PDFs laid out one after the other and then side by side."""
+    from naptrack.publications.services import reports_build
+
+    say("\npublished files of the round (3 PDF + 3 DOCX), PDF cache off:")
+    for workers in (1, 2):
+        os.environ["NAPTRACK_REPORT_WORKERS"] = str(workers)
+        started = time.perf_counter()
+        reports_build(round_, cache=False)
+        say(f"  {workers} worker process{'es' if workers > 1 else ''}: {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

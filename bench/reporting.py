@@ -12,8 +12,8 @@ each N times, printing the median, the 95th percentile and the number of SQL que
 then it opens and fills 9 more rounds and measures again. A page that is not there yet (404) or
 fails (500) is reported as "not available" rather than stopping the run.
 
-    NAPTRACK_DATA_DIR=$(mktemp -d) /work/venv/bin/python bench/reporting.py
-    NAPTRACK_DATA_DIR=$(mktemp -d) /work/venv/bin/python bench/reporting.py \\
+    NAPTRACK_DATA_DIR=$(mktemp -d) .venv/bin/python bench/reporting.py
+    NAPTRACK_DATA_DIR=$(mktemp -d) .venv/bin/python bench/reporting.py \\
         --database-url postgres://postgres@127.0.0.1:5432/naptrack_bench   # an empty database
 """
 

@@ -468,18 +468,23 @@ def test_a_failed_report_leaves_the_round_unpublished_and_no_file_behind(
     reporting.round_close(actor=coordinator, round=report_round)
     calls = []
 
-    def failing(report, format, **kwargs):
-        calls.append(format)
-        if len(calls) == 3:
+    def failing(report):
+        calls.append(report.language)
+        if len(calls) == 2:
             raise RuntimeError("disk full")
-        return b"%PDF-1.7 stand-in"
+        return b"PK stand-in"
 
-    monkeypatch.setattr(services, "write", failing)
+    from naptrack.publications import docx, pdf
+
+    monkeypatch.setattr(pdf, "layout_many", lambda documents, base_url: [b"%PDF-1.7 stand-in"] * len(documents))
+    monkeypatch.setattr(docx, "render_docx", failing)
     with pytest.raises(RuntimeError):
         reporting.round_publish(actor=coordinator, round=report_round)
     assert Round.objects.get(pk=report_round.pk).state == "closed"
     assert not PublishedReport.objects.exists()
-    assert not list(tmp_path.rglob("*.pdf")) and not list(tmp_path.rglob("*.docx"))
+    # The PDF cache may keep what was laid out (a second attempt is faster); no report is stored.
+    stored = [f for f in tmp_path.rglob("*") if f.is_file() and "report-cache" not in f.parts]
+    assert not stored
 
 
 def test_a_failure_while_storing_removes_the_files_already_written(
@@ -528,6 +533,33 @@ def test_the_same_pdf_asked_for_again_comes_from_the_cache_and_a_change_makes_a_
     assert second != first
     assert len(list(cache.iterdir())) == 2
     assert services.report_build(report_round, "pdf", "en", cache=False) != first
+
+
+def test_pdfs_laid_out_in_worker_processes_are_those_laid_out_here(report_round):
+    from naptrack.publications import pdf
+    from naptrack.publications.html import CSS_FILE, render_html
+
+    source = content.load(report_round, draft=False)
+    documents = [render_html(content.build(source, lang)) for lang in ("en", "fr")]
+    base = str(CSS_FILE.parent)
+    side_by_side = pdf.layout_many(documents, base, processes=2)
+    assert side_by_side == [pdf.layout(html, base) for html in documents]
+    from pypdf import PdfReader
+
+    assert [PdfReader(io.BytesIO(data)).trailer["/Root"]["/Lang"] for data in side_by_side] == ["en", "fr"]
+
+
+def test_pdfs_are_laid_out_here_when_worker_processes_cannot_start(report_round, monkeypatch, caplog):
+    from naptrack.publications import pdf
+
+    class NoProcesses:
+        def __getattr__(self, name):
+            raise OSError("processes are not allowed here")
+
+    monkeypatch.setattr(pdf, "_context", lambda: NoProcesses())
+    documents = ["<html lang=en><title>One</title><p>One</p>", "<html lang=fr><title>Deux</title><p>Deux</p>"]
+    assert pdf.layout_many(documents, ".", processes=2) == [pdf.layout(html, ".") for html in documents]
+    assert "worker processes failed" in caplog.text
 
 
 def test_only_the_coordinator_publishes_reports_and_only_of_published_rounds(report_round, focal_defence, coordinator):

@@ -17,7 +17,6 @@ from naptrack.reporting.models import Round
 from naptrack.reporting.services import WorkflowError
 
 FORMATS = ("html", "pdf", "docx")
-PUBLISHED_FORMATS = (PublishedReport.Format.PDF, PublishedReport.Format.DOCX)
 LANGUAGES = content.REPORT_LANGUAGES
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -74,31 +73,41 @@ class Built:
     files: list[tuple[str, str, bytes]] = field(default_factory=list)  # (language, format, content)
 
 
-def _digest(source: content.Source) -> str:
+def _digest(documents: list[str]) -> str:
     # The HTML in each language renders everything the files hold (content, translations, order,
     # figures): if it is the same, so are the files.
-    from naptrack.publications.html import render_html
-
     digest = hashlib.sha256()
-    for lang in LANGUAGES:
-        digest.update(render_html(content.build(source, lang)).encode("utf-8"))
+    for html in documents:
+        digest.update(html.encode("utf-8"))
     return digest.hexdigest()
 
 
-def _build(source: content.Source) -> Built:
-    built = Built(_digest(source))
-    for lang in LANGUAGES:
-        report = content.build(source, lang)
-        for format in PUBLISHED_FORMATS:
-            built.files.append((lang, format, write(report, format)))
+def _documents(source: content.Source) -> tuple[list[content.Report], list[str]]:
+    from naptrack.publications.html import render_html
+
+    reports = [content.build(source, lang) for lang in LANGUAGES]
+    return reports, [render_html(report) for report in reports]
+
+
+def _build(source: content.Source, *, cache: bool = True) -> Built:
+    from naptrack.publications.docx import render_docx
+    from naptrack.publications.html import pdfs_of
+
+    reports, documents = _documents(source)
+    # The three PDFs are most of the time: they are laid out side by side, one per processor.
+    pdfs = pdfs_of(documents, cache=cache)
+    built = Built(_digest(documents))
+    for lang, report, data in zip(LANGUAGES, reports, pdfs, strict=True):
+        built.files.append((lang, PublishedReport.Format.PDF, data))
+        built.files.append((lang, PublishedReport.Format.DOCX, render_docx(report)))
     return built
 
 
-def reports_build(round: Round) -> Built:
+def reports_build(round: Round, *, cache: bool = True) -> Built:
     """Build the final report in every language as PDF and DOCX. Reads only: run it before the
     transaction that stores the files, since it takes seconds and a write transaction holds
-    SQLite's lock for everyone."""
-    return _build(content.load(round, draft=False))
+    SQLite's lock for everyone. cache=False lays the PDFs out even when they were made before."""
+    return _build(content.load(round, draft=False), cache=cache)
 
 
 def reports_store(*, actor, round: Round, built: Built | None = None) -> list[PublishedReport]:
@@ -106,7 +115,7 @@ def reports_store(*, actor, round: Round, built: Built | None = None) -> list[Pu
     them again first when the round changed since (a late approval). Runs inside the caller's
     transaction: if anything fails, no row is written and the files written so far are removed."""
     source = content.load(round, draft=False)
-    if built is None or built.digest != _digest(source):
+    if built is None or built.digest != _digest(_documents(source)[1]):
         built = _build(source)
     old = list(PublishedReport.objects.filter(round_id=round.pk))
     written: list[PublishedReport] = []
