@@ -390,7 +390,7 @@ def test_an_unknown_file_type_is_refused(capsys, db, tmp_path):
     path = tmp_path / "plan.odt"
     path.write_bytes(b"PK")
     assert cli.main(["plan", "import", str(path), "--slug", "x", "--title", "X"]) == 1
-    assert "expected a .pdf, .docx or .txt file" in capsys.readouterr().err
+    assert "expected a .pdf, .docx, .txt, .xlsx or .csv file" in capsys.readouterr().err
 
 
 # --- the command line -------------------------------------------------------------------------------
@@ -532,6 +532,18 @@ def test_unknown_departments_need_the_coordinators_consent(coordinator_client, d
     assert Plan.objects.get(slug="peace").departments.get().code == "ministry-of-peace"
 
 
+def test_the_form_offers_every_readable_type_and_refuses_others_by_name(coordinator_client, data_dir, tmp_path):
+    form = coordinator_client.get(reverse("plan-import")).content.decode()
+    assert 'accept=".pdf,.docx,.txt,.xlsx,.csv"' in form
+    assert "a spreadsheet (.xlsx, .csv)" in form
+    odt = tmp_path / "plan.odt"
+    odt.write_bytes(b"PK")
+    response = upload(coordinator_client, odt)
+    assert response.status_code == 200
+    assert "Choose a file of one of these types: .pdf, .docx, .txt, .xlsx, .csv." in response.content.decode()
+    assert not (data_dir / "imports").exists() or not any((data_dir / "imports").iterdir())
+
+
 def test_discarding_removes_the_upload(coordinator_client, data_dir, tmp_path):
     location = upload(coordinator_client, small_plan(tmp_path))["Location"]
     response = coordinator_client.post(location, {"discard": "1"})
@@ -583,17 +595,14 @@ def test_import_errors_are_document_import_errors(tmp_path):
         import_plan_document(path, slug="x", title="X", known_departments=[])
 
 
-def test_a_long_text_or_word_document_is_read_within_two_seconds(tmp_path, be_document):
-    import time
-
+def test_a_long_text_or_word_document_is_read_whole(tmp_path, be_document):
+    # How long it takes is printed by bench/import_accuracy.py, not asserted here.
     long = fixtures.doubled(be_document)  # 12 objectives, 74 goals, 204 lines: about 30 pages
     paths = {"txt": tmp_path / "long.txt", "docx": tmp_path / "long.docx"}
     paths["txt"].write_text(fixtures.render_txt(long), encoding="utf-8")
     paths["docx"].write_bytes(fixtures.render_docx(long, "docx-merged"))
     for path in paths.values():
-        start = time.perf_counter()
         document, _ = read(path, be_document)
-        assert time.perf_counter() - start < 2.0
         assert accuracy.compare(long, document).ratio == 1.0
 
 

@@ -25,7 +25,8 @@ from naptrack.plans import interchange
 IMPORT_DESCRIPTION = (
     "Read a plan's matrix of objectives, goals, lines of action, monitoring instruments and "
     "departments from its document: a PDF (tables found from the page layout), a Word .docx (its "
-    "tables) or a .txt of text extracted from a PDF (tab-separated columns). The columns are found "
+    "tables), a .txt of text extracted from a PDF (tab-separated columns), or the matrix as a "
+    "spreadsheet (.xlsx or .csv). The columns are found "
     "by their headers in English, French or Dutch, in any order. Everything a person should check "
     "(line numbers inferred from the sequence, text dropped as noise, departments not matched, rows "
     "not placed) is listed on stderr. With --dry-run the plan is printed as naptrack-plan/1 JSON "
@@ -66,10 +67,15 @@ def _slug(value: str) -> str:
 def add_parser(plan_commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = plan_commands.add_parser(
         "import",
-        help="read a plan from its PDF, Word document or extracted text, and load it",
+        help="read a plan from its PDF, Word document, extracted text or spreadsheet, and load it",
         description=IMPORT_DESCRIPTION,
     )
-    parser.add_argument("file", metavar="FILE", help="the plan's document: FILE.pdf, FILE.docx or FILE.txt")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="the plan's document (FILE.pdf, FILE.docx or FILE.txt) or its matrix as a spreadsheet "
+        "(FILE.xlsx or FILE.csv)",
+    )
     parser.add_argument("--slug", required=True, type=_slug, help="the plan's slug, e.g. be-nap-2017-2021")
     parser.add_argument("--title", required=True, help="the plan's title")
     parser.add_argument(
@@ -121,6 +127,7 @@ def cmd_plan_import(args: argparse.Namespace) -> None:
     Failure, _actor = cli.Failure, cli._actor
     from naptrack.plans.importing import (
         SUFFIXES,
+        SUFFIXES_TEXT,
         DocumentImportError,
         import_plan_document,
         known_departments_from_db,
@@ -132,7 +139,7 @@ def cmd_plan_import(args: argparse.Namespace) -> None:
 
     path = Path(args.file)
     if path.suffix.lower() not in SUFFIXES:
-        raise Failure(f"cannot import {path.name}: expected a .pdf, .docx or .txt file")
+        raise Failure(f"cannot import {path.name}: expected a {SUFFIXES_TEXT} file")
     if not path.is_file():
         raise Failure(f"cannot read {args.file}: no such file")
     known = known_departments_from_db()

@@ -48,8 +48,8 @@ class PlanImportForm(forms.Form):
     document = forms.FileField(
         label=gettext_lazy("Plan document"),
         help_text=gettext_lazy(
-            "A PDF, a Word document (.docx) or text extracted from a PDF (.txt), holding the plan's table of "
-            "goals, lines of action, monitoring instruments and departments."
+            "A PDF, a Word document (.docx), text extracted from a PDF (.txt) or a spreadsheet (.xlsx, .csv), "
+            "holding the plan's table of goals, lines of action, monitoring instruments and departments."
         ),
     )
     slug = forms.CharField(
@@ -94,7 +94,9 @@ class PlanImportForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
-        self.fields["document"].widget.attrs["accept"] = ".pdf,.docx,.txt"
+        from naptrack.plans.importing import SUFFIXES
+
+        self.fields["document"].widget.attrs["accept"] = ",".join(SUFFIXES)
 
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)
@@ -112,7 +114,9 @@ class PlanImportForm(forms.Form):
         document = self.cleaned_data["document"]
         suffix = Path(document.name).suffix.lower()
         if suffix not in SUFFIXES:
-            raise forms.ValidationError(_("Expected a .pdf, .docx or .txt file."))
+            raise forms.ValidationError(
+                _("Choose a file of one of these types: %(suffixes)s.") % {"suffixes": ", ".join(SUFFIXES)}
+            )
         if document.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is larger than 25 MB."))
         return document

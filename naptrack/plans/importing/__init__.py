@@ -32,6 +32,8 @@ from naptrack.plans.importing.model import (
 )
 
 SUFFIXES = (".pdf", ".docx", ".txt", ".xlsx", ".csv")
+# For messages: "a .pdf, .docx, .txt, .xlsx or .csv file".
+SUFFIXES_TEXT = ", ".join(SUFFIXES[:-1]) + " or " + SUFFIXES[-1]
 EXPECTED_MATRIX = gettext_lazy(
     "expected a table of lines of action whose header row names its columns, e.g. "
     "'No. | Goal | Lines of action | Monitoring instruments | Departments' (in English, French or Dutch, in any order)"
@@ -39,6 +41,7 @@ EXPECTED_MATRIX = gettext_lazy(
 
 __all__ = [
     "SUFFIXES",
+    "SUFFIXES_TEXT",
     "Check",
     "DocumentImportError",
     "KnownDepartment",
@@ -67,9 +70,7 @@ def read_matrix(path: str | Path) -> Matrix:
         from naptrack.plans.importing.spreadsheet import read_spreadsheet
 
         return read_spreadsheet(path)
-    raise DocumentImportError(
-        f"cannot read {suffix or 'a file without extension'}: expected a .pdf, .docx or .txt file"
-    )
+    raise DocumentImportError(f"cannot read {suffix or 'a file without extension'}: expected a {SUFFIXES_TEXT} file")
 
 
 def _known(departments: Iterable[KnownDepartment | dict]) -> list[KnownDepartment]:
