@@ -467,8 +467,8 @@ def _why_nobody(round_, today: dt.date) -> str:
     people = notifications.focal_points_for(missing)
     if not people:
         return "no active focal point with an e-mail address reports on what is missing"
-    # At most one reminder a person a day, whatever the round.
-    return f"{len(people)} focal point(s) with missing items, all already reminded on {today.isoformat()}"
+    # At most one reminder a person a day about each round.
+    return f"{len(people)} focal point(s) with missing items, all already reminded of this round on {today.isoformat()}"
 
 
 # --- serve ----------------------------------------------------------------------------------------
@@ -673,7 +673,7 @@ def _add_round_commands(commands: argparse._SubParsersAction) -> None:
         help="e-mail reminders to focal points with missing contributions (for cron)",
         description="For every open round, e-mail reminders 14 and 3 days before its deadline and every "
         "7 days after it: one e-mail per focal point listing their contributions still draft or returned. "
-        "Nobody gets more than one reminder a day, so running it several times a day is harmless. "
+        "Nobody gets more than one reminder a day about a round, so running it several times a day is harmless. "
         "Run it daily from cron, e.g.: 0 8 * * * naptrack round remind",
     )
     remind.add_argument(

@@ -67,7 +67,7 @@ def test_round_is_a_subcommand_of_naptrack(capsys):
         (["round", "close"], ["ROUND", "--plan SLUG --year YEAR", "--as USERNAME"]),
         (["round", "reopen"], ["ROUND", "--reason TEXT", "--as USERNAME"]),
         (["round", "publish"], ["ROUND", "--plan SLUG --year YEAR", "--as USERNAME"]),
-        (["round", "remind"], ["--date", "--dry-run", "14 and 3 days", "cron", "one reminder a day"]),
+        (["round", "remind"], ["--date", "--dry-run", "14 and 3 days", "cron", "one reminder a day about a round"]),
     ],
 )
 def test_every_round_command_has_help_that_explains_it(capsys, argv, explains):
@@ -476,10 +476,34 @@ def test_round_remind_twice_the_same_day_sends_nothing_more(open_round, mailoutb
     assert (code, err) == (0, "")
     assert out.endswith(
         "deadline in 3 days: nobody to remind "
-        "(2 focal point(s) with missing items, all already reminded on 2015-01-28)\n"
+        "(2 focal point(s) with missing items, all already reminded of this round on 2015-01-28)\n"
     )
     assert mailoutbox == []
     assert Reminder.objects.count() == 2
+
+
+def test_round_remind_tells_someone_in_two_rounds_due_the_same_day_of_both(
+    open_round, plan, coordinator, mailoutbox, capsys
+):
+    from naptrack.reporting.services import round_open
+
+    baseline = round_create(actor=coordinator, plan=plan, kind="baseline", year=2012, deadline=DEADLINE)
+    baseline = round_open(actor=coordinator, round=baseline, notify=False)
+    mailoutbox.clear()
+    code, out, err = run(capsys, "round", "remind", "--date", days_before_deadline(3))
+    assert (code, err) == (0, "")
+    assert out.count("reminded focal-defence, focal-justice") == 2, out
+    to_defence = [m for m in mailoutbox if m.to == ["focal-defence@example.org"]]
+    assert sorted(m.subject.split(":")[1].split(",")[0].strip() for m in to_defence) == [
+        "Annual report 2014",
+        "Baseline 2012",
+    ]
+    assert Reminder.objects.filter(round=baseline).count() == Reminder.objects.filter(round=open_round).count() == 2
+
+    mailoutbox.clear()
+    code, out, _ = run(capsys, "round", "remind", "--date", days_before_deadline(3))
+    assert out.count("all already reminded of this round on 2015-01-28") == 2
+    assert mailoutbox == []
 
 
 def test_round_remind_on_a_day_without_reminders_says_nothing_was_due(open_round, mailoutbox, capsys):

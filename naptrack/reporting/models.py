@@ -232,7 +232,8 @@ class Synthesis(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder e-mail sent to a person: at most one a day each."""
+    """A reminder e-mail sent to a person about a round: at most one a day for each round, so that
+    someone reporting in two rounds due the same day hears of both."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders")
@@ -240,7 +241,9 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="reminder_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "round", "sent_on"], name="reminder_once_a_day_per_round")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.sent_on}"

@@ -93,7 +93,7 @@ def contribution_returned(contribution: Contribution) -> int:
 
 def remind(round_: Round, *, department_ids: set[int] | None = None, today: dt.date | None = None) -> list[str]:
     """Send each focal point one e-mail listing their missing items (draft or returned) in the round.
-    Nobody gets more than one reminder a day. Returns the usernames reminded."""
+    Nobody gets more than one reminder a day about a round. Returns the usernames reminded."""
     today = today or timezone.localdate()
     sent = []
     connection = get_connection()
@@ -110,7 +110,7 @@ def remind(round_: Round, *, department_ids: set[int] | None = None, today: dt.d
                 message.connection = connection
                 message.send()
         except IntegrityError:
-            continue  # already reminded today
+            continue  # already reminded of this round today
         sent.append(user.username)
     return sent
 
@@ -119,12 +119,13 @@ def pending_reminders(
     round_: Round, *, department_ids: set[int] | None = None, today: dt.date | None = None
 ) -> dict[User, list[Contribution]]:
     """Who remind() would write to on `today`, with their missing items: the focal points with
-    something missing who were not reminded that day yet. Lets a dry run say what would happen."""
+    something missing who were not reminded of this round that day yet. Lets a dry run say what
+    would happen."""
     today = today or timezone.localdate()
     missing = Contribution.objects.filter(round=round_).missing().with_context()
     if department_ids is not None:
         missing = missing.filter(department_id__in=department_ids)
-    reminded = set(Reminder.objects.filter(sent_on=today).values_list("user_id", flat=True))
+    reminded = set(Reminder.objects.filter(round=round_, sent_on=today).values_list("user_id", flat=True))
     return {user: items for user, items in _items_by_user(round_, missing).items() if user.pk not in reminded}
 
 
