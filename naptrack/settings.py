@@ -56,6 +56,9 @@ DEFAULT_PLAN = os.environ.get("NAPTRACK_DEFAULT_PLAN", "")
 NAPTRACK_BASE_URL = os.environ.get("NAPTRACK_BASE_URL", "http://127.0.0.1:8000")
 NAPTRACK_NARRATIVE_MAX = int(os.environ.get("NAPTRACK_NARRATIVE_MAX", "20000"))
 NAPTRACK_UPLOAD_MAX_MB = int(os.environ.get("NAPTRACK_UPLOAD_MAX_MB", "20"))
+# An API token stops working this many days after it is issued: a token copied into a script
+# that was forgotten, or leaked, does not open the API for ever.
+NAPTRACK_API_TOKEN_DAYS = int(os.environ.get("NAPTRACK_API_TOKEN_DAYS", "90"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

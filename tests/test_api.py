@@ -30,7 +30,7 @@ def api(user=None) -> APIClient:
     """A client that sends the user's token as a Bearer header (none for anonymous)."""
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=user)}")
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=user)[0]}")
     return client
 
 
@@ -62,6 +62,28 @@ def test_token_for_good_credentials_opens_the_api(focal_defence, open_round):
     client = APIClient(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert client.get(f"/api/v1/rounds/{open_round.pk}/").status_code == 200
     assert ApiToken.objects.get(user=focal_defence).last_used is not None
+
+
+def test_a_token_says_when_it_expires_and_is_refused_from_then_on(focal_defence, open_round, settings):
+    from django.utils import timezone
+
+    settings.NAPTRACK_API_TOKEN_DAYS = 30
+    before = timezone.now()
+    response = APIClient().post("/api/v1/token/", {"username": "focal-defence", "password": PASSWORD}, format="json")
+    body = response.json()
+    stored = ApiToken.objects.get(user=focal_defence)
+    assert before + dt.timedelta(days=30) <= stored.expires <= timezone.now() + dt.timedelta(days=30)
+    assert dt.datetime.fromisoformat(body["expires"].replace("Z", "+00:00")) == stored.expires
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {body['token']}")
+    assert client.get("/api/v1/rounds/").status_code == 200
+
+    stored.expires = timezone.now() - dt.timedelta(seconds=1)
+    stored.save()
+    response = client.get("/api/v1/rounds/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == (
+        f"This token expired on {stored.expires.date().isoformat()}: get a new one with POST /api/v1/token/."
+    )
 
 
 def test_only_a_hash_of_the_token_is_stored(focal_defence):
@@ -788,3 +810,22 @@ def test_review_steps_make_a_fixed_number_of_queries(
             assert client.post(f"/api/v1/contributions/{contribution.pk}/approve/").status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tokens_issued_before_expiry_existed_get_the_full_lifetime_from_the_upgrade(focal_defence, settings):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    settings.NAPTRACK_API_TOKEN_DAYS = 10
+    executor = MigrationExecutor(connection)
+    executor.migrate([("api", "0001_initial")])
+    old_state = executor.loader.project_state([("api", "0001_initial")]).apps
+    old_state.get_model("api", "ApiToken").objects.create(user_id=focal_defence.pk, key_hash="a" * 64)
+    before = timezone.now()
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    token = ApiToken.objects.get(key_hash="a" * 64)
+    assert before + dt.timedelta(days=10) <= token.expires <= timezone.now() + dt.timedelta(days=10)

@@ -98,7 +98,7 @@ def fuzz_data(wsgi_in_test_transaction, coordinator, focal_defence, focal_justic
             submitted.pk,
             contribution_of(open_round, "3.a", "justice").pk,
         ],
-        "token": token_issue(user=coordinator),
+        "token": token_issue(user=coordinator)[0],
     }
 
 

@@ -9,11 +9,11 @@ from naptrack.api.services import token_revoke
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens can be seen and revoked here, never created or read: only their hash is stored."""
 
-    list_display = ["user", "created", "last_used"]
+    list_display = ["user", "created", "last_used", "expires"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
-    readonly_fields = ["user", "created", "last_used"]
-    fields = ["user", "created", "last_used"]
+    readonly_fields = ["user", "created", "last_used", "expires"]
+    fields = ["user", "created", "last_used", "expires"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -39,6 +39,11 @@ class BearerTokenAuthentication(BaseAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This account is disabled."))
         now = timezone.now()
+        if token.expires <= now:
+            raise exceptions.AuthenticationFailed(
+                _("This token expired on %(date)s: get a new one with POST /api/v1/token/.")
+                % {"date": token.expires.date().isoformat()}
+            )
         if token.last_used is None or now - token.last_used > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         return token.user, token

@@ -23,6 +23,7 @@ class ApiToken(models.Model):
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires = models.DateTimeField(_("expires"))
 
     class Meta:
         ordering = ["-created"]

@@ -56,6 +56,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text=_("Send it as 'Authorization: Bearer <token>'. Shown only once."))
+    expires = serializers.DateTimeField(help_text=_("When the token stops working; then ask for a new one."))
 
 
 # --- plans ----------------------------------------------------------------------------------------

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from naptrack.api.models import ApiToken, token_hash
 from naptrack.audit.services import audit_record
 
 
 @transaction.atomic
-def token_issue(*, user) -> str:
-    """A new token for an authenticated user. The key is returned once and never stored."""
+def token_issue(*, user) -> tuple[str, ApiToken]:
+    """A new token for an authenticated user, valid NAPTRACK_API_TOKEN_DAYS days: (key, token).
+    The key is returned once and never stored."""
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, key_hash=token_hash(key))
-    audit_record(actor=user, action="api.token.issued", target=token, data={"token": token.pk})
-    return key
+    expires = timezone.now() + dt.timedelta(days=settings.NAPTRACK_API_TOKEN_DAYS)
+    token = ApiToken.objects.create(user=user, key_hash=token_hash(key), expires=expires)
+    audit_record(
+        actor=user, action="api.token.issued", target=token, data={"token": token.pk, "expires": expires.isoformat()}
+    )
+    return key, token
 
 
 @transaction.atomic

@@ -32,7 +32,9 @@ _ERRORS = {
     400: OpenApiResponse(
         s.ValidationErrorSerializer, description=gettext_lazy("Invalid input, with messages per field.")
     ),
-    401: OpenApiResponse(s.ErrorSerializer, description=gettext_lazy("No credentials, or a bad or revoked token.")),
+    401: OpenApiResponse(
+        s.ErrorSerializer, description=gettext_lazy("No credentials, or a bad, revoked or expired token.")
+    ),
     403: OpenApiResponse(s.ErrorSerializer, description=gettext_lazy("The caller may not do this.")),
     404: OpenApiResponse(s.ErrorSerializer, description=gettext_lazy("No such object (or page).")),
     409: OpenApiResponse(
@@ -95,8 +97,9 @@ class TokenView(JsonView):
     @extend_schema(
         summary=gettext_lazy("Get a token"),
         description=gettext_lazy(
-            "Trade a username and password for a token. Failed attempts count towards the login "
-            "lock-out: a locked-out account gets 429 until the cool-off ends."
+            "Trade a username and password for a token, valid for a number of days the installation "
+            "sets (90 by default). Failed attempts count towards the login lock-out: a locked-out "
+            "account gets 429 until the cool-off ends."
         ),
         request=s.TokenRequestSerializer,
         responses=responses(
@@ -129,7 +132,8 @@ class TokenView(JsonView):
                 {"detail": message, "errors": {"non_field_errors": [message]}},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        return Response({"token": token_issue(user=user)})
+        key, token = token_issue(user=user)
+        return Response(s.TokenSerializer({"token": key, "expires": token.expires}).data)
 
 
 # --- plans ----------------------------------------------------------------------------------------
