@@ -21,7 +21,7 @@ from naptrack.plans.exports import plan_document
 from naptrack.plans.models import Instrument, Responsibility
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Measurement, Round
-from tests.conftest import BE, contribution_of
+from tests.conftest import BE, contribution_of, logged_in
 
 PASSWORD = "correct horse battery staple"
 
@@ -77,13 +77,14 @@ def test_a_token_says_when_it_expires_and_is_refused_from_then_on(focal_defence,
     client = APIClient(HTTP_AUTHORIZATION=f"Bearer {body['token']}")
     assert client.get("/api/v1/rounds/").status_code == 200
 
-    stored.expires = timezone.now() - dt.timedelta(seconds=1)
+    # 23:30 UTC is already the next day in Brussels: the message gives the date people live in.
+    settings.TIME_ZONE = "Europe/Brussels"
+    stored.expires = dt.datetime(2020, 2, 25, 23, 30, tzinfo=dt.UTC)
     stored.save()
     response = client.get("/api/v1/rounds/")
     assert response.status_code == 401
-    assert response.json()["detail"] == (
-        f"This token expired on {stored.expires.date().isoformat()}: get a new one with POST /api/v1/token/."
-    )
+    assert timezone.localdate(stored.expires) == dt.date(2020, 2, 26)
+    assert response.json()["detail"] == "This token expired on 2020-02-26: get a new one with POST /api/v1/token/."
 
 
 def test_only_a_hash_of_the_token_is_stored(focal_defence):
@@ -157,12 +158,12 @@ def test_other_authorization_schemes_are_not_credentials(annual_round):
     assert response.status_code == 401
 
 
-def test_revoked_token_is_refused(focal_defence, annual_round):
+def test_revoked_token_is_refused(focal_defence, coordinator, annual_round):
     client = api(focal_defence)
     services_token = ApiToken.objects.get(user=focal_defence)
     from naptrack.api.services import token_revoke
 
-    token_revoke(actor="tests", token=services_token)
+    token_revoke(actor=coordinator, token=services_token)
     assert client.get("/api/v1/rounds/").status_code == 401
 
 
@@ -822,10 +823,39 @@ def test_tokens_issued_before_expiry_existed_get_the_full_lifetime_from_the_upgr
     executor = MigrationExecutor(connection)
     executor.migrate([("api", "0001_initial")])
     old_state = executor.loader.project_state([("api", "0001_initial")]).apps
-    old_state.get_model("api", "ApiToken").objects.create(user_id=focal_defence.pk, key_hash="a" * 64)
+    old_token = old_state.get_model("api", "ApiToken").objects.create(user_id=focal_defence.pk, key_hash="a" * 64)
+    # Issued 60 days ago: counted from its creation, a 10-day lifetime would already be over.
+    old_token.created = timezone.now() - dt.timedelta(days=60)
+    old_token.save()
     before = timezone.now()
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
     token = ApiToken.objects.get(key_hash="a" * 64)
     assert before + dt.timedelta(days=10) <= token.expires <= timezone.now() + dt.timedelta(days=10)
+
+
+def test_a_coordinator_revokes_a_token_in_the_admin_and_a_focal_point_cannot(coordinator, focal_defence):
+    from naptrack.audit.models import AuditEvent
+
+    client = api(focal_defence)
+    token = ApiToken.objects.get(user=focal_defence)
+    assert logged_in(focal_defence).get("/admin/api/apitoken/").status_code == 302  # to the admin login
+    admin = logged_in(coordinator)
+    assert "focal-defence" in admin.get("/admin/api/apitoken/").content.decode()
+    response = admin.post(f"/admin/api/apitoken/{token.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not ApiToken.objects.exists()
+    assert AuditEvent.objects.filter(action="api.token.revoked", data__user="focal-defence").exists()
+    assert client.get("/api/v1/rounds/").json()["detail"] == "Invalid or revoked token."
+
+
+def test_only_a_coordinator_may_revoke_a_token(focal_defence, reader):
+    from django.core.exceptions import PermissionDenied
+
+    from naptrack.api.services import token_revoke
+
+    api(focal_defence)
+    with pytest.raises(PermissionDenied):
+        token_revoke(actor=reader, token=ApiToken.objects.get())
+    assert ApiToken.objects.exists()

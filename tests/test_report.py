@@ -535,7 +535,7 @@ def test_the_same_pdf_asked_for_again_comes_from_the_cache_and_a_change_makes_a_
     assert services.report_build(report_round, "pdf", "en", cache=False) != first
 
 
-def test_pdfs_laid_out_in_worker_processes_are_those_laid_out_here(report_round):
+def test_pdfs_laid_out_in_worker_processes_are_those_laid_out_here(report_round, caplog):
     from naptrack.publications import pdf
     from naptrack.publications.html import CSS_FILE, render_html
 
@@ -543,10 +543,21 @@ def test_pdfs_laid_out_in_worker_processes_are_those_laid_out_here(report_round)
     documents = [render_html(content.build(source, lang)) for lang in ("en", "fr")]
     base = str(CSS_FILE.parent)
     side_by_side = pdf.layout_many(documents, base, processes=2)
+    assert "worker processes failed" not in caplog.text, "the workers ran"
     assert side_by_side == [pdf.layout(html, base) for html in documents]
     from pypdf import PdfReader
 
     assert [PdfReader(io.BytesIO(data)).trailer["/Root"]["/Lang"] for data in side_by_side] == ["en", "fr"]
+
+
+def test_an_error_in_a_layout_in_a_worker_process_reaches_the_caller_once(caplog):
+    from naptrack.publications import pdf
+
+    # A base URL that is not a string makes WeasyPrint fail inside the worker: the layout's own
+    # error, raised to the caller, not taken for workers that could not start and retried here.
+    with pytest.raises(TypeError):
+        pdf.layout_many(["<p>one</p>", "<p>two</p>"], 1234, processes=2)
+    assert "worker processes failed" not in caplog.text
 
 
 def test_pdfs_are_laid_out_here_when_worker_processes_cannot_start(report_round, monkeypatch, caplog):

@@ -42,7 +42,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         if token.expires <= now:
             raise exceptions.AuthenticationFailed(
                 _("This token expired on %(date)s: get a new one with POST /api/v1/token/.")
-                % {"date": token.expires.date().isoformat()}
+                % {"date": timezone.localdate(token.expires).isoformat()}
             )
         if token.last_used is None or now - token.last_used > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used=now)

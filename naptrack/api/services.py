@@ -6,9 +6,12 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from naptrack.api import rules as _rules  # noqa: F401  (registers the permission checked below)
 from naptrack.api.models import ApiToken, token_hash
 from naptrack.audit.services import audit_record
 
@@ -28,6 +31,8 @@ def token_issue(*, user) -> tuple[str, ApiToken]:
 
 @transaction.atomic
 def token_revoke(*, actor, token: ApiToken) -> None:
+    if not getattr(actor, "has_perm", None) or not actor.has_perm("api.revoke_token"):
+        raise PermissionDenied(_("You may not do this."))
     data = {"token": token.pk, "user": token.user.get_username()}
     token.delete()
     audit_record(actor=actor, action="api.token.revoked", data=data)

@@ -70,9 +70,20 @@ def layout_many(documents: Sequence[str], base_url: str, *, processes: int | Non
     processes = min(processes or workers(), len(documents))
     if processes <= 1:
         return [layout(html, base_url) for html in documents]
+    pool = None
     try:
-        with ProcessPoolExecutor(max_workers=processes, mp_context=_context()) as pool:
-            return list(pool.map(layout, documents, [base_url] * len(documents)))
+        pool = ProcessPoolExecutor(max_workers=processes, mp_context=_context())
+        # Workers start on the first task: a no-op tells "cannot start" apart from an error in a
+        # layout, which is raised to the caller as it would be here, not retried.
+        pool.submit(_ready).result()
     except (BrokenProcessPool, OSError) as error:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         logger.warning("laying out %d PDFs in this process: worker processes failed (%s)", len(documents), error)
         return [layout(html, base_url) for html in documents]
+    with pool:
+        return list(pool.map(layout, documents, [base_url] * len(documents)))
+
+
+def _ready() -> bool:
+    return True

@@ -1,6 +1,6 @@
 """E-mails to focal points: a round opens, a contribution comes back, a deadline nears.
 
-Each person gets their mail in their own language, and at most one reminder a day."""
+Each person gets their mail in their own language, and at most one reminder a day about each round."""
 
 from __future__ import annotations
 
