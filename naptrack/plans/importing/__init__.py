@@ -112,11 +112,7 @@ def import_plan_document(
             focus_countries=focus_countries,
         )
     matrix = read_matrix(path)
-    if not matrix.has_table:
-        raise DocumentImportError(
-            gettext("no matrix of lines of action found in %(name)s: %(expected)s")
-            % {"name": Path(path).name, "expected": EXPECTED_MATRIX}
-        )
+    require_table(matrix, Path(path).name)
     body = "\n".join(b.text for b in matrix.blocks if isinstance(b, Prose | Heading))
     # The table's words tell the language too, when the document has little text around it.
     cells = "\n".join(p for b in matrix.blocks if isinstance(b, Row) for ps in b.cells.values() for p in ps)
@@ -135,21 +131,35 @@ def import_plan_document(
             gettext("the document does not say %(what)s: give it as an option") % {"what": " / ".join(missing)}
         )
     built = build(matrix, slug=slug, title=title, known_departments=_known(known_departments), metadata=metadata)
-    document = built.document
+    require_complete(built.document, Path(path).name, gettext("the plan read from the document is not complete: "))
+    return built.document, guessed + built.checks
+
+
+def require_table(matrix: Matrix, name: str) -> None:
+    """Every reader's first check: the file holds a matrix at all."""
+    if not matrix.has_table:
+        raise DocumentImportError(
+            gettext("no matrix of lines of action found in %(name)s: %(expected)s")
+            % {"name": name, "expected": EXPECTED_MATRIX}
+        )
+
+
+def require_complete(document: dict, name: str, incomplete: str) -> None:
+    """Every reader's last checks: the plan read has lines of action and is a valid
+    naptrack-plan/1 document; `incomplete` opens the list of what is wrong."""
     if not any(goal["actions"] for o in document["objectives"] for goal in o["goals"]):
         raise DocumentImportError(
             gettext("the matrix in %(name)s holds no line of action: %(expected)s")
-            % {"name": Path(path).name, "expected": EXPECTED_MATRIX}
+            % {"name": name, "expected": EXPECTED_MATRIX}
         )
     try:
         interchange.validate(document)
     except interchange.PlanFormatError as exc:
         raise DocumentImportError(
-            gettext("the plan read from the document is not complete: ")
+            incomplete
             + "; ".join(exc.problems[:5])
             + (f" (and {len(exc.problems) - 5} more)" if len(exc.problems) > 5 else "")
         ) from None
-    return document, guessed + built.checks
 
 
 def unmatched_departments(checks: Iterable[Check]) -> list[Check]:

@@ -335,15 +335,14 @@ def import_plan_spreadsheet(
 ) -> tuple[dict, list[Check]]:
     """Read the plan in a spreadsheet: (naptrack-plan/1 document, checks), as import_plan_document."""
     # The package imports this module: its names are read here, when the function runs.
-    from naptrack.plans.importing import EXPECTED_MATRIX, _known
+    from naptrack.plans.importing import _known, require_complete, require_table
     from naptrack.plans.importing import metadata as metadata_
     from naptrack.plans.importing.structure import build
 
     name = Path(path).name
     spreadsheet = load(path)
     matrix, body = _read(spreadsheet)
-    if not matrix.has_table:
-        raise DocumentImportError(f"no matrix of lines of action found in {name}: {EXPECTED_MATRIX}")
+    require_table(matrix, name)
     data = spreadsheet.plan_data
     known = _known(known_departments)
     checks: list[Check] = []
@@ -393,16 +392,7 @@ def import_plan_spreadsheet(
                     subject=department["name"],
                 )
             )
-    if not any(goal["actions"] for o in document["objectives"] for goal in o["goals"]):
-        raise DocumentImportError(f"the matrix in {name} holds no line of action: {EXPECTED_MATRIX}")
-    try:
-        interchange.validate(document)
-    except interchange.PlanFormatError as exc:
-        raise DocumentImportError(
-            "the plan read from the spreadsheet is not complete: "
-            + "; ".join(exc.problems[:5])
-            + (f" (and {len(exc.problems) - 5} more)" if len(exc.problems) > 5 else "")
-        ) from None
+    require_complete(document, name, "the plan read from the spreadsheet is not complete: ")
     return document, checks
 
 
