@@ -468,16 +468,7 @@ def contribution_save(*, actor, contribution: Contribution, version: int | None,
     before = _snapshot(current, measurements)
     for name, value in cleaned.fields.items():
         setattr(current, name, value)
-    for instrument_id, values in cleaned.measurements.items():
-        m = measurements.get(instrument_id) or Measurement(contribution=current, instrument_id=instrument_id)
-        m.instrument = next(i for i in current.action.instruments.all() if i.pk == instrument_id)
-        for name, value in values.items():
-            setattr(m, name, value)
-        measurements[instrument_id] = m
-    errors: dict[str, list[str]] = {}
-    _check_totals(current, measurements, errors)
-    if errors:
-        raise ValidationError(errors)
+    _merge_measurements(current, measurements, cleaned)
     after = _snapshot(current, measurements)
     changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
     if not changed:
@@ -510,14 +501,21 @@ def contribution_validate(*, contribution: Contribution, data: dict) -> None:
     version: for imports that list every error of a file before anything is written. Reads the
     line's instruments and the measurements (with their instrument) prefetched by the caller."""
     cleaned = _clean(contribution, data)
+    # Copies: the caller's prefetched measurements stay as they are.
+    measurements = {
+        m.instrument_id: Measurement(instrument=m.instrument, **{name: getattr(m, name) for name in MEASUREMENT_FIELDS})
+        for m in contribution.measurements.all()
+    }
+    _merge_measurements(contribution, measurements, cleaned)
+
+
+def _merge_measurements(contribution: Contribution, measurements: dict[int, Measurement], cleaned: _Cleaned) -> None:
+    """Put the cleaned answers into `measurements` (by instrument id), adding the ones the
+    contribution lacks, then check the figures' totals; raises ValidationError with every error."""
     instruments = {i.pk: i for i in contribution.action.instruments.all()}
-    measurements: dict[int, Measurement] = {}
-    for m in contribution.measurements.all():
-        measurements[m.instrument_id] = Measurement(
-            instrument=m.instrument, **{name: getattr(m, name) for name in MEASUREMENT_FIELDS}
-        )
     for instrument_id, values in cleaned.measurements.items():
-        m = measurements.get(instrument_id) or Measurement(instrument=instruments[instrument_id])
+        m = measurements.get(instrument_id) or Measurement(contribution=contribution)
+        m.instrument = instruments[instrument_id]
         for name, value in values.items():
             setattr(m, name, value)
         measurements[instrument_id] = m
