@@ -243,22 +243,12 @@ def test_round_create_with_a_malformed_option_is_a_usage_error(plan, capsys, arg
     assert not Round.objects.exists()
 
 
+# The 2014 annual round, as a command line that the tests below give an --as to.
+CREATE_2014 = ("round", "create", "--plan", BE, "--kind", "annual", "--year", "2014", "--deadline", "2015-01-31")
+
+
 def test_round_create_as_a_focal_point_is_refused(plan, focal_defence, capsys):
-    code, _, err = run(
-        capsys,
-        "round",
-        "create",
-        "--plan",
-        BE,
-        "--kind",
-        "annual",
-        "--year",
-        "2014",
-        "--deadline",
-        "2015-01-31",
-        "--as",
-        "focal-defence",
-    )
+    code, _, err = run(capsys, *CREATE_2014, "--as", "focal-defence")
     assert code == 1
     assert err == "naptrack: focal-defence may not manage rounds: --as must name a coordinator\n"
     assert not Round.objects.exists()
@@ -267,21 +257,7 @@ def test_round_create_as_a_focal_point_is_refused(plan, focal_defence, capsys):
 def test_round_create_as_an_unknown_or_inactive_user_is_refused(plan, coordinator, capsys):
     User.objects.filter(pk=coordinator.pk).update(is_active=False)
     for name in ("nobody", "coordinator"):
-        code, _, err = run(
-            capsys,
-            "round",
-            "create",
-            "--plan",
-            BE,
-            "--kind",
-            "annual",
-            "--year",
-            "2014",
-            "--deadline",
-            "2015-01-31",
-            "--as",
-            name,
-        )
+        code, _, err = run(capsys, *CREATE_2014, "--as", name)
         assert code == 1
         assert err == f"naptrack: no active user {name!r}; 'naptrack user list' shows the accounts\n"
     assert not Round.objects.exists()
