@@ -26,12 +26,12 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, django_setup
+
 PLAN_FILE = ROOT / "naptrack" / "data" / "plans" / "be-nap-2013-2016.json"
 ROUNDS = [("baseline", 2012), ("annual", 2013), ("annual", 2014), ("annual", 2015)]
 STATUSES = ["in-progress", "completed", "continuous", "not-started", "in-progress"]
@@ -52,19 +52,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def setup(args: argparse.Namespace) -> None:
-    if not os.environ.get("NAPTRACK_DATA_DIR"):
-        os.environ["NAPTRACK_DATA_DIR"] = tempfile.mkdtemp(prefix="naptrack-bench-")
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "naptrack.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.utils import translation
-
-    translation.activate("en")
+    django_setup(args.database_url)
 
 
 def prepare():

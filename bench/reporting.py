@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, django_setup
+
 PLAN_FILE = ROOT / "naptrack" / "data" / "plans" / "be-nap-2013-2016.json"
 PASSWORD = "correct horse battery staple"
 
@@ -66,27 +64,15 @@ def parse_args() -> argparse.Namespace:
 
 
 def setup(args: argparse.Namespace) -> None:
-    if not os.environ.get("NAPTRACK_DATA_DIR"):
-        os.environ["NAPTRACK_DATA_DIR"] = tempfile.mkdtemp(prefix="naptrack-bench-")
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    # E-mails stay in memory: the bench counts them and sends nothing.
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "naptrack.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
+    django_setup(args.database_url)
     from django.conf import settings
 
-    django.setup()
     # The test client's host, and static files served from the source (no collectstatic manifest).
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    from django.utils import translation
-
-    translation.activate("en")
 
 
 @dataclass
