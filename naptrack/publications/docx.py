@@ -31,6 +31,7 @@ from naptrack.publications.content import (
     SOURCE_LANGUAGE,
     Chart,
     DepartmentRef,
+    Figures,
     InstrumentBlock,
     Line,
     Report,
@@ -105,6 +106,26 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _t(text: str) -> str:
     return escape(_INVALID_XML.sub("", text))
+
+
+def _department_name(ref: DepartmentRef) -> str:
+    """The department's name in the report's language, marked when it falls back to English."""
+    return ref.name.text + (f" [{SOURCE_LANGUAGE.upper()}]" if ref.name.fallback else "")
+
+
+def _by_sex_head() -> list[str]:
+    return [_("Women"), _("Men"), _("Other or not recorded"), _("Total"), _("Share of women")]
+
+
+def _by_sex_cells(figures: Figures) -> list[str]:
+    """Women, men, other, total and the share of women, as _by_sex_head() names them."""
+    return [
+        number(figures.women),
+        number(figures.men),
+        number(figures.other),
+        number(figures.total),
+        percent(figures.share),
+    ]
 
 
 class _P:
@@ -463,38 +484,20 @@ class _Body:
         marks = self.marks
 
         def who(ref: DepartmentRef, codes) -> str:
-            name = ref.name.text + (f" [{SOURCE_LANGUAGE.upper()}]" if ref.name.fallback else "")
-            return name + "".join(f"\n[{marks[c]}]" for c in codes)
+            return _department_name(ref) + "".join(f"\n[{marks[c]}]" for c in codes)
 
         if not block.answers:
             self.para(_("No answer in this report."), style="Absent")
         else:
             caption = _("Figures reported for %(year)s") % {"year": report.year}
             if block.by_sex:
-                head = [
-                    _("Department"),
-                    _("Women"),
-                    _("Men"),
-                    _("Other or not recorded"),
-                    _("Total"),
-                    _("Share of women"),
+                head = [_("Department"), *_by_sex_head()]
+                rows = [
+                    [who(a.department, a.marks), *_by_sex_cells(a.figures)]
+                    if a.figures is not None and not a.figures.empty
+                    else [who(a.department, a.marks), *[DASH] * (len(head) - 1)]
+                    for a in block.answers
                 ]
-                rows = []
-                for a in block.answers:
-                    f = a.figures
-                    if f is None or f.empty:
-                        rows.append([who(a.department, a.marks), DASH, DASH, DASH, DASH, DASH])
-                    else:
-                        rows.append(
-                            [
-                                who(a.department, a.marks),
-                                number(f.women),
-                                number(f.men),
-                                number(f.other),
-                                number(f.total),
-                                percent(f.share),
-                            ]
-                        )
                 self.table(caption, head, rows)
             elif block.quantitative:
                 head = [_("Department"), _("Value"), _("Unit")]
@@ -527,27 +530,8 @@ class _Body:
                     p.add(a.note)
         if block.history:
             if block.by_sex:
-                head = [
-                    _("Year"),
-                    _("Department"),
-                    _("Women"),
-                    _("Men"),
-                    _("Other or not recorded"),
-                    _("Total"),
-                    _("Share of women"),
-                ]
-                rows = [
-                    [
-                        r.round_label,
-                        who(r.department, r.marks),
-                        number(r.figures.women),
-                        number(r.figures.men),
-                        number(r.figures.other),
-                        number(r.figures.total),
-                        percent(r.figures.share),
-                    ]
-                    for r in block.history
-                ]
+                head = [_("Year"), _("Department"), *_by_sex_head()]
+                rows = [[r.round_label, who(r.department, r.marks), *_by_sex_cells(r.figures)] for r in block.history]
             else:
                 head = [_("Year"), _("Department"), _("Value"), _("Unit")]
                 rows = [
@@ -565,10 +549,7 @@ class _Body:
         self.table(
             _("The departments responsible for the plan's lines of action"),
             [_("Department"), _("Abbreviation"), _("Part of")],
-            [
-                [ref.name.text + (" [EN]" if ref.name.fallback else ""), ref.abbreviation or DASH, ref.parent or DASH]
-                for ref in report.departments
-            ],
+            [[_department_name(ref), ref.abbreviation or DASH, ref.parent or DASH] for ref in report.departments],
         )
         self.heading(titles[1], 1)
         self.para(_("Each department gives the state of implementation of each of its lines of action on this scale."))
