@@ -21,7 +21,8 @@ from naptrack.publications.models import PublishedReport
 from naptrack.reporting import services as reporting
 from naptrack.reporting.models import Round
 
-from .conftest import BE, contribution_of, logged_in
+from .conftest import BE, logged_in
+from .portal_data import fill, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -47,27 +48,6 @@ def plan_codes(plan) -> list[str]:
     return list(Action.objects.filter(plan=plan).in_plan_order().values_list("code", flat=True))
 
 
-def fill(round_, code: str, department: str, actor, coordinator, *, then: str = "approved", **data):
-    """A department's contribution saved, and submitted and approved when `then` says so."""
-    contribution = contribution_of(round_, code, department)
-    instruments = list(contribution.action.instruments.all())
-    measurements = []
-    for key, value in data.pop("answers", {}).items():
-        instrument = instruments[key - 1]
-        measurements.append({"instrument": instrument.pk, **value})
-    payload = {"status": data.pop("status", "in-progress"), **data}
-    if measurements:
-        payload["measurements"] = measurements
-    contribution = reporting.contribution_save(
-        actor=actor, contribution=contribution, version=contribution.version, data=payload
-    )
-    if then in ("submitted", "approved"):
-        contribution = reporting.contribution_submit(actor=actor, contribution=contribution)
-    if then == "approved":
-        contribution = reporting.contribution_approve(actor=coordinator, contribution=contribution)
-    return contribution
-
-
 @pytest.fixture
 def baseline(plan, coordinator, monkeypatch):
     """The 2012 baseline, published, with Foreign Affairs' figures on line 21. Its own stored
@@ -78,12 +58,7 @@ def baseline(plan, coordinator, monkeypatch):
     round_ = reporting.round_open(actor=coordinator, round=round_, notify=False)
     fill(round_, "21", "foreign-affairs", coordinator, coordinator, answers={2: {"women": 20, "men": 50}})
     fill(round_, "21", "defence", coordinator, coordinator, answers={2: {"women": 9, "men": 91}})
-    round_ = reporting.round_close(actor=coordinator, round=round_)
-    with monkeypatch.context() as patched:
-        patched.setattr(services, "reports_build", lambda round: None)
-        patched.setattr(services, "reports_store", lambda **kwargs: [])
-        round_ = reporting.round_publish(actor=coordinator, round=round_)
-    return round_
+    return publish(round_, coordinator, monkeypatch)
 
 
 @pytest.fixture
