@@ -469,7 +469,7 @@ def test_a_failure_while_storing_removes_the_files_already_written(
     reporting.round_close(actor=coordinator, round=report_round)
     monkeypatch.setattr(services, "reports_build", lambda round: None)
     monkeypatch.setattr(
-        services, "_build", lambda source: services.Built("x", [("en", "pdf", b"%PDF-1.7 stand-in")] * 3)
+        services, "_build", lambda reports, documents: services.Built("x", [("en", "pdf", b"%PDF-1.7 stand-in")] * 3)
     )
 
     def refuse(objs, **kwargs):

@@ -89,11 +89,11 @@ def _documents(source: content.Source) -> tuple[list[content.Report], list[str]]
     return reports, [render_html(report) for report in reports]
 
 
-def _build(source: content.Source, *, cache: bool = True) -> Built:
+def _build(reports: list[content.Report], documents: list[str], *, cache: bool = True) -> Built:
+    """The files of the reports in every language, from their HTML `documents` (see _documents)."""
     from naptrack.publications.docx import render_docx
     from naptrack.publications.html import pdfs_of
 
-    reports, documents = _documents(source)
     # The three PDFs are most of the time: they are laid out side by side, one per processor.
     pdfs = pdfs_of(documents, cache=cache)
     built = Built(_digest(documents))
@@ -107,7 +107,7 @@ def reports_build(round: Round, *, cache: bool = True) -> Built:
     """Build the final report in every language as PDF and DOCX. Reads only: run it before the
     transaction that stores the files, since it takes seconds and a write transaction holds
     SQLite's lock for everyone. cache=False lays the PDFs out even when they were made before."""
-    return _build(content.load(round, draft=False), cache=cache)
+    return _build(*_documents(content.load(round, draft=False)), cache=cache)
 
 
 def reports_store(*, actor, round: Round, built: Built | None = None) -> list[PublishedReport]:
@@ -115,8 +115,9 @@ def reports_store(*, actor, round: Round, built: Built | None = None) -> list[Pu
     them again first when the round changed since (a late approval). Runs inside the caller's
     transaction: if anything fails, no row is written and the files written so far are removed."""
     source = content.load(round, draft=False)
-    if built is None or built.digest != _digest(_documents(source)[1]):
-        built = _build(source)
+    reports, documents = _documents(source)
+    if built is None or built.digest != _digest(documents):
+        built = _build(reports, documents)
     old = list(PublishedReport.objects.filter(round_id=round.pk))
     written: list[PublishedReport] = []
     try:
