@@ -83,6 +83,7 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     from naptrack.accounts.services import user_create
     from naptrack.plans.models import Instrument
     from naptrack.plans.services import plan_load
+    from naptrack.portal import publishing
     from naptrack.publications import services as publications
     from naptrack.reporting import services as reporting
     from naptrack.reporting.models import Contribution, Round
@@ -124,7 +125,7 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
             c = reporting.contribution_submit(actor=coordinator, contribution=c)
             reporting.contribution_approve(actor=coordinator, contribution=c)
         round_ = reporting.round_close(actor=coordinator, round=round_)
-        round_ = reporting.round_publish(actor=coordinator, round=round_)
+        round_ = publishing.round_publish(actor=coordinator, round=round_)
         seconds = time.perf_counter() - started
         say(f"round {kind} {year}: {len(contributions)} contributions published in {seconds:.1f} s")
     instrument = Instrument.objects.get(action__plan=plan, action__code="21", position=2)

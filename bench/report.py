@@ -115,6 +115,7 @@ def answer(contribution, year: int, n: int) -> dict[str, Any]:
 
 
 def run_round(plan, coordinator, focal_points, kind: str, year: int, publish: bool) -> Any:
+    from naptrack.portal import publishing
     from naptrack.reporting import services
     from naptrack.reporting.models import Contribution
 
@@ -150,7 +151,7 @@ def run_round(plan, coordinator, focal_points, kind: str, year: int, publish: bo
     message = f"round {kind} {year}: {len(contributions)} contributions filled and approved in {filled:.0f} s"
     if publish:
         started = time.perf_counter()
-        round_ = services.round_publish(actor=coordinator, round=round_)
+        round_ = publishing.round_publish(actor=coordinator, round=round_)
         message += f"; published in {time.perf_counter() - started:.1f} s"
     say(message)
     return round_

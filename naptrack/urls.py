@@ -4,7 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from naptrack.plans import views as plan_views
+from naptrack.portal.views import plan as plan_views
+from naptrack.portal.views import publishing
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -27,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("naptrack.plans.urls")),
+    # Before the reporting app's rounds/<pk>/state/<transition>/, which has no publish of its own.
+    path("rounds/<int:pk>/state/publish/", publishing.round_publish, name="round-publish"),
     path("", include("naptrack.reporting.urls")),
     path("", include("naptrack.publications.urls")),
     path("", include("naptrack.portal.urls")),

@@ -7,6 +7,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 from naptrack.plans.models import Instrument
+from naptrack.portal import publishing
 from naptrack.publications import services as publications
 from naptrack.reporting import services as reporting
 from naptrack.reporting.models import Contribution, Round
@@ -53,9 +54,9 @@ def reports_not_written(monkeypatch):
 def publish(round_, coordinator, monkeypatch=None) -> Round:
     round_ = reporting.round_close(actor=coordinator, round=round_)
     if monkeypatch is None:
-        return reporting.round_publish(actor=coordinator, round=round_)
+        return publishing.round_publish(actor=coordinator, round=round_)
     with reports_not_written(monkeypatch):
-        return reporting.round_publish(actor=coordinator, round=round_)
+        return publishing.round_publish(actor=coordinator, round=round_)
 
 
 def new_round(plan, coordinator, kind: str, year: int) -> Round:

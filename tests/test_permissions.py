@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from naptrack.accounts.services import user_create
+from naptrack.portal import publishing
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Round
 
@@ -165,7 +166,7 @@ def test_only_the_coordinator_runs_rounds(plan, personas, persona, allowed):
         assert not Round.objects.exists()
         return
     round_ = create()
-    for step in (services.round_open, services.round_close, services.round_publish):
+    for step in (services.round_open, services.round_close, publishing.round_publish):
         round_ = step(actor=user, round=round_)
     assert round_.state == "published"
 
@@ -174,7 +175,7 @@ def test_only_the_coordinator_runs_rounds(plan, personas, persona, allowed):
 def test_round_transitions_refused_to_others(annual_round, personas, persona, allowed):
     if allowed:
         return
-    for step in (services.round_open, services.round_close, services.round_publish):
+    for step in (services.round_open, services.round_close, publishing.round_publish):
         with pytest.raises(PermissionDenied):
             step(actor=personas[persona], round=annual_round)
     with pytest.raises(PermissionDenied):

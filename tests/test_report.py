@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from naptrack import cli
 from naptrack.audit.models import AuditEvent
 from naptrack.plans.models import Action
+from naptrack.portal import publishing
 from naptrack.publications import content, services
 from naptrack.publications.models import PublishedReport
 from naptrack.reporting import services as reporting
@@ -413,7 +414,7 @@ def test_publishing_a_round_stores_its_report_in_three_languages_and_lists_it_pu
 ):
     settings.MEDIA_ROOT = tmp_path
     reporting.round_close(actor=coordinator, round=report_round)
-    published = reporting.round_publish(actor=coordinator, round=report_round)
+    published = publishing.round_publish(actor=coordinator, round=report_round)
     files = PublishedReport.objects.filter(round=published)
     assert sorted((f.language, f.format) for f in files) == sorted(
         (lang, fmt) for lang in ("en", "fr", "nl") for fmt in ("pdf", "docx")
@@ -454,7 +455,7 @@ def test_a_failed_report_leaves_the_round_unpublished_and_no_file_behind(
     monkeypatch.setattr(pdf, "layout_many", lambda documents, base_url: [b"%PDF-1.7 stand-in"] * len(documents))
     monkeypatch.setattr(docx, "render_docx", failing)
     with pytest.raises(RuntimeError):
-        reporting.round_publish(actor=coordinator, round=report_round)
+        publishing.round_publish(actor=coordinator, round=report_round)
     assert Round.objects.get(pk=report_round.pk).state == "closed"
     assert not PublishedReport.objects.exists()
     # The PDF cache may keep what was laid out (a second attempt is faster); no report is stored.
@@ -477,7 +478,7 @@ def test_a_failure_while_storing_removes_the_files_already_written(
 
     monkeypatch.setattr(PublishedReport.objects, "bulk_create", refuse)
     with pytest.raises(OSError):
-        reporting.round_publish(actor=coordinator, round=report_round)
+        publishing.round_publish(actor=coordinator, round=report_round)
     assert Round.objects.get(pk=report_round.pk).state == "closed"
     assert not list(tmp_path.rglob("*.pdf"))
 
@@ -489,7 +490,7 @@ def test_a_round_changed_while_its_report_was_built_gets_a_fresh_report(
     reporting.round_close(actor=coordinator, round=report_round)
     stale = services.Built("built before the last approval", [("en", "pdf", b"%PDF-1.7 stale")])
     monkeypatch.setattr(services, "reports_build", lambda round: stale)
-    reporting.round_publish(actor=coordinator, round=report_round)
+    publishing.round_publish(actor=coordinator, round=report_round)
     stored = PublishedReport.objects.filter(round=report_round)
     assert stored.count() == 6
     assert b"stale" not in stored.get(language="en", format="pdf").file.read()

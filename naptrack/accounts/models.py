@@ -4,13 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    """Roles are Django groups of these names; a user has at most one."""
-
-    COORDINATOR = "coordinator", _("coordinator")
-    FOCAL_POINT = "focal-point", _("focal point")
-    READER = "reader", _("reader")
+from naptrack.core.roles import Role
 
 
 class User(AbstractUser):

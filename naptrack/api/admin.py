@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from naptrack.accounts.rules import is_coordinator
 from naptrack.api.models import ApiToken
 from naptrack.api.services import token_revoke
+from naptrack.core.roles import is_coordinator
 
 
 @admin.register(ApiToken)

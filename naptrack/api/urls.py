@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
+from naptrack.api import public as public_api
 from naptrack.api import views
-from naptrack.portal import api as portal_api
 
 
 class IdConverter:
@@ -51,12 +51,12 @@ urlpatterns = [
     path("contributions/<api_id:pk>/return/", views.ContributionReturn.as_view(), name="contribution-return"),
     path("contributions/<api_id:pk>/approve/", views.ContributionApprove.as_view(), name="contribution-approve"),
     path("contributions/<api_id:pk>/reopen/", views.ContributionReopen.as_view(), name="contribution-reopen"),
-    # Published data, open without login (naptrack.portal).
-    path("public/rounds/", portal_api.PublicRoundList.as_view(), name="public-round-list"),
-    path("public/rounds/<api_id:pk>/", portal_api.PublicRoundDetail.as_view(), name="public-round-detail"),
+    # Published data, open without login (naptrack.api.public).
+    path("public/rounds/", public_api.PublicRoundList.as_view(), name="public-round-list"),
+    path("public/rounds/<api_id:pk>/", public_api.PublicRoundDetail.as_view(), name="public-round-detail"),
     path(
         "public/rounds/<api_id:pk>/contributions/",
-        portal_api.PublicRoundContributionList.as_view(),
+        public_api.PublicRoundContributionList.as_view(),
         name="public-round-contributions",
     ),
     # An empty pattern matches every path that is left, newlines and all.

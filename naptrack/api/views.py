@@ -23,6 +23,7 @@ from naptrack.api import serializers as s
 from naptrack.api.services import token_issue
 from naptrack.plans.exports import plan_document
 from naptrack.plans.models import Instrument, Plan
+from naptrack.portal.publishing import round_publish
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Round
 
@@ -311,7 +312,7 @@ class RoundPublish(RoundTransition):
         return super().post(request, pk)
 
     def step(self, request, round_, data):
-        services.round_publish(actor=request.user, round=round_)
+        round_publish(actor=request.user, round=round_)
 
 
 class RoundReopen(RoundTransition):

@@ -6,7 +6,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from naptrack.accounts.rules import is_coordinator
+from naptrack.core.roles import is_coordinator
 from naptrack.plans.models import (
     Action,
     Department,

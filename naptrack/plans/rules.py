@@ -1,6 +1,6 @@
 import rules
 
-from naptrack.accounts.rules import is_coordinator
+from naptrack.core.roles import is_coordinator
 
 rules.add_perm("plans.load_plan", is_coordinator)
 rules.add_perm("plans.change_plan_content", is_coordinator)

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 
 from naptrack.audit.services import audit_record
-from naptrack.plans import interchange
+from naptrack.plans import changes, interchange
 from naptrack.plans.models import (
     Action,
     Department,
@@ -93,10 +93,7 @@ def plan_load(*, actor: Any, document: dict) -> LoadSummary:
         raise PermissionDenied("Only a coordinator can load a plan.")
     with transaction.atomic():
         summary = _load(actor, document)
-        # The public search reads the plan's text from its own index (naptrack.portal).
-        from naptrack.portal.search import search_reindex
-
-        search_reindex(summary.plan)
+        changes.plans_changed([summary.plan.pk])
         return summary
 
 
@@ -286,10 +283,7 @@ def plan_content_saved(*, actor: Any, obj: models.Model, changed: list[str], cre
         old = type(obj).objects.filter(pk=obj.pk).values(*changed).first() or {}
         before = {k: _jsonable(v) for k, v in old.items()}
     obj.save()
-    # The admin saves inline rows after this: the search index is rebuilt once all is committed.
-    from naptrack.portal.search import search_reindex_on_commit
-
-    search_reindex_on_commit(obj)
+    changes.plans_changed(changes.plan_ids_of(obj), after_commit=True)
     audit_record(
         actor=actor,
         action=f"{_content_label(obj)}.{'created' if created else 'edited'}",
@@ -303,9 +297,8 @@ def plan_content_deleted(*, actor: Any, obj: models.Model) -> None:
     if not actor.has_perm("plans.change_plan_content"):
         raise PermissionDenied("Only a coordinator can edit the plan.")
     audit_record(actor=actor, action=f"{_content_label(obj)}.deleted", target=obj, data={"repr": str(obj)})
-    from naptrack.portal.search import search_reindex_on_commit
-
-    search_reindex_on_commit(obj)
+    # Read before the row is gone, which the followers see only after the commit anyway.
+    changes.plans_changed(changes.plan_ids_of(obj), after_commit=True)
     obj.delete()
 
 

@@ -1,169 +1,309 @@
-"""Public pages of the plan: read-only, server-rendered, a fixed number of queries each."""
+"""Importing a plan from its document in the browser: upload, preview, confirm.
+
+The coordinator uploads the plan's PDF, Word document or extracted text; it is read at once and
+kept in the data directory under a random token with what was read, so that the preview (the
+plan's tree and the list of things to check) and the confirmation see the same plan. Confirming
+loads it through plan_load, in one transaction: nothing is written before, and a failed load
+writes nothing. Only the person who uploaded a document can see its preview and load it.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from naptrack.plans import exports
-from naptrack.plans.models import Action, Department, Objective, Plan, Responsibility
-from naptrack.portal import queries as published
-from naptrack.portal.caching import public_page
+from naptrack.core.pending import pending_create, pending_load
+from naptrack.plans import interchange
+from naptrack.plans.models import Plan
+
+MAX_UPLOAD = 25 * 1024 * 1024
+CHECK_LABELS = {
+    "code-inferred": gettext_lazy("Line number inferred"),
+    "noise-dropped": gettext_lazy("Text left out"),
+    "department-unmatched": gettext_lazy("Unknown department"),
+    "department-fuzzy": gettext_lazy("Department read approximately"),
+    "row-unplaced": gettext_lazy("Row not placed"),
+    "row-split": gettext_lazy("Row split"),
+    "footnote": gettext_lazy("Footnote"),
+    "metadata-guessed": gettext_lazy("Guessed"),
+    "structure": gettext_lazy("Structure"),
+}
+PENDING = "imports"  # folder of the data directory where uploads wait for confirmation
 
 
-def _plan(slug: str) -> Plan:
-    return get_object_or_404(Plan, slug=slug)
-
-
-@public_page
-def home(request: HttpRequest) -> HttpResponse:
-    plan = Plan.objects.current()
-    if plan is None:
-        return render(request, "plans/empty.html", status=200)
-    return _glance(
-        request,
-        plan,
-        other_plans=Plan.objects.exclude(pk=plan.pk).only(
-            "slug", "title_en", "title_fr", "title_nl", "title_de", "period_start", "period_end"
+class PlanImportForm(forms.Form):
+    document = forms.FileField(
+        label=gettext_lazy("Plan document"),
+        help_text=gettext_lazy(
+            "A PDF, a Word document (.docx), text extracted from a PDF (.txt) or a spreadsheet (.xlsx, .csv), "
+            "holding the plan's table of goals, lines of action, monitoring instruments and departments."
         ),
     )
-
-
-@public_page
-def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.annotate(n_actions=Count("actions")).order_by("-period_end", "slug")
-    return render(request, "plans/plan_list.html", {"plans": plans})
-
-
-@public_page
-def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _glance(request, _plan(slug))
-
-
-def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
-    objectives = list(Objective.objects.filter(plan=plan).with_tree())
-    return render(
-        request,
-        "plans/plan_detail.html",
-        {
-            "plan": plan,
-            "objectives": objectives,
-            "other_plans": other_plans,
-            # The state of implementation from the latest published round (None before any).
-            "implementation": published.implementation(plan, objectives),
-        },
+    slug = forms.CharField(
+        label=gettext_lazy("Short name (slug)"),
+        max_length=100,
+        help_text=gettext_lazy(
+            "Lower-case letters, digits and hyphens, e.g. be-nap-2017-2021. It appears in addresses."
+        ),
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    country = forms.CharField(
+        label=gettext_lazy("Country"),
+        required=False,
+        max_length=2,
+        help_text=gettext_lazy("Two-letter code, e.g. BE. Left empty, it is guessed from the document."),
+    )
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        required=False,
+        max_length=9,
+        help_text=gettext_lazy("The years the plan covers, e.g. 2017-2021. Left empty, it is read from the document."),
+    )
+    focus_countries = forms.CharField(
+        label=gettext_lazy("Focus countries"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "Two-letter codes separated by commas, e.g. AF,CD,ML. Left empty, read from the document."
+        ),
+    )
+    language = forms.CharField(
+        label=gettext_lazy("Language"),
+        required=False,
+        max_length=3,
+        help_text=gettext_lazy("The language of the document, e.g. en. Left empty, it is recognised."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-control"
+            field.widget.attrs.setdefault("class", css)
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
+        from naptrack.plans.importing import SUFFIXES
 
-@public_page
-def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    objective = get_object_or_404(Objective.objects.select_related("plan").with_tree(), plan__slug=slug, number=number)
-    siblings = list(Objective.objects.filter(plan=objective.plan).values_list("number", flat=True))
-    index = siblings.index(objective.number)
-    return render(
-        request,
-        "plans/objective_detail.html",
-        {
-            "plan": objective.plan,
-            "objective": objective,
-            "previous": siblings[index - 1] if index > 0 else None,
-            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        },
-    )
+        self.fields["document"].widget.attrs["accept"] = ",".join(SUFFIXES)
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        # Errors are announced with their field: aria-describedby names the message.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                described = [f"id_{name}_error"] + ([f"id_{name}_helptext"] if self.fields[name].help_text else [])
+                attrs["aria-describedby"] = " ".join(described)
+                attrs["class"] = "form-control is-invalid"
 
-@public_page
-def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    action = get_object_or_404(Action.objects.with_detail(), plan__slug=slug, code=code)
-    codes = list(Action.objects.filter(plan=action.plan).in_plan_order().values_list("code", flat=True))
-    index = codes.index(action.code)
-    rounds, series = published.line_history(action)
-    return render(
-        request,
-        "plans/action_detail.html",
-        {
-            "plan": action.plan,
-            "action": action,
-            "goal": action.goal,
-            "objective": action.goal.objective,
-            "rounds": rounds,
-            "series": series,
-            "previous": codes[index - 1] if index > 0 else None,
-            "next": codes[index + 1] if index + 1 < len(codes) else None,
-        },
-    )
+    def clean_document(self):
+        from naptrack.plans.importing import SUFFIXES
 
-
-@public_page
-def department_list(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan(slug)
-    departments = (
-        Department.objects.filter(plans=plan)
-        .select_related("parent")
-        .annotate(n_actions=Count("responsibilities", filter=Q(responsibilities__action__plan=plan)))
-        .order_by("parent__code", "code")
-    )
-    ordered = _tree_order(list(departments))
-    return render(request, "plans/department_list.html", {"plan": plan, "departments": ordered})
-
-
-def _tree_order(departments: list[Department]) -> list[Department]:
-    """Top-level departments each followed by their units, so the list reads as the plan's tree."""
-    top = [d for d in departments if d.parent_id is None or d.parent_id not in {x.pk for x in departments}]
-    ordered = []
-    for dep in sorted(top, key=lambda d: d.code):
-        ordered.append(dep)
-        ordered.extend(sorted((d for d in departments if d.parent_id == dep.pk), key=lambda d: d.code))
-    return ordered
-
-
-@public_page
-def department_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    plan = _plan(slug)
-    department = get_object_or_404(Department.objects.select_related("parent").prefetch_related("units"), code=code)
-    family = [department.pk, *(unit.pk for unit in department.units.all())]
-    actions = (
-        Action.objects.filter(plan=plan, responsibilities__department__in=family)
-        .distinct()
-        .in_plan_order()
-        .select_related("goal__objective")
-        .prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.select_related("department").order_by("position"),
+        document = self.cleaned_data["document"]
+        suffix = Path(document.name).suffix.lower()
+        if suffix not in SUFFIXES:
+            raise forms.ValidationError(
+                _("Choose a file of one of these types: %(suffixes)s.") % {"suffixes": ", ".join(SUFFIXES)}
             )
-        )
+        if document.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 25 MB."))
+        return document
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].strip()
+        if not interchange.SLUG_RE.match(slug) or slug == "import":
+            raise forms.ValidationError(_("Use lower-case letters, digits and single hyphens, e.g. be-nap-2017-2021."))
+        if Plan.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("A plan with this slug exists already: choose another."))
+        return slug
+
+    def clean_country(self) -> str | None:
+        country = self.cleaned_data["country"].strip().upper()
+        if country and not re.fullmatch(r"[A-Z]{2}", country):
+            raise forms.ValidationError(_("Give a two-letter country code, e.g. BE."))
+        return country or None
+
+    def clean_period(self) -> tuple[int, int] | None:
+        period = self.cleaned_data["period"].strip()
+        if not period:
+            return None
+        match = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", period)
+        if not match or int(match.group(2)) < int(match.group(1)):
+            raise forms.ValidationError(_("Give the first and last year, e.g. 2017-2021."))
+        return int(match.group(1)), int(match.group(2))
+
+    def clean_focus_countries(self) -> list[str] | None:
+        value = self.cleaned_data["focus_countries"].strip()
+        if not value:
+            return None
+        codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+        if any(not re.fullmatch(r"[A-Z]{2}", c) for c in codes):
+            raise forms.ValidationError(_("Give two-letter country codes separated by commas, e.g. AF,CD,ML."))
+        return codes
+
+    def clean_language(self) -> list[str] | None:
+        language = self.cleaned_data["language"].strip().lower()
+        if language and not re.fullmatch(r"[a-z]{2,3}", language):
+            raise forms.ValidationError(_("Give a language code, e.g. en."))
+        return [language] if language else None
+
+
+def _require(request: HttpRequest) -> None:
+    if not request.user.has_perm("plans.load_plan"):
+        raise PermissionDenied(_("Only a coordinator can import a plan."))
+
+
+@login_required
+def plan_import(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token, folder = pending_create(PENDING)
+        upload = form.cleaned_data["document"]
+        path = folder / (get_valid_filename(Path(upload.name).name) or f"document{Path(upload.name).suffix.lower()}")
+        try:
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            result = _read(path, form.cleaned_data, original_name=upload.name)
+        except Exception as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            from naptrack.plans.importing import DocumentImportError
+
+            if not isinstance(exc, DocumentImportError):
+                raise
+            form.add_error("document", _("The document could not be read: %(reason)s.") % {"reason": exc})
+        else:
+            result["user"] = request.user.pk
+            (folder / "result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+            return redirect("plan-import-preview", token=token)
+    return render(request, "plans/import/form.html", {"form": form})
+
+
+def _read(path: Path, options: dict[str, Any], *, original_name: str) -> dict[str, Any]:
+    from naptrack.plans.importing import import_plan_document, known_departments_from_db
+
+    document, checks = import_plan_document(
+        path,
+        slug=options["slug"],
+        title=options["title"],
+        known_departments=known_departments_from_db(),
+        country=options.get("country"),
+        period=options.get("period"),
+        languages=options.get("language"),
+        focus_countries=options.get("focus_countries"),
     )
-    if not actions and not plan.plan_departments.filter(department=department).exists():
-        raise Http404(_("This department has no line of action in this plan."))
+    return {
+        "file": original_name,
+        "document": document,
+        "checks": [{**c.as_dict(), "subject": c.subject} for c in checks],
+    }
+
+
+def _stored(request: HttpRequest, token: str) -> tuple[Path, dict[str, Any]]:
+    return pending_load(PENDING, token, "result.json", request.user.pk)
+
+
+@login_required
+def plan_import_preview(request: HttpRequest, token: str) -> HttpResponse:
+    _require(request)
+    folder, result = _stored(request, token)
+    document = result["document"]
+    unmatched = sorted({c["subject"] for c in result["checks"] if c["kind"] == "department-unmatched"})
+    if request.method == "POST":
+        if "discard" in request.POST:
+            shutil.rmtree(folder, ignore_errors=True)
+            messages.info(request, _("The uploaded document was discarded; nothing was loaded."))
+            return redirect("plan-import")
+        if unmatched and not request.POST.get("create_departments"):
+            messages.error(
+                request,
+                _("Some departments match no known department: tick the box to create them, or discard the import."),
+            )
+        else:
+            loaded = _load(request, document)
+            if loaded is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+                messages.success(request, loaded)
+                return redirect("plan-detail", slug=document["slug"])
     return render(
         request,
-        "plans/department_detail.html",
+        "plans/import/preview.html",
         {
-            "plan": plan,
-            "department": department,
-            "actions": actions,
-            "family": set(family),
-            "rounds": published.department_history(plan, family),
+            "token": token,
+            "file": result["file"],
+            "document": document,
+            "tree": _tree(document),
+            "checks": [{**c, "label": CHECK_LABELS.get(c["kind"], c["kind"])} for c in result["checks"]],
+            "unmatched": unmatched,
+            "counts": _counts(document),
         },
     )
 
 
-EXPORTS = {
-    "json": ("application/json; charset=utf-8", exports.plan_json),
-    "csv": ("text/csv; charset=utf-8", exports.plan_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.plan_xlsx),
-}
+def _load(request: HttpRequest, document: dict) -> str | None:
+    from naptrack.plans.services import PlanLoadError, plan_load
+
+    if Plan.objects.filter(slug=document["slug"]).exists():
+        messages.error(
+            request, _("A plan with this slug was loaded meanwhile; nothing was loaded. Discard and upload again.")
+        )
+        return None
+    try:
+        summary = plan_load(actor=request.user, document=document)
+    except (PlanLoadError, interchange.PlanFormatError) as exc:
+        messages.error(request, _("The plan could not be loaded: %(reason)s") % {"reason": exc})
+        return None
+    counts = summary.counts
+    return _("Plan loaded: %(objectives)s objectives, %(goals)s goals, %(actions)s lines of action.") % counts
 
 
-@public_page
-def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    if fmt not in EXPORTS:
-        raise Http404(_("Unknown format."))
-    plan = _plan(slug)
-    content_type, build = EXPORTS[fmt]
-    response = HttpResponse(build(plan), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.{fmt}"'
-    return response
+def _tree(document: dict) -> list[dict]:
+    """The objectives for the page, each line's departments by name."""
+    names = {d["code"]: d["name"] for d in document["departments"]}
+    return [
+        {
+            **objective,
+            "goals": [
+                {
+                    **goal,
+                    "actions": [
+                        {
+                            **action,
+                            "department_names": [
+                                (names.get(code, code), code == action.get("coordinator"))
+                                for code in action["departments"]
+                            ],
+                        }
+                        for action in goal["actions"]
+                    ],
+                }
+                for goal in objective["goals"]
+            ],
+        }
+        for objective in document["objectives"]
+    ]
+
+
+def _counts(document: dict) -> dict[str, int]:
+    goals = [g for o in document["objectives"] for g in o["goals"]]
+    actions = [a for g in goals for a in g["actions"]]
+    return {
+        "objectives": len(document["objectives"]),
+        "goals": len(goals),
+        "actions": len(actions),
+        "instruments": sum(len(a["instruments"]) for a in actions),
+        "departments": len(document["departments"]),
+    }

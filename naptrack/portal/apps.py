@@ -6,3 +6,10 @@ class PortalConfig(AppConfig):
     name = "naptrack.portal"
     label = "portal"
     verbose_name = _("Public portal")
+
+    def ready(self) -> None:
+        from naptrack.plans import changes
+        from naptrack.portal import search
+
+        # The search index holds the plan's text: it follows every change of it.
+        changes.follow(search.plans_changed)

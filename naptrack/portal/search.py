@@ -244,7 +244,7 @@ def _rows(plan: Plan, source: _Source, lang: str):
 def search_reindex(plan: Plan) -> int:
     """Rebuild a plan's search documents: its content in every interface language, and its
     published contributions. Called by the services that change either (plan_load,
-    round_publish), inside their transaction. Returns the number of documents."""
+    naptrack.portal.publishing), inside their transaction. Returns the number of documents."""
     source = _source(plan)
     rows: list[tuple] = []
     for lang in LANGUAGES:
@@ -443,22 +443,17 @@ def _hit(plan: Plan, row: dict) -> Hit:
     )
 
 
-def _plans_of(obj) -> list[int]:
-    if isinstance(obj, Plan):
-        return [obj.pk]
-    if isinstance(obj, Department):
-        family = Q(departments=obj) | Q(actions__departments=obj)
-        return list(Plan.objects.filter(family).distinct().values_list("pk", flat=True))
-    plan_id = getattr(obj, "plan_id", None)
-    if plan_id is None and getattr(obj, "action_id", None):
-        plan_id = Action.objects.filter(pk=obj.action_id).values_list("plan_id", flat=True).first()
-    return [plan_id] if plan_id else []
-
-
-def search_reindex_on_commit(obj) -> None:
-    """Rebuild the index of the plan(s) a piece of plan content belongs to, once the edit is
-    committed (the admin saves a line's instruments and notes after the line itself)."""
-    ids = _plans_of(obj)
+def plans_changed(plan_ids: list[int], *, after_commit: bool = False) -> None:
+    """Rebuild the index of plans whose content changed (it follows naptrack.plans.changes)."""
     caching.forget()
-    if ids:
-        transaction.on_commit(lambda: [search_reindex(plan) for plan in Plan.objects.filter(pk__in=ids)])
+
+    def reindex() -> None:
+        for plan in Plan.objects.filter(pk__in=plan_ids):
+            search_reindex(plan)
+
+    if not plan_ids:
+        return
+    if after_commit:
+        transaction.on_commit(reindex)
+    else:
+        reindex()

@@ -1,16 +1,26 @@
 from django.urls import path
 
-from naptrack.portal import views
+from naptrack.portal.views import explore, open_data, plan
 
 urlpatterns = [
-    path("search/", views.search, name="search"),
-    path("plans/<slug:slug>/search/", views.search, name="plan-search"),
-    path("plans/<slug:slug>/compare/", views.compare, name="compare"),
-    path("plans/<slug:slug>/countries/<str:code>/", views.country_detail, name="country-detail"),
-    path("open-data/", views.open_data, name="open-data"),
-    path("open-data/dictionary/", views.open_data_dictionary, name="open-data-dictionary"),
-    path("open-data/dictionary.csv", views.open_data_dictionary_csv, name="open-data-dictionary-csv"),
-    path("open-data/licence/", views.open_data_licence, name="open-data-licence"),
-    path("open-data/<slug:slug>.zip", views.open_data_zip, name="open-data-zip"),
-    path("open-data/<slug:slug>/<str:stem>.<str:fmt>", views.open_data_round, name="open-data-round"),
+    # The plan's public pages.
+    path("plans/", plan.plan_list, name="plan-list"),
+    path("plans/<slug:slug>/", plan.plan_detail, name="plan-detail"),
+    path("plans/<slug:slug>/export.<str:fmt>", plan.plan_export, name="plan-export"),
+    path("plans/<slug:slug>/objectives/<int:number>/", plan.objective_detail, name="objective-detail"),
+    path("plans/<slug:slug>/lines/<str:code>/", plan.action_detail, name="action-detail"),
+    path("plans/<slug:slug>/departments/", plan.department_list, name="department-list"),
+    path("plans/<slug:slug>/departments/<slug:code>/", plan.department_detail, name="department-detail"),
+    # Exploring what was published.
+    path("search/", explore.search, name="search"),
+    path("plans/<slug:slug>/search/", explore.search, name="plan-search"),
+    path("plans/<slug:slug>/compare/", explore.compare, name="compare"),
+    path("plans/<slug:slug>/countries/<str:code>/", explore.country_detail, name="country-detail"),
+    # Open data.
+    path("open-data/", open_data.open_data, name="open-data"),
+    path("open-data/dictionary/", open_data.open_data_dictionary, name="open-data-dictionary"),
+    path("open-data/dictionary.csv", open_data.open_data_dictionary_csv, name="open-data-dictionary-csv"),
+    path("open-data/licence/", open_data.open_data_licence, name="open-data-licence"),
+    path("open-data/<slug:slug>.zip", open_data.open_data_zip, name="open-data-zip"),
+    path("open-data/<slug:slug>/<str:stem>.<str:fmt>", open_data.open_data_round, name="open-data-round"),
 ]

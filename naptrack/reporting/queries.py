@@ -19,7 +19,7 @@ class RoundQuerySet(models.QuerySet):
         return self.annotate(n_contributions=Count("contributions"), **annotations)
 
     def visible_to(self, user) -> RoundQuerySet:
-        from naptrack.accounts.rules import is_staff_member
+        from naptrack.core.roles import is_staff_member
 
         if is_staff_member(user):
             return self

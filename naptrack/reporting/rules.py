@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import rules
 
-from naptrack.accounts.rules import department_ids, is_coordinator, is_focal_point, is_reader, is_staff_member
+from naptrack.accounts.rules import department_ids
+from naptrack.core.roles import is_coordinator, is_focal_point, is_reader, is_staff_member
 
 
 @rules.predicate

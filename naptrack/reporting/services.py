@@ -230,30 +230,19 @@ def round_reopen(*, actor, round: Round, reason: str) -> Round:
     )
 
 
-def round_publish(*, actor, round: Round) -> Round:
-    # A round is never published without its report to parliament (PDF and DOCX in each
-    # language), stored in the same transaction. Building the files takes seconds, so it is done
-    # before the transaction, which holds SQLite's write lock for everyone; the transaction
-    # builds them again only if the round changed meanwhile.
-    from naptrack.publications.services import reports_build, reports_store
-
-    _require(actor, "reporting.manage_round")
-    built = reports_build(round) if Round.objects.filter(pk=round.pk, state="closed").exists() else None
-    with transaction.atomic():
-        round_ = _transition(
-            actor,
-            round,
-            source=("closed",),
-            target="published",
-            action="reporting.round.published",
-            stamp="published_at",
-        )
-        reports_store(actor=actor, round=round_, built=built)
-        # The public search finds the newly published contributions (naptrack.portal).
-        from naptrack.portal.search import search_reindex
-
-        search_reindex(round_.plan)
-    return round_
+def round_mark_published(*, actor, round: Round) -> Round:
+    """Move a closed round to published: the state change alone. A round is never published
+    without its report to parliament and its search documents, which live in apps above this
+    one: naptrack.portal.publishing.round_publish is the use case, and calls this inside its
+    transaction."""
+    return _transition(
+        actor,
+        round,
+        source=("closed",),
+        target="published",
+        action="reporting.round.published",
+        stamp="published_at",
+    )
 
 
 # --- contributions --------------------------------------------------------------------------------

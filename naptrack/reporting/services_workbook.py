@@ -18,8 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from naptrack.accounts.rules import department_ids, is_coordinator, is_focal_point
+from naptrack.accounts.rules import department_ids
 from naptrack.audit.services import audit_record
+from naptrack.core.roles import is_coordinator, is_focal_point
 from naptrack.reporting import services, workbook
 from naptrack.reporting.models import Contribution, Round
 from naptrack.reporting.services import ContributionConflict, WorkflowError

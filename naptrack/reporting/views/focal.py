@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from naptrack.accounts.rules import department_ids, is_coordinator, is_focal_point, is_reader
+from naptrack.accounts.rules import department_ids
+from naptrack.core.roles import is_coordinator, is_focal_point, is_reader
 from naptrack.reporting import services
 from naptrack.reporting.forms import (
     STATUS_DEFINITIONS,

@@ -26,8 +26,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from naptrack.accounts.rules import department_ids, is_focal_point
+from naptrack.accounts.rules import department_ids
 from naptrack.core.pending import pending_create, pending_load
+from naptrack.core.roles import is_focal_point
 from naptrack.plans.models import Department
 from naptrack.reporting.models import Round
 from naptrack.reporting.services import WorkflowError

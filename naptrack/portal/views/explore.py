@@ -1,4 +1,4 @@
-"""Public pages of the portal: focus countries, comparison over time, search, open data.
+"""Public pages for exploring what was published: focus countries, comparison over time, search.
 
 Read-only, server-rendered, a fixed number of queries each, served through caching.public_page
 (ETag, per-process cache, Cache-Control for anonymous visitors).
@@ -9,34 +9,24 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils.translation import get_language, override
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django_countries import countries as all_countries
 
 from naptrack.plans.models import Objective, Plan, PlanDepartment
-from naptrack.portal import opendata, queries
+from naptrack.portal import queries
 from naptrack.portal.caching import public_page
 from naptrack.portal.search import search as run_search
 from naptrack.portal.search import terms
-from naptrack.reporting.models import Round
-
-
-def _plan(slug: str) -> Plan:
-    return get_object_or_404(Plan, slug=slug)
-
-
-def _lang() -> str:
-    return (get_language() or "en").split("-")[0]
-
+from naptrack.portal.views.common import page_language, plan_or_404
 
 # --- focus countries ------------------------------------------------------------------------------
 
 
 @public_page
 def country_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    plan = _plan(slug)
+    plan = plan_or_404(slug)
     code = code.upper()
     if code not in all_countries:
         raise Http404(_("Unknown country."))
@@ -81,7 +71,7 @@ def _in_plan_order(actions) -> list:
 
 @public_page
 def compare(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan(slug)
+    plan = plan_or_404(slug)
     instruments = queries.plan_instruments(plan)
     groups: dict[str, list] = {}
     for instrument in instruments:
@@ -113,7 +103,7 @@ def _int(value: str | None) -> int | None:
 
 @public_page
 def search(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    plan = _plan(slug) if slug else Plan.objects.current()
+    plan = plan_or_404(slug) if slug else Plan.objects.current()
     if plan is None:
         raise Http404(_("This installation holds no plan yet."))
     objectives = list(Objective.objects.filter(plan=plan).order_by("number"))
@@ -140,7 +130,7 @@ def search(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         results = run_search(
             plan,
             query,
-            lang=_lang(),
+            lang=page_language(),
             objective=objective,
             department=department,
             country=country,
@@ -164,81 +154,3 @@ def search(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "base_query": urlencode({k: v for k, v in filters.items() if v}),
         },
     )
-
-
-# --- open data ------------------------------------------------------------------------------------
-
-
-@public_page
-def open_data(request: HttpRequest) -> HttpResponse:
-    plans = list(Plan.objects.order_by("-period_end", "slug"))
-    rounds: dict[int, list[Round]] = {}
-    for round_ in Round.objects.filter(state=Round.State.PUBLISHED):
-        rounds.setdefault(round_.plan_id, []).append(round_)
-    entries = []
-    for p in plans:
-        files = []
-        for round_ in sorted(rounds.get(p.pk, []), key=queries.round_key, reverse=True):
-            stem = opendata.file_stem(round_)
-            links = [(fmt, reverse("open-data-round", args=[p.slug, stem, fmt])) for fmt in opendata.ROUND_FORMATS]
-            files.append((round_, links))
-        entries.append({"plan": p, "rounds": files})
-    return render(
-        request,
-        "portal/open_data.html",
-        {
-            "entries": entries,
-            "formats": opendata.ROUND_FORMATS,
-            "licence_name": opendata.LICENCE_NAME,
-            "licence_url": opendata.LICENCE_URL,
-            "schema_url": reverse("api:schema"),
-            "api_rounds": reverse("api:public-round-list"),
-        },
-    )
-
-
-@public_page
-def open_data_dictionary(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dictionary.html", {"columns": opendata.COLUMNS})
-
-
-@public_page
-def open_data_dictionary_csv(request: HttpRequest) -> HttpResponse:
-    return _download(opendata.dictionary_csv(), "csv", "naptrack-data-dictionary.csv")
-
-
-@public_page
-def open_data_licence(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "portal/licence.html",
-        {
-            "licence_name": opendata.LICENCE_NAME,
-            "licence_url": opendata.LICENCE_URL,
-            "legalcode_url": opendata.LICENCE_LEGALCODE,
-        },
-    )
-
-
-def _download(data: bytes, fmt: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=opendata.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@public_page
-def open_data_round(request: HttpRequest, slug: str, stem: str, fmt: str) -> HttpResponse:
-    if fmt not in opendata.ROUND_FORMATS:
-        raise Http404(_("Unknown format."))
-    plan = _plan(slug)
-    round_ = opendata.find_round(plan, stem)
-    if round_ is None:
-        raise Http404(_("No such published round."))
-    data = opendata.round_file(plan, round_, fmt)
-    return _download(data, fmt, f"{plan.slug}-{opendata.file_stem(round_)}-{_lang()}.{fmt}")
-
-
-@public_page
-def open_data_zip(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan(slug)
-    return _download(opendata.plan_zip(plan), "zip", f"{plan.slug}-open-data-{_lang()}.zip")

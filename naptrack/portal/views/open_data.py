@@ -1,0 +1,93 @@
+"""Open data: the plan and every published round as files, with their dictionary and licence.
+
+Read-only, a fixed number of queries each, served through caching.public_page (ETag,
+per-process cache, Cache-Control for anonymous visitors).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from naptrack.plans.models import Plan
+from naptrack.portal import opendata, queries
+from naptrack.portal.caching import public_page
+from naptrack.portal.views.common import page_language, plan_or_404
+from naptrack.reporting.models import Round
+
+
+@public_page
+def open_data(request: HttpRequest) -> HttpResponse:
+    plans = list(Plan.objects.order_by("-period_end", "slug"))
+    rounds: dict[int, list[Round]] = {}
+    for round_ in Round.objects.filter(state=Round.State.PUBLISHED):
+        rounds.setdefault(round_.plan_id, []).append(round_)
+    entries = []
+    for p in plans:
+        files = []
+        for round_ in sorted(rounds.get(p.pk, []), key=queries.round_key, reverse=True):
+            stem = opendata.file_stem(round_)
+            links = [(fmt, reverse("open-data-round", args=[p.slug, stem, fmt])) for fmt in opendata.ROUND_FORMATS]
+            files.append((round_, links))
+        entries.append({"plan": p, "rounds": files})
+    return render(
+        request,
+        "portal/open_data.html",
+        {
+            "entries": entries,
+            "formats": opendata.ROUND_FORMATS,
+            "licence_name": opendata.LICENCE_NAME,
+            "licence_url": opendata.LICENCE_URL,
+            "schema_url": reverse("api:schema"),
+            "api_rounds": reverse("api:public-round-list"),
+        },
+    )
+
+
+@public_page
+def open_data_dictionary(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/dictionary.html", {"columns": opendata.COLUMNS})
+
+
+@public_page
+def open_data_dictionary_csv(request: HttpRequest) -> HttpResponse:
+    return _download(opendata.dictionary_csv(), "csv", "naptrack-data-dictionary.csv")
+
+
+@public_page
+def open_data_licence(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/licence.html",
+        {
+            "licence_name": opendata.LICENCE_NAME,
+            "licence_url": opendata.LICENCE_URL,
+            "legalcode_url": opendata.LICENCE_LEGALCODE,
+        },
+    )
+
+
+def _download(data: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=opendata.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@public_page
+def open_data_round(request: HttpRequest, slug: str, stem: str, fmt: str) -> HttpResponse:
+    if fmt not in opendata.ROUND_FORMATS:
+        raise Http404(_("Unknown format."))
+    plan = plan_or_404(slug)
+    round_ = opendata.find_round(plan, stem)
+    if round_ is None:
+        raise Http404(_("No such published round."))
+    data = opendata.round_file(plan, round_, fmt)
+    return _download(data, fmt, f"{plan.slug}-{opendata.file_stem(round_)}-{page_language()}.{fmt}")
+
+
+@public_page
+def open_data_zip(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_or_404(slug)
+    return _download(opendata.plan_zip(plan), "zip", f"{plan.slug}-open-data-{page_language()}.zip")

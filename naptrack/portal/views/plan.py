@@ -1,0 +1,166 @@
+"""Public pages of the plan: read-only, server-rendered, a fixed number of queries each."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from naptrack.plans import exports
+from naptrack.plans.models import Action, Department, Objective, Plan, Responsibility
+from naptrack.portal import queries as published
+from naptrack.portal.caching import public_page
+from naptrack.portal.views.common import plan_or_404
+
+
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    plan = Plan.objects.current()
+    if plan is None:
+        return render(request, "plans/empty.html", status=200)
+    return _glance(
+        request,
+        plan,
+        other_plans=Plan.objects.exclude(pk=plan.pk).only(
+            "slug", "title_en", "title_fr", "title_nl", "title_de", "period_start", "period_end"
+        ),
+    )
+
+
+@public_page
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.annotate(n_actions=Count("actions")).order_by("-period_end", "slug")
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+@public_page
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _glance(request, plan_or_404(slug))
+
+
+def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
+    objectives = list(Objective.objects.filter(plan=plan).with_tree())
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "objectives": objectives,
+            "other_plans": other_plans,
+            # The state of implementation from the latest published round (None before any).
+            "implementation": published.implementation(plan, objectives),
+        },
+    )
+
+
+@public_page
+def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    objective = get_object_or_404(Objective.objects.select_related("plan").with_tree(), plan__slug=slug, number=number)
+    siblings = list(Objective.objects.filter(plan=objective.plan).values_list("number", flat=True))
+    index = siblings.index(objective.number)
+    return render(
+        request,
+        "plans/objective_detail.html",
+        {
+            "plan": objective.plan,
+            "objective": objective,
+            "previous": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        },
+    )
+
+
+@public_page
+def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    action = get_object_or_404(Action.objects.with_detail(), plan__slug=slug, code=code)
+    codes = list(Action.objects.filter(plan=action.plan).in_plan_order().values_list("code", flat=True))
+    index = codes.index(action.code)
+    rounds, series = published.line_history(action)
+    return render(
+        request,
+        "plans/action_detail.html",
+        {
+            "plan": action.plan,
+            "action": action,
+            "goal": action.goal,
+            "objective": action.goal.objective,
+            "rounds": rounds,
+            "series": series,
+            "previous": codes[index - 1] if index > 0 else None,
+            "next": codes[index + 1] if index + 1 < len(codes) else None,
+        },
+    )
+
+
+@public_page
+def department_list(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_or_404(slug)
+    departments = (
+        Department.objects.filter(plans=plan)
+        .select_related("parent")
+        .annotate(n_actions=Count("responsibilities", filter=Q(responsibilities__action__plan=plan)))
+        .order_by("parent__code", "code")
+    )
+    ordered = _tree_order(list(departments))
+    return render(request, "plans/department_list.html", {"plan": plan, "departments": ordered})
+
+
+def _tree_order(departments: list[Department]) -> list[Department]:
+    """Top-level departments each followed by their units, so the list reads as the plan's tree."""
+    top = [d for d in departments if d.parent_id is None or d.parent_id not in {x.pk for x in departments}]
+    ordered = []
+    for dep in sorted(top, key=lambda d: d.code):
+        ordered.append(dep)
+        ordered.extend(sorted((d for d in departments if d.parent_id == dep.pk), key=lambda d: d.code))
+    return ordered
+
+
+@public_page
+def department_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = plan_or_404(slug)
+    department = get_object_or_404(Department.objects.select_related("parent").prefetch_related("units"), code=code)
+    family = [department.pk, *(unit.pk for unit in department.units.all())]
+    actions = (
+        Action.objects.filter(plan=plan, responsibilities__department__in=family)
+        .distinct()
+        .in_plan_order()
+        .select_related("goal__objective")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("department").order_by("position"),
+            )
+        )
+    )
+    if not actions and not plan.plan_departments.filter(department=department).exists():
+        raise Http404(_("This department has no line of action in this plan."))
+    return render(
+        request,
+        "plans/department_detail.html",
+        {
+            "plan": plan,
+            "department": department,
+            "actions": actions,
+            "family": set(family),
+            "rounds": published.department_history(plan, family),
+        },
+    )
+
+
+EXPORTS = {
+    "json": ("application/json; charset=utf-8", exports.plan_json),
+    "csv": ("text/csv; charset=utf-8", exports.plan_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.plan_xlsx),
+}
+
+
+@public_page
+def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    if fmt not in EXPORTS:
+        raise Http404(_("Unknown format."))
+    plan = plan_or_404(slug)
+    content_type, build = EXPORTS[fmt]
+    response = HttpResponse(build(plan), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.{fmt}"'
+    return response
