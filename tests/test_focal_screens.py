@@ -636,7 +636,7 @@ def test_evidence_link_is_listed(open_round, focal_defence_client):
 def test_refused_files_are_explained_next_to_the_input(
     open_round, focal_defence_client, monkeypatch, name, content, message
 ):
-    monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 1024)
+    monkeypatch.setattr("naptrack.reporting.services.evidence.EVIDENCE_MAX_BYTES", 1024)
     c = contribution_of(open_round, "23.a", "defence")
     response = upload(focal_defence_client, c, name=name, content=content)
     assert response.status_code == 200

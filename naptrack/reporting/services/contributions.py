@@ -1,251 +1,32 @@
-"""Writes in a reporting round. Each service checks the actor's permission, runs in one
-transaction and records one audit event; e-mails leave only once the transaction commits."""
+"""A department's contribution to a round: its answers, checked and saved against the version the
+person edited, and its way through review (submitted, returned, approved, reopened)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
 from naptrack.accounts.rules import department_ids
 from naptrack.audit.services import audit_record
-from naptrack.plans.models import Action, Plan, Responsibility
-from naptrack.reporting.models import Contribution, Evidence, Measurement, Round, Synthesis
-
-
-def narrative_max() -> int:
-    """Read per call, so that a deployment (or a test) can change the limit in settings."""
-    return int(getattr(settings, "NAPTRACK_NARRATIVE_MAX", 20_000))
-
-
-COUNT_MAX = 10**9
-
-
-class WorkflowError(Exception):
-    """An action that the object's current state does not allow (opening an open round,
-    approving a draft). The API answers it with 409."""
-
-
-@dataclass
-class Change:
-    field: str
-    before: Any
-    after: Any
-    by: str = ""
-    at: dt.datetime | None = None
-
-
-class ContributionConflict(Exception):
-    """The contribution changed since the version the person edited. Carries the current row and
-    what changed, so that the form can show both and lose nothing."""
-
-    def __init__(self, current: Contribution, changes: list[Change]):
-        self.current = current
-        self.changes = changes
-        super().__init__(_("This contribution was changed by someone else since you opened it."))
-
-
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if not getattr(actor, "has_perm", None) or not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def _author(obj, actor):
-    """Name the actor in the row history: outside a web request (CLI, API tokens, tests)
-    django-simple-history's middleware cannot tell who made the change."""
-    if getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
-
-
-def _now() -> dt.datetime:
-    return timezone.now()
-
-
-# --- rounds ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def round_create(*, actor, plan: Plan, kind: str, year: int, deadline: dt.date, intro: str = "") -> Round:
-    _require(actor, "reporting.manage_round")
-    errors: dict[str, list[str]] = {}
-    if kind not in Round.Kind.values:
-        errors["kind"] = [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Round.Kind.values)}]
-    low, high = plan.period_start - 5, plan.period_end + 5
-    if not isinstance(year, int) or not low <= year <= high:
-        errors["year"] = [_("The year covered must lie between %(low)s and %(high)s.") % {"low": low, "high": high}]
-    if not isinstance(deadline, dt.date):
-        errors["deadline"] = [_("Give the deadline as a date (YYYY-MM-DD).")]
-    if errors:
-        raise ValidationError(errors)
-    if Round.objects.filter(plan=plan, kind=kind, year=year).exists():
-        raise ValidationError(
-            {
-                "year": [
-                    _("This plan already has a round of this kind (%(kind)s) for %(year)s.")
-                    % {"kind": Round.Kind(kind).label, "year": year}
-                ]
-            }
-        )
-    try:
-        with transaction.atomic():
-            round_ = Round.objects.create(plan=plan, kind=kind, year=year, deadline=deadline, intro_en=intro)
-    except IntegrityError:
-        raise ValidationError({"year": [_("This plan already has such a round.")]}) from None
-    audit_record(
-        actor=actor,
-        action="reporting.round.created",
-        target=round_,
-        data={"plan": plan.slug, "kind": kind, "year": year, "deadline": deadline.isoformat()},
-    )
-    return round_
-
-
-@transaction.atomic
-def round_update(*, actor, round: Round, deadline: dt.date | None = None, intro: dict[str, str] | None = None) -> Round:
-    """Change the deadline or the introduction ({"en": ..., "fr": ...})."""
-    _require(actor, "reporting.manage_round")
-    round_ = Round.objects.select_for_update().get(pk=round.pk)
-    if round_.state == Round.State.PUBLISHED:
-        raise WorkflowError(_("A published round cannot be changed."))
-    before, after = {}, {}
-    if deadline is not None and deadline != round_.deadline:
-        before["deadline"], after["deadline"] = round_.deadline.isoformat(), deadline.isoformat()
-        round_.deadline = deadline
-    for lang, text in (intro or {}).items():
-        if lang not in settings.MODELTRANSLATION_LANGUAGES:
-            raise ValidationError({"intro": [_("Unknown language %(lang)s.") % {"lang": lang}]})
-        name = f"intro_{lang}"
-        if getattr(round_, name) != text:
-            before[name], after[name] = getattr(round_, name), text
-            setattr(round_, name, text)
-    if after:
-        _author(round_, actor).save()
-        audit_record(
-            actor=actor, action="reporting.round.updated", target=round_, data={"before": before, "after": after}
-        )
-    return round_
-
-
-@transaction.atomic
-def round_open(*, actor, round: Round, notify: bool = True) -> Round:
-    """Open a draft round: one contribution per line of action and responsible department, exactly
-    the pairs the plan lists, each with an empty answer per monitoring instrument; then the
-    focal points are told what they have to report and by when. With notify=False the caller
-    sends those e-mails itself (notifications.round_opened, once this has committed): the
-    command line does, to say how many went out."""
-    _require(actor, "reporting.manage_round")
-    round_ = Round.objects.select_for_update().get(pk=round.pk)
-    if round_.state != Round.State.DRAFT:
-        raise WorkflowError(
-            _("The round is already %(state)s; only a draft round can be opened.")
-            % {"state": round_.get_state_display()}
-        )
-    pairs = Responsibility.objects.filter(action__plan_id=round_.plan_id).values_list("action_id", "department_id")
-    contributions = Contribution.objects.bulk_create(
-        [Contribution(round=round_, action_id=a, department_id=d) for a, d in pairs]
-    )
-    if any(c.pk is None for c in contributions):  # databases that return no ids on bulk insert
-        contributions = list(Contribution.objects.filter(round=round_))
-    instruments: dict[int, list[int]] = {}
-    for instrument_id, action_id in Measurement.instrument.field.related_model.objects.filter(
-        action__plan_id=round_.plan_id
-    ).values_list("pk", "action_id"):
-        instruments.setdefault(action_id, []).append(instrument_id)
-    Measurement.objects.bulk_create(
-        [
-            Measurement(contribution_id=c.pk, instrument_id=i)
-            for c in contributions
-            for i in instruments.get(c.action_id, [])
-        ]
-    )
-    round_.state = Round.State.OPEN
-    round_.opened_at = _now()
-    _author(round_, actor).save()
-    audit_record(
-        actor=actor,
-        action="reporting.round.opened",
-        target=round_,
-        data={"contributions": len(contributions), "deadline": round_.deadline.isoformat()},
-    )
-    from naptrack.reporting import notifications
-
-    if notify:
-        transaction.on_commit(lambda: notifications.round_opened(round_))
-    return round_
-
-
-def _transition(
-    actor,
-    round: Round,
-    *,
-    source: tuple[str, ...],
-    target: str,
-    action: str,
-    stamp: str | None = None,
-    data: dict | None = None,
-) -> Round:
-    _require(actor, "reporting.manage_round")
-    round_ = Round.objects.select_for_update().get(pk=round.pk)
-    if round_.state not in source:
-        raise WorkflowError(
-            _("The round is %(state)s: this cannot be done now.") % {"state": round_.get_state_display()}
-        )
-    before = round_.state
-    round_.state = target
-    if stamp:
-        setattr(round_, stamp, _now())
-    _author(round_, actor).save()
-    audit_record(actor=actor, action=action, target=round_, data={"before": before, "after": target, **(data or {})})
-    return round_
-
-
-@transaction.atomic
-def round_close(*, actor, round: Round) -> Round:
-    return _transition(
-        actor, round, source=("open",), target="closed", action="reporting.round.closed", stamp="closed_at"
-    )
-
-
-@transaction.atomic
-def round_reopen(*, actor, round: Round, reason: str) -> Round:
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Say why the round is reopened.")]})
-    return _transition(
-        actor,
-        round,
-        source=("closed",),
-        target="open",
-        action="reporting.round.reopened",
-        data={"reason": reason.strip()},
-    )
-
-
-def round_mark_published(*, actor, round: Round) -> Round:
-    """Move a closed round to published: the state change alone. A round is never published
-    without its report to parliament and its search documents, which live in apps above this
-    one: naptrack.portal.publishing.round_publish is the use case, and calls this inside its
-    transaction."""
-    return _transition(
-        actor,
-        round,
-        source=("closed",),
-        target="published",
-        action="reporting.round.published",
-        stamp="published_at",
-    )
-
-
-# --- contributions --------------------------------------------------------------------------------
+from naptrack.reporting.models import Contribution, Measurement
+from naptrack.reporting.services.common import (
+    COUNT_MAX,
+    Change,
+    ContributionConflict,
+    WorkflowError,
+    _author,
+    _locked,
+    _now,
+    _require,
+    narrative_max,
+)
 
 CONTRIBUTION_FIELDS = ("status", "narrative", "visibility", "countries")
 MEASUREMENT_FIELDS = ("text", "women", "men", "other", "value", "unit", "note")
@@ -403,12 +184,6 @@ def _snapshot(contribution: Contribution, measurements: dict[int, Measurement]) 
             value = getattr(m, name)
             state[f"measurements.{instrument_id}.{name}"] = str(value) if isinstance(value, Decimal) else value
     return state
-
-
-def _locked(contribution: Contribution) -> Contribution:
-    return (
-        Contribution.objects.select_for_update().select_related("round", "action", "department").get(pk=contribution.pk)
-    )
 
 
 def contribution_changes_since(contribution: Contribution, version: int) -> list[Change]:
@@ -617,126 +392,3 @@ def contribution_reopen(*, actor, contribution: Contribution, reason: str, versi
         data={"before": before, "after": "returned", "reason": current.review_note},
     )
     return current
-
-
-# --- evidence -------------------------------------------------------------------------------------
-
-EVIDENCE_TYPES = {
-    # extension: (content type, accepted leading bytes)
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
-    "webp": ("image/webp", (b"RIFF",)),
-}
-EVIDENCE_MAX_BYTES = int(getattr(settings, "NAPTRACK_UPLOAD_MAX_MB", 20)) * 1024 * 1024
-
-
-@transaction.atomic
-def evidence_add(*, actor, contribution: Contribution, title: str, url: str = "", upload=None) -> Evidence:
-    current = _locked(contribution)
-    _require(actor, "reporting.change_contribution", current)
-    title = (title or "").strip()
-    errors: dict[str, list[str]] = {}
-    if bool(url) == bool(upload):
-        errors["__all__"] = [_("Give either a link or a file.")]
-    evidence = Evidence(contribution=current, title=title[:200], added_by=actor)
-    if url:
-        from django.core.validators import URLValidator
-
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except ValidationError:
-            errors["url"] = [_("Enter a web address starting with http:// or https://.")]
-        evidence.url = url
-        evidence.title = evidence.title or url[:200]
-    if upload is not None:
-        name = upload.name.rsplit("/", 1)[-1]
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if extension not in EVIDENCE_TYPES:
-            errors["file"] = [_("Accepted files: %(types)s.") % {"types": ", ".join(sorted(EVIDENCE_TYPES))}]
-        elif upload.size > EVIDENCE_MAX_BYTES:
-            errors["file"] = [_("The file is larger than %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}]
-        else:
-            head = upload.read(16)
-            upload.seek(0)
-            content_type, signatures = EVIDENCE_TYPES[extension]
-            if not any(head.startswith(sig) for sig in signatures):
-                errors["file"] = [_("The file's content is not a .%(ext)s file.") % {"ext": extension}]
-            evidence.file = upload
-            evidence.content_type = content_type
-            evidence.size = upload.size
-            evidence.title = evidence.title or name[:200]
-    if errors:
-        raise ValidationError(errors)
-    evidence.save()
-    audit_record(
-        actor=actor,
-        action="reporting.evidence.added",
-        target=current,
-        data={
-            "evidence": evidence.pk,
-            "title": evidence.title,
-            "url": evidence.url,
-            "file": evidence.file.name if evidence.file else "",
-            "size": evidence.size,
-        },
-    )
-    return evidence
-
-
-@transaction.atomic
-def evidence_remove(*, actor, evidence: Evidence) -> None:
-    current = _locked(evidence.contribution)
-    _require(actor, "reporting.change_contribution", current)
-    data = {
-        "evidence": evidence.pk,
-        "title": evidence.title,
-        "url": evidence.url,
-        "file": evidence.file.name if evidence.file else "",
-    }
-    stored = evidence.file.name if evidence.file else None
-    storage = evidence.file.storage if evidence.file else None
-    evidence.delete()
-    audit_record(actor=actor, action="reporting.evidence.removed", target=current, data=data)
-    if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
-
-
-# --- synthesis ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def synthesis_save(*, actor, round: Round, action: Action, text: str, version: int | None) -> Synthesis:
-    _require(actor, "reporting.write_synthesis", round)
-    if round.state == Round.State.PUBLISHED:
-        raise WorkflowError(_("A published round cannot be changed."))
-    if action.plan_id != round.plan_id:
-        raise ValidationError({"action": [_("This line of action is not in the round's plan.")]})
-    text = (text or "").replace("\r\n", "\n").strip()
-    if len(text) > narrative_max():
-        raise ValidationError({"text": [_("Keep the synthesis under %(max)s characters.") % {"max": narrative_max()}]})
-    synthesis = Synthesis.objects.select_for_update().filter(round=round, action=action).first()
-    created = synthesis is None
-    if created:
-        synthesis = Synthesis(round=round, action=action)
-    elif version is not None and int(version) != synthesis.version:
-        raise WorkflowError(_("The synthesis was changed by someone else since you opened it; reload to see it."))
-    before = synthesis.text
-    if before == text and not created:
-        return synthesis
-    synthesis.text = text
-    synthesis.version = synthesis.version + (0 if created else 1)
-    synthesis.updated_by = actor
-    _author(synthesis, actor).save()
-    audit_record(
-        actor=actor,
-        action="reporting.synthesis.saved",
-        target=synthesis,
-        data={"round": round.pk, "action": action.code, "before": before, "after": text},
-    )
-    return synthesis
