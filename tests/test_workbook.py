@@ -27,7 +27,7 @@ from naptrack.plans.models import Department, Instrument
 from naptrack.reporting import services, workbook
 from naptrack.reporting.models import Contribution, Measurement
 from naptrack.reporting.services import WorkflowError
-from naptrack.reporting.services_workbook import (
+from naptrack.reporting.services.workbooks import (
     WorkbookInvalid,
     WorkbookRefused,
     workbook_export,
