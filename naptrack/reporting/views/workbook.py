@@ -1,6 +1,6 @@
 """Department workbooks on the web: download, upload, preview, confirm.
 
-The uploaded workbook is read and checked at once (a dry run of services_workbook.workbook_import):
+The uploaded workbook is read and checked at once (a dry run of services.workbooks.workbook_import):
 a file with errors is shown back with every error and kept nowhere. A valid one is kept in the data
 directory under a random token until the person confirms or discards it; the preview says, row by
 row, what importing would do. Confirming reads the file again and imports it through the service,
@@ -32,7 +32,7 @@ from naptrack.core.roles import is_focal_point
 from naptrack.plans.models import Department
 from naptrack.reporting.models import Round
 from naptrack.reporting.services import WorkflowError
-from naptrack.reporting.services_workbook import (
+from naptrack.reporting.services.workbooks import (
     WorkbookInvalid,
     WorkbookRefused,
     WorkbookResult,

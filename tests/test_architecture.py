@@ -1,0 +1,94 @@
+"""The structure stays what docs/architecture.md says: every app and module named there, apps in
+the layer contract, no module too long to hold in one's head, and the contract really biting."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "naptrack"
+DOC = ROOT / "docs" / "architecture.md"
+LONGEST_MODULE = 550
+NOT_MODULES = {"__init__.py", "__pycache__", "migrations"}
+
+
+def apps() -> list[Path]:
+    return sorted(p for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
+
+
+def modules(app: Path) -> list[str]:
+    """The app's top-level modules and packages, as the page names them: `plans/models.py`,
+    `plans/importing/`."""
+    names = []
+    for path in sorted(app.iterdir()):
+        if path.name in NOT_MODULES:
+            continue
+        if path.suffix == ".py":
+            names.append(f"{app.name}/{path.name}")
+        elif (path / "__init__.py").is_file():
+            names.append(f"{app.name}/{path.name}/")
+    return names
+
+
+def test_the_page_is_short():
+    assert len(DOC.read_text(encoding="utf-8").splitlines()) < 150
+
+
+@pytest.mark.parametrize("app", apps(), ids=lambda p: p.name)
+def test_the_page_names_every_app_and_each_of_its_modules(app):
+    text = DOC.read_text(encoding="utf-8")
+    assert f"**{app.name}**" in text, f"docs/architecture.md has no section for the app {app.name}"
+    # Modules every app has are named once, on the line "Every app has `apps.py` ...".
+    everywhere = next(line for line in text.splitlines() if line.startswith("Every app has"))
+    missing = [
+        name for name in modules(app) if f"`{name}`" not in text and f"`{name.split('/', 1)[1]}`" not in everywhere
+    ]
+    assert not missing, f"docs/architecture.md does not mention {', '.join(missing)}"
+
+
+def test_every_app_has_its_place_in_the_layer_contract():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers" and "layers" in c]
+    placed = {name.strip(" ()") for layer in contract["layers"] for name in layer.split("|")}
+    assert {f"naptrack.{app.name}" for app in apps()} <= placed
+
+
+def test_no_module_is_longer_than_a_person_can_hold_in_their_head():
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in PACKAGE.rglob("*.py")
+        if "migrations" not in path.parts and (n := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
+    }
+    assert not long, f"split by concern: {long}"
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    command = [
+        str(Path(sys.executable).with_name("lint-imports")),
+        "--config",
+        str(tree / "pyproject.toml"),
+        "--no-cache",
+    ]
+    return subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_an_upward_import_breaks_the_layer_contract(tmp_path):
+    code_only = shutil.ignore_patterns("__pycache__", "static", "locale", "templates", "data", "*.docx")
+    shutil.copytree(PACKAGE, tmp_path / "naptrack", ignore=code_only)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    kept = lint_imports(tmp_path)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+
+    models = tmp_path / "naptrack" / "plans" / "models.py"
+    models.write_text(models.read_text(encoding="utf-8") + "\nfrom naptrack.portal import search  # noqa\n")
+    broken = lint_imports(tmp_path)
+    assert broken.returncode != 0
+    assert "naptrack.plans is not allowed to import naptrack.portal" in broken.stdout
