@@ -609,7 +609,7 @@ def test_cli_builds_the_report_by_year_or_id(report_round, capsys, tmp_path):
 
 
 def test_cli_picks_the_annual_round_of_a_year_and_the_only_round_otherwise(report_round, baseline, plan, coordinator):
-    from naptrack.publications.cli import find_round
+    from naptrack.cli.report import find_round
 
     reporting.round_create(actor=coordinator, plan=plan, kind="mid-term", year=2014, deadline=dt.date(2015, 6, 1))
     assert find_round(BE, "2014") == report_round

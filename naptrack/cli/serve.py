@@ -1,0 +1,122 @@
+"""`naptrack serve`: the web application through gunicorn, on a database made ready first."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from naptrack.cli.common import DEFAULT_PLAN_FILE, actor, read_plan_file
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    serve = commands.add_parser(
+        "serve",
+        help="serve the web application",
+        description="Apply database migrations, load the bundled Belgian plan when the database holds "
+        "no plan, and serve the application through gunicorn.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, (os.cpu_count() or 1) * 2 + 1),
+        help="gunicorn worker processes (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="create demo accounts (a coordinator, a reader, a focal point per department) and print their logins",
+    )
+    serve.add_argument(
+        "--no-bundled-plan", action="store_true", help="do not load the bundled Belgian plan into an empty database"
+    )
+    serve.set_defaults(func=cmd_serve)
+    return serve
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+    from django.db import connections
+
+    from naptrack.plans.models import Plan
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if not args.no_bundled_plan and not Plan.objects.exists():
+        from naptrack.plans.services import plan_load
+
+        summary = plan_load(actor=actor(), document=read_plan_file(str(DEFAULT_PLAN_FILE)))
+        print(f"loaded the bundled plan {summary.plan.slug}")
+    else:
+        # A database from before the search index existed, or restored from a backup, gets its
+        # index rebuilt here; it takes well under a second for a plan.
+        from django.db import transaction
+
+        from naptrack.portal.search import search_reindex
+
+        with transaction.atomic():
+            for plan in Plan.objects.all():
+                search_reindex(plan)
+    if args.demo:
+        _demo_accounts()
+    # Workers are forked from this process: they must not inherit its database connections.
+    connections.close_all()
+    _run_gunicorn(args)
+
+
+def _demo_accounts() -> None:
+    import secrets
+
+    from naptrack.accounts.models import User
+    from naptrack.accounts.services import user_create, user_set_password
+    from naptrack.plans.models import Plan
+
+    plan = Plan.objects.current()
+    password = os.environ.get("NAPTRACK_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    wanted = [("coordinator", "coordinator", None), ("reader", "reader", None)]
+    if plan is not None:
+        wanted += [
+            (f"focal-{link.department.code}", "focal-point", link.department.code)
+            for link in plan.plan_departments.select_related("department").order_by("position")
+        ]
+    print(f"demo accounts (password for all: {password}):")
+    for username, role, department in wanted:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user_create(
+                actor=actor(),
+                username=username,
+                role=role,
+                password=password,
+                department_code=department,
+                check_password=False,
+            )
+        else:
+            user_set_password(actor=actor(), user=user, password=password, check_password=False)
+        print(f"  {username:40} {role}{' of ' + department if department else ''}")
+
+
+def _run_gunicorn(args: argparse.Namespace) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from naptrack.wsgi import application
+
+    options = {
+        "bind": f"{args.host}:{args.port}",
+        "workers": args.workers,
+        "accesslog": "-",
+        "timeout": 120,
+        "graceful_timeout": 10,
+    }
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
+    print(f"naptrack is serving at http://{host}:{args.port}/ (Ctrl+C stops it)", flush=True)
+    Server().run()
