@@ -38,3 +38,30 @@ class User(AbstractUser):
             if role.value in names:
                 return role.value
         return None
+
+
+class Invitation(models.Model):
+    """A one-time link with which an invited person sets their password and activates the account
+    a coordinator created for them (inactive, without a usable password, until then).
+
+    As for API tokens, only the SHA-256 hash of the link's key is stored: a copy of the database
+    opens nobody's account. A used link keeps its row (`accepted`), so that following it again
+    says "already used" rather than "unknown"; a link replaced by a newer one, or cancelled by
+    deactivating the account, is deleted."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("user"))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires = models.DateTimeField(_("expires"))
+    accepted = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created:%Y-%m-%d}"
