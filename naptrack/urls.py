@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("naptrack.accounts.urls")),
+    path("audit/", include("naptrack.audit.urls")),
     path("", include("naptrack.plans.urls")),
     # Before the reporting app's rounds/<pk>/state/<transition>/, which has no publish of its own.
     path("rounds/<int:pk>/state/publish/", publishing.round_publish, name="round-publish"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,41 @@ class AuditEventQuerySet(models.QuerySet):
 
     def with_actor(self) -> AuditEventQuerySet:
         return self.select_related("actor")
+
+    def matching(
+        self,
+        *,
+        actor: str = "",
+        action: str = "",
+        since: datetime | None = None,
+        before: datetime | None = None,
+        target_type: str = "",
+        target_id: str = "",
+        target_text: str = "",
+    ) -> AuditEventQuerySet:
+        """The events the audit screen's filters select (each filter left empty selects all), newest
+        first. The screen shows only the event's own columns, so nothing more is joined."""
+        events = self
+        if actor:
+            # The name as written at the time: a username, or a process's name such as `cli:alice`.
+            events = events.filter(actor_name__icontains=actor)
+        if action:
+            events = events.filter(action=action)
+        if since is not None:
+            events = events.filter(occurred_at__gte=since)
+        if before is not None:
+            events = events.filter(occurred_at__lt=before)
+        if target_type:
+            events = events.filter(target_type=target_type)
+        if target_id:
+            events = events.filter(target_id=target_id)
+        if target_text:
+            events = events.filter(target_repr__icontains=target_text)
+        return events.order_by("-occurred_at", "-id")
+
+    def kinds(self) -> list[tuple[str, str]]:
+        """The (action, object type) pairs present, for the filters' choices: one query."""
+        return list(self.order_by().values_list("action", "target_type").distinct())
 
 
 class AuditEvent(models.Model):

@@ -6,3 +6,9 @@ class PlansConfig(AppConfig):
     name = "naptrack.plans"
     label = "plans"
     verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from naptrack.plans import audit_links
+
+        # The audit trail links its events to this app's pages without importing it.
+        audit_links.register_links()
