@@ -12,7 +12,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -20,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from naptrack.api import serializers as s
+from naptrack.api.parsers import JsonParser
 from naptrack.api.services import token_issue
 from naptrack.plans.exports import plan_document
 from naptrack.plans.models import Instrument, Plan
@@ -54,7 +54,7 @@ def responses(ok: dict, *codes: int) -> dict:
 
 class JsonView(APIView):
     # JSON only: the API has no HTML pages, and form bodies cannot carry the nested measurements.
-    parser_classes = [JSONParser]
+    parser_classes = [JsonParser]
     renderer_classes = [JSONRenderer]
 
 

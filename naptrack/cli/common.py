@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from naptrack.core.numbers import whole_number
+
 if TYPE_CHECKING:
     from naptrack.accounts.models import User
     from naptrack.accounts.system import SystemActor
@@ -72,11 +74,12 @@ def iso_date(value: str) -> dt.date:
 
 
 def round_id(value: str) -> int:
-    if not value.isdigit() or int(value) == 0 or len(value) > 18:  # 18 digits: never a database overflow
+    number = whole_number(value)  # at most 18 ASCII digits: never a database overflow
+    if not number:
         raise argparse.ArgumentTypeError(
             f"not a round id: {value!r} (a number, as 'naptrack round list' shows; or use --plan and --year)"
         )
-    return int(value)
+    return number
 
 
 # --- files and output -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from naptrack.cli.common import Failure, write_atomically
+from naptrack.core.numbers import whole_number
 
 if TYPE_CHECKING:
     from naptrack.reporting.models import Round
@@ -57,9 +58,9 @@ def find_round(plan_slug: str, selector: str) -> Round:
     if plan is None:
         known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none"
         raise Failure(f"no plan {plan_slug!r}; plans in this installation: {known}")
-    if not selector.isdigit():
+    number = whole_number(selector)
+    if number is None:
         raise Failure(f"--round must be a year or a round id, not {selector!r}")
-    number = int(selector)
     rounds = Round.objects.filter(plan=plan).select_related("plan")
     if number > 1900:
         of_year = list(rounds.filter(year=number).order_by("kind"))

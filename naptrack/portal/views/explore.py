@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries as all_countries
 
+from naptrack.core.numbers import whole_number
 from naptrack.plans.models import Objective, Plan, PlanDepartment
 from naptrack.portal import queries
 from naptrack.portal.caching import public_page
@@ -98,7 +99,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    return whole_number(value) if value and len(value) < 10 else None
 
 
 @public_page

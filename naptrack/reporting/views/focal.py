@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from naptrack.accounts.rules import department_ids
+from naptrack.core.numbers import whole_number
 from naptrack.core.roles import is_coordinator, is_focal_point, is_reader
 from naptrack.reporting import services
 from naptrack.reporting.forms import (
@@ -249,7 +250,9 @@ def contribution_submit(request: HttpRequest, pk: int) -> HttpResponse:
         version = saved.version
     else:
         # A bare submit button (no form fields) hands in what is saved, if nobody changed it since.
-        version = request.POST["version"]
+        version = whole_number(request.POST["version"])
+        if version is None:
+            return _page(request, contribution, top_errors=[_("The version must be a whole number.")], status=400)
     try:
         services.contribution_submit(actor=request.user, contribution=contribution, version=version)
     except ValidationError as error:
