@@ -17,9 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
-from naptrack.plans import interchange
 from naptrack.plans.importing.departments import KnownDepartment
 from naptrack.plans.importing.model import (
     DEPARTMENT_UNMATCHED,
@@ -34,10 +33,6 @@ from naptrack.plans.importing.model import (
 SUFFIXES = (".pdf", ".docx", ".txt", ".xlsx", ".csv")
 # For messages: "a .pdf, .docx, .txt, .xlsx or .csv file".
 SUFFIXES_TEXT = ", ".join(SUFFIXES[:-1]) + " or " + SUFFIXES[-1]
-EXPECTED_MATRIX = gettext_lazy(
-    "expected a table of lines of action whose header row names its columns, e.g. "
-    "'No. | Goal | Lines of action | Monitoring instruments | Departments' (in English, French or Dutch, in any order)"
-)
 
 __all__ = [
     "SUFFIXES",
@@ -73,15 +68,6 @@ def read_matrix(path: str | Path) -> Matrix:
     raise DocumentImportError(f"cannot read {suffix or 'a file without extension'}: expected a {SUFFIXES_TEXT} file")
 
 
-def _known(departments: Iterable[KnownDepartment | dict]) -> list[KnownDepartment]:
-    known: dict[str, KnownDepartment] = {}
-    for d in departments:
-        if isinstance(d, dict):
-            d = KnownDepartment(d["code"], d["name"], d.get("parent"), d.get("abbreviation") or "")
-        known.setdefault(d.code, d)
-    return list(known.values())
-
-
 def import_plan_document(
     path: str | Path,
     *,
@@ -94,8 +80,7 @@ def import_plan_document(
     focus_countries: list[str] | None = None,
 ) -> tuple[dict, list[Check]]:
     """Read the plan in the file at path: (naptrack-plan/1 document, checks)."""
-    from naptrack.plans.importing import metadata as metadata_
-    from naptrack.plans.importing.structure import build
+    from naptrack.plans.importing.finishing import plan_from_matrix
 
     if Path(path).suffix.lower() in (".xlsx", ".csv"):
         # Spreadsheets: merged and blank cells inherit, and a workbook naptrack exported carries its plan data.
@@ -112,54 +97,26 @@ def import_plan_document(
             focus_countries=focus_countries,
         )
     matrix = read_matrix(path)
-    require_table(matrix, Path(path).name)
     body = "\n".join(b.text for b in matrix.blocks if isinstance(b, Prose | Heading))
     # The table's words tell the language too, when the document has little text around it.
     cells = "\n".join(p for b in matrix.blocks if isinstance(b, Row) for ps in b.cells.values() for p in ps)
-    metadata, guessed, missing = metadata_.detect(
+    return plan_from_matrix(
+        matrix,
+        name=Path(path).name,
+        slug=slug,
         title=title,
-        front_text=matrix.front_text,
+        known_departments=known_departments,
         body_text=body,
         table_text=cells,
         country=country,
         period=period,
         languages=languages,
         focus_countries=focus_countries,
-    )
-    if missing:
-        raise DocumentImportError(
+        not_said=lambda missing: (
             gettext("the document does not say %(what)s: give it as an option") % {"what": " / ".join(missing)}
-        )
-    built = build(matrix, slug=slug, title=title, known_departments=_known(known_departments), metadata=metadata)
-    require_complete(built.document, Path(path).name, gettext("the plan read from the document is not complete: "))
-    return built.document, guessed + built.checks
-
-
-def require_table(matrix: Matrix, name: str) -> None:
-    """Every reader's first check: the file holds a matrix at all."""
-    if not matrix.has_table:
-        raise DocumentImportError(
-            gettext("no matrix of lines of action found in %(name)s: %(expected)s")
-            % {"name": name, "expected": EXPECTED_MATRIX}
-        )
-
-
-def require_complete(document: dict, name: str, incomplete: str) -> None:
-    """Every reader's last checks: the plan read has lines of action and is a valid
-    naptrack-plan/1 document; `incomplete` opens the list of what is wrong."""
-    if not any(goal["actions"] for o in document["objectives"] for goal in o["goals"]):
-        raise DocumentImportError(
-            gettext("the matrix in %(name)s holds no line of action: %(expected)s")
-            % {"name": name, "expected": EXPECTED_MATRIX}
-        )
-    try:
-        interchange.validate(document)
-    except interchange.PlanFormatError as exc:
-        raise DocumentImportError(
-            incomplete
-            + "; ".join(exc.problems[:5])
-            + (f" (and {len(exc.problems) - 5} more)" if len(exc.problems) > 5 else "")
-        ) from None
+        ),
+        incomplete=gettext("the plan read from the document is not complete: "),
+    )
 
 
 def unmatched_departments(checks: Iterable[Check]) -> list[Check]:

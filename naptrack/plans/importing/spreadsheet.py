@@ -31,6 +31,7 @@ from typing import Any
 from naptrack.plans import interchange
 from naptrack.plans.importing.assemble import objective_heading
 from naptrack.plans.importing.departments import KnownDepartment
+from naptrack.plans.importing.finishing import as_known, plan_from_matrix
 from naptrack.plans.importing.headers import ACTION, CODE, DEPARTMENTS, GOAL, INSTRUMENTS, OBJECTIVE, match_header_row
 from naptrack.plans.importing.model import (
     DEPARTMENT_UNMATCHED,
@@ -44,6 +45,7 @@ from naptrack.plans.importing.model import (
     Row,
     TableHeader,
 )
+from naptrack.plans.importing.structure import Built
 from naptrack.plans.importing.text import fold
 
 SUFFIXES = (".xlsx", ".csv")
@@ -334,17 +336,10 @@ def import_plan_spreadsheet(
     focus_countries: list[str] | None = None,
 ) -> tuple[dict, list[Check]]:
     """Read the plan in a spreadsheet: (naptrack-plan/1 document, checks), as import_plan_document."""
-    # The package imports this module: its names are read here, when the function runs.
-    from naptrack.plans.importing import _known, require_complete, require_table
-    from naptrack.plans.importing import metadata as metadata_
-    from naptrack.plans.importing.structure import build
-
-    name = Path(path).name
     spreadsheet = load(path)
     matrix, body = _read(spreadsheet)
-    require_table(matrix, name)
     data = spreadsheet.plan_data
-    known = _known(known_departments)
+    known = as_known(known_departments)
     checks: list[Check] = []
     if data is not None:
         country = country or data["country"]
@@ -359,41 +354,47 @@ def import_plan_spreadsheet(
                 f"instruments taken from the sheet {PLAN_DATA_SHEET!r} of the workbook",
             )
         )
-    metadata, guessed, missing = metadata_.detect(
+    matcher_known = known + [
+        d for d in as_known((data or {}).get("departments", [])) if d.code not in {k.code for k in known}
+    ]
+
+    def finish_built(built: Built) -> list[Check]:
+        document = built.document
+        finished = checks + [_unjoin(c) for c in built.checks]
+        _finish(document)
+        if data is not None:
+            _complete(document, data)
+        # A department the plan data names but the installation does not know is created only on request.
+        known_codes = {d.code for d in known}
+        reported = {c.subject for c in finished if c.kind == DEPARTMENT_UNMATCHED}
+        for department in document["departments"]:
+            if department["code"] not in known_codes and department["name"] not in reported:
+                finished.append(
+                    Check(
+                        DEPARTMENT_UNMATCHED,
+                        PLAN_DATA_SHEET,
+                        f"{department['name']!r} is not a known department; it would be created as "
+                        f"{department['code']!r}",
+                        subject=department["name"],
+                    )
+                )
+        return finished
+
+    return plan_from_matrix(
+        matrix,
+        name=Path(path).name,
+        slug=slug,
         title=title,
-        front_text=matrix.front_text,
+        known_departments=matcher_known,
         body_text=body,
         country=country,
         period=period,
         languages=languages,
         focus_countries=focus_countries,
+        not_said=lambda missing: f"the spreadsheet does not say {' or '.join(missing)}: give it as an option",
+        incomplete="the plan read from the spreadsheet is not complete: ",
+        finish=finish_built,
     )
-    if missing:
-        raise DocumentImportError(f"the spreadsheet does not say {' or '.join(missing)}: give it as an option")
-    matcher_known = known + [
-        d for d in _known((data or {}).get("departments", [])) if d.code not in {k.code for k in known}
-    ]
-    built = build(matrix, slug=slug, title=title, known_departments=matcher_known, metadata=metadata)
-    document = built.document
-    checks = guessed + checks + [_unjoin(c) for c in built.checks]
-    _finish(document)
-    if data is not None:
-        _complete(document, data)
-    # A department the plan data names but the installation does not know is created only on request.
-    known_codes = {d.code for d in known}
-    reported = {c.subject for c in checks if c.kind == DEPARTMENT_UNMATCHED}
-    for department in document["departments"]:
-        if department["code"] not in known_codes and department["name"] not in reported:
-            checks.append(
-                Check(
-                    DEPARTMENT_UNMATCHED,
-                    PLAN_DATA_SHEET,
-                    f"{department['name']!r} is not a known department; it would be created as {department['code']!r}",
-                    subject=department["name"],
-                )
-            )
-    require_complete(document, name, "the plan read from the spreadsheet is not complete: ")
-    return document, checks
 
 
 def _unjoin(check: Check) -> Check:
