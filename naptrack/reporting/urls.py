@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naptrack.reporting.views import coordination, focal, workbook
+from naptrack.reporting.views import focal, history, review, rounds, workbook
 
 app_name = "reporting"
 
@@ -17,15 +17,15 @@ urlpatterns = [
     path("work/rounds/<int:pk>/workbook/upload/", workbook.workbook_upload, name="workbook-upload"),
     path("work/workbooks/<str:token>/", workbook.workbook_preview, name="workbook-preview"),
     # The coordinator (and readers, read-only): rounds, review, synthesis, history.
-    path("rounds/", coordination.round_list, name="round-list"),
-    path("rounds/new/", coordination.round_create, name="round-create"),
-    path("rounds/<int:pk>/", coordination.round_dashboard, name="round-dashboard"),
-    path("rounds/<int:pk>/edit/", coordination.round_edit, name="round-edit"),
-    path("rounds/<int:pk>/state/<str:transition>/", coordination.round_transition, name="round-transition"),
-    path("rounds/<int:pk>/remind/<slug:department>/", coordination.round_remind, name="round-remind"),
-    path("rounds/<int:pk>/contributions/", coordination.round_contributions, name="round-contributions"),
-    path("rounds/<int:pk>/lines/<str:code>/", coordination.line_review, name="line-review"),
-    path("rounds/<int:pk>/lines/<str:code>/history/", coordination.line_history, name="line-history"),
-    path("contributions/<int:pk>/review/<str:decision>/", coordination.contribution_review, name="contribution-review"),
-    path("contributions/<int:pk>/history/", coordination.contribution_history, name="contribution-history"),
+    path("rounds/", rounds.round_list, name="round-list"),
+    path("rounds/new/", rounds.round_create, name="round-create"),
+    path("rounds/<int:pk>/", rounds.round_dashboard, name="round-dashboard"),
+    path("rounds/<int:pk>/edit/", rounds.round_edit, name="round-edit"),
+    path("rounds/<int:pk>/state/<str:transition>/", rounds.round_transition, name="round-transition"),
+    path("rounds/<int:pk>/remind/<slug:department>/", rounds.round_remind, name="round-remind"),
+    path("rounds/<int:pk>/contributions/", review.round_contributions, name="round-contributions"),
+    path("rounds/<int:pk>/lines/<str:code>/", review.line_review, name="line-review"),
+    path("rounds/<int:pk>/lines/<str:code>/history/", history.line_history, name="line-history"),
+    path("contributions/<int:pk>/review/<str:decision>/", review.contribution_review, name="contribution-review"),
+    path("contributions/<int:pk>/history/", history.contribution_history, name="contribution-history"),
 ]

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from naptrack.portal.publishing import round_publish as publish
-from naptrack.reporting.views.coordination import round_transition_run
+from naptrack.reporting.views.rounds import round_transition_run
 
 
 @login_required

@@ -1,0 +1,211 @@
+"""The coordinator's review: a round's contributions (filtered, paged), one line of action with
+its contributions, synthesis and earlier rounds, and the decisions on a contribution (return,
+approve, reopen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from naptrack.core.roles import is_coordinator
+from naptrack.core.templatetags.naptrack import translated
+from naptrack.plans.models import Action, Objective
+from naptrack.reporting import services
+from naptrack.reporting.completeness import departments_in_tree_order
+from naptrack.reporting.forms_coordination import ContributionFilterForm, SynthesisForm, add_service_errors
+from naptrack.reporting.models import Contribution, Round, Synthesis
+from naptrack.reporting.services import ContributionConflict, WorkflowError
+from naptrack.reporting.views.common import error_text, require, round_or_404
+
+PAGE_SIZE = 50
+
+
+@login_required
+def round_contributions(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_or_404(pk)
+    require(request.user, "reporting.view_round", round_)
+    departments = [d for d, _level in departments_in_tree_order(round_)]
+    objectives = list(Objective.objects.filter(plan_id=round_.plan_id).order_by("number"))
+    form = ContributionFilterForm(request.GET or None, departments=departments, objectives=objectives)
+    contributions = Contribution.objects.filter(round=round_).with_context().in_plan_order()
+    filters = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        if "department" in filters:
+            contributions = contributions.filter(department__code=filters["department"])
+        if "state" in filters:
+            contributions = contributions.filter(state=filters["state"])
+        if "objective" in filters:
+            contributions = contributions.filter(action__goal__objective__number=filters["objective"])
+    page = Paginator(contributions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reporting/coordination/round_contributions.html",
+        {
+            "round": round_,
+            "plan": round_.plan,
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "query": query.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _in_responsibility_order(action: Action, contributions: Iterable[Contribution]) -> list[Contribution]:
+    position = {r.department_id: r.position for r in action.responsibilities.all()}
+    return sorted(contributions, key=lambda c: (position.get(c.department_id, 10**6), c.department.code))
+
+
+@dataclass
+class EarlierRound:
+    round: Round
+    synthesis: Synthesis | None
+    contributions: list[Contribution]
+
+
+@login_required
+def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    round_ = round_or_404(pk)
+    user = request.user
+    require(user, "reporting.view_round", round_)
+    action = get_object_or_404(Action.objects.with_detail(), plan_id=round_.plan_id, code=code)
+
+    earlier = list(
+        Round.objects.filter(plan_id=round_.plan_id)
+        .exclude(pk=round_.pk)
+        .exclude(state=Round.State.DRAFT)
+        .filter(Q(year__lt=round_.year) | Q(year=round_.year, created_at__lt=round_.created_at))
+        .order_by("year", "created_at")
+    )
+    syntheses = {s.round_id: s for s in Synthesis.objects.filter(round__in=[round_, *earlier], action=action)}
+    synthesis = syntheses.get(round_.pk)
+
+    can_write = user.has_perm("reporting.write_synthesis", round_) and round_.state != Round.State.PUBLISHED
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        require(user, "reporting.write_synthesis", round_)
+        form = SynthesisForm(request.POST)
+        if form.is_valid():
+            typed, version = form.cleaned_data["text"], form.cleaned_data["version"]
+            try:
+                services.synthesis_save(actor=user, round=round_, action=action, text=typed, version=version)
+            except WorkflowError as error:
+                # Keep what was typed, show what is saved now, and let a second save overwrite it
+                # knowingly (the form now carries the current version).
+                messages.error(request, error_text(error))
+                if synthesis is not None and version != synthesis.version:
+                    conflict = synthesis
+                form = SynthesisForm({"text": typed, "version": synthesis.version if synthesis else 0})
+                status = 409
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = 400
+            else:
+                messages.success(request, _("The synthesis was saved."))
+                return redirect(reverse("reporting:line-review", args=[round_.pk, action.code]) + "#synthesis")
+        else:
+            status = 400
+    else:
+        form = SynthesisForm(
+            initial={"text": synthesis.text if synthesis else "", "version": synthesis.version if synthesis else 0}
+        )
+
+    contributions = _in_responsibility_order(
+        action, Contribution.objects.filter(round=round_, action=action).with_detail()
+    )
+    for c in contributions:
+        c.can_review = user.has_perm("reporting.review_contribution", c)
+        c.can_reopen = user.has_perm("reporting.reopen_contribution", c)
+        c.can_edit = user.has_perm("reporting.change_contribution", c)
+
+    previous: dict[int, list[Contribution]] = {r.pk: [] for r in earlier}
+    for c in _in_responsibility_order(
+        action, Contribution.objects.filter(round__in=earlier, action=action).with_detail()
+    ):
+        previous[c.round_id].append(c)
+
+    return render(
+        request,
+        "reporting/coordination/line_review.html",
+        {
+            "round": round_,
+            "plan": round_.plan,
+            "action": action,
+            "goal": action.goal,
+            "objective": action.goal.objective,
+            "contributions": contributions,
+            "synthesis": synthesis,
+            "form": form if can_write else None,
+            "conflict": conflict,
+            "earlier": [EarlierRound(r, syntheses.get(r.pk), previous[r.pk]) for r in earlier],
+            "can_history": user.has_perm("reporting.view_history"),
+            "is_coordinator": is_coordinator(user),
+        },
+        status=status,
+    )
+
+
+REVIEW_DECISIONS = {
+    "return": "reporting.review_contribution",
+    "approve": "reporting.review_contribution",
+    "reopen": "reporting.reopen_contribution",
+}
+
+
+@login_required
+@require_POST
+def contribution_review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    if decision not in REVIEW_DECISIONS:
+        raise Http404(_("Unknown decision."))
+    contribution = get_object_or_404(Contribution.objects.with_context(), pk=pk)
+    user = request.user
+    # Only the coordinator reviews; when the contribution's state forbids this decision the
+    # coordinator is told why (the services' WorkflowError) rather than refused.
+    if not user.has_perm(REVIEW_DECISIONS[decision], contribution) and not is_coordinator(user):
+        raise PermissionDenied(_("You may not do this."))
+    raw_version = request.POST.get("version", "")
+    if raw_version and not raw_version.isdigit():
+        return HttpResponseBadRequest(_("The version must be a whole number."))
+    version = int(raw_version) if raw_version else None
+    text = request.POST.get("reason" if decision == "reopen" else "note", "")
+    name = translated(contribution.department, "name")[0]
+    try:
+        if decision == "return":
+            services.contribution_return(actor=user, contribution=contribution, note=text, version=version)
+            messages.success(request, _("Returned to %(department)s with your note.") % {"department": name})
+        elif decision == "approve":
+            services.contribution_approve(actor=user, contribution=contribution, version=version)
+            messages.success(request, _("The contribution of %(department)s is approved.") % {"department": name})
+        else:
+            services.contribution_reopen(actor=user, contribution=contribution, reason=text, version=version)
+            messages.success(
+                request,
+                _("The contribution of %(department)s is reopened and back with the department.")
+                % {"department": name},
+            )
+    except ContributionConflict:
+        messages.error(
+            request,
+            _("The contribution of %(department)s changed since you opened the page; read it again before deciding.")
+            % {"department": name},
+        )
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, error_text(error))
+    url = reverse("reporting:line-review", args=[contribution.round_id, contribution.action.code])
+    return redirect(f"{url}#contribution-{contribution.pk}")

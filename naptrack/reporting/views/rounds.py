@@ -1,0 +1,232 @@
+"""The coordinator's screens on rounds: the list, creating and editing a round, its dashboard
+(completeness per department and objective, what is overdue, the review queue), its transitions
+and reminders. Readers see them without the buttons (views/common.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from naptrack.core.templatetags.naptrack import translated
+from naptrack.plans.models import Department, Objective
+from naptrack.reporting import notifications, services
+from naptrack.reporting.completeness import STATES, CountRow, counts_by, departments_in_tree_order
+from naptrack.reporting.forms_coordination import RoundCreateForm, RoundEditForm, add_service_errors
+from naptrack.reporting.models import Contribution, Reminder, Round
+from naptrack.reporting.services import WorkflowError
+from naptrack.reporting.views.common import error_text, require, round_or_404
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "reporting.view_round")
+    rounds = (
+        Round.objects.visible_to(request.user)
+        .with_counts()
+        .select_related("plan")
+        .order_by("-plan__period_end", "plan__slug", "-year", "kind")
+    )
+    can_create = request.user.has_perm("reporting.manage_round")
+    return render(
+        request,
+        "reporting/coordination/round_list.html",
+        {"rounds": rounds, "form": RoundCreateForm() if can_create else None, "states": STATES},
+    )
+
+
+@login_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "reporting.manage_round")
+    form = RoundCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = services.round_create(
+                actor=request.user,
+                plan=data["plan"],
+                kind=data["kind"],
+                year=data["year"],
+                deadline=data["deadline"],
+                intro=data["intro"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The round “%(round)s” was created as a draft.") % {"round": round_})
+            return redirect("reporting:round-dashboard", pk=round_.pk)
+    return render(
+        request, "reporting/coordination/round_create.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_or_404(pk)
+    require(request.user, "reporting.manage_round", round_)
+    form = RoundEditForm(request.POST or None, round=round_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_update(
+                actor=request.user, round=round_, deadline=form.cleaned_data["deadline"], intro=form.intro()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"intro": "intro_en"})
+        except WorkflowError as error:
+            messages.error(request, error_text(error))
+            return redirect("reporting:round-dashboard", pk=round_.pk)
+        else:
+            messages.success(request, _("The round was saved."))
+            return redirect("reporting:round-dashboard", pk=round_.pk)
+    return render(
+        request,
+        "reporting/coordination/round_edit.html",
+        {"round": round_, "plan": round_.plan, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# The state each transition starts from, for the dashboard's buttons. Publishing is served by
+# naptrack.portal.views.publishing (its use case spans apps above this one) at the same address.
+ROUND_TRANSITIONS: dict[str, str] = {"open": "draft", "close": "open", "reopen": "closed", "publish": "closed"}
+_TRANSITION_SERVICES: dict[str, Callable[..., Round]] = {
+    "open": services.round_open,
+    "close": services.round_close,
+    "reopen": services.round_reopen,
+}
+
+
+@login_required
+def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_or_404(pk)
+    user = request.user
+    require(user, "reporting.view_round", round_)
+    today = timezone.localdate()
+
+    by_department = counts_by(round_, "department_id")
+    reminded: dict[int, list[str]] = {}
+    for reminder in Reminder.objects.filter(round=round_, sent_on=today).select_related("user"):
+        reminded.setdefault(reminder.user.department_id, []).append(reminder.user.get_username())
+    tree = departments_in_tree_order(round_)
+    department_rows = []
+    for department, level in tree:
+        units = [d.pk for d, _level in tree if d.parent_id == department.pk]
+        family = [department.pk, *units]
+        row = CountRow(department, by_department.get(department.pk, {}), level, family, reminded.get(department.pk, []))
+        if row.total or level == 0:
+            department_rows.append(row)
+    missing = {row.subject.pk: row.missing for row in department_rows}
+    for row in department_rows:
+        row.family_missing = sum(missing.get(pk, 0) for pk in row.family)
+
+    by_objective = counts_by(round_, "action__goal__objective_id")
+    objective_rows = [
+        CountRow(objective, by_objective.get(objective.pk, {}))
+        for objective in Objective.objects.filter(plan_id=round_.plan_id).order_by("number")
+    ]
+    totals = CountRow(None, {k: sum(r.counts.get(k, 0) for r in objective_rows) for k in ("total", *STATES)})
+
+    contributions = Contribution.objects.filter(round=round_).with_context().in_plan_order()
+    overdue_after_deadline = today > round_.deadline and round_.state in ("open", "closed")
+    overdue_by_department: dict[int, list[Contribution]] = {}
+    if overdue_after_deadline:
+        for c in contributions.missing():
+            overdue_by_department.setdefault(c.department_id, []).append(c)
+    # One row per department in the plan's order, so that a long list reads as who is late.
+    overdue = [(d, overdue_by_department[d.pk]) for d, _level in tree if d.pk in overdue_by_department]
+    queue = list(contributions.filter(state="submitted").select_related("submitted_by"))
+
+    can_manage = user.has_perm("reporting.manage_round", round_)
+    return render(
+        request,
+        "reporting/coordination/round_dashboard.html",
+        {
+            "round": round_,
+            "plan": round_.plan,
+            "today": today,
+            "days_left": (round_.deadline - today).days,
+            "days_overdue": (today - round_.deadline).days,
+            "department_rows": department_rows,
+            "objective_rows": objective_rows,
+            "totals": totals,
+            "states": [(s, Contribution.State(s).label) for s in STATES],
+            "overdue": overdue,
+            "overdue_count": sum(len(items) for _d, items in overdue),
+            "past_deadline": overdue_after_deadline,
+            "queue": queue,
+            "can_manage": can_manage,
+            "workbook_departments": [d for d, _level in tree] if can_manage and round_.state == "open" else [],
+            "can_edit": can_manage and round_.state != Round.State.PUBLISHED,
+            "can_remind": user.has_perm("reporting.remind", round_) and round_.state == Round.State.OPEN,
+            "transitions": [name for name, source in ROUND_TRANSITIONS.items() if source == round_.state]
+            if can_manage
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
+    if transition not in _TRANSITION_SERVICES:
+        raise Http404(_("Unknown transition."))
+    return round_transition_run(request, pk, _TRANSITION_SERVICES[transition])
+
+
+def round_transition_run(request: HttpRequest, pk: int, service: Callable[..., Round]) -> HttpResponse:
+    """Move the round along with `service`, and say how it went on its dashboard."""
+    round_ = round_or_404(pk)
+    require(request.user, "reporting.manage_round", round_)
+    kwargs: dict[str, Any] = {"actor": request.user, "round": round_}
+    if service is services.round_reopen:
+        kwargs["reason"] = request.POST.get("reason", "")
+    try:
+        round_ = service(**kwargs)
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The round is now %(state)s.") % {"state": round_.get_state_display()})
+    return redirect("reporting:round-dashboard", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_remind(request: HttpRequest, pk: int, department: str) -> HttpResponse:
+    round_ = round_or_404(pk)
+    require(request.user, "reporting.remind", round_)
+    dept = get_object_or_404(Department.objects.prefetch_related("units"), code=department, plans=round_.plan)
+    family = {dept.pk, *(unit.pk for unit in dept.units.all())}
+    name = translated(dept, "name")[0]
+    if round_.state != Round.State.OPEN:
+        messages.error(request, _("Reminders go out only while the round is open."))
+        return redirect("reporting:round-dashboard", pk=round_.pk)
+    sent = notifications.remind(round_, department_ids=family)
+    if sent:
+        messages.success(
+            request,
+            _("Reminder sent to %(names)s (%(department)s).") % {"names": ", ".join(sent), "department": name},
+        )
+    elif not Contribution.objects.filter(round=round_, department_id__in=family).missing().exists():
+        messages.info(request, _("Nothing is missing from %(department)s: no reminder sent.") % {"department": name})
+    elif not notifications.focal_points_for(family):
+        messages.warning(
+            request,
+            _("No focal point with an e-mail address reports for %(department)s: nobody to remind.")
+            % {"department": name},
+        )
+    else:
+        messages.info(
+            request,
+            _("The focal points of %(department)s were already reminded today: no second e-mail sent.")
+            % {"department": name},
+        )
+    return redirect(reverse("reporting:round-dashboard", args=[round_.pk]) + "#completeness-departments")
