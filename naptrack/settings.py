@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_countries",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "naptrack.core",
     "naptrack.accounts",
     "naptrack.audit",
@@ -99,6 +102,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Whoever has not passed the second factor their account needs reaches nothing else.
+    "naptrack.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -175,6 +182,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = envlist("AXES_IP_HEADERS", "REMOTE_ADDR")
+
+# Two-factor sign-in (naptrack/accounts/twofactor.py): coordinators, readers and administrators
+# always; everyone when this is true. Wrong codes are throttled by django-otp: after n failures in
+# a row the next try waits 2^(n-1) seconds.
+NAPTRACK_2FA_REQUIRED_FOR_ALL = envbool("NAPTRACK_2FA_REQUIRED_FOR_ALL", "false")
+OTP_TOTP_ISSUER = SITE_NAME
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from naptrack.api import pages as api_pages
 from naptrack.portal.views import plan as plan_views
 from naptrack.portal.views import publishing
 
@@ -28,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("naptrack.accounts.urls")),
+    # The profile page's revoke buttons: tokens belong to the api app, above accounts.
+    path("accounts/profile/tokens/<int:pk>/revoke/", api_pages.token_revoke, name="token-revoke"),
     path("audit/", include("naptrack.audit.urls")),
     path("", include("naptrack.plans.urls")),
     # Before the reporting app's rounds/<pk>/state/<transition>/, which has no publish of its own.

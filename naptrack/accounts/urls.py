@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401  (the account screens add their routes here)
+from django.urls import path
+
+from naptrack.accounts.views import passwords, people, profile
 
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("profile/", profile.profile, name="profile"),
+    path("profile/password/", profile.password_change, name="password-change"),
+    path("people/", people.people_list, name="people"),
+    path("people/invite/", people.invite, name="invite"),
+    path("people/<int:pk>/", people.person, name="person"),
+    path("people/<int:pk>/<slug:action>/", people.person_action, name="person-action"),
+    path("invitation/<str:key>/", passwords.invitation, name="invitation"),
+    path("password-reset/", passwords.password_reset, name="password-reset"),
+    path("password-reset/sent/", passwords.password_reset_done, name="password-reset-done"),
+    path("password-reset/<uidb64>/<token>/", passwords.password_reset_confirm, name="password-reset-confirm"),
+    path("password-reset/done/", passwords.password_reset_complete, name="password-reset-complete"),
+]

@@ -31,8 +31,17 @@ def token_issue(*, user) -> tuple[str, ApiToken]:
 
 @transaction.atomic
 def token_revoke(*, actor, token: ApiToken) -> None:
-    if not getattr(actor, "has_perm", None) or not actor.has_perm("api.revoke_token"):
+    """Revoke one token: its holder on their profile page, or a coordinator."""
+    if not getattr(actor, "has_perm", None) or not actor.has_perm("api.revoke_token", token):
         raise PermissionDenied(_("You may not do this."))
     data = {"token": token.pk, "user": token.user.get_username()}
     token.delete()
     audit_record(actor=actor, action="api.token.revoked", data=data)
+
+
+def tokens_revoke_all(user, *, what: str) -> dict:
+    """Follower of naptrack.accounts.changes: the person's password, role or department changed,
+    or their account was closed, so every token they hold stops working. Runs inside the account
+    service's transaction, whose audit entry records the count returned."""
+    revoked = ApiToken.objects.filter(user=user).delete()[0]
+    return {"tokens_revoked": revoked}
