@@ -36,7 +36,9 @@ def test_login_page_and_login(coordinator, django_assert_max_num_queries):
     assert 'autocomplete="current-password"' in response.content.decode()
     response = client.post("/accounts/login/", {"username": "coordinator", "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get("/").context["user"] == coordinator
+    # Signed in with the password; a coordinator's second factor comes next (test_two_factor.py).
+    assert client.session["_auth_user_id"] == str(coordinator.pk)
+    assert client.get("/")["Location"].startswith("/accounts/two-factor/?next=")
 
 
 def test_wrong_password_is_refused_with_a_message(coordinator):

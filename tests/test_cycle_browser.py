@@ -15,6 +15,8 @@ from naptrack.accounts.services import user_create
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution
 
+from .second_factor import browser_second_step
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
@@ -25,6 +27,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    browser_second_step(page, username)
     expect(page.get_by_role("button", name=f"Log out ({username})")).to_be_visible()
 
 
