@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from naptrack.core.numbers import whole_number
 from naptrack.core.roles import is_coordinator
 from naptrack.core.templatetags.naptrack import translated
 from naptrack.plans.models import Action, Objective
@@ -180,9 +181,9 @@ def contribution_review(request: HttpRequest, pk: int, decision: str) -> HttpRes
     if not user.has_perm(REVIEW_DECISIONS[decision], contribution) and not is_coordinator(user):
         raise PermissionDenied(_("You may not do this."))
     raw_version = request.POST.get("version", "")
-    if raw_version and not raw_version.isdigit():
+    version = whole_number(raw_version)
+    if raw_version and version is None:
         return HttpResponseBadRequest(_("The version must be a whole number."))
-    version = int(raw_version) if raw_version else None
     text = request.POST.get("reason" if decision == "reopen" else "note", "")
     name = translated(contribution.department, "name")[0]
     try:
