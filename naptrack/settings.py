@@ -172,6 +172,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# An invitation link (accounts/invitations.py) works once, for this many days.
+NAPTRACK_INVITATION_DAYS = int(os.environ.get("NAPTRACK_INVITATION_DAYS", "7"))
+# A password reset link works once, for this many hours; the "Forgot your password?" page sends
+# at most NAPTRACK_PASSWORD_RESET_LIMIT links an hour per client address and per e-mail address.
+PASSWORD_RESET_TIMEOUT = int(float(os.environ.get("NAPTRACK_PASSWORD_RESET_HOURS", "24")) * 3600)
+NAPTRACK_PASSWORD_RESET_LIMIT = int(os.environ.get("NAPTRACK_PASSWORD_RESET_LIMIT", "5"))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
