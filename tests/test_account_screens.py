@@ -252,3 +252,30 @@ def test_a_reset_link_of_a_deactivated_account_opens_nothing(coordinator, focal_
 
 def test_roles_shown_are_the_model_roles():
     assert {r.value for r in Role} == {"coordinator", "focal-point", "reader"}
+
+
+def test_the_pages_reached_from_an_e_mail_cost_little(coordinator, focal_defence, django_assert_num_queries):
+    sent = invitations.invitation_resend(
+        actor=coordinator,
+        user=invitations.user_invite(actor=coordinator, email="new@example.org", role="reader").user,
+    )
+    invitation = sent.link.removeprefix("http://127.0.0.1:8000")
+    # the invitation with its person
+    with django_assert_num_queries(1):
+        assert "Open your account" in page(Client(), invitation)
+    with django_assert_num_queries(1):
+        page(Client(), "/accounts/invitation/unknown-key/", status=404)
+    from naptrack.accounts.passwords import reset_link
+
+    client = Client()
+    link = reset_link(focal_defence).removeprefix("http://127.0.0.1:8000")
+    # the person, and a new session holding the key (its id checked, saved in a savepoint)
+    with django_assert_num_queries(5):
+        form_url = client.get(link)["Location"]
+    # the session, the person
+    with django_assert_num_queries(2):
+        assert "Choose a new password" in page(client, form_url)
+    with django_assert_num_queries(0):
+        page(Client(), "/accounts/password-reset/sent/")
+    with django_assert_num_queries(0):
+        page(Client(), "/accounts/password-reset/done/")

@@ -172,3 +172,29 @@ def test_the_profile_shows_who_the_person_is(focal_defence):
     for text in ("focal-defence", "Focal point", "Defence", "English", "You have no API token."):
         assert text in html
     assert 'href="/accounts/profile/password/"' in html
+
+
+def test_a_role_or_activity_changed_in_the_admin_revokes_too(focal_defence, django_user_model):
+    from django.contrib.auth.models import Group
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
+    client = bearer(focal_defence)
+    browser = logged_in(admin)
+    url = f"/admin/accounts/user/{focal_defence.pk}/change/"
+    form = browser.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        groups=[Group.objects.get(name="reader").pk],
+        user_permissions=[],
+        department="",
+        is_active="on",
+        date_joined_0=focal_defence.date_joined.strftime("%Y-%m-%d"),
+        date_joined_1=focal_defence.date_joined.strftime("%H:%M:%S"),
+        **{"invitations-TOTAL_FORMS": 0, "invitations-INITIAL_FORMS": 0},
+    )
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    data.pop("password", None)
+    response = browser.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    refused(client)
