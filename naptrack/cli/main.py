@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from naptrack.cli import plan, report, serve, user, workbook
+from naptrack.cli import backup, plan, report, serve, user, workbook
 from naptrack.cli import round as round_  # "round" alone would hide the builtin
 from naptrack.cli.common import Failure, migrate, setup
 
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The order here is the order of the commands in --help.
     for group in (serve, plan, user, round_, workbook, report):
         group.add_parser(commands)
+    backup.add_parser(commands)
     manage = commands.add_parser("manage", help="run a Django management command (for administrators)", add_help=False)
     manage.add_argument("django_args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
@@ -48,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from django.db import DatabaseError
 
         try:
-            if args.func is not cmd_manage:
+            # backup and restore set migrate_first=False: they copy or fill the database as it is.
+            if args.func is not cmd_manage and getattr(args, "migrate_first", True):
                 migrate()
             args.func(args)
         except DatabaseError as exc:
