@@ -124,6 +124,16 @@ def test_a_new_invitation_replaces_the_old_link(coordinator, mailoutbox):
     assert Client().get("/accounts/invitation/made-up/").status_code == 404
 
 
+def test_inviting_a_pending_address_again_sends_a_new_link_with_the_new_role(coordinator, mailoutbox):
+    invite(coordinator)
+    invite(coordinator, email="Marie.Dupont@example.org", role="coordinator", department=None)
+    person = User.objects.get(email__iexact="marie.dupont@example.org")
+    assert person.role == Role.COORDINATOR and person.is_staff and person.department is None
+    assert Client().get(link_in(mailoutbox[0])).status_code == 404
+    assert Client().get(link_in(mailoutbox[1])).status_code == 200
+    assert events("accounts.user.invited", person)[0].data["again"] is True
+
+
 def test_an_address_with_an_account_is_not_invited_again(coordinator, focal_defence, mailoutbox):
     with pytest.raises(ValidationError) as error:
         invite(coordinator, email="FOCAL-DEFENCE@example.org")

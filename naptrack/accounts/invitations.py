@@ -107,12 +107,10 @@ def user_invite(
                 }
             )
         if user is None:
-            user = _new_account(email, username or email, first_name, last_name, language, department)
+            user = _new_account(email, username or email, first_name, last_name, language, department, role)
         else:
-            user.department = department
-            user.save(update_fields=["department"])
-        user.is_staff = role == Role.COORDINATOR
-        user.save(update_fields=["is_staff"])
+            user.department, user.is_staff = department, role == Role.COORDINATOR
+            user.save(update_fields=["department", "is_staff"])
         user.groups.set([role_groups_ensure()[role]])
         user.__dict__.pop("_naptrack_roles", None)
         invitation, link = _invitation_new(user, actor)
@@ -133,7 +131,7 @@ def user_invite(
     return sent
 
 
-def _new_account(email, username, first_name, last_name, language, department) -> User:
+def _new_account(email, username, first_name, last_name, language, department, role) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("A user named %(name)s already exists.") % {"name": username}})
     user = User(
@@ -143,6 +141,7 @@ def _new_account(email, username, first_name, last_name, language, department) -
         last_name=last_name,
         language=language,
         department=department,
+        is_staff=role == Role.COORDINATOR,
         is_active=False,
     )
     user.set_unusable_password()
