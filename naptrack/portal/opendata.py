@@ -14,9 +14,10 @@ import io
 import json
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
@@ -28,6 +29,9 @@ from naptrack.plans.models import Instrument, Plan
 from naptrack.portal.queries import published_rounds, round_key
 from naptrack.publications.content import round_label, translated
 from naptrack.reporting.models import Contribution, Measurement, Round
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMAT = "naptrack-round-data/1"
 LICENCE = "CC-BY-4.0"
@@ -112,6 +116,7 @@ COLUMNS = [
     _c("note", "text", gettext_lazy("The department's note on its answer.")),
 ]
 NAMES = [c.name for c in COLUMNS]
+DICTIONARY_COLUMNS = ["column", "type", "description"]
 
 
 def _number(value: Decimal | int | float | None) -> int | float | None:
@@ -123,6 +128,10 @@ def _number(value: Decimal | int | float | None) -> int | float | None:
     return value
 
 
+def _published(round_: Round) -> str | None:
+    return round_.published_at.date().isoformat() if round_.published_at else None
+
+
 def _base(round_: Round, c: Contribution, lang: str) -> dict[str, Any]:
     action, goal = c.action, c.action.goal
     objective = goal.objective
@@ -132,7 +141,7 @@ def _base(round_: Round, c: Contribution, lang: str) -> dict[str, Any]:
         "round_kind": round_.kind,
         "round_kind_label": capfirst(round_.get_kind_display()),
         "round_year": round_.year,
-        "round_published": round_.published_at.date().isoformat() if round_.published_at else None,
+        "round_published": _published(round_),
         "objective_number": objective.number,
         "objective_title": translated(objective, "title", lang).text,
         "goal_number": goal.number,
@@ -241,7 +250,14 @@ def find_round(plan: Plan, stem: str) -> Round | None:
 # --- writers --------------------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> Any:
+def _records(rows: Iterable[dict[str, Any]], columns: list[str], cell: Callable[[Any], Any]) -> Iterator[list[Any]]:
+    """Each row's values in the columns' order, as `cell` writes a value in one format. JSON needs
+    none: its rows are the dicts themselves."""
+    for row in rows:
+        yield [cell(row.get(name)) for name in columns]
+
+
+def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -249,12 +265,20 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _xlsx_cell(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _dictionary() -> list[dict[str, Any]]:
+    """The data dictionary's rows, for dictionary.csv and the workbooks' second sheet."""
+    return [{"column": c.name, "type": c.type, "description": str(c.description)} for c in COLUMNS]
+
+
 def to_csv(rows: list[dict[str, Any]], columns: list[str] = NAMES) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(name)) for name in columns])
+    writer.writerows(_records(rows, columns, _csv_cell))
     return out.getvalue().encode("utf-8")
 
 
@@ -267,7 +291,7 @@ def to_json(plan: Plan, round_: Round, rows: list[dict[str, Any]]) -> bytes:
             "kind": round_.kind,
             "year": round_.year,
             "label": str(round_),
-            "published": round_.published_at.date().isoformat() if round_.published_at else None,
+            "published": _published(round_),
         },
         "licence": {"id": LICENCE, "name": LICENCE_NAME, "url": LICENCE_URL},
         "columns": NAMES,
@@ -276,26 +300,27 @@ def to_json(plan: Plan, round_: Round, rows: list[dict[str, Any]]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+def _sheet(sheet: Worksheet, head: list[str], records: Iterable[list[Any]]) -> None:
+    from openpyxl.styles import Font
+
+    sheet.append(head)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in records:
+        sheet.append(values)
+
+
 def to_xlsx(round_: Round, rows: list[dict[str, Any]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     sheet = wb.active
     sheet.title = _("Contributions")[:31]
-    sheet.append(NAMES)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([row.get(name) if row.get(name) != "" else None for name in NAMES])
+    _sheet(sheet, NAMES, _records(rows, NAMES, _xlsx_cell))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     dictionary = wb.create_sheet(_("Dictionary")[:31])
-    dictionary.append([_("Column"), _("Type"), _("Meaning")])
-    for cell in dictionary[1]:
-        cell.font = Font(bold=True)
-    for column in COLUMNS:
-        dictionary.append([column.name, column.type, str(column.description)])
+    _sheet(dictionary, [_("Column"), _("Type"), _("Meaning")], _records(_dictionary(), DICTIONARY_COLUMNS, _xlsx_cell))
     dictionary.append([])
     dictionary.append([_("Licence"), LICENCE_NAME, LICENCE_URL])
     out = io.BytesIO()
@@ -313,10 +338,7 @@ def round_file(plan: Plan, round_: Round, fmt: str) -> bytes:
 
 
 def dictionary_csv() -> bytes:
-    return to_csv(
-        [{"column": c.name, "type": c.type, "description": str(c.description)} for c in COLUMNS],
-        ["column", "type", "description"],
-    )
+    return to_csv(_dictionary(), DICTIONARY_COLUMNS)
 
 
 def licence_text(plan: Plan) -> str:
