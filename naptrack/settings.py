@@ -104,10 +104,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session.
     "django_otp.middleware.OTPMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "naptrack.core.headers.PermissionsPolicyMiddleware",
     # Whoever has not passed the second factor their account needs reaches nothing else.
     "naptrack.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cache-Control: private, no-store for signed-in people (after the view, whoever signed in).
+    "naptrack.core.headers.PrivateCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes wants to be last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -236,6 +240,35 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "naptrack.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+# HTTPS only, once the site has a certificate: redirect http:// to https://, and tell browsers
+# (HSTS) to use nothing else for this many seconds, subdomains included unless said otherwise.
+# "preload" only consents to the browsers' preload list: a domain gets there only when its owner
+# submits it, and a subdomain (where naptrack usually lives) cannot be submitted at all.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
+# The health check answers the load balancer over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content Security Policy (django-csp): scripts, styles, fonts and images from this site only, and
+# images as data: URIs (the charts, Bootstrap's form icons). No inline script or style anywhere: a
+# page that needs an inline block (the report's own stylesheet) adds its hash for that response.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

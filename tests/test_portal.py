@@ -586,6 +586,6 @@ def test_editing_the_plan_in_the_admin_changes_the_etag(rounds, anonymous, coord
 def test_logged_in_people_get_fresh_private_pages(rounds, coordinator, django_assert_num_queries):
     client = logged_in(coordinator)
     first = client.get(f"{PLAN}/lines/21/")
-    assert "ETag" not in first and first["Cache-Control"] == "private"
+    assert "ETag" not in first and first["Cache-Control"] == "private, no-store"
     assert "Log out (coordinator)" in first.content.decode()
     assert client.get(f"{PLAN}/lines/21/", HTTP_IF_NONE_MATCH='"anything"').status_code == 200

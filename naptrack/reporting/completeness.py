@@ -40,12 +40,20 @@ class CountRow:
         return [self.counts.get(s, 0) for s in STATES]
 
     @property
-    def bar(self) -> list[tuple[str, float, str]]:
-        """Each state's share in percent with its colour, for the visual bar (the table holds the
-        numbers, so the bar is hidden from screen readers)."""
+    def bar(self) -> list[tuple[str, float, float, str]]:
+        """Each state's segment of the visual bar: where it starts and its share, in percent, and
+        its colour (the table holds the numbers, so the bar is hidden from screen readers). The
+        bar is an SVG whose rectangles take these as attributes: an inline style attribute would
+        need 'unsafe-inline' in the Content Security Policy."""
         if not self.total:
             return []
-        return [(s, round(100 * self.counts[s] / self.total, 2), STATE_CSS[s]) for s in STATES if self.counts.get(s)]
+        segments, start = [], 0.0
+        for s in STATES:
+            if self.counts.get(s):
+                share = round(100 * self.counts[s] / self.total, 2)
+                segments.append((s, round(start, 2), share, STATE_CSS[s]))
+                start += share
+        return segments
 
 
 def _state_counts() -> dict[str, Count]:
