@@ -25,7 +25,13 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("NAPTRACK_DATA_DIR", "./naptrack-data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The data directory holds the database, the secret key and unpublished evidence: only the
+# account naptrack runs as may enter it (0700), whatever the umask, and also when it existed
+# before with looser modes (an operator's mkdir, an older naptrack). Files in it are 0600 (the
+# database below, FILE_UPLOAD_PERMISSIONS for uploads, reports and the PDF cache).
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if DATA_DIR.stat().st_uid == os.geteuid():
+    DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
@@ -61,6 +67,10 @@ NAPTRACK_UPLOAD_MAX_MB = int(os.environ.get("NAPTRACK_UPLOAD_MAX_MB", "20"))
 NAPTRACK_API_TOKEN_DAYS = int(os.environ.get("NAPTRACK_API_TOKEN_DAYS", "90"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Everything saved through the storage API (evidence, published reports, the PDF cache) and the
+# folders made for it: the naptrack account's alone, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch it.
@@ -158,6 +168,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+    # SQLite creates its database with the umask's mode (often 0644) and its -wal and -shm files
+    # with the database's: the file is made 0600 before SQLite first opens it, and kept so.
+    _database = Path(DATABASES["default"]["NAME"])
+    if str(_database) != ":memory:" and _database.parent.is_dir():
+        os.close(os.open(_database, os.O_WRONLY | os.O_CREAT, 0o600))
+        for _suffix in ("", "-wal", "-shm"):
+            _file = _database.with_name(_database.name + _suffix)
+            if _file.exists() and _file.stat().st_uid == os.geteuid():
+                _file.chmod(0o600)
 # --- Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
