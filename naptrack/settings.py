@@ -204,13 +204,19 @@ NAPTRACK_PASSWORD_RESET_LIMIT = int(os.environ.get("NAPTRACK_PASSWORD_RESET_LIMI
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Failed logins: five failures for one username from one address lock it for an hour.
+# Failed logins: five failures for one username from one address lock it for an hour; twenty from
+# one address, whatever the usernames, lock that address out for an hour (accounts/lockout.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+NAPTRACK_ADDRESS_FAILURE_LIMIT = int(os.environ.get("NAPTRACK_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = envlist("AXES_IP_HEADERS", "REMOTE_ADDR")
+AXES_HANDLER = "naptrack.accounts.lockout.LockoutHandler"
+# The client's address (core/clients.py), for the lock-out and the API's rate limits: behind this
+# many proxies that append to X-Forwarded-For, the one the outermost proxy saw; 0: REMOTE_ADDR.
+NAPTRACK_PROXY_COUNT = int(os.environ.get("NAPTRACK_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "naptrack.core.clients.client_address"
 
 # Two-factor sign-in (naptrack/accounts/twofactor.py): coordinators, readers and administrators
 # always; everyone when this is true. Wrong codes are throttled by django-otp: after n failures in
@@ -309,6 +315,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoundStateEnum": "naptrack.reporting.models.Round.State",
         "RoundKindEnum": "naptrack.reporting.models.Round.Kind",
+    # Per address for anonymous callers, per person for signed-in ones; requests for a token per
+    # address (naptrack/api/throttling.py). Counted per process: see the README.
+    "DEFAULT_THROTTLE_CLASSES": ["naptrack.api.throttling.AnonThrottle", "naptrack.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("NAPTRACK_API_RATE_ANON", "120/minute"),
+        "user": os.environ.get("NAPTRACK_API_RATE_USER", "600/minute"),
+        "token": os.environ.get("NAPTRACK_API_RATE_TOKEN", "10/minute"),
+    },
         "ContributionStateEnum": "naptrack.reporting.models.Contribution.State",
         "InstrumentKindEnum": "naptrack.plans.models.Instrument.Kind",
     },

@@ -54,6 +54,14 @@ def _fresh_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The API's rate limits count in Django's cache (per process): each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings, request):
     # Argon2 is slow on purpose; tests that are not about hashing create many users.
     if "argon2" not in request.keywords:

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from naptrack.api import serializers as s
 from naptrack.api.parsers import JsonParser
 from naptrack.api.services import token_issue
+from naptrack.api.throttling import TokenThrottle
 from naptrack.plans.exports import plan_document
 from naptrack.plans.models import Instrument, Plan
 from naptrack.portal.publishing import round_publish
@@ -95,6 +96,10 @@ class TokenView(JsonView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    def get_throttles(self) -> list:
+        # Passwords are tried here: a stricter limit per address on top of the API's own.
+        return [*super().get_throttles(), TokenThrottle()]
+
     @extend_schema(
         summary=gettext_lazy("Get a token"),
         description=gettext_lazy(
@@ -106,7 +111,9 @@ class TokenView(JsonView):
         responses=responses(
             {
                 200: s.TokenSerializer,
-                429: OpenApiResponse(s.ErrorSerializer, description=gettext_lazy("Too many failed attempts.")),
+                429: OpenApiResponse(
+                    s.ErrorSerializer, description=gettext_lazy("Too many failed attempts, or too many requests.")
+                ),
             },
             400,
         ),
