@@ -104,24 +104,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "naptrack.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Under /api/ every answer is JSON, errors of Django and of other middleware included.
     "naptrack.api.middleware.JsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Cache-Control: private, no-store for signed-in people (after the view, whoever signed in).
+    "naptrack.core.headers.PrivateCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session.
     "django_otp.middleware.OTPMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "naptrack.core.headers.PermissionsPolicyMiddleware",
     # Whoever has not passed the second factor their account needs reaches nothing else.
     "naptrack.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Cache-Control: private, no-store for signed-in people (after the view, whoever signed in).
-    "naptrack.core.headers.PrivateCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes wants to be last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -166,8 +166,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
     }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
     # SQLite creates its database with the umask's mode (often 0644) and its -wal and -shm files
     # with the database's: the file is made 0600 before SQLite first opens it, and kept so.
     _database = Path(DATABASES["default"]["NAME"])
@@ -177,6 +175,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
             _file = _database.with_name(_database.name + _suffix)
             if _file.exists() and _file.stat().st_uid == os.geteuid():
                 _file.chmod(0o600)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
 # --- Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -232,6 +232,35 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, once the site has a certificate: redirect http:// to https://, and tell browsers
+# (HSTS) to use nothing else for this many seconds, subdomains included unless said otherwise.
+# "preload" only consents to the browsers' preload list: a domain gets there only when its owner
+# submits it, and a subdomain (where naptrack usually lives) cannot be submitted at all.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
+# The health check answers the load balancer over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content Security Policy (django-csp): scripts, styles, fonts and images from this site only, and
+# images as data: URIs (the charts, Bootstrap's form icons). No inline script or style anywhere: a
+# page that needs an inline block (the report's own stylesheet) adds its hash for that response.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # --- Languages ---------------------------------------------------------------------------------
 # The interface is translated into French and Dutch; plan content may also carry German.
@@ -265,35 +294,6 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "naptrack.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-# HTTPS only, once the site has a certificate: redirect http:// to https://, and tell browsers
-# (HSTS) to use nothing else for this many seconds, subdomains included unless said otherwise.
-# "preload" only consents to the browsers' preload list: a domain gets there only when its owner
-# submits it, and a subdomain (where naptrack usually lives) cannot be submitted at all.
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
-# The health check answers the load balancer over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-
-# Content Security Policy (django-csp): scripts, styles, fonts and images from this site only, and
-# images as data: URIs (the charts, Bootstrap's form icons). No inline script or style anywhere: a
-# page that needs an inline block (the report's own stylesheet) adds its hash for that response.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'none'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "manifest-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'none'"],
-        "object-src": ["'none'"],
-    }
-}
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -302,6 +302,14 @@ CONTENT_SECURITY_POLICY = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "naptrack.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": ["naptrack.api.parsers.JsonParser"],
+    # Per address for anonymous callers, per person for signed-in ones; requests for a token per
+    # address (naptrack/api/throttling.py). Counted per process: see the README.
+    "DEFAULT_THROTTLE_CLASSES": ["naptrack.api.throttling.AnonThrottle", "naptrack.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("NAPTRACK_API_RATE_ANON", "120/minute"),
+        "user": os.environ.get("NAPTRACK_API_RATE_USER", "600/minute"),
+        "token": os.environ.get("NAPTRACK_API_RATE_TOKEN", "10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "naptrack API",
@@ -315,14 +323,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoundStateEnum": "naptrack.reporting.models.Round.State",
         "RoundKindEnum": "naptrack.reporting.models.Round.Kind",
-    # Per address for anonymous callers, per person for signed-in ones; requests for a token per
-    # address (naptrack/api/throttling.py). Counted per process: see the README.
-    "DEFAULT_THROTTLE_CLASSES": ["naptrack.api.throttling.AnonThrottle", "naptrack.api.throttling.UserThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("NAPTRACK_API_RATE_ANON", "120/minute"),
-        "user": os.environ.get("NAPTRACK_API_RATE_USER", "600/minute"),
-        "token": os.environ.get("NAPTRACK_API_RATE_TOKEN", "10/minute"),
-    },
         "ContributionStateEnum": "naptrack.reporting.models.Contribution.State",
         "InstrumentKindEnum": "naptrack.plans.models.Instrument.Kind",
     },
