@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signs out a session left idle (NAPTRACK_IDLE_MINUTES), before anything acts on it.
+    "naptrack.core.idle.IdleTimeoutMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session.
     "django_otp.middleware.OTPMiddleware",
     # Whoever has not passed the second factor their account needs reaches nothing else.
@@ -217,6 +219,11 @@ AXES_HANDLER = "naptrack.accounts.lockout.LockoutHandler"
 # many proxies that append to X-Forwarded-For, the one the outermost proxy saw; 0: REMOTE_ADDR.
 NAPTRACK_PROXY_COUNT = int(os.environ.get("NAPTRACK_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "naptrack.core.clients.client_address"
+
+# A signed-in session left idle this many minutes is signed out (core/idle.py): coordinators,
+# readers and anyone else after 30, focal points, who write long narratives, after 240. 0: never.
+NAPTRACK_IDLE_MINUTES = int(os.environ.get("NAPTRACK_IDLE_MINUTES", "30"))
+NAPTRACK_IDLE_MINUTES_FOCAL = int(os.environ.get("NAPTRACK_IDLE_MINUTES_FOCAL", "240"))
 
 # Two-factor sign-in (naptrack/accounts/twofactor.py): coordinators, readers and administrators
 # always; everyone when this is true. Wrong codes are throttled by django-otp: after n failures in
