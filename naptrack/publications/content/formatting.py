@@ -1,0 +1,48 @@
+"""Text and numbers in the report's language, shared by the builder, the writers and the portal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from naptrack.publications.content.tree import DASH, SOURCE_LANGUAGE, Text
+from naptrack.reporting.models import Round
+
+
+def translated(obj: Any, name: str, lang: str) -> Text:
+    """The field in `lang`, else the English text marked as a fallback."""
+    if lang != SOURCE_LANGUAGE:
+        value = getattr(obj, f"{name}_{lang}", None)
+        if value:
+            return Text(value)
+    source = getattr(obj, f"{name}_{SOURCE_LANGUAGE}", None) or getattr(obj, name, "") or ""
+    return Text(source, fallback=lang != SOURCE_LANGUAGE and bool(source))
+
+
+def round_label(round_: Round) -> str:
+    """ "2014" for an annual round, "2012 (baseline)" for others: what a column of years says."""
+    if round_.kind == Round.Kind.ANNUAL:
+        return str(round_.year)
+    return _("%(year)s (%(kind)s)") % {"year": round_.year, "kind": round_.get_kind_display()}
+
+
+def number(value: int | Decimal | float | None) -> str:
+    """A count or a value as the report's language writes it; integral decimals without zeros."""
+    if value is None:
+        return DASH
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        if value == value.to_integral_value():
+            value = int(value)
+        else:
+            return number_format(value, use_l10n=True)
+    return number_format(value, use_l10n=True)
+
+
+def percent(share: float | None) -> str:
+    if share is None:
+        return DASH
+    return _("%(number)s%%") % {"number": number_format(round(share * 100, 1), decimal_pos=1, use_l10n=True)}

@@ -1,0 +1,109 @@
+"""Reading a round from the database into the report's source, in a fixed number of queries.
+
+What the report holds: the published (final) report, approved public contributions only; the
+draft for internal review also submitted-but-not-approved and internal items, each marked.
+Earlier rounds (the baseline included) give the values of earlier years: in the final report
+only published rounds, in a draft any round.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from naptrack.plans.models import Action, Goal, Instrument, Objective, PlanDepartment, Responsibility
+from naptrack.reporting.models import Contribution, Measurement, Round, Synthesis
+
+
+@dataclass
+class Source:
+    """Everything the report needs, read in a fixed number of queries."""
+
+    round: Round
+    draft: bool
+    objectives: list[Objective]
+    goals: list[Goal]
+    actions: list[Action]
+    responsibilities: dict[int, list[Responsibility]]
+    instruments: dict[int, list[Instrument]]
+    plan_departments: list[Any]
+    earlier: list[Round]
+    contributions: list[Contribution]  # all of this round's, and the shown ones of earlier rounds
+    measurements: dict[int, list[Measurement]]  # by contribution id
+    syntheses: dict[int, str]  # by action id
+
+
+def _shown_states(draft: bool) -> tuple[str, ...]:
+    return ("submitted", "approved") if draft else ("approved",)
+
+
+def is_shown(contribution: Contribution, draft: bool) -> bool:
+    if contribution.state not in _shown_states(draft):
+        return False
+    return draft or contribution.visibility == Contribution.Visibility.PUBLIC
+
+
+def earlier_rounds(round_: Round, *, draft: bool) -> QuerySet[Round]:
+    """Rounds of the same plan before this one (a smaller year covered, or the baseline): in the
+    final report only published ones, so that nothing unpublished leaks through a comparison."""
+    rounds = Round.objects.filter(plan_id=round_.plan_id).exclude(pk=round_.pk)
+    rounds = rounds.filter(Q(year__lt=round_.year) | Q(kind=Round.Kind.BASELINE, year__lte=round_.year))
+    if not draft:
+        rounds = rounds.filter(state=Round.State.PUBLISHED)
+    return rounds.order_by("year", "kind")
+
+
+def load(round_: Round, *, draft: bool) -> Source:
+    round_ = Round.objects.select_related("plan").get(pk=round_.pk)
+    plan_id = round_.plan_id
+    objectives = list(Objective.objects.filter(plan_id=plan_id).order_by("number"))
+    goals = list(Goal.objects.filter(plan_id=plan_id).order_by("number"))
+    actions = list(Action.objects.filter(plan_id=plan_id).order_by("goal__number", "position"))
+    responsibilities: dict[int, list[Responsibility]] = defaultdict(list)
+    for r in (
+        Responsibility.objects.filter(action__plan_id=plan_id)
+        .select_related("department__parent")
+        .order_by("action_id", "position")
+    ):
+        responsibilities[r.action_id].append(r)
+    instruments: dict[int, list[Instrument]] = defaultdict(list)
+    for i in Instrument.objects.filter(action__plan_id=plan_id).order_by("action_id", "position"):
+        instruments[i.action_id].append(i)
+    plan_departments = list(
+        PlanDepartment.objects.filter(plan_id=plan_id).select_related("department__parent").order_by("position")
+    )
+    earlier = list(earlier_rounds(round_, draft=draft))
+
+    # This round's contributions in every state (to say what is missing), earlier rounds' only
+    # when the report may show them.
+    earlier_ids = [r.pk for r in earlier]
+    shown = Q(state__in=_shown_states(draft))
+    if not draft:
+        shown &= Q(visibility=Contribution.Visibility.PUBLIC)
+    wanted = Q(round_id=round_.pk) | (Q(round_id__in=earlier_ids) & shown)
+    contributions = list(Contribution.objects.filter(wanted).select_related("department__parent").order_by("pk"))
+    measured = Q(contribution__round_id=round_.pk) | Q(contribution__round_id__in=earlier_ids)
+    measured &= Q(contribution__state__in=_shown_states(draft))
+    if not draft:
+        measured &= Q(contribution__visibility=Contribution.Visibility.PUBLIC)
+    measurements: dict[int, list[Measurement]] = defaultdict(list)
+    for m in Measurement.objects.filter(measured).order_by("contribution_id", "instrument_id"):
+        measurements[m.contribution_id].append(m)
+    syntheses = dict(Synthesis.objects.filter(round_id=round_.pk).exclude(text="").values_list("action_id", "text"))
+    return Source(
+        round=round_,
+        draft=draft,
+        objectives=objectives,
+        goals=goals,
+        actions=actions,
+        responsibilities=responsibilities,
+        instruments=instruments,
+        plan_departments=plan_departments,
+        earlier=earlier,
+        contributions=contributions,
+        measurements=measurements,
+        syntheses=syntheses,
+    )

@@ -1,0 +1,210 @@
+"""The report's content tree: what the writers (HTML/PDF, DOCX) walk, whatever the format.
+
+Plain dataclasses, no query and no rendering; the constants name the marks and columns the writers
+show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from naptrack.plans.models import Instrument
+from naptrack.reporting.models import Contribution
+
+SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+REPORT_LANGUAGES = ("en", "fr", "nl")
+
+# Marks on what the published report would not show (drafts only), and on untranslated text.
+INTERNAL = "internal"
+UNAPPROVED = "unapproved"
+
+STATUSES = tuple(Contribution.Status.values)
+NO_STATUS = "none"
+DASH = "\u2013"  # what a table shows for a figure not given
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plan content in the report's language; `fallback` when it has no translation and is shown
+    in English."""
+
+    text: str
+    fallback: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class DepartmentRef:
+    code: str
+    name: Text
+    abbreviation: str = ""
+    parent: str = ""  # the parent department's name, for units (Interior > Federal Police)
+
+
+@dataclass
+class Figures:
+    women: int | None = None
+    men: int | None = None
+    other: int | None = None
+    total: int | Decimal | None = None
+    share: float | None = None  # share of women in the total, 0..1
+    value: Decimal | None = None
+    unit: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return all(v is None for v in (self.women, self.men, self.other, self.total, self.value))
+
+
+@dataclass
+class Answer:
+    """One department's answer to one monitoring instrument."""
+
+    department: DepartmentRef
+    text: str = ""
+    figures: Figures | None = None
+    note: str = ""
+    marks: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text or self.note) and (self.figures is None or self.figures.empty)
+
+
+@dataclass
+class HistoryRow:
+    """An instrument's figures in one round: earlier years beside this year's."""
+
+    round_label: str
+    year: int
+    department: DepartmentRef
+    figures: Figures
+    current: bool = False
+    marks: tuple[str, ...] = ()
+
+
+@dataclass
+class Chart:
+    """A Vega-Lite spec with its text alternative; charts.svg()/charts.png() render it once."""
+
+    key: str
+    title: str
+    spec: dict
+    alt: str
+
+
+@dataclass
+class InstrumentBlock:
+    number: int
+    text: Text
+    kind: str
+    by_sex: bool
+    answers: list[Answer] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)  # only when earlier rounds have figures
+    chart: Chart | None = None
+
+    @property
+    def quantitative(self) -> bool:
+        return self.kind == Instrument.Kind.QUANTITATIVE
+
+
+@dataclass
+class Narrative:
+    department: DepartmentRef
+    status: str  # code; "" when none was given
+    status_label: str
+    narrative: str  # Markdown, as the department wrote it
+    countries: list[str] = field(default_factory=list)  # country names in the report's language
+    on_behalf: bool = False
+    marks: tuple[str, ...] = ()
+
+
+@dataclass
+class Line:
+    code: str
+    anchor: str
+    text: Text
+    departments: list[DepartmentRef]
+    coordinator: DepartmentRef | None
+    synthesis: str = ""
+    instruments: list[InstrumentBlock] = field(default_factory=list)
+    narratives: list[Narrative] = field(default_factory=list)
+    absent: list[DepartmentRef] = field(default_factory=list)  # no report received
+    withheld: list[DepartmentRef] = field(default_factory=list)  # approved but internal (final only)
+    countries: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GoalSection:
+    number: int
+    anchor: str
+    text: Text
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class ObjectiveSection:
+    number: int
+    anchor: str
+    title: Text
+    goals: list[GoalSection] = field(default_factory=list)
+
+
+@dataclass
+class CountRow:
+    label: str
+    counts: dict[str, int]  # status code (and NO_STATUS, "absent", "withheld") -> number
+    total: int
+
+
+@dataclass
+class Summary:
+    columns: list[tuple[str, str]]  # (key, label) in table order
+    by_objective: list[CountRow]
+    by_department: list[CountRow]
+    missing: list[tuple[DepartmentRef, list[str]]]  # department, line codes without a report
+    objective_chart: Chart | None = None
+    department_chart: Chart | None = None
+    expected: int = 0
+    received: int = 0
+
+
+@dataclass
+class StatusDefinition:
+    code: str
+    label: str
+    definition: str
+
+
+@dataclass
+class Report:
+    language: str
+    draft: bool
+    plan_title: Text
+    plan_slug: str
+    plan_period: str
+    round_id: int
+    round_kind: str
+    round_label: str  # "Annual report 2014"
+    kind_label: str
+    year: int
+    date: dt.date
+    date_label: str
+    title: str  # the document's title (also the PDF's and the running header's)
+    intro: Text
+    summary: Summary
+    objectives: list[ObjectiveSection]
+    departments: list[DepartmentRef]
+    statuses: list[StatusDefinition]
+    earlier_rounds: list[str]
+    charts: list[Chart]
+    method: list[str]  # how the report was produced (the last annex)
+
+    def lines(self) -> list[Line]:
+        return [line for o in self.objectives for g in o.goals for line in g.lines]
