@@ -3,49 +3,41 @@ running header and footer (report-template.docx, written by make_template.py), t
 written in the template's own styles — Heading 1 to 4, so that Word's navigation pane shows the
 plan's structure, real Word tables, a table of contents field Word fills in on opening.
 
-Same tree, same order as the HTML and PDF. Tables are written as WordprocessingML directly: the
-python-docx table API costs a few milliseconds a table, and the report has hundreds.
+Same tree, same order as the HTML and PDF; wordml.py writes the paragraphs and tables.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import struct
 from collections.abc import Iterable
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from typing import TYPE_CHECKING
 
-import lxml.html
 from django.utils import translation
 from django.utils.translation import gettext as _
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Emu
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
-from naptrack.core.markdown import render as markdown
-from naptrack.publications import charts
 from naptrack.publications.content import (
     DASH,
     SOURCE_LANGUAGE,
-    Chart,
     DepartmentRef,
     Figures,
     InstrumentBlock,
     Line,
     Report,
-    Text,
     number,
     percent,
 )
 from naptrack.publications.html import summary_tables
-from naptrack.publications.templatetags.publications import mark_labels
+from naptrack.publications.wordml import Writer
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 TEMPLATE = Path(__file__).with_name("report-template.docx")
-MAX_IMAGE_WIDTH = Cm(17.4)
 LOCALES = {"en": "en-GB", "fr": "fr-BE", "nl": "nl-BE", "de": "de-BE"}
-W = nsdecls("w")
 
 
 def render_docx(report: Report) -> bytes:
@@ -88,24 +80,12 @@ def _cover(report: Report) -> dict:
     }
 
 
-def _language(document, lang: str) -> None:
+def _language(document: Document, lang: str) -> None:
     """The text's language, for spelling and for screen readers."""
     rpr = document.styles["Normal"].element.get_or_add_rPr()
     element = OxmlElement("w:lang")
     element.set(qn("w:val"), LOCALES.get(lang, lang))
     rpr.append(element)
-
-
-def _png_size(data: bytes) -> tuple[int, int]:
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
-
-
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _t(text: str) -> str:
-    return escape(_INVALID_XML.sub("", text))
 
 
 def _department_name(ref: DepartmentRef) -> str:
@@ -128,216 +108,10 @@ def _by_sex_cells(figures: Figures) -> list[str]:
     ]
 
 
-class _P:
-    """A paragraph as WordprocessingML text: python-docx's object API looks styles up by name on
-    every call, which costs seconds over a report's thousands of paragraphs."""
-
-    def __init__(self, style: str | None = None, keep_next: bool = False):
-        self.style, self.keep_next, self.runs = style, keep_next, []
-
-    def add(self, text: str, bold: bool = False, italic: bool = False, style: str | None = None, size: int = 0) -> _P:
-        if not text:
-            return self
-        props = (
-            (f'<w:rStyle w:val="{style}"/>' if style else "")
-            + ("<w:b/>" if bold else "")
-            + ("<w:i/>" if italic else "")
-            + (f'<w:sz w:val="{size}"/>' if size else "")
-        )
-        self.runs.append(
-            f'<w:r>{f"<w:rPr>{props}</w:rPr>" if props else ""}<w:t xml:space="preserve">{_t(text)}</w:t></w:r>'
-        )
-        return self
-
-    def br(self) -> _P:
-        self.runs.append("<w:r><w:br/></w:r>")
-        return self
-
-    def raw(self, xml: str) -> _P:
-        self.runs.append(xml)
-        return self
-
-    def xml(self) -> str:
-        props = (f'<w:pStyle w:val="{self.style}"/>' if self.style else "") + (
-            "<w:keepNext/>" if self.keep_next else ""
-        )
-        return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{''.join(self.runs)}</w:p>"
-
-
-class _Body:
-    def __init__(self, document, report: Report):
-        self.doc = document
+class _Body(Writer):
+    def __init__(self, document: Document, report: Report):
+        super().__init__(document)
         self.report = report
-        self.body = document.element.body
-        self.marks = mark_labels()
-        self.styles = {style.name: style.style_id for style in document.styles}
-        self.out: list[str] = []
-
-    # --- primitives -------------------------------------------------------------------------------
-
-    def sid(self, name: str | None) -> str | None:
-        return self.styles.get(name) if name else None
-
-    def p(self, style: str | None = None, keep_next: bool = False) -> _P:
-        paragraph = _P(self.sid(style), keep_next)
-        self.out.append(paragraph)  # type: ignore[arg-type]
-        return paragraph
-
-    def heading(self, text: str, level: int, fallback: bool = False) -> _P:
-        p = self.p(f"Heading {level}")
-        p.add(text)
-        if fallback:
-            self.fallback(p)
-        return p
-
-    def para(self, text: str = "", style: str | None = None) -> _P:
-        return self.p(style).add(text)
-
-    def fallback(self, p: _P) -> None:
-        p.add(f" [{SOURCE_LANGUAGE.upper()}]", size=15)
-
-    def text(self, p: _P, text: Text, bold: bool = False) -> None:
-        p.add(text.text, bold=bold)
-        if text.fallback:
-            self.fallback(p)
-
-    def add_marks(self, p: _P, codes: Iterable[str]) -> None:
-        for code in codes:
-            p.add(f" [{self.marks[code]}]", style=self.sid("Mark"))
-
-    def department(self, p: _P, ref: DepartmentRef, bold: bool = False) -> None:
-        self.text(p, ref.name, bold=bold)
-
-    def table(self, caption: str, head: list[str], rows: list[list[str]], row_headers: bool = True) -> None:
-        """A Word table with a caption, a header row repeated on each page and the caption as its
-        accessible description."""
-        if caption:
-            self.p("Caption", keep_next=True).add(caption)
-        cols = len(head)
-        width = 9900 // max(cols, 1)
-        text_style = self.sid("Table Text")
-
-        def cell(value: str, header: bool) -> str:
-            lines = value.split("\n")
-            runs = "<w:r><w:br/></w:r>".join(
-                f'<w:r>{"<w:rPr><w:b/></w:rPr>" if header else ""}<w:t xml:space="preserve">{_t(part)}</w:t></w:r>'
-                for part in lines
-            )
-            return (
-                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr>{runs}</w:p></w:tc>'
-            )
-
-        xml = [
-            '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
-            f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="{int(row_headers)}" '
-            'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
-            f"<w:tblCaption w:val={quoteattr(_INVALID_XML.sub('', caption))}/></w:tblPr><w:tblGrid>"
-            + "".join(f'<w:gridCol w:w="{width}"/>' for _ in range(cols))
-            + "</w:tblGrid>",
-            "<w:tr><w:trPr><w:tblHeader/></w:trPr>" + "".join(cell(h, True) for h in head) + "</w:tr>",
-        ]
-        for row in rows:
-            xml.append(
-                "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-                + "".join(cell(v, row_headers and n == 0) for n, v in enumerate(row))
-                + "</w:tr>"
-            )
-        xml.append("</w:tbl>")
-        self.out.append("".join(xml))  # type: ignore[arg-type]
-        self.p()  # Word needs a paragraph between two tables, and it gives air
-
-    def flush(self) -> None:
-        """Parse what was written so far, in one go, into the document's body."""
-        if not self.out:
-            return
-        xml = "".join(item if isinstance(item, str) else item.xml() for item in self.out)
-        self.out = []
-        container = parse_xml(f"<w:body {W}>{xml}</w:body>")
-        sect = self.body.find(qn("w:sectPr"))
-        for element in list(container):
-            if sect is not None:
-                sect.addprevious(element)
-            else:
-                self.body.append(element)
-
-    def chart(self, chart: Chart) -> None:
-        data = charts.png(chart)
-        px_width, px_height = _png_size(data)
-        # vl-convert renders at scale 2: half the pixels are CSS pixels, 9525 EMU each.
-        width = min(Emu(px_width // 2 * 9525), MAX_IMAGE_WIDTH)
-        height = Emu(int(width * px_height / px_width))
-        self.flush()
-        inline = self.doc.part.new_pic_inline(io.BytesIO(data), width, height)
-        inline.docPr.set("descr", chart.alt)
-        inline.docPr.set("title", chart.title)
-        paragraph = parse_xml(f"<w:p {W}><w:pPr><w:keepNext/></w:pPr><w:r><w:drawing/></w:r></w:p>")
-        paragraph[-1][-1].append(inline)
-        sect = self.body.find(qn("w:sectPr"))
-        sect.addprevious(paragraph) if sect is not None else self.body.append(paragraph)
-        self.p("Caption").add(chart.title)
-
-    def markdown(self, source: str, style: str | None = None) -> None:
-        """Markdown as the departments wrote it, through the same sanitiser as the web, into
-        paragraphs, lists and bold or italic runs."""
-        if not source.strip():
-            return
-        for element in lxml.html.fragments_fromstring(str(markdown(source))):
-            if isinstance(element, str):
-                if element.strip():
-                    self.para(element.strip(), style=style)
-                continue
-            self._block(element, style)
-
-    def _block(self, element, style: str | None, level: int = 0) -> None:
-        tag = element.tag
-        if tag in ("ul", "ol"):
-            list_style = "List Bullet" if tag == "ul" else "List Number"
-            if level:
-                list_style += " 2"
-            for item in element:
-                if item.tag != "li":
-                    continue
-                p = self.p(list_style)
-                nested = [child for child in item if child.tag in ("ul", "ol")]
-                self._inline(p, item, skip=("ul", "ol"))
-                for child in nested:
-                    self._block(child, style, level + 1)
-        elif tag == "table":
-            rows = [[cell.text_content().strip() for cell in tr] for tr in element.iter("tr")]
-            if rows:
-                width = max(len(r) for r in rows)
-                rows = [r + [""] * (width - len(r)) for r in rows]
-                self.table("", rows[0], rows[1:], row_headers=False)
-        elif tag == "hr":
-            return
-        elif tag == "blockquote":
-            for child in element:
-                self._block(child, "Quote", level)
-        else:
-            p = self.p(style)
-            if tag in ("h3", "h4", "h5", "h6"):
-                p.add(element.text_content(), bold=True)
-            else:
-                self._inline(p, element)
-
-    def _inline(self, p: _P, element, bold=False, italic=False, skip=()) -> None:
-        p.add(element.text or "", bold, italic)
-        for child in element:
-            if child.tag in skip:
-                continue
-            b = bold or child.tag in ("strong", "b")
-            i = italic or child.tag in ("em", "i")
-            if child.tag == "br":
-                p.br()
-            elif child.tag == "a":
-                self._inline(p, child, b, i)
-                href = child.get("href", "")
-                if href and href != child.text_content():
-                    p.add(f" ({href})", b, i)
-            else:
-                self._inline(p, child, b, i)
-            p.add(child.tail or "", bold, italic)
 
     def toc(self) -> None:
         """A table of contents field, pre-filled with the headings (without page numbers) so that
@@ -483,7 +257,7 @@ class _Body:
         h.keep_next = True
         marks = self.marks
 
-        def who(ref: DepartmentRef, codes) -> str:
+        def who(ref: DepartmentRef, codes: Iterable[str]) -> str:
             return _department_name(ref) + "".join(f"\n[{marks[c]}]" for c in codes)
 
         if not block.answers:
