@@ -19,6 +19,13 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
+def browser_context_args(browser_context_args):
+    # axe-core goes into the page as an inline script, which the site's Content Security Policy
+    # refuses, as it should (tests/test_headers.py checks the policy itself).
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture
 def published(live_plan, monkeypatch):
     from naptrack.accounts.services import user_create
     from naptrack.plans.models import Instrument
