@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from naptrack.portal.search import search_reindex
-from naptrack.publications.services import reports_build, reports_store
+from naptrack.publications import services as publications
 from naptrack.reporting.models import Round
 from naptrack.reporting.services import round_mark_published
 
@@ -25,10 +25,14 @@ def round_publish(*, actor, round: Round) -> Round:
     # Building the files takes seconds, so it is done before the transaction, which holds
     # SQLite's write lock for everyone; reports_store builds them again only if the round
     # changed meanwhile. A round in the wrong state is refused by the state change below.
-    built = reports_build(round) if Round.objects.filter(pk=round.pk, state=Round.State.CLOSED).exists() else None
+    built = (
+        publications.reports_build(round)
+        if Round.objects.filter(pk=round.pk, state=Round.State.CLOSED).exists()
+        else None
+    )
     with transaction.atomic():
         round_ = round_mark_published(actor=actor, round=round)
-        reports_store(actor=actor, round=round_, built=built)
+        publications.reports_store(actor=actor, round=round_, built=built)
         # search_reindex also tells this process's page cache; the others see the new public
         # stamp (the audit event above) within seconds.
         search_reindex(round_.plan)
