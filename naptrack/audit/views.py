@@ -26,19 +26,10 @@ from django.utils.translation import gettext as _
 from naptrack.audit import links
 from naptrack.audit.forms import EventFilterForm
 from naptrack.audit.models import AuditEvent
+from naptrack.core.spreadsheets import csv_text
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500
-
-# A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV Injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe_text(value: Any) -> str:
-    """The cell as text a spreadsheet shows rather than runs: a leading formula character gets a
-    single quote in front, as OWASP recommends. Local until naptrack.core has a shared helper."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _require_view(user: Any) -> None:
@@ -113,7 +104,8 @@ class _Echo:
 def _csv_lines(events: Any) -> Iterator[str]:
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL, lineterminator="\n")
     header = [_("When"), _("Who"), _("Action code"), _("Action"), _("Object type"), _("Object id"), _("Object")]
-    yield writer.writerow([csv_safe_text(h) for h in [*header, _("Details")]])
+    # Every cell as text a spreadsheet shows rather than runs (core.spreadsheets).
+    yield writer.writerow([csv_text(h) for h in [*header, _("Details")]])
     zone = timezone.get_default_timezone()
     labels: dict[str, str] = {}
     for event in events.iterator(chunk_size=CSV_CHUNK):
@@ -130,7 +122,7 @@ def _csv_lines(events: Any) -> Iterator[str]:
             event.target_repr,
             details,
         ]
-        yield writer.writerow([csv_safe_text(cell) for cell in cells])
+        yield writer.writerow([csv_text(cell) for cell in cells])
 
 
 @login_required

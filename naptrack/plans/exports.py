@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from naptrack.core.spreadsheets import csv_row, xlsx_append
 from naptrack.plans import interchange
 from naptrack.plans.models import Objective, Plan
 
@@ -115,27 +116,30 @@ def _rows(plan: Plan):
 
 
 def plan_csv(plan: Plan) -> str:
-    """One row per line of action x monitoring instrument; departments by code, separated by ';'."""
+    """One row per line of action x monitoring instrument; departments by code, separated by ';'.
+    A text beginning with a formula character gets a quote in front (core.spreadsheets)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for objective, goal, action, responsibilities, n, instrument in _rows(plan):
         writer.writerow(
-            [
-                objective.number,
-                _source(objective, "title"),
-                goal.number,
-                _source(goal, "text"),
-                action.code,
-                _source(action, "text"),
-                n,
-                _source(instrument, "text"),
-                instrument.kind,
-                "yes" if instrument.by_sex else "no",
-                ";".join(r.department.code for r in responsibilities),
-                next((r.department.code for r in responsibilities if r.is_coordinator), ""),
-                " | ".join(_source(note, "text") for note in action.notes.all()),
-            ]
+            csv_row(
+                [
+                    objective.number,
+                    _source(objective, "title"),
+                    goal.number,
+                    _source(goal, "text"),
+                    action.code,
+                    _source(action, "text"),
+                    n,
+                    _source(instrument, "text"),
+                    instrument.kind,
+                    "yes" if instrument.by_sex else "no",
+                    ";".join(r.department.code for r in responsibilities),
+                    next((r.department.code for r in responsibilities if r.is_coordinator), ""),
+                    " | ".join(_source(note, "text") for note in action.notes.all()),
+                ]
+            )
         )
     return out.getvalue()
 
@@ -152,12 +156,13 @@ def plan_xlsx(plan: Plan) -> bytes:
     heading_fill = PatternFill("solid", fgColor="1F3864")
     objective_fill = PatternFill("solid", fgColor="D9E2F3")
 
-    ws.append([_source(plan, "title")])
+    # Plan texts are written as string cells (xlsx_append): "=1+1" in a plan stays text.
+    xlsx_append(ws, [_source(plan, "title")])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"{plan.country} · {plan.period_start}-{plan.period_end}"])
+    xlsx_append(ws, [f"{plan.country} · {plan.period_start}-{plan.period_end}"])
     headers = [_("No."), _("Goal"), _("Line of action"), _("Monitoring instruments"), _("Departments")]
     ws.append([])
-    ws.append(headers)
+    xlsx_append(ws, headers)
     header_row = ws.max_row
     for col in range(1, len(headers) + 1):
         cell = ws.cell(header_row, col)
@@ -171,8 +176,9 @@ def plan_xlsx(plan: Plan) -> bytes:
     names = {link.department_id: link.department for link in links}
     tree = plan_tree(plan)
     for objective in tree:
-        ws.append(
-            [_("OBJECTIVE %(number)s. %(title)s") % {"number": objective.number, "title": _source(objective, "title")}]
+        xlsx_append(
+            ws,
+            [_("OBJECTIVE %(number)s. %(title)s") % {"number": objective.number, "title": _source(objective, "title")}],
         )
         row = ws.max_row
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
@@ -185,14 +191,15 @@ def plan_xlsx(plan: Plan) -> bytes:
                 for r in action.responsibilities.all():
                     name = _source(names.get(r.department_id, r.department), "name")
                     departments.append(f"{name} ({_('coordinator')})" if r.is_coordinator else name)
-                ws.append(
+                xlsx_append(
+                    ws,
                     [
                         action.code,
                         f"{goal.number}. {_source(goal, 'text')}",
                         _source(action, "text"),
                         "\n".join(_source(i, "text") for i in action.instruments.all()),
                         "\n".join(departments),
-                    ]
+                    ],
                 )
                 for col in range(1, len(headers) + 1):
                     ws.cell(ws.max_row, col).alignment = wrap
@@ -220,7 +227,7 @@ def _plan_data_sheet(wb: Workbook, document: dict) -> None:
     `naptrack plan import` of this workbook gives back the plan exactly."""
     data = wb.create_sheet(PLAN_DATA_SHEET)
     data.sheet_state = "hidden"
-    data.append(["naptrack-plan/1 document of this workbook, in pieces (column A, from row 2). Do not edit."])
+    xlsx_append(data, ["naptrack-plan/1 document of this workbook, in pieces (column A, from row 2). Do not edit."])
     text = interchange.dumps(document)
     for start in range(0, len(text), _CHUNK):
         cell = data.cell(data.max_row + 1, 1)

@@ -24,6 +24,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
+from naptrack.core.spreadsheets import csv_safe, xlsx_append
 from naptrack.plans import exports
 from naptrack.plans.models import Instrument, Plan
 from naptrack.portal.queries import published_rounds, round_key
@@ -262,7 +263,8 @@ def _csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    # Narratives and answers are people's text: one beginning with "=" must not run as a formula.
+    return csv_safe(value)
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -303,11 +305,12 @@ def to_json(plan: Plan, round_: Round, rows: list[dict[str, Any]]) -> bytes:
 def _sheet(sheet: Worksheet, head: list[str], records: Iterable[list[Any]]) -> None:
     from openpyxl.styles import Font
 
-    sheet.append(head)
+    xlsx_append(sheet, head)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in records:
-        sheet.append(values)
+        # Text as string cells: a narrative beginning with "=" stays text, never a formula.
+        xlsx_append(sheet, values)
 
 
 def to_xlsx(round_: Round, rows: list[dict[str, Any]]) -> bytes:
@@ -322,7 +325,7 @@ def to_xlsx(round_: Round, rows: list[dict[str, Any]]) -> bytes:
     dictionary = wb.create_sheet(_("Dictionary")[:31])
     _sheet(dictionary, [_("Column"), _("Type"), _("Meaning")], _records(_dictionary(), DICTIONARY_COLUMNS, _xlsx_cell))
     dictionary.append([])
-    dictionary.append([_("Licence"), LICENCE_NAME, LICENCE_URL])
+    xlsx_append(dictionary, [_("Licence"), LICENCE_NAME, LICENCE_URL])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from naptrack.core.spreadsheets import xlsx_append, xlsx_text
 from naptrack.reporting.models import Contribution, Measurement, Round
 from naptrack.reporting.workbook.layout import (
     CONTRIBUTIONS,
@@ -97,7 +98,7 @@ def _build(round_: Round, department, user: Any, language: str) -> bytes:
 
     columns = _columns()
     letters = {key: get_column_letter(n) for n, (key, _header) in enumerate(columns, start=1)}
-    ws.append([header for _key, header in columns])
+    xlsx_append(ws, [header for _key, header in columns])
     for n, (key, _header) in enumerate(columns, start=1):
         cell = ws.cell(1, n)
         cell.font = Font(bold=True, color="FFFFFF")
@@ -127,9 +128,9 @@ def _build(round_: Round, department, user: Any, language: str) -> bytes:
             cell = ws.cell(r, n)
             value = cells.get(key)
             if value is not None and value != "":
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+                # A string cell: text that starts with "=" stays text, never a formula, and reads
+                # back as typed (no quote added: core.spreadsheets).
+                xlsx_text(cell, value)
             cell.alignment = _WRAP
             if key in fields:
                 cell.protection = Protection(locked=False)
@@ -183,18 +184,19 @@ def _cell_value(name: str, value: str) -> Any:
 
 
 def _lists(ws, round_: Round) -> None:
-    ws.append([_("Status"), _("Visibility"), _("Focus countries"), ""])
+    xlsx_append(ws, [_("Status"), _("Visibility"), _("Focus countries"), ""])
     statuses = [str(label) for _value, label in Contribution.Status.choices]
     visibilities = [str(label) for _value, label in Contribution.Visibility.choices]
     focus = [str(c).upper() for c in round_.plan.focus_countries or []]
     for n in range(max(len(statuses), len(visibilities), len(focus))):
-        ws.append(
+        xlsx_append(
+            ws,
             [
                 statuses[n] if n < len(statuses) else None,
                 visibilities[n] if n < len(visibilities) else None,
                 focus[n] if n < len(focus) else None,
                 str(all_countries.name(focus[n])) if n < len(focus) else None,
-            ]
+            ],
         )
 
 
@@ -331,7 +333,8 @@ def _instructions(ws, round_: Round, department, user: Any, exported_at: dt.date
         ),
     ]
     for text, bold in lines:
-        ws.append([text or None])
+        # The plan's title and the department's name are people's text: string cells.
+        xlsx_append(ws, [text or None])
         cell = ws.cell(ws.max_row, 1)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
@@ -351,9 +354,9 @@ def _meta(ws, round_: Round, department, user: Any, language: str, exported_at, 
         ("language", language),
         ("checksum", _checksum(round_.pk, department.code, rows)),
     ):
-        ws.append([key, value])
+        xlsx_append(ws, [key, value])
     ws.append([])
-    ws.append(["contribution", "version", "instrument", "fields", "digest"])
+    xlsx_append(ws, ["contribution", "version", "instrument", "fields", "digest"])
     for row in rows:
-        ws.append(row)
+        xlsx_append(ws, row)
     ws.protection.sheet = True
