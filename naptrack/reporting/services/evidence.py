@@ -1,8 +1,19 @@
 """Evidence attached to a contribution: a link, or a file of an accepted type whose content matches
-its extension."""
+its extension.
+
+The content's type is told by `filetype` (signatures of each format: a RIFF file is WebP only
+when it says WEBP, not WAVE), and a ZIP package by its members: a Word or Excel document holds
+the OOXML content types part and its word/ or xl/ folder, an ODT the ODF mimetype member. The
+files are stored and served back, never opened by naptrack, so they are not parsed further (an
+XML entity bomb inside a DOCX harms only the program that opens it, as any file from outside).
+"""
 
 from __future__ import annotations
 
+import zipfile
+from typing import IO
+
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,18 +24,53 @@ from naptrack.reporting.models import Contribution, Evidence
 from naptrack.reporting.services.common import _locked, _require
 
 EVIDENCE_TYPES = {
-    # extension: (content type, accepted leading bytes)
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
-    "webp": ("image/webp", (b"RIFF",)),
+    # extension: (content type, the type its content must be found to be)
+    "pdf": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "odt": ("application/vnd.oasis.opendocument.text", "odt"),
+    "png": ("image/png", "png"),
+    "jpg": ("image/jpeg", "jpg"),
+    "jpeg": ("image/jpeg", "jpg"),
+    "gif": ("image/gif", "gif"),
+    "webp": ("image/webp", "webp"),
 }
 EVIDENCE_MAX_BYTES = int(getattr(settings, "NAPTRACK_UPLOAD_MAX_MB", 20)) * 1024 * 1024
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def _package(upload: IO[bytes]) -> str:
+    """What a ZIP file is, from its members: docx, xlsx, pptx, odt, or a plain zip."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    if member.read(len(ODT_MIMETYPE) + 1).strip() == ODT_MIMETYPE:
+                        return "odt"
+            if "[Content_Types].xml" in names:
+                for folder, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
+                    if any(name.startswith(folder) for name in names):
+                        return kind
+    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
+        return "damaged zip"
+    finally:
+        upload.seek(0)
+    return "zip"
+
+
+def content_kind(upload: IO[bytes]) -> str | None:
+    """The type of a file from its content (an extension such as "pdf", "webp", "wav", "docx"),
+    or None when no known format starts that way."""
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None:
+        return None
+    if kind.extension in ("zip", "docx", "xlsx", "pptx", "odt", "ods", "odp", "epub", "jar"):
+        # filetype guesses from the first members only; the ZIP's own directory says for sure.
+        return _package(upload)
+    return kind.extension
 
 
 @transaction.atomic
@@ -53,11 +99,10 @@ def evidence_add(*, actor, contribution: Contribution, title: str, url: str = ""
         elif upload.size > EVIDENCE_MAX_BYTES:
             errors["file"] = [_("The file is larger than %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}]
         else:
-            head = upload.read(16)
-            upload.seek(0)
-            content_type, signatures = EVIDENCE_TYPES[extension]
-            if not any(head.startswith(sig) for sig in signatures):
-                errors["file"] = [_("The file's content is not a .%(ext)s file.") % {"ext": extension}]
+            content_type, expected = EVIDENCE_TYPES[extension]
+            found = content_kind(upload)
+            if found != expected:
+                errors["file"] = [_mismatch(extension, found)]
             evidence.file = upload
             evidence.content_type = content_type
             evidence.size = upload.size
@@ -78,6 +123,18 @@ def evidence_add(*, actor, contribution: Contribution, title: str, url: str = ""
         },
     )
     return evidence
+
+
+def _mismatch(extension: str, found: str | None) -> str:
+    """Names the type the file's name declares and the type its content is."""
+    if found is None:
+        return _(
+            "The file is named .%(ext)s but its content is of no type naptrack recognises: it is not a .%(ext)s file."
+        ) % {"ext": extension}
+    return _(
+        "The file is named .%(ext)s but its content is a %(found)s file: upload a real .%(ext)s file, or "
+        "give the file its own name."
+    ) % {"ext": extension, "found": found.upper()}
 
 
 @transaction.atomic
