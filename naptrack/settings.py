@@ -62,6 +62,13 @@ DEFAULT_PLAN = os.environ.get("NAPTRACK_DEFAULT_PLAN", "")
 NAPTRACK_BASE_URL = os.environ.get("NAPTRACK_BASE_URL", "http://127.0.0.1:8000")
 NAPTRACK_NARRATIVE_MAX = int(os.environ.get("NAPTRACK_NARRATIVE_MAX", "20000"))
 NAPTRACK_UPLOAD_MAX_MB = int(os.environ.get("NAPTRACK_UPLOAD_MAX_MB", "20"))
+# What an uploaded workbook or Word document may hold before anything parses it (core/ooxml.py):
+# a department workbook has a row per line and instrument (70 at most on the Belgian plan), a
+# plan's matrix a few hundred rows of 5-10 columns; these leave ample room and bound a worker's memory.
+NAPTRACK_SHEET_MAX_ROWS = int(os.environ.get("NAPTRACK_SHEET_MAX_ROWS", "5000"))
+NAPTRACK_SHEET_MAX_COLUMNS = int(os.environ.get("NAPTRACK_SHEET_MAX_COLUMNS", "50"))
+NAPTRACK_SHEET_MAX_CELLS = int(os.environ.get("NAPTRACK_SHEET_MAX_CELLS", "100000"))
+NAPTRACK_OOXML_MAX_MB = int(os.environ.get("NAPTRACK_OOXML_MAX_MB", "20"))
 # An API token stops working this many days after it is issued: a token copied into a script
 # that was forgotten, or leaked, does not open the API for ever.
 NAPTRACK_API_TOKEN_DAYS = int(os.environ.get("NAPTRACK_API_TOKEN_DAYS", "90"))

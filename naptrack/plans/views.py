@@ -189,7 +189,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             result["user"] = request.user.pk
             (folder / "result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
             return redirect("plan-import-preview", token=token)
-    return render(request, "plans/import/form.html", {"form": form})
+    # A document refused (unreadable, an entity bomb, too many cells) or a field in error: 400.
+    return render(request, "plans/import/form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _read(path: Path, options: dict[str, Any], *, original_name: str) -> dict[str, Any]:

@@ -39,10 +39,19 @@ def read_docx(path: str | Path) -> Matrix:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from naptrack.core import ooxml
+
     name = Path(path).name
     try:
+        # Before python-docx parses anything: no DTD (entity bombs), no undefined entity, a size
+        # unpacked within the caps (ZIP bombs).
+        ooxml.check(Path(path), kind="docx", name=name)
+    except ooxml.PackageRefused as refused:
+        raise DocumentImportError(str(refused)) from None
+    try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        # SyntaxError: lxml's XMLSyntaxError, XML that is not well-formed.
         raise DocumentImportError(
             gettext("%(name)s is not a readable Word document (%(error)s): expected a .docx file")
             % {"name": name, "error": type(exc).__name__}

@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from naptrack.plans import interchange
 from naptrack.plans.importing.assemble import objective_heading
 from naptrack.plans.importing.departments import KnownDepartment
 from naptrack.plans.importing.finishing import as_known, plan_from_matrix
@@ -47,119 +44,22 @@ from naptrack.plans.importing.model import (
 )
 from naptrack.plans.importing.structure import Built
 from naptrack.plans.importing.text import fold
+from naptrack.plans.importing.xlsx import MAX_BYTES, PLAN_DATA_SHEET, Cell, Sheet, Spreadsheet, load_xlsx, text_of
 
 SUFFIXES = (".xlsx", ".csv")
-# The sheet in which exports.plan_xlsx keeps the plan's naptrack-plan/1 document.
-PLAN_DATA_SHEET = "naptrack-plan"
 # Joins the sentences of one instrument so that structure.py, which splits a cell at its
 # sentences, keeps each line of a cell as one instrument; removed from the plan afterwards.
 _JOINER = "\u2060"
 _STOP_SPACE = re.compile(r"([.!?\u2026][\"'\u201d\u2019\u00bb)\]]*) ")
 _GOAL_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)]\s+(?=\S)")
-_MAX_BYTES = 25 * 1024 * 1024
-
-
-@dataclass
-class Cell:
-    text: str
-    # "own": typed in this row; "above": covered by a cell merged from a row above; "": empty.
-    origin: str = ""
-
-
-@dataclass
-class Sheet:
-    name: str
-    rows: list[tuple[int, list[Cell], bool]]  # (row number, cells, the row is one merged cell across)
-
-
-@dataclass
-class Spreadsheet:
-    sheets: list[Sheet]
-    plan_data: dict | None = None
-
-
-# --- reading files --------------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
-
-
-def load_xlsx(path: str | Path) -> Spreadsheet:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    name = Path(path).name
-    if Path(path).stat().st_size > _MAX_BYTES:
-        raise DocumentImportError(f"{name} is larger than {_MAX_BYTES // (1024 * 1024)} MB")
-    try:
-        # Values as last computed by the spreadsheet program, not formulas.
-        wb = load_workbook(str(path), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise DocumentImportError(f"{name} is not a readable Excel workbook: expected an .xlsx file") from None
-    sheets = []
-    plan_data = None
-    for ws in wb.worksheets:
-        if ws.title == PLAN_DATA_SHEET:
-            plan_data = _plan_data(ws)
-            continue
-        if ws.sheet_state != "visible":
-            continue
-        covered: dict[tuple[int, int], tuple[int, int]] = {}
-        spans: dict[tuple[int, int], int] = {}
-        for merged in ws.merged_cells.ranges:
-            spans[(merged.min_row, merged.min_col)] = merged.max_col - merged.min_col + 1
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if (r, c) != (merged.min_row, merged.min_col):
-                        covered[(r, c)] = (merged.min_row, merged.min_col)
-        rows = []
-        for cells in ws.iter_rows():
-            out: list[Cell] = []
-            r = cells[0].row if cells else 0
-            across = False
-            for cell in cells:
-                origin = covered.get((cell.row, cell.column))
-                if origin is None:
-                    text = _text(cell.value)
-                    out.append(Cell(text, "own" if text else ""))
-                    if text and spans.get((cell.row, cell.column), 1) > 1:
-                        across = True
-                elif origin[1] == cell.column:
-                    # Merged from a row above, in the same column: the value of the merged cell.
-                    text = _text(ws.cell(*origin).value)
-                    out.append(Cell(text, "above" if text else ""))
-                else:
-                    out.append(Cell("", ""))  # covered by a cell to its left: no value of its own
-            filled = [c for c in out if c.origin == "own"]
-            rows.append((r, out, across and len(filled) == 1))
-        sheets.append(Sheet(ws.title, rows))
-    return Spreadsheet(sheets, plan_data)
-
-
-def _plan_data(ws) -> dict | None:
-    """The naptrack-plan/1 document kept by plan_xlsx, or None when it is missing or unreadable."""
-    raw = "".join(str(row[0]) for row in ws.iter_rows(min_row=2, max_col=1, values_only=True) if row[0])
-    try:
-        data = json.loads(raw)
-        interchange.validate(data)
-    except (ValueError, interchange.PlanFormatError):
-        return None
-    return data
 
 
 def load_csv(path: str | Path) -> Spreadsheet:
     from naptrack.plans.importing.txt import decode
 
     raw = Path(path).read_bytes()
-    if len(raw) > _MAX_BYTES:
-        raise DocumentImportError(f"{Path(path).name} is larger than {_MAX_BYTES // (1024 * 1024)} MB")
+    if len(raw) > MAX_BYTES:
+        raise DocumentImportError(f"{Path(path).name} is larger than {MAX_BYTES // (1024 * 1024)} MB")
     text = decode(raw)
     try:
         dialect: Any = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
@@ -167,7 +67,7 @@ def load_csv(path: str | Path) -> Spreadsheet:
         dialect = csv.excel  # a single column, or nothing to tell: commas
     rows = []
     for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
-        cells = [Cell(_text(v), "own" if _text(v) else "") for v in record]
+        cells = [Cell(text_of(v), "own" if text_of(v) else "") for v in record]
         rows.append((n, cells, False))
     return Spreadsheet([Sheet(Path(path).name, rows)])
 

@@ -1,6 +1,12 @@
 """Reading a filled-in workbook back into a change set: the hidden sheet checked against its
 signature, every editable cell read into its canonical value, and every error named by its cell.
-Nothing here writes to the database."""
+Nothing here writes to the database.
+
+A workbook comes from outside: before any cell is read, core.ooxml checks the package (its size
+unpacked, no DTD, the sheets' declared and actual rows, columns and cells within the caps). Then
+it is read once, in openpyxl's streaming mode (read_only), each sheet within those caps: the
+hidden sheet first, whose signature is checked before the sheet of contributions is read.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from naptrack.core import ooxml
 from naptrack.reporting.models import Contribution
 from naptrack.reporting.workbook.layout import (
     CONTRIBUTION_FIELDS,
@@ -125,14 +132,30 @@ def parse(data: bytes, *, file_name: str = "workbook.xlsx") -> ChangeSet:
     if len(data) > MAX_BYTES:
         raise WorkbookRefused(_("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
     try:
-        # The values a spreadsheet program computed for formulas, and the formulas themselves: a
-        # formula whose value was never computed must not read as an empty cell.
-        values_wb = load_workbook(io.BytesIO(data), data_only=True)
-        formulas_wb = load_workbook(io.BytesIO(data), data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        package = ooxml.check(data, kind="xlsx", name=file_name)
+    except ooxml.PackageRefused as refused:
+        raise WorkbookRefused(str(refused)) from None
+    values_wb = _open(data, file_name, data_only=True)
+    try:
+        return _parse(data, file_name, package, values_wb)
+    except SyntaxError:
+        # XML that is not well-formed deep in a sheet (lxml's and ElementTree's errors are SyntaxErrors).
+        raise WorkbookRefused(_("%(name)s is damaged: a sheet's XML cannot be read.") % {"name": file_name}) from None
+    finally:
+        values_wb.close()  # streaming mode keeps the file open until then
+
+
+def _open(data: bytes, file_name: str, *, data_only: bool):
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, SyntaxError):
         raise WorkbookRefused(
             _("%(name)s is not an Excel workbook (.xlsx) exported by naptrack.") % {"name": file_name}
         ) from None
+
+
+def _parse(data: bytes, file_name: str, package: ooxml.Package, values_wb) -> ChangeSet:
+    caps = package.limits
     if META not in values_wb.sheetnames or CONTRIBUTIONS not in values_wb.sheetnames:
         raise WorkbookRefused(
             _(
@@ -141,7 +164,7 @@ def parse(data: bytes, *, file_name: str = "workbook.xlsx") -> ChangeSet:
             )
             % {"name": file_name, "sheet": CONTRIBUTIONS}
         )
-    meta, exported = _read_meta(values_wb[META])
+    meta, exported = _read_meta(values_wb[META], caps)
     changes = ChangeSet(
         file_name=file_name,
         round_id=meta["round"],
@@ -151,7 +174,18 @@ def parse(data: bytes, *, file_name: str = "workbook.xlsx") -> ChangeSet:
         versions={cid: version for cid, version, _i, _f, _d in exported},
         rows=[],
     )
-    _read_rows(values_wb[CONTRIBUTIONS], formulas_wb[CONTRIBUTIONS], exported, changes)
+    sheet = package.sheet(CONTRIBUTIONS)
+    if sheet is None or not sheet.formulas:
+        _read_rows(values_wb[CONTRIBUTIONS], None, exported, changes, caps)
+        return changes
+    # The sheet holds formulas: their values as a spreadsheet program computed them, read above,
+    # and the formulas themselves, in a second streaming pass over this sheet only, so that a
+    # formula whose value was never computed does not read as an empty cell.
+    formulas_wb = _open(data, file_name, data_only=False)
+    try:
+        _read_rows(values_wb[CONTRIBUTIONS], formulas_wb[CONTRIBUTIONS], exported, changes, caps)
+    finally:
+        formulas_wb.close()
     return changes
 
 
@@ -165,8 +199,11 @@ def _tampered() -> WorkbookRefused:
     )
 
 
-def _read_meta(ws) -> tuple[dict[str, Any], list[tuple[int, int, int | None, tuple[str, ...], str]]]:
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+def _read_meta(
+    ws, caps: ooxml.Limits
+) -> tuple[dict[str, Any], list[tuple[int, int, int | None, tuple[str, ...], str]]]:
+    # Bounded: a row numbered 1,000,000 would otherwise have the streaming reader fill the gap.
+    rows = [list(r) for r in ws.iter_rows(values_only=True, max_row=caps.rows, max_col=caps.columns)]
     meta: dict[str, Any] = {}
     table_at = None
     for n, row in enumerate(rows):
@@ -212,8 +249,9 @@ def _header_keys() -> dict[str, str]:
     return found
 
 
-def _read_rows(ws, formulas, exported, changes: ChangeSet) -> None:
-    header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1), [])]
+def _read_rows(ws, formulas, exported, changes: ChangeSet, caps: ooxml.Limits) -> None:
+    bounds = {"max_row": caps.rows, "max_col": caps.columns}
+    header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1, max_col=caps.columns), [])]
     known = _header_keys()
     positions: dict[str, int] = {}
     for index, text in enumerate(header):
@@ -231,10 +269,10 @@ def _read_rows(ws, formulas, exported, changes: ChangeSet) -> None:
     changes.headers = {k: str(header[i]) for k, i in positions.items()}
     by_key = {(cid, iid): (version, fields, row_digest) for cid, version, iid, fields, row_digest in exported}
     seen: dict[tuple[int, int | None], int] = {}
-    formula_rows = formulas.iter_rows(min_row=2)
-    for cells in ws.iter_rows(min_row=2):
+    formula_rows = formulas.iter_rows(min_row=2, **bounds) if formulas is not None else iter(())
+    # Streaming rows: empty cells carry no row number, so rows are counted (gaps come as empty rows).
+    for r, cells in enumerate(ws.iter_rows(min_row=2, **bounds), start=2):
         formula_cells = next(formula_rows, ())
-        r = cells[0].row if cells else 0
         raw = {k: cells[i].value if i < len(cells) else None for k, i in positions.items()}
         for k, i in positions.items():
             if i < len(formula_cells) and formula_cells[i].data_type == "f" and raw[k] is None:
