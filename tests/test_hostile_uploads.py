@@ -197,3 +197,18 @@ def test_workbooks_and_plans_of_the_real_size_pass_the_caps_and_import(
     assert code == 0, err
     assert json.loads(out)["slug"] == "be-copy"
 
+
+def test_gunicorn_workers_are_recycled_after_some_requests():
+    """Memory a large request made a worker keep goes back to the system when the worker is replaced."""
+    import argparse
+
+    from gunicorn.config import Config
+
+    from naptrack.cli.serve import gunicorn_options
+
+    options = gunicorn_options(argparse.Namespace(host="127.0.0.1", port=8000, workers=2))
+    assert (options["max_requests"], options["max_requests_jitter"]) == (1000, 100)
+    config = Config()
+    for key, value in options.items():
+        config.set(key, value)  # every option is one gunicorn knows
+    assert config.max_requests == 1000

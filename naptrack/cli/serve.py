@@ -96,18 +96,31 @@ def _demo_accounts() -> None:
         print(f"  {username:40} {role}{' of ' + department if department else ''}")
 
 
+def gunicorn_options(args: argparse.Namespace) -> dict[str, object]:
+    options: dict[str, object] = {
+        "bind": f"{args.host}:{args.port}",
+        "workers": args.workers,
+        "accesslog": "-",
+        # A request still running after this is killed with its worker (a large import, a report).
+        "timeout": 120,
+        "graceful_timeout": 10,
+        # A worker is replaced after about a thousand requests (the jitter keeps them from all
+        # restarting at once): memory a big request made Python keep goes back to the system.
+        "max_requests": 1000,
+        "max_requests_jitter": 100,
+    }
+    if os.path.isdir("/dev/shm"):
+        # The workers' heartbeat files in memory: a busy or slow disk never makes a worker look dead.
+        options["worker_tmp_dir"] = "/dev/shm"
+    return options
+
+
 def _run_gunicorn(args: argparse.Namespace) -> None:
     from gunicorn.app.base import BaseApplication
 
     from naptrack.wsgi import application
 
-    options = {
-        "bind": f"{args.host}:{args.port}",
-        "workers": args.workers,
-        "accesslog": "-",
-        "timeout": 120,
-        "graceful_timeout": 10,
-    }
+    options = gunicorn_options(args)
 
     class Server(BaseApplication):
         def load_config(self) -> None:
