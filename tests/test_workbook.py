@@ -378,7 +378,7 @@ def test_a_workbook_whose_hidden_sheet_was_changed_is_refused(open_round, focal_
 
 
 def test_a_file_that_is_not_a_workbook_is_refused():
-    with pytest.raises(WorkbookRefused, match="not an Excel workbook"):
+    with pytest.raises(WorkbookRefused, match=r"answers.csv is not a readable Excel workbook \(.xlsx\)"):
         workbook.parse(b"Code;Status\n23.a;completed\n", file_name="answers.csv")
     from openpyxl import Workbook
 
