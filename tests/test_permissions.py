@@ -205,6 +205,8 @@ READ = {
     "reader": ALLOWED,
     "anonymous": DENIED,
 }
+# Justice's draft on line 14.a: its department and the oversight roles, no other department.
+READ_DRAFT = {**READ, "focal-defence": DENIED, "focal-interior": DENIED}
 HISTORY = {
     "coordinator": ALLOWED,
     "focal-defence": DENIED,
@@ -220,7 +222,7 @@ def test_reading_rounds_contributions_and_history(open_round, personas, persona)
     user = personas[persona]
     contribution = contribution_of(open_round, "14.a", "justice")
     assert user.has_perm("reporting.view_round", open_round) is READ[persona]
-    assert user.has_perm("reporting.view_contribution", contribution) is READ[persona]
+    assert user.has_perm("reporting.view_contribution", contribution) is READ_DRAFT[persona]
     assert user.has_perm("reporting.view_history", contribution) is HISTORY[persona]
     assert user.has_perm("reporting.remind", open_round) is REVIEW[persona]
     visible = Round.objects.visible_to(user)
@@ -247,3 +249,110 @@ def test_nobody_edits_a_submitted_or_approved_contribution(open_round, coordinat
     for user in (coordinator, focal_defence):
         with pytest.raises(PermissionDenied):
             filled(contribution, user)
+
+
+# --- least privilege between departments -----------------------------------------------------------
+
+SECRET = "Quillonite"
+
+
+def defence_in_state(round_, state: str, focal_defence, coordinator) -> Contribution:
+    """Defence's contribution on line 14.a with an answer, an evidence link and, once returned, the
+    coordinator's note (which an approved contribution keeps), brought to `state`; "internal" is
+    approved and marked internal."""
+    c = contribution_of(round_, "14.a", "defence")
+    first = c.action.instruments.all()[0]
+    c = services.contribution_save(
+        actor=focal_defence,
+        contribution=c,
+        version=c.version,
+        data={
+            "status": "in-progress",
+            "narrative": f"{SECRET} narrative.",
+            "visibility": "internal" if state == "internal" else "public",
+            "measurements": [{"instrument": first.pk, "text": f"{SECRET} answer."}],
+        },
+    )
+    services.evidence_add(actor=focal_defence, contribution=c, title="Report", url="https://mil.be/report")
+    if state == "draft":
+        return c
+    c = services.contribution_submit(actor=focal_defence, contribution=c)
+    if state == "submitted":
+        return c
+    c = services.contribution_return(actor=coordinator, contribution=c, note=f"{SECRET} note.")
+    if state == "returned":
+        return c
+    c = services.contribution_submit(actor=focal_defence, contribution=c)
+    return services.contribution_approve(actor=coordinator, contribution=c)
+
+
+# persona -> state of Defence's contribution -> (the contribution with its measurement answers,
+# its evidence, its review note). "internal": approved, marked internal.
+EVERYTHING = (ALLOWED, ALLOWED, ALLOWED)
+NOTHING = (DENIED, DENIED, DENIED)
+OTHER_DEPARTMENT = {
+    "draft": NOTHING,
+    "submitted": NOTHING,
+    "returned": NOTHING,
+    "approved": (ALLOWED, DENIED, DENIED),
+    "internal": NOTHING,
+}
+CROSS = {
+    "coordinator": dict.fromkeys(OTHER_DEPARTMENT, EVERYTHING),
+    "reader": dict.fromkeys(OTHER_DEPARTMENT, EVERYTHING),
+    "focal-defence": dict.fromkeys(OTHER_DEPARTMENT, EVERYTHING),
+    "focal-justice": OTHER_DEPARTMENT,
+    "focal-interior": OTHER_DEPARTMENT,
+    "anonymous": dict.fromkeys(OTHER_DEPARTMENT, NOTHING),
+}
+
+
+@pytest.mark.parametrize("state", list(OTHER_DEPARTMENT))
+@pytest.mark.parametrize("persona", list(CROSS))
+def test_who_reads_a_defence_contribution_its_evidence_and_review_note(
+    open_round, personas, coordinator, focal_defence, persona, state
+):
+    c = defence_in_state(open_round, state, focal_defence, coordinator)
+    user = personas[persona]
+    contribution, evidence, note = CROSS[persona][state]
+    assert user.has_perm("reporting.view_contribution", c) is contribution
+    assert user.has_perm("reporting.view_evidence", c) is evidence
+    assert user.has_perm("reporting.view_review_note", c) is note
+    # The lists say the same in SQL.
+    readable = Contribution.objects.filter(round=open_round).readable_by(user)
+    assert readable.filter(pk=c.pk).exists() is contribution
+
+
+def test_focal_point_of_interior_reads_a_federal_police_draft_in_full(open_round, personas):
+    police = contribution_of(open_round, "23.b", "interior-federal-police")
+    for persona, allowed in (("focal-interior", ALLOWED), ("focal-justice", DENIED), ("focal-defence", DENIED)):
+        user = personas[persona]
+        for perm in ("view_contribution", "view_evidence", "view_review_note"):
+            assert user.has_perm(f"reporting.{perm}", police) is allowed, (persona, perm)
+        assert Contribution.objects.readable_by(user).filter(pk=police.pk).exists() is allowed
+
+
+@pytest.mark.parametrize("persona", list(CROSS))
+def test_readable_by_agrees_with_the_rule_on_every_contribution(
+    open_round, personas, coordinator, focal_defence, focal_justice, persona
+):
+    defence_in_state(open_round, "approved", focal_defence, coordinator)
+    for code, state in (("23.a", "submitted"), ("7.c", "internal")):
+        c = contribution_of(open_round, code, "defence")
+        data = {"status": "completed", "visibility": "internal" if state == "internal" else "public"}
+        c = services.contribution_submit(
+            actor=focal_defence,
+            contribution=services.contribution_save(actor=focal_defence, contribution=c, version=c.version, data=data),
+        )
+        if state == "internal":
+            services.contribution_approve(actor=coordinator, contribution=c)
+    user = personas[persona]
+    everything = Contribution.objects.filter(round=open_round).select_related("department")
+    expected = {c.pk for c in everything if user.has_perm("reporting.view_contribution", c)}
+    assert set(everything.readable_by(user).values_list("pk", flat=True)) == expected
+
+
+def test_only_the_oversight_roles_read_every_departments_work(personas):
+    for persona, user in personas.items():
+        allowed = persona in ("coordinator", "reader")
+        assert user.has_perm("reporting.view_all_contributions") is allowed, persona

@@ -399,11 +399,14 @@ def test_unknown_format_or_language_is_not_found(report_round, coordinator_clien
 def test_downloads_include_offers_every_language_and_format(report_round):
     from django.template.loader import render_to_string
 
-    html = render_to_string("publications/_downloads.html", {"round": report_round})
+    html = render_to_string("publications/_downloads.html", {"round": report_round, "draft": True})
+    final = render_to_string("publications/_downloads.html", {"round": report_round})
     for lang in ("en", "fr", "nl"):
         for fmt in ("html", "pdf", "docx"):
             assert f"/rounds/{report_round.pk}/report.{fmt}?lang={lang}&amp;draft=1" in html
             assert f'/rounds/{report_round.pk}/report.{fmt}?lang={lang}"' in html
+            assert f'/rounds/{report_round.pk}/report.{fmt}?lang={lang}"' in final
+    assert "draft=1" not in final, "the draft is offered only to who may read it"
 
 
 # --- publishing -----------------------------------------------------------------------------------

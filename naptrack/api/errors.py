@@ -50,7 +50,7 @@ def _invalid(errors: dict[str, list[str]]) -> Response:
     )
 
 
-def _conflict(exc: ContributionConflict) -> Response:
+def _conflict(exc: ContributionConflict, request) -> Response:
     # Imported here: the serializers import the reporting models, this module is loaded by DRF's
     # settings before the apps are ready.
     from naptrack.api.serializers import ContributionSerializer
@@ -64,7 +64,7 @@ def _conflict(exc: ContributionConflict) -> Response:
             "changes": [
                 {"field": c.field, "before": c.before, "after": c.after, "by": c.by, "at": c.at} for c in exc.changes
             ],
-            "current": ContributionSerializer(current).data,
+            "current": ContributionSerializer(current, context={"request": request}).data,
         },
         status=status.HTTP_409_CONFLICT,
     )
@@ -82,7 +82,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return _invalid({api_settings.NON_FIELD_ERRORS_KEY: list(exc.messages)})
     if isinstance(exc, ContributionConflict):
         set_rollback()
-        return _conflict(exc)
+        return _conflict(exc, context.get("request"))
     if isinstance(exc, WorkflowError):
         set_rollback()
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)

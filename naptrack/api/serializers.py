@@ -235,12 +235,27 @@ class ContributionSerializer(serializers.Serializer):
     countries = serializers.ListField(child=serializers.CharField(), help_text=_("ISO 3166-1 alpha-2 codes."))
     measurements = MeasurementSerializer(many=True, source="measurements.all")
     version = serializers.IntegerField(help_text=_("Send it back with a change: a stale one gets 409."))
-    review_note = serializers.CharField(allow_blank=True)
+    review_note = serializers.CharField(
+        allow_blank=True,
+        help_text=_(
+            "Empty for another department's contribution: only its department, the coordinator and readers read it."
+        ),
+    )
     on_behalf = serializers.BooleanField()
     updated_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     returned_at = serializers.DateTimeField(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, instance: Contribution) -> dict:
+        data = super().to_representation(instance)
+        # An approved contribution keeps the note it was once returned with: another department
+        # reads the contribution, never the note. Without a request to say who asks, no note.
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.has_perm("reporting.view_review_note", instance):
+            data["review_note"] = ""
+        return data
 
 
 class ConflictSerializer(ErrorSerializer):

@@ -362,7 +362,8 @@ class RoundContributionList(JsonView, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return Contribution.objects.none()
         round_ = get_object_or_404(Round.objects.visible_to(self.request.user).only("pk"), pk=self.kwargs["pk"])
-        return Contribution.objects.filter(round=round_).with_detail().in_plan_order()
+        # Another department's contributions only once approved and public (reporting/rules.py).
+        return Contribution.objects.filter(round=round_).readable_by(self.request.user).with_detail().in_plan_order()
 
     @extend_schema(
         summary=gettext_lazy("A round's contributions, in plan order"),
@@ -406,7 +407,10 @@ class ContributionDetail(JsonView):
         tags=["contributions"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(s.ContributionSerializer(_contribution(pk)).data)
+        contribution = _contribution(pk)
+        # 403, as for every other refusal of a known object (the ids are no secret: they count up).
+        _require(request, "reporting.view_contribution", contribution)
+        return Response(s.ContributionSerializer(contribution, context={"request": request}).data)
 
     @extend_schema(
         summary=gettext_lazy("Change a contribution"),
@@ -432,7 +436,7 @@ class ContributionDetail(JsonView):
         if "measurements" in data:
             data["measurements"] = [dict(row) for row in data["measurements"]]
         services.contribution_save(actor=request.user, contribution=contribution, version=version, data=data)
-        return Response(s.ContributionSerializer(_contribution(pk)).data)
+        return Response(s.ContributionSerializer(_contribution(pk), context={"request": request}).data)
 
 
 class ContributionTransition(JsonView):
@@ -449,7 +453,7 @@ class ContributionTransition(JsonView):
         serializer = self.body(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.step(request, contribution, dict(serializer.validated_data))
-        return Response(s.ContributionSerializer(_contribution(pk)).data)
+        return Response(s.ContributionSerializer(_contribution(pk), context={"request": request}).data)
 
 
 def _contribution_step_schema(summary: str, body):

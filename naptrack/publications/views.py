@@ -1,7 +1,8 @@
 """Downloads of the report to parliament.
 
-Staff (coordinator, focal points, readers) build any round's report on demand, final or draft;
-everyone else gets only the files stored when a round was published.
+Staff (coordinator, focal points, readers) build any round's final report on demand, the
+coordinator and readers also its draft; everyone else gets only the files stored when a round was
+published.
 """
 
 from __future__ import annotations
@@ -44,11 +45,16 @@ def round_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in services.FORMATS:
         raise Http404(_("Unknown format."))
     round_ = get_object_or_404(Round.objects.select_related("plan"), pk=pk)
-    # The draft shows internal and unapproved items: staff only, like the round itself.
+    # Staff only, like the round itself.
     if not request.user.has_perm("reporting.view_round", round_):
         raise PermissionDenied(_("You may not do this."))
     lang = _language(request)
     draft = request.GET.get("draft") in ("1", "true", "yes")
+    # The draft holds every department's submitted and internal items: for those who read every
+    # department's work in any state (coordinator, readers), not for a department's focal point,
+    # who reads their own work on their own pages and gets the final report like everyone else.
+    if draft and not request.user.has_perm("reporting.view_all_contributions", round_):
+        raise PermissionDenied(_("The draft report is for the coordinator and readers."))
     back = reverse("reporting:round-dashboard", args=[round_.pk]) if fmt == "html" else None
     data = services.report_build(round_, fmt, lang, draft, back_url=back)
     response = HttpResponse(data, content_type=services.CONTENT_TYPES[fmt])

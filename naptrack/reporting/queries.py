@@ -49,6 +49,20 @@ class ContributionQuerySet(models.QuerySet):
     def for_departments(self, departments) -> ContributionQuerySet:
         return self.filter(department__in=departments)
 
+    def readable_by(self, user) -> ContributionQuerySet:
+        """What the person may read, in SQL: the same rule as reporting.rules.can_read_contribution.
+        Coordinators and readers read everything; a focal point their own department's and its
+        units' contributions in any state, another department's once approved and public."""
+        from naptrack.accounts.rules import department_ids
+        from naptrack.core.roles import is_coordinator, is_focal_point, is_reader
+
+        if is_coordinator(user) or is_reader(user):
+            return self
+        if not is_focal_point(user):
+            return self.none()
+        shared = Q(state="approved", visibility="public")
+        return self.filter(Q(department_id__in=department_ids(user)) | shared)
+
     def missing(self) -> ContributionQuerySet:
         """Not yet handed in: still draft or returned for revision."""
         return self.filter(state__in=("draft", "returned"))

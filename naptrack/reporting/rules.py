@@ -4,6 +4,11 @@ Coordinator: everything. Focal point: reads the plan and the rounds; edits and s
 contributions of their own department and its units, only while the round is open and the
 contribution is draft or returned. Reader: reads everything internal, changes nothing.
 Anonymous: public pages only.
+
+Least privilege between departments: a focal point reads their own department's (and its units')
+contributions in any state, with their evidence, review notes and internal items; another
+department's only once approved and public, and then without its evidence or review note. Every
+list filters with ContributionQuerySet.readable_by, which says the same in SQL.
 """
 
 from __future__ import annotations
@@ -16,7 +21,27 @@ from naptrack.core.roles import is_coordinator, is_focal_point, is_reader, is_st
 
 @rules.predicate
 def is_own_department(user, contribution) -> bool:
-    return contribution is not None and contribution.department_id in department_ids(user)
+    if contribution is None:
+        return False
+    # The person's own department needs no query; its units are read once per request.
+    own = getattr(user, "department_id", None)
+    if own is not None and contribution.department_id == own:
+        return True
+    return contribution.department_id in department_ids(user)
+
+
+@rules.predicate
+def is_shared_with_departments(user, contribution) -> bool:
+    """Approved and public: all that one department may read of another's work. Internal content
+    stays within the department, the coordinator and the readers even once approved."""
+    return contribution is not None and contribution.state == "approved" and contribution.visibility == "public"
+
+
+@rules.predicate
+def is_any_contribution(user, contribution) -> bool:
+    """No contribution named: the question is whether the person reads contributions at all (an
+    API list's permission); the list itself then goes through ContributionQuerySet.readable_by."""
+    return contribution is None
 
 
 @rules.predicate
@@ -50,11 +75,23 @@ def is_submitted(user, contribution) -> bool:
     return contribution is not None and contribution.state == "submitted"
 
 
+# The oversight roles read every department's work in any state.
+is_oversight = is_coordinator | is_reader
+can_read_contribution = is_oversight | (
+    is_focal_point & (is_any_contribution | is_own_department | is_shared_with_departments)
+)
+# Evidence files and links, review notes and history: never another department's.
+can_read_contribution_in_full = is_oversight | (is_focal_point & is_own_department)
+
 can_edit_contribution = is_round_open & is_editable_state & (is_coordinator | (is_focal_point & is_own_department))
 
 rules.add_perm("reporting.view_round", is_staff_member)
 rules.add_perm("reporting.manage_round", is_coordinator)
-rules.add_perm("reporting.view_contribution", is_staff_member)
+rules.add_perm("reporting.view_contribution", can_read_contribution)
+rules.add_perm("reporting.view_evidence", can_read_contribution_in_full)
+rules.add_perm("reporting.view_review_note", can_read_contribution_in_full)
+# Every department's contributions in any state, as the draft report to parliament shows them.
+rules.add_perm("reporting.view_all_contributions", is_oversight)
 rules.add_perm("reporting.change_contribution", can_edit_contribution)
 rules.add_perm("reporting.submit_contribution", can_edit_contribution)
 rules.add_perm("reporting.review_contribution", is_coordinator & is_round_reviewable & is_submitted)

@@ -101,6 +101,7 @@ def _contribution(pk: int) -> Contribution:
 
 
 def _readable(request: HttpRequest, contribution: Contribution) -> None:
+    # Another department's contribution only once approved and public (reporting/rules.py).
     if not request.user.has_perm("reporting.view_contribution", contribution):
         raise PermissionDenied(_("You may not see this contribution."))
 
@@ -149,6 +150,8 @@ def _page(
         saved = {m.instrument_id: m for m in c.measurements.all()}
         blocks = [{"instrument": i, **measurement_view(saved.get(i.pk))} for i in c.action.instruments.all()]
     plan = c.round.plan
+    # Evidence and the reviewer's note stay within the department, the coordinator and readers.
+    in_full = user.has_perm("reporting.view_evidence", c)
     context = {
         "contribution": c,
         "round": c.round,
@@ -165,7 +168,8 @@ def _page(
         "form": form,
         "evidence_form": evidence_form,
         "blocks": blocks,
-        "evidence": list(c.evidence.all()),
+        "in_full": in_full,
+        "evidence": list(c.evidence.all()) if in_full else [],
         "statuses": [(value, label, STATUS_DEFINITIONS[value]) for value, label in Contribution.Status.choices],
         "status_definition": STATUS_DEFINITIONS.get(c.status),
         "visibilities": [
@@ -318,10 +322,12 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """An uploaded file, to those who may see its contribution: as an attachment, with the type
+    """An uploaded file, to those who may see its contribution in full: as an attachment, with the type
     checked at upload, so that a browser never renders it in the site's origin."""
     evidence = get_object_or_404(Evidence.objects.select_related("contribution"), pk=pk)
-    _readable(request, evidence.contribution)
+    # Never another department's file, even of an approved contribution it may read.
+    if not request.user.has_perm("reporting.view_evidence", evidence.contribution):
+        raise PermissionDenied(_("You may not see this contribution's evidence."))
     if not evidence.file:
         raise Http404(_("This evidence is a link, not a file."))
     try:

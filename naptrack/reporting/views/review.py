@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from naptrack.core.numbers import whole_number
 from naptrack.core.roles import is_coordinator
 from naptrack.core.templatetags.naptrack import translated
-from naptrack.plans.models import Action, Objective
+from naptrack.plans.models import Action, Department, Objective
 from naptrack.reporting import services
 from naptrack.reporting.completeness import departments_in_tree_order
 from naptrack.reporting.forms_coordination import ContributionFilterForm, SynthesisForm, add_service_errors
@@ -39,7 +40,7 @@ def round_contributions(request: HttpRequest, pk: int) -> HttpResponse:
     departments = [d for d, _level in departments_in_tree_order(round_)]
     objectives = list(Objective.objects.filter(plan_id=round_.plan_id).order_by("number"))
     form = ContributionFilterForm(request.GET or None, departments=departments, objectives=objectives)
-    contributions = Contribution.objects.filter(round=round_).with_context().in_plan_order()
+    contributions = Contribution.objects.filter(round=round_).readable_by(request.user).with_context().in_plan_order()
     filters = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
@@ -73,10 +74,36 @@ def _in_responsibility_order(action: Action, contributions: Iterable[Contributio
 
 
 @dataclass
+class Withheld:
+    """Another department's contribution that a focal point may not read (reporting/rules.py): its
+    department and why, and none of its content, which never reaches the template."""
+
+    pk: int
+    department: Department
+    reason: str
+    withheld: bool = True
+
+
+def _as_readable(user: Any, contributions: list[Contribution]) -> list[Contribution | Withheld]:
+    """Each contribution as the person may read it: whole, without its evidence and review note
+    (`in_full` false), or withheld."""
+    shown: list[Contribution | Withheld] = []
+    for c in contributions:
+        if user.has_perm("reporting.view_contribution", c):
+            c.in_full = user.has_perm("reporting.view_evidence", c)
+            shown.append(c)
+        elif c.state == Contribution.State.APPROVED:
+            shown.append(Withheld(c.pk, c.department, _("Approved for internal use: not shown to other departments.")))
+        else:
+            shown.append(Withheld(c.pk, c.department, _("Not yet approved.")))
+    return shown
+
+
+@dataclass
 class EarlierRound:
     round: Round
     synthesis: Synthesis | None
-    contributions: list[Contribution]
+    contributions: list[Contribution | Withheld]
 
 
 @login_required
@@ -135,11 +162,11 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         c.can_reopen = user.has_perm("reporting.reopen_contribution", c)
         c.can_edit = user.has_perm("reporting.change_contribution", c)
 
-    previous: dict[int, list[Contribution]] = {r.pk: [] for r in earlier}
+    previous: dict[int, list[Contribution | Withheld]] = {r.pk: [] for r in earlier}
     for c in _in_responsibility_order(
         action, Contribution.objects.filter(round__in=earlier, action=action).with_detail()
     ):
-        previous[c.round_id].append(c)
+        previous[c.round_id].extend(_as_readable(user, [c]))
 
     return render(
         request,
@@ -150,7 +177,7 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "action": action,
             "goal": action.goal,
             "objective": action.goal.objective,
-            "contributions": contributions,
+            "contributions": _as_readable(user, contributions),
             "synthesis": synthesis,
             "form": form if can_write else None,
             "conflict": conflict,

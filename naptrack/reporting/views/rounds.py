@@ -135,7 +135,9 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     totals = CountRow(None, {k: sum(r.counts.get(k, 0) for r in objective_rows) for k in ("total", *STATES)})
 
-    contributions = Contribution.objects.filter(round=round_).with_context().in_plan_order()
+    # The counts above are aggregates every staff member sees; the lists below name contributions
+    # and link to them, so a focal point gets only those they may read.
+    contributions = Contribution.objects.filter(round=round_).readable_by(user).with_context().in_plan_order()
     overdue_after_deadline = today > round_.deadline and round_.state in ("open", "closed")
     overdue_by_department: dict[int, list[Contribution]] = {}
     if overdue_after_deadline:
@@ -164,6 +166,7 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "past_deadline": overdue_after_deadline,
             "queue": queue,
             "can_manage": can_manage,
+            "can_read_drafts": user.has_perm("reporting.view_all_contributions"),
             "workbook_departments": [d for d, _level in tree] if can_manage and round_.state == "open" else [],
             "can_edit": can_manage and round_.state != Round.State.PUBLISHED,
             "can_remind": user.has_perm("reporting.remind", round_) and round_.state == Round.State.OPEN,
