@@ -166,7 +166,7 @@ def test_a_parse_error_is_400_in_json(plan, body):
 
 
 def test_a_server_error_under_the_api_is_json(plan, monkeypatch):
-    from naptrack.api import views
+    from naptrack.api.views import plans as views
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from naptrack.api import serializers as s
-from naptrack.api.views import JsonView, Pagination, responses
+from naptrack.api.views.common import JsonView, Pagination, responses
 from naptrack.reporting.models import Contribution, Measurement, Round
 
 

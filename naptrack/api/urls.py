@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
 from naptrack.api import public as public_api
-from naptrack.api import views
+from naptrack.api.views import contributions, plans, rounds, token
 
 
 class IdConverter:
@@ -36,21 +36,25 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("token/", views.TokenView.as_view(), name="token"),
-    path("plans/", views.PlanList.as_view(), name="plan-list"),
-    path("plans/<slug:slug>/", views.PlanDetail.as_view(), name="plan-detail"),
-    path("rounds/", views.RoundList.as_view(), name="round-list"),
-    path("rounds/<api_id:pk>/", views.RoundDetail.as_view(), name="round-detail"),
-    path("rounds/<api_id:pk>/open/", views.RoundOpen.as_view(), name="round-open"),
-    path("rounds/<api_id:pk>/close/", views.RoundClose.as_view(), name="round-close"),
-    path("rounds/<api_id:pk>/publish/", views.RoundPublish.as_view(), name="round-publish"),
-    path("rounds/<api_id:pk>/reopen/", views.RoundReopen.as_view(), name="round-reopen"),
-    path("rounds/<api_id:pk>/contributions/", views.RoundContributionList.as_view(), name="round-contributions"),
-    path("contributions/<api_id:pk>/", views.ContributionDetail.as_view(), name="contribution-detail"),
-    path("contributions/<api_id:pk>/submit/", views.ContributionSubmit.as_view(), name="contribution-submit"),
-    path("contributions/<api_id:pk>/return/", views.ContributionReturn.as_view(), name="contribution-return"),
-    path("contributions/<api_id:pk>/approve/", views.ContributionApprove.as_view(), name="contribution-approve"),
-    path("contributions/<api_id:pk>/reopen/", views.ContributionReopen.as_view(), name="contribution-reopen"),
+    path("token/", token.TokenView.as_view(), name="token"),
+    path("plans/", plans.PlanList.as_view(), name="plan-list"),
+    path("plans/<slug:slug>/", plans.PlanDetail.as_view(), name="plan-detail"),
+    path("rounds/", rounds.RoundList.as_view(), name="round-list"),
+    path("rounds/<api_id:pk>/", rounds.RoundDetail.as_view(), name="round-detail"),
+    path("rounds/<api_id:pk>/open/", rounds.RoundOpen.as_view(), name="round-open"),
+    path("rounds/<api_id:pk>/close/", rounds.RoundClose.as_view(), name="round-close"),
+    path("rounds/<api_id:pk>/publish/", rounds.RoundPublish.as_view(), name="round-publish"),
+    path("rounds/<api_id:pk>/reopen/", rounds.RoundReopen.as_view(), name="round-reopen"),
+    path(
+        "rounds/<api_id:pk>/contributions/", contributions.RoundContributionList.as_view(), name="round-contributions"
+    ),
+    path("contributions/<api_id:pk>/", contributions.ContributionDetail.as_view(), name="contribution-detail"),
+    path("contributions/<api_id:pk>/submit/", contributions.ContributionSubmit.as_view(), name="contribution-submit"),
+    path("contributions/<api_id:pk>/return/", contributions.ContributionReturn.as_view(), name="contribution-return"),
+    path(
+        "contributions/<api_id:pk>/approve/", contributions.ContributionApprove.as_view(), name="contribution-approve"
+    ),
+    path("contributions/<api_id:pk>/reopen/", contributions.ContributionReopen.as_view(), name="contribution-reopen"),
     # Published data, open without login (naptrack.api.public).
     path("public/rounds/", public_api.PublicRoundList.as_view(), name="public-round-list"),
     path("public/rounds/<api_id:pk>/", public_api.PublicRoundDetail.as_view(), name="public-round-detail"),
