@@ -52,6 +52,15 @@ class ChangeSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "For people who sign in with a second factor: the code their authenticator app shows now, "
+            "or one of their recovery codes."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
