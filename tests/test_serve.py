@@ -81,4 +81,5 @@ def test_serve_on_a_fresh_data_directory_serves_the_belgian_plan(server):
     output = process.communicate(timeout=15)[0]
     assert "loaded the bundled plan be-nap-2013-2016" in output
     assert "demo accounts (password for all: demo-password-1234)" in output
+    assert "set up two-factor sign-in" in output
     assert "focal-defence" in output

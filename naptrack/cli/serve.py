@@ -94,6 +94,7 @@ def _demo_accounts() -> None:
         else:
             user_set_password(actor=actor(), user=user, password=password, check_password=False)
         print(f"  {username:40} {role}{' of ' + department if department else ''}")
+    print("the coordinator and the reader set up two-factor sign-in (an authenticator app) at their first login")
 
 
 def gunicorn_options(args: argparse.Namespace) -> dict[str, object]:
