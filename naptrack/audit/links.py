@@ -71,6 +71,7 @@ VERBS = {
     "added": gettext_lazy("added"),
     "approved": gettext_lazy("approved"),
     "closed": gettext_lazy("closed"),
+    "corrected": gettext_lazy("corrected"),
     "created": gettext_lazy("created"),
     "deactivated": gettext_lazy("deactivated"),
     "deleted": gettext_lazy("deleted"),
@@ -88,6 +89,7 @@ VERBS = {
     "saved": gettext_lazy("saved"),
     "submitted": gettext_lazy("submitted"),
     "updated": gettext_lazy("updated"),
+    "withdrawn": gettext_lazy("withdrawn"),
 }
 
 

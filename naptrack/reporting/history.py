@@ -21,9 +21,18 @@ from naptrack.reporting.models import Contribution, Measurement, Synthesis
 
 # The fields shown; bookkeeping (version, timestamps, who) is left out: every version changes it
 # and the entry already says who and when.
-CONTRIBUTION_HISTORY_FIELDS = ("state", "status", "narrative", "visibility", "countries", "review_note", "on_behalf")
+CONTRIBUTION_HISTORY_FIELDS = (
+    "state",
+    "status",
+    "narrative",
+    "visibility",
+    "countries",
+    "review_note",
+    "on_behalf",
+    "correction_note",
+)
 MEASUREMENT_HISTORY_FIELDS = ("text", "women", "men", "other", "value", "unit", "note")
-SYNTHESIS_HISTORY_FIELDS = ("text",)
+SYNTHESIS_HISTORY_FIELDS = ("text", "correction_note")
 
 EVENT_LABELS = {
     "reporting.contribution.saved": gettext_lazy("saved"),
@@ -34,6 +43,10 @@ EVENT_LABELS = {
     "reporting.evidence.added": gettext_lazy("evidence added"),
     "reporting.evidence.removed": gettext_lazy("evidence removed"),
     "reporting.synthesis.saved": gettext_lazy("synthesis saved"),
+    "reporting.contribution.corrected": gettext_lazy("corrected after publication"),
+    "reporting.contribution.withdrawn": gettext_lazy("withdrawn from the public"),
+    "reporting.synthesis.corrected": gettext_lazy("synthesis corrected after publication"),
+    "reporting.synthesis.withdrawn": gettext_lazy("synthesis withdrawn from the public"),
 }
 
 

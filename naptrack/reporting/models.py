@@ -107,6 +107,16 @@ class Contribution(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Once published, only the coordinator changes a contribution, through a correction or a
+    # withdrawal (services/corrections.py), each with a note that the public reads where the
+    # contribution shows; row history keeps what was published before.
+    correction_note = models.TextField(
+        _("public note of correction"),
+        blank=True,
+        help_text=_("Why the published contribution was corrected or withdrawn; shown to the public."),
+    )
+    corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = ContributionQuerySet.as_manager()
@@ -219,6 +229,14 @@ class Synthesis(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # As on Contribution: a published synthesis is corrected or withdrawn with a public note.
+    correction_note = models.TextField(
+        _("public note of correction"),
+        blank=True,
+        help_text=_("Why the published synthesis was corrected or withdrawn; shown to the public."),
+    )
+    corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     history = HistoricalRecords()
 

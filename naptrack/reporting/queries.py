@@ -67,9 +67,14 @@ class ContributionQuerySet(models.QuerySet):
         """Not yet handed in: still draft or returned for revision."""
         return self.filter(state__in=("draft", "returned"))
 
-    def public(self) -> ContributionQuerySet:
-        """What may leave the building: approved, public, in a published round."""
+    def published_once(self) -> ContributionQuerySet:
+        """What was published, withdrawn contributions included: a public page shows a withdrawn
+        one's note in its place, never its content (naptrack.portal.queries)."""
         return self.filter(state="approved", visibility="public", round__state="published")
+
+    def public(self) -> ContributionQuerySet:
+        """What may leave the building: approved, public, in a published round, not withdrawn."""
+        return self.published_once().filter(withdrawn_at__isnull=True)
 
     def counts_by_department(self):
         """Per department (code), the number of contributions and the number in each state, as

@@ -66,6 +66,22 @@ def is_approved(user, contribution) -> bool:
 
 
 @rules.predicate
+def is_round_published(user, obj) -> bool:
+    return obj is not None and getattr(obj, "round", obj).state == "published"
+
+
+@rules.predicate
+def is_published_content(user, obj) -> bool:
+    """What the public reads and a correction may change: a contribution approved and public, or a
+    synthesis with text; neither withdrawn."""
+    if obj is None or obj.withdrawn_at is not None:
+        return False
+    if hasattr(obj, "visibility"):
+        return obj.state == "approved" and obj.visibility == "public"
+    return bool(obj.text)
+
+
+@rules.predicate
 def is_editable_state(user, contribution) -> bool:
     return contribution is not None and contribution.state in ("draft", "returned")
 
@@ -97,5 +113,7 @@ rules.add_perm("reporting.submit_contribution", can_edit_contribution)
 rules.add_perm("reporting.review_contribution", is_coordinator & is_round_reviewable & is_submitted)
 rules.add_perm("reporting.reopen_contribution", is_coordinator & is_round_reviewable & is_approved)
 rules.add_perm("reporting.write_synthesis", is_coordinator)
+# Correcting or withdrawing what was published (a contribution or a synthesis).
+rules.add_perm("reporting.correct_published", is_coordinator & is_round_published & is_published_content)
 rules.add_perm("reporting.remind", is_coordinator)
 rules.add_perm("reporting.view_history", is_coordinator | is_reader)

@@ -1,10 +1,11 @@
 """Writes in a reporting round. Each service checks the actor's permission, runs in one
 transaction and records one audit event; e-mails leave only once the transaction commits.
 
-One module per concern: rounds, contributions, evidence, syntheses, and workbooks (a department's
-contributions exported to Excel and imported back); common holds what they share. Callers import
-from the package (`from naptrack.reporting import services`), except the workbook service, which
-they import from services.workbooks: importing it here would load openpyxl with every service.
+One module per concern: rounds, contributions, evidence, syntheses, corrections (of what was
+published) and workbooks (a department's contributions exported to Excel and imported back);
+common holds what they share. Callers import from the package (`from naptrack.reporting import
+services`), except the workbook service, which they import from services.workbooks: importing it
+here would load openpyxl with every service.
 """
 
 from naptrack.reporting.services.common import (
@@ -24,6 +25,12 @@ from naptrack.reporting.services.contributions import (
     contribution_save,
     contribution_submit,
     contribution_validate,
+)
+from naptrack.reporting.services.corrections import (
+    contribution_correct,
+    contribution_withdraw,
+    synthesis_correct,
+    synthesis_withdraw,
 )
 from naptrack.reporting.services.evidence import EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, evidence_add, evidence_remove
 from naptrack.reporting.services.rounds import (
@@ -47,11 +54,13 @@ __all__ = [
     "WorkflowError",
     "contribution_approve",
     "contribution_changes_since",
+    "contribution_correct",
     "contribution_reopen",
     "contribution_return",
     "contribution_save",
     "contribution_submit",
     "contribution_validate",
+    "contribution_withdraw",
     "evidence_add",
     "evidence_remove",
     "narrative_max",
@@ -61,5 +70,7 @@ __all__ = [
     "round_open",
     "round_reopen",
     "round_update",
+    "synthesis_correct",
     "synthesis_save",
+    "synthesis_withdraw",
 ]

@@ -225,22 +225,9 @@ def contribution_save(*, actor, contribution: Contribution, version: int | None,
         raise ValidationError({"version": [_("Say which version you edited.")]})
     if int(version) != current.version:
         raise ContributionConflict(current, contribution_changes_since(current, int(version)))
-    # One read of the line's instruments serves validation and the measurements below.
-    prefetch_related_objects([current.action], "instruments")
-    cleaned = _clean(current, data)
-    measurements = {m.instrument_id: m for m in current.measurements.select_related("instrument")}
-    before = _snapshot(current, measurements)
-    for name, value in cleaned.fields.items():
-        setattr(current, name, value)
-    _merge_measurements(current, measurements, cleaned)
-    after = _snapshot(current, measurements)
-    changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+    changed = apply_changes(actor, current, data)
     if not changed:
         return current
-    for instrument_id, values in cleaned.measurements.items():
-        m = measurements[instrument_id]
-        if any(f"measurements.{instrument_id}.{name}" in changed for name in values):
-            _author(m, actor).save()
     current.version += 1
     # The installation acting from the command line (accounts.system.SystemActor) is no user row.
     current.updated_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -260,17 +247,44 @@ def contribution_save(*, actor, contribution: Contribution, version: int | None,
     return current
 
 
-def contribution_validate(*, contribution: Contribution, data: dict) -> None:
+def apply_changes(actor, current: Contribution, data: dict) -> dict[str, tuple[Any, Any]]:
+    """Check `data` and put it on the locked contribution `current`: its fields are set (the caller
+    saves the row), the measurements it changes are saved. Returns what changed, as
+    {field: (before, after)}; raises ValidationError with every error, having written nothing.
+    Shared by contribution_save and the coordinator's correction of a published contribution."""
+    # One read of the line's instruments serves validation and the measurements below.
+    prefetch_related_objects([current.action], "instruments")
+    cleaned = _clean(current, data)
+    measurements = {m.instrument_id: m for m in current.measurements.select_related("instrument")}
+    before = _snapshot(current, measurements)
+    for name, value in cleaned.fields.items():
+        setattr(current, name, value)
+    _merge_measurements(current, measurements, cleaned)
+    after = _snapshot(current, measurements)
+    changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+    for instrument_id, values in cleaned.measurements.items():
+        m = measurements[instrument_id]
+        if any(f"measurements.{instrument_id}.{name}" in changed for name in values):
+            _author(m, actor).save()
+    return changed
+
+
+def contribution_validate(*, contribution: Contribution, data: dict) -> dict[str, tuple[Any, Any]]:
     """Check `data` as contribution_save would, writing nothing and checking neither permission nor
-    version: for imports that list every error of a file before anything is written. Reads the
-    line's instruments and the measurements (with their instrument) prefetched by the caller."""
+    version: for imports that list every error of a file before anything is written, and for a
+    correction shown before it is made. Returns what `data` would change, as apply_changes does.
+    Reads the line's instruments and the measurements (with their instrument) prefetched by the
+    caller."""
     cleaned = _clean(contribution, data)
     # Copies: the caller's prefetched measurements stay as they are.
     measurements = {
         m.instrument_id: Measurement(instrument=m.instrument, **{name: getattr(m, name) for name in MEASUREMENT_FIELDS})
         for m in contribution.measurements.all()
     }
+    before = _snapshot(contribution, measurements)
     _merge_measurements(contribution, measurements, cleaned)
+    after = {**_snapshot(contribution, measurements), **cleaned.fields}
+    return {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
 
 
 def _merge_measurements(contribution: Contribution, measurements: dict[int, Measurement], cleaned: _Cleaned) -> None:
