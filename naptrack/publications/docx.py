@@ -218,11 +218,18 @@ class _Body(Writer):
             meta.br()
             meta.add(_("Focus countries:") + " ", bold=True)
             meta.add(", ".join(line.countries))
-        if line.synthesis:
+        if line.synthesis or line.synthesis_correction:
             self.p("Synthesis").add(_("Synthesis by the coordinator"), bold=True)
-            self.markdown(line.synthesis, style="Synthesis")
+            if line.synthesis:
+                self.markdown(line.synthesis, style="Synthesis")
+            if line.synthesis_correction:
+                self.p("Synthesis").add(line.synthesis_correction, italic=True)
         for ref in line.absent:
             self.para(_("No report received from %(name)s.") % {"name": ref.name.text}, style="Absent")
+        for w in line.withdrawn:
+            p = self.p("Absent")
+            self.department(p, w.department, bold=True)
+            p.add(": " + w.note)
         for ref in line.withheld:
             self.para(
                 _("The report of %(name)s on this line is for internal use and is not published.")
@@ -246,6 +253,8 @@ class _Body(Writer):
                 self.markdown(n.narrative)
             else:
                 self.para(_("No narrative given."), style="Absent")
+            if n.correction:
+                self.p().add(n.correction, italic=True)
 
     def instrument(self, block: InstrumentBlock) -> None:
         report = self.report

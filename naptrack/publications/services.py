@@ -103,11 +103,13 @@ def _build(reports: list[content.Report], documents: list[str], *, cache: bool =
     return built
 
 
-def reports_build(round: Round, *, cache: bool = True) -> Built:
+def reports_build(round: Round, *, cache: bool = True, source: content.Source | None = None) -> Built:
     """Build the final report in every language as PDF and DOCX. Reads only: run it before the
     transaction that stores the files, since it takes seconds and a write transaction holds
-    SQLite's lock for everyone. cache=False lays the PDFs out even when they were made before."""
-    return _build(*_documents(content.load(round, draft=False)), cache=cache)
+    SQLite's lock for everyone. cache=False lays the PDFs out even when they were made before.
+    `source`, when given, is the round's content as the caller read it (content.load), so that
+    the report of a change not yet committed can be built outside the transaction."""
+    return _build(*_documents(source or content.load(round, draft=False)), cache=cache)
 
 
 def reports_store(*, actor, round: Round, built: Built | None = None) -> list[PublishedReport]:

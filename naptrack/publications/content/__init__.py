@@ -11,7 +11,7 @@ in plan order, in pure Python. The HTML/PDF and DOCX writers only walk the tree.
 """
 
 from naptrack.publications.content.building import build
-from naptrack.publications.content.formatting import number, percent, round_label, translated
+from naptrack.publications.content.formatting import correction_text, number, percent, round_label, translated
 from naptrack.publications.content.loading import Source, earlier_rounds, load
 from naptrack.publications.content.tree import (
     DASH,
@@ -36,6 +36,7 @@ from naptrack.publications.content.tree import (
     StatusDefinition,
     Summary,
     Text,
+    Withdrawal,
 )
 
 __all__ = [
@@ -62,7 +63,9 @@ __all__ = [
     "StatusDefinition",
     "Summary",
     "Text",
+    "Withdrawal",
     "build",
+    "correction_text",
     "earlier_rounds",
     "load",
     "number",

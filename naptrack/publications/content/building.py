@@ -13,7 +13,7 @@ from django_countries import countries as all_countries
 
 from naptrack.plans.models import Action, Department, Goal, Instrument
 from naptrack.publications import charts
-from naptrack.publications.content.formatting import round_label, translated
+from naptrack.publications.content.formatting import correction_text, round_label, translated
 from naptrack.publications.content.loading import Source, is_shown
 from naptrack.publications.content.summary import build_summary, method_paragraphs, status_definitions
 from naptrack.publications.content.tree import (
@@ -31,6 +31,7 @@ from naptrack.publications.content.tree import (
     Narrative,
     ObjectiveSection,
     Report,
+    Withdrawal,
 )
 from naptrack.reporting.models import Contribution, Measurement, Round
 
@@ -214,19 +215,24 @@ def _line(
     draft = source.draft
     responsibilities = source.responsibilities.get(a.pk, [])
     coordinator = next((dept(r.department) for r in responsibilities if r.is_coordinator), None)
+    synthesis = source.syntheses.get(a.pk)
     line = Line(
         code=a.code,
         anchor=f"line-{a.code}",
         text=translated(a, "text", lang),
         departments=[dept(r.department) for r in responsibilities],
         coordinator=coordinator,
-        synthesis=source.syntheses.get(a.pk, ""),
+        # A withdrawn synthesis leaves only its public note.
+        synthesis=synthesis.text if synthesis is not None and synthesis.withdrawn_at is None else "",
+        synthesis_correction=correction_text(synthesis) if synthesis is not None else "",
     )
     shown: list[Contribution] = []
     for r in responsibilities:
         c = current.get((a.pk, r.department_id))
         if c is not None and is_shown(c, draft):
             shown.append(c)
+        elif c is not None and c.withdrawn_at is not None:
+            line.withdrawn.append(Withdrawal(dept(r.department), correction_text(c)))
         elif c is not None and c.state == Contribution.State.APPROVED:
             line.withheld.append(dept(r.department))
         else:
@@ -274,6 +280,7 @@ def _line(
                 countries=names,
                 on_behalf=c.on_behalf,
                 marks=_marks(c, draft),
+                correction=correction_text(c),
             )
         )
     line.countries = countries

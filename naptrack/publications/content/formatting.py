@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from naptrack.publications.content.tree import DASH, SOURCE_LANGUAGE, Text
@@ -46,3 +47,15 @@ def percent(share: float | None) -> str:
     if share is None:
         return DASH
     return _("%(number)s%%") % {"number": number_format(round(share * 100, 1), decimal_pos=1, use_l10n=True)}
+
+
+def correction_text(obj: Any) -> str:
+    """The public note of a corrected or withdrawn contribution or synthesis, dated in the active
+    language's format: "Corrected on 3 March 2016: ..." or "Withdrawn on ...: ..."; "" for neither."""
+    if obj.withdrawn_at is not None:
+        phrase, at = _("Withdrawn on %(date)s: %(note)s"), obj.withdrawn_at
+    elif obj.corrected_at is not None:
+        phrase, at = _("Corrected on %(date)s: %(note)s"), obj.corrected_at
+    else:
+        return ""
+    return phrase % {"date": date_format(timezone.localdate(at), "DATE_FORMAT"), "note": obj.correction_note}

@@ -1,7 +1,8 @@
 """Reading a round from the database into the report's source, in a fixed number of queries.
 
 What the report holds: the published (final) report, approved public contributions only; the
-draft for internal review also submitted-but-not-approved and internal items, each marked.
+draft for internal review also submitted-but-not-approved and internal items, each marked. Neither
+shows a contribution withdrawn after publication, only its public note.
 Earlier rounds (the baseline included) give the values of earlier years: in the final report
 only published rounds, in a draft any round.
 """
@@ -33,7 +34,7 @@ class Source:
     earlier: list[Round]
     contributions: list[Contribution]  # all of this round's, and the shown ones of earlier rounds
     measurements: dict[int, list[Measurement]]  # by contribution id
-    syntheses: dict[int, str]  # by action id
+    syntheses: dict[int, Synthesis]  # by action id: with text, or withdrawn (its note shows)
 
 
 def _shown_states(draft: bool) -> tuple[str, ...]:
@@ -41,7 +42,7 @@ def _shown_states(draft: bool) -> tuple[str, ...]:
 
 
 def is_shown(contribution: Contribution, draft: bool) -> bool:
-    if contribution.state not in _shown_states(draft):
+    if contribution.state not in _shown_states(draft) or contribution.withdrawn_at is not None:
         return False
     return draft or contribution.visibility == Contribution.Visibility.PUBLIC
 
@@ -80,19 +81,23 @@ def load(round_: Round, *, draft: bool) -> Source:
     # This round's contributions in every state (to say what is missing), earlier rounds' only
     # when the report may show them.
     earlier_ids = [r.pk for r in earlier]
-    shown = Q(state__in=_shown_states(draft))
+    shown = Q(state__in=_shown_states(draft), withdrawn_at__isnull=True)
     if not draft:
         shown &= Q(visibility=Contribution.Visibility.PUBLIC)
     wanted = Q(round_id=round_.pk) | (Q(round_id__in=earlier_ids) & shown)
     contributions = list(Contribution.objects.filter(wanted).select_related("department__parent").order_by("pk"))
     measured = Q(contribution__round_id=round_.pk) | Q(contribution__round_id__in=earlier_ids)
-    measured &= Q(contribution__state__in=_shown_states(draft))
+    # A withdrawn contribution's figures are never read: they cannot show by mistake.
+    measured &= Q(contribution__state__in=_shown_states(draft), contribution__withdrawn_at__isnull=True)
     if not draft:
         measured &= Q(contribution__visibility=Contribution.Visibility.PUBLIC)
     measurements: dict[int, list[Measurement]] = defaultdict(list)
     for m in Measurement.objects.filter(measured).order_by("contribution_id", "instrument_id"):
         measurements[m.contribution_id].append(m)
-    syntheses = dict(Synthesis.objects.filter(round_id=round_.pk).exclude(text="").values_list("action_id", "text"))
+    syntheses = {
+        s.action_id: s
+        for s in Synthesis.objects.filter(round_id=round_.pk).filter(~Q(text="") | Q(withdrawn_at__isnull=False))
+    }
     return Source(
         round=round_,
         draft=draft,

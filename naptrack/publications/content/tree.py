@@ -123,6 +123,15 @@ class Narrative:
     countries: list[str] = field(default_factory=list)  # country names in the report's language
     on_behalf: bool = False
     marks: tuple[str, ...] = ()
+    correction: str = ""  # "Corrected on ...: note" (formatting.correction_text)
+
+
+@dataclass
+class Withdrawal:
+    """A department's report withdrawn after publication: only its public note shows."""
+
+    department: DepartmentRef
+    note: str  # "Withdrawn on ...: note"
 
 
 @dataclass
@@ -133,10 +142,12 @@ class Line:
     departments: list[DepartmentRef]
     coordinator: DepartmentRef | None
     synthesis: str = ""
+    synthesis_correction: str = ""  # the synthesis corrected or withdrawn: its public note
     instruments: list[InstrumentBlock] = field(default_factory=list)
     narratives: list[Narrative] = field(default_factory=list)
     absent: list[DepartmentRef] = field(default_factory=list)  # no report received
     withheld: list[DepartmentRef] = field(default_factory=list)  # approved but internal (final only)
+    withdrawn: list[Withdrawal] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
 
 
