@@ -46,7 +46,7 @@ def reports_not_written(monkeypatch):
     """Publishing stores the report to parliament as PDF and DOCX in three languages, which takes
     seconds; tests that are not about those files skip writing them."""
     with monkeypatch.context() as patched:
-        patched.setattr(publications, "reports_build", lambda round: None)
+        patched.setattr(publications, "reports_build", lambda round, **kwargs: None)
         patched.setattr(publications, "reports_store", lambda **kwargs: [])
         yield
 

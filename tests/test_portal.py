@@ -450,7 +450,19 @@ def test_public_api_serves_published_rounds_and_contributions_without_login(roun
     assert fa["narrative"] == FA_2014 and fa["countries"] == ["AF"]
     answer = next(m for m in fa["measurements"] if m["women"] is not None)
     assert (answer["women"], answer["men"], answer["total"]) == (30, 40, 70)
-    assert set(fa) == {"id", "round", "action", "department", "status", "narrative", "countries", "measurements"}
+    assert set(fa) == {
+        "id",
+        "round",
+        "action",
+        "department",
+        "status",
+        "narrative",
+        "countries",
+        "measurements",
+        "correction_note",
+        "corrected_at",
+    }
+    assert (fa["correction_note"], fa["corrected_at"]) == ("", None)
     assert body["count"] == 2
 
 

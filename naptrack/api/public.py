@@ -1,5 +1,6 @@
 """Read-only API endpoints for published data, open without login: the published rounds and
-their published contributions (Contribution.objects.public()), under /api/v1/public/."""
+their published contributions (Contribution.objects.public(): a contribution withdrawn after
+publication is not there), under /api/v1/public/."""
 
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ class PublicContributionSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text=gettext_lazy("ISO 3166-1 alpha-2 codes.")
     )
     measurements = s.MeasurementSerializer(many=True, source="measurements.all")
+    correction_note = serializers.CharField(
+        allow_blank=True,
+        help_text=gettext_lazy("The coordinator's public note on a correction made after publication; else empty."),
+    )
+    corrected_at = serializers.DateTimeField(
+        allow_null=True, help_text=gettext_lazy("When the contribution was corrected after publication; else null.")
+    )
 
 
 def _published_rounds():

@@ -1,7 +1,8 @@
 """Caching of the public pages.
 
 Published content changes only through a few services, each of which records an audit event:
-a plan loaded or edited, a round published, its report stored again. The id and time of the
+a plan loaded or edited, a round published, its report stored again, a published contribution
+or synthesis corrected or withdrawn. The id and time of the
 latest such event is the "public stamp": one indexed query, which each process repeats at most
 every STAMP_SECONDS (and at once after it published or loaded something itself, see forget()).
 From the stamp each page gets an ETag (so a browser's or a proxy's copy costs a 304) and a key
@@ -36,6 +37,8 @@ CACHE_BYTES = 64 * 1024 * 1024  # per process
 ENTRY_BYTES = 8 * 1024 * 1024
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 CODE_SUFFIXES = {".py", ".html", ".txt", ".mo", ".css", ".js"}
+# What the coordinator does to published content (naptrack.portal.corrections).
+CORRECTIONS = ("corrected", "withdrawn")
 
 
 @cache
@@ -44,6 +47,7 @@ def public_actions() -> tuple[str, ...]:
     from django.apps import apps
 
     names = {"plans.plan.loaded", "reporting.round.published", "publications.reports.published"}
+    names.update(f"reporting.{noun}.{verb}" for noun in ("contribution", "synthesis") for verb in CORRECTIONS)
     for model in apps.get_app_config("plans").get_models():
         names.update(f"plans.{model._meta.model_name}.{verb}" for verb in ("created", "edited", "deleted"))
     return tuple(sorted(names))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -115,6 +116,13 @@ COLUMNS = [
     _c("value", "number", gettext_lazy("The figure reported (quantitative instruments not by sex).")),
     _c("unit", "text", gettext_lazy("The unit of the figure (%, ratio, EUR, ...).")),
     _c("note", "text", gettext_lazy("The department's note on its answer.")),
+    # Added later: at the end, so that readers of the earlier files find every column in its place.
+    _c(
+        "correction_note",
+        "text",
+        gettext_lazy("The coordinator's public note on a correction made after publication; else empty."),
+    ),
+    _c("corrected_on", "date", gettext_lazy("The day of that correction (YYYY-MM-DD); else empty.")),
 ]
 NAMES = [c.name for c in COLUMNS]
 DICTIONARY_COLUMNS = ["column", "type", "description"]
@@ -179,6 +187,12 @@ EMPTY_ANSWER = dict.fromkeys(
 ) | {"answer": "", "unit": "", "note": ""}
 
 
+def _correction(c: Contribution) -> dict[str, Any]:
+    """Withdrawn contributions are not in the files at all (Contribution.objects.public())."""
+    corrected = timezone.localdate(c.corrected_at).isoformat() if c.corrected_at else None
+    return {"correction_note": c.correction_note if corrected else "", "corrected_on": corrected}
+
+
 def _answer(instrument: Instrument, m: Measurement | None, lang: str) -> dict[str, Any]:
     row = {
         **EMPTY_ANSWER,
@@ -227,13 +241,13 @@ def round_rows(plan: Plan, rounds: list[Round]) -> dict[int, list[dict[str, Any]
         instruments[i.action_id].append(i)
     rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
     for c in contributions:
-        base = _base(by_id[c.round_id], c, lang)
+        base, tail = _base(by_id[c.round_id], c, lang), _correction(c)
         line = instruments.get(c.action_id) or [None]
         for instrument in line:
             answer = (
                 EMPTY_ANSWER if instrument is None else _answer(instrument, answers.get((c.pk, instrument.pk)), lang)
             )
-            rows[c.round_id].append({**base, **answer})
+            rows[c.round_id].append({**base, **answer, **tail})
     return rows
 
 

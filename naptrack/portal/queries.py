@@ -1,9 +1,12 @@
 """Reads of published data for the public pages, each a fixed number of queries.
 
 Everything a public page shows of a round's content comes through Contribution.objects.public()
-(approved, public, in a published round): that QuerySet method is the one definition of
-"published". The only other read of a round's contributions here is the count of approved but
-internal ones, which the report to parliament also gives ("not public"), never their content.
+(approved, public, in a published round, not withdrawn): that QuerySet method is the one
+definition of "published". The pages of lines and departments also read the contributions
+withdrawn after publication (published_once), to show their public note in their place: their
+content is dropped as they are read (_prepare) and their figures never read. The only other read
+of a round's contributions here is the count of approved but internal or withdrawn ones, which
+the report to parliament also gives ("not public"), never their content.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from naptrack.plans.models import Action, Department, Instrument, Objective, Plan
 from naptrack.publications import charts
-from naptrack.publications.content import Chart, Figures, round_label
+from naptrack.publications.content import Chart, Figures, correction_text, round_label
 from naptrack.reporting.models import Contribution, Measurement, Round, Synthesis
 
 # Within a year the baseline comes first and the final review last.
@@ -46,10 +49,15 @@ def latest_published_round(plan: Plan) -> Round | None:
 
 
 def published_contributions(**filters):
-    """Published contributions with their round, department and answers (two queries)."""
-    measurements = Measurement.objects.select_related("instrument").order_by("instrument__position")
+    """Published contributions with their round, department and answers (two queries), and those
+    withdrawn since, without answers: _prepare drops the rest of their content."""
+    measurements = (
+        Measurement.objects.filter(contribution__withdrawn_at__isnull=True)
+        .select_related("instrument")
+        .order_by("instrument__position")
+    )
     return (
-        Contribution.objects.public()
+        Contribution.objects.published_once()
         .filter(**filters)
         .select_related("round", "department__parent")
         .prefetch_related(Prefetch("measurements", queryset=measurements))
@@ -140,11 +148,12 @@ def implementation(plan: Plan, objectives: list[Objective]) -> Implementation | 
         .filter(round=round_)
         .values_list("action_id", "department_id", "status")
     }
-    # Approved but internal: counted as "not public", as the report does; nothing else is read.
+    # Approved but internal, or withdrawn after publication: counted as "not public", as the
+    # report does; nothing else is read.
     withheld = set(
-        Contribution.objects.filter(
-            round=round_, state=Contribution.State.APPROVED, visibility=Contribution.Visibility.INTERNAL
-        ).values_list("action_id", "department_id")
+        Contribution.objects.filter(round=round_, state=Contribution.State.APPROVED)
+        .filter(Q(visibility=Contribution.Visibility.INTERNAL) | Q(withdrawn_at__isnull=False))
+        .values_list("action_id", "department_id")
     )
     columns = summary_columns()
     rows: list[SummaryRow] = []
@@ -215,6 +224,7 @@ class RoundSection:
 
     round: Round
     synthesis: str = ""
+    synthesis_correction: str = ""  # "Corrected on ...: note", or withdrawn (then no synthesis)
     contributions: list[Contribution] = field(default_factory=list)
     unpublished: list[Department] = field(default_factory=list)  # no published report from them
 
@@ -239,7 +249,13 @@ class Series:
 def _prepare(contributions: Iterable[Contribution]) -> list[Contribution]:
     out = []
     for c in contributions:
-        c.answers = _shown_answers(c)
+        if c.withdrawn_at is not None:
+            # Only the department, the line and the public note of a withdrawn contribution show;
+            # what it said is dropped here, so that no template can show it by mistake.
+            c.status, c.narrative, c.countries, c.answers = "", "", [], []
+        else:
+            c.answers = _shown_answers(c)
+        c.correction = correction_text(c)
         out.append(c)
     return out
 
@@ -251,12 +267,14 @@ def line_history(action: Action) -> tuple[list[RoundSection], list[Series]]:
     contributions = _prepare(published_contributions(action=action))
     syntheses = list(
         Synthesis.objects.filter(action=action, round__state=Round.State.PUBLISHED)
-        .exclude(text="")
+        .filter(~Q(text="") | Q(withdrawn_at__isnull=False))
         .select_related("round")
     )
     sections: dict[int, RoundSection] = {}
     for s in syntheses:
-        sections.setdefault(s.round_id, RoundSection(s.round)).synthesis = s.text
+        section = sections.setdefault(s.round_id, RoundSection(s.round))
+        section.synthesis = s.text if s.withdrawn_at is None else ""
+        section.synthesis_correction = correction_text(s)
     position = {r.department_id: r.position for r in action.responsibilities.all()}
     for c in sorted(contributions, key=lambda c: (position.get(c.department_id, 99), c.department.code)):
         sections.setdefault(c.round_id, RoundSection(c.round)).contributions.append(c)

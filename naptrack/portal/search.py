@@ -151,7 +151,7 @@ def _source(plan: Plan) -> _Source:
         rounds={r.pk: r for r in Round.objects.filter(plan=plan, state=Round.State.PUBLISHED)},
         contributions=list(
             public.order_by("pk").values(
-                "pk", "round_id", "action_id", "department_id", "narrative", "status", "countries"
+                "pk", "round_id", "action_id", "department_id", "narrative", "status", "countries", "correction_note"
             )
         ),
         answers=answers,
@@ -223,6 +223,7 @@ def _rows(plan: Plan, source: _Source, lang: str):
         parts += source.answers.get(c["pk"], [])
         parts.append(", ".join(str(all_countries.name(code) or code) for code in countries))
         parts.append(statuses.get(c["status"], ""))
+        parts.append(c["correction_note"])  # a corrected contribution's public note
         department = source.departments[c["department_id"]]
         yield row(
             "contribution",

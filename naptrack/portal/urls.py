@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naptrack.portal.views import explore, open_data, plan
+from naptrack.portal.views import corrections, explore, open_data, plan
 
 urlpatterns = [
     # The plan's public pages.
@@ -23,4 +23,16 @@ urlpatterns = [
     path("open-data/licence/", open_data.open_data_licence, name="open-data-licence"),
     path("open-data/<slug:slug>.zip", open_data.open_data_zip, name="open-data-zip"),
     path("open-data/<slug:slug>/<str:stem>.<str:fmt>", open_data.open_data_round, name="open-data-round"),
+    # The coordinator correcting or withdrawing what was published, from a line's review page:
+    # here rather than in the reporting app, since confirming republishes (portal/corrections.py).
+    path("contributions/<int:pk>/correct/", corrections.contribution_correct, name="contribution-correct"),
+    path("contributions/<int:pk>/withdraw/", corrections.contribution_withdraw, name="contribution-withdraw"),
+    path(
+        "rounds/<int:pk>/lines/<str:code>/synthesis/correct/", corrections.synthesis_correct, name="synthesis-correct"
+    ),
+    path(
+        "rounds/<int:pk>/lines/<str:code>/synthesis/withdraw/",
+        corrections.synthesis_withdraw,
+        name="synthesis-withdraw",
+    ),
 ]

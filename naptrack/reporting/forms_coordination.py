@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from naptrack.plans.models import Plan
+from naptrack.reporting.forms import ContributionForm
 from naptrack.reporting.models import Contribution, Round
+from naptrack.reporting.services.corrections import NOTE_MAX
 
 INTRO_LANGUAGES = (("en", _("English")), ("fr", _("French")), ("nl", _("Dutch")))
 
@@ -111,3 +113,57 @@ class SynthesisForm(_Bootstrap, forms.Form):
     )
     # The version the coordinator started from: a save on top of someone else's is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+# --- correcting what was published (naptrack.portal.views.corrections) ------------------------------
+
+
+def _note_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Public note"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_(
+            "Shown to the public where the text shows, dated: “Corrected on 3 March 2016: …”. Say what changed and why."
+        ),
+    )
+
+
+class ContributionCorrectionForm(ContributionForm):
+    """The published content (status, narrative, answers, countries) with a public note; the
+    visibility stays: withdrawing is how a contribution leaves the public."""
+
+    def __init__(self, contribution: Contribution, *args, **kwargs) -> None:
+        super().__init__(contribution, *args, **kwargs)
+        del self.fields["visibility"]
+        self.fields["status"].widget.attrs["class"] = "form-select"
+        self.fields["countries"].widget.attrs.update({"class": "form-select", "size": 8})
+        self.fields["note"] = _note_field()
+
+    def payload(self) -> dict:
+        data = super().payload()
+        del data["visibility"]
+        return data
+
+
+class WithdrawalForm(_Bootstrap, forms.Form):
+    note = _note_field()
+    # The version the coordinator saw: a change made since is shown before anything is withdrawn.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = _(
+            "Shown to the public in place of what is withdrawn, dated: “Withdrawn on 3 March 2016: …”. Say why."
+        )
+
+
+class SynthesisCorrectionForm(_Bootstrap, forms.Form):
+    text = forms.CharField(
+        label=_("Text of the synthesis"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown."),
+    )
+    note = _note_field()
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

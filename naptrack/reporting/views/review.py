@@ -120,7 +120,10 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         .filter(Q(year__lt=round_.year) | Q(year=round_.year, created_at__lt=round_.created_at))
         .order_by("year", "created_at")
     )
-    syntheses = {s.round_id: s for s in Synthesis.objects.filter(round__in=[round_, *earlier], action=action)}
+    syntheses = {
+        s.round_id: s
+        for s in Synthesis.objects.filter(round__in=[round_, *earlier], action=action).select_related("round")
+    }
     synthesis = syntheses.get(round_.pk)
 
     can_write = user.has_perm("reporting.write_synthesis", round_) and round_.state != Round.State.PUBLISHED
@@ -161,6 +164,8 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         c.can_review = user.has_perm("reporting.review_contribution", c)
         c.can_reopen = user.has_perm("reporting.reopen_contribution", c)
         c.can_edit = user.has_perm("reporting.change_contribution", c)
+        # Correcting and withdrawing what was published: naptrack/portal/views/corrections.py.
+        c.can_correct = user.has_perm("reporting.correct_published", c)
 
     previous: dict[int, list[Contribution | Withheld]] = {r.pk: [] for r in earlier}
     for c in _in_responsibility_order(
@@ -183,6 +188,7 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "conflict": conflict,
             "earlier": [EarlierRound(r, syntheses.get(r.pk), previous[r.pk]) for r in earlier],
             "can_history": user.has_perm("reporting.view_history"),
+            "can_correct_synthesis": synthesis is not None and user.has_perm("reporting.correct_published", synthesis),
             "is_coordinator": is_coordinator(user),
         },
         status=status,
