@@ -144,8 +144,9 @@ def _keep_a_coordinator(user: User) -> None:
         return
     coordinators = User.objects.filter(Q(groups__name=Role.COORDINATOR) | Q(is_superuser=True), is_active=True)
     # Locks the coordinators' rows (PostgreSQL), so that two coordinators demoting each other at
-    # the same moment cannot both succeed; SQLite's IMMEDIATE transactions already serialize.
-    others = set(coordinators.select_for_update().exclude(pk=user.pk).values_list("pk", flat=True))
+    # the same moment cannot both succeed; SQLite's IMMEDIATE transactions already serialize. Only
+    # the users' rows: PostgreSQL locks nothing on the nullable side of the groups' outer join.
+    others = set(coordinators.select_for_update(of=("self",)).exclude(pk=user.pk).values_list("pk", flat=True))
     if not others:
         raise ValidationError(
             _("%(name)s is the only active coordinator: make someone else coordinator first.")
