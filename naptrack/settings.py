@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "naptrack.audit",
     "naptrack.plans",
     "naptrack.reporting",
+    "naptrack.international",
     "naptrack.publications",
     "naptrack.portal",
     "rest_framework",

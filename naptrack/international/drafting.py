@@ -1,0 +1,196 @@
+"""An answer drafted from what departments reported: the approved, public contributions of the
+lines and instruments a question is linked to, in the rounds whose year the request covers, and
+the approved replies to the targeted questions put about it.
+
+Only approved and public content is drafted, so that a draft never carries an internal item into
+a pack that may be published; approved internal contributions are counted beside the draft, for
+the coordinator to consult on the line's page. Figures are summed by sex across departments, each
+department's share shown; narratives are quoted with their department and line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
+
+from naptrack.international.models import Answer, Mapping, Question, Request, TargetedQuestion
+from naptrack.reporting.models import Contribution, Measurement
+
+QUOTE_MAX = 1500
+
+
+def _number(value: Decimal | int | None) -> int | float | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _contributions(request: Request, action_ids: set[int]) -> list[Contribution]:
+    return list(
+        Contribution.objects.filter(
+            action_id__in=action_ids,
+            round__year__gte=request.period_start,
+            round__year__lte=request.period_end,
+            state="approved",
+            withdrawn_at__isnull=True,
+        )
+        .select_related("action", "department", "round")
+        .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.select_related("instrument")))
+        .order_by(
+            "round__year",
+            "action__goal__objective__number",
+            "action__goal__number",
+            "action__position",
+            "department__code",
+        )
+    )
+
+
+def draft_answers(request: Request, answers: list[Answer]) -> None:
+    """Fill each answer's draft (and, where the coordinator has not edited it, its final text and
+    figures) from the data. A constant number of queries, whatever the number of questions."""
+    question_ids = [a.question_id for a in answers]
+    mappings = list(Mapping.objects.filter(question_id__in=question_ids).select_related("instrument").order_by("pk"))
+    by_question: dict[int, list[Mapping]] = defaultdict(list)
+    for mapping in mappings:
+        by_question[mapping.question_id].append(mapping)
+    action_ids = {m.action_id or m.instrument.action_id for m in mappings}
+    contributions = _contributions(request, action_ids) if action_ids else []
+    replies: dict[int, list[TargetedQuestion]] = defaultdict(list)
+    for reply in TargetedQuestion.objects.filter(answer__in=answers, state="approved").select_related("department"):
+        replies[reply.answer_id].append(reply)
+    for answer in answers:
+        answer.draft = _draft(answer.question, by_question[answer.question_id], contributions, replies[answer.pk])
+        answer.flagged = not answer.draft["sources"]
+        if not answer.edited:
+            _follow_draft(answer)
+
+
+def _draft(
+    question: Question, mappings: list[Mapping], contributions: list[Contribution], replies: list[TargetedQuestion]
+) -> dict[str, Any]:
+    lines = {m.action_id for m in mappings if m.action_id}
+    instruments = {m.instrument_id for m in mappings if m.instrument_id}
+    instrument_lines = {m.instrument.action_id for m in mappings if m.instrument_id}
+    figures: dict[str, dict[str, Any]] = {}
+    quotes: list[dict[str, str]] = []
+    sources: list[dict[str, str]] = []
+    countries: set[str] = set()
+    internal = 0
+    for contribution in contributions:
+        if contribution.action_id not in lines and contribution.action_id not in instrument_lines:
+            continue
+        if contribution.visibility != "public":
+            internal += 1
+            continue
+        used = False
+        department = contribution.department
+        if contribution.action_id in lines and contribution.narrative.strip():
+            quotes.append(_quote(contribution, contribution.narrative))
+            used = True
+        for measurement in contribution.measurements.all():
+            if measurement.instrument_id not in instruments or measurement.is_empty:
+                continue
+            used = True
+            if measurement.text.strip():
+                quotes.append(_quote(contribution, measurement.text))
+            _add_figures(figures, department.code, str(department), measurement)
+        if used:
+            countries.update(contribution.countries or [])
+            source = {"line": contribution.action.code, "department": str(department), "round": str(contribution.round)}
+            if source not in sources:
+                sources.append(source)
+    for reply in replies:
+        name = str(reply.department)
+        if reply.reply.strip():
+            quotes.append(
+                {
+                    "department": name,
+                    "line": "",
+                    "round": _("reply to a targeted question"),
+                    "text": reply.reply.strip()[:QUOTE_MAX],
+                }
+            )
+        if any(v is not None for v in (reply.women, reply.men, reply.other, reply.value)):
+            _add(
+                figures,
+                reply.department.code,
+                name,
+                reply.women,
+                reply.men,
+                reply.other,
+                reply.value if reply.value is not None else None,
+            )
+        sources.append({"line": "", "department": name, "round": _("reply to a targeted question")})
+    return {
+        "figures": _totals(figures),
+        "by_department": list(figures.values()),
+        "quotes": quotes,
+        "countries": sorted(countries),
+        "sources": sources,
+        "internal": internal,
+    }
+
+
+def _quote(contribution: Contribution, text: str) -> dict[str, str]:
+    return {
+        "department": str(contribution.department),
+        "line": contribution.action.code,
+        "round": str(contribution.round),
+        "text": text.strip()[:QUOTE_MAX],
+    }
+
+
+def _add_figures(figures: dict, code: str, name: str, measurement: Measurement) -> None:
+    if measurement.instrument.by_sex:
+        total = measurement.total
+        _add(figures, code, name, measurement.women, measurement.men, measurement.other, total)
+    elif measurement.value is not None:
+        _add(figures, code, name, None, None, None, measurement.value)
+
+
+def _add(figures: dict, code: str, name: str, women, men, other, total) -> None:
+    row = figures.setdefault(code, {"department": name, "women": None, "men": None, "other": None, "total": None})
+    for key, value in (("women", women), ("men", men), ("other", other), ("total", total)):
+        if value is not None:
+            row[key] = _number((row[key] or 0) + value)
+    if total is None and any(v is not None for v in (women, men, other)):
+        row["total"] = _number((row["total"] or 0) + sum(v or 0 for v in (women, men, other)))
+
+
+def _totals(figures: dict) -> dict[str, Any]:
+    totals: dict[str, Any] = {"women": None, "men": None, "other": None, "total": None}
+    for row in figures.values():
+        for key in totals:
+            if row[key] is not None:
+                totals[key] = _number((totals[key] or 0) + row[key])
+    for row in figures.values():
+        row["share"] = round(row["total"] / totals["total"], 4) if row["total"] and totals["total"] else None
+    return totals
+
+
+def draft_text(draft: dict[str, Any]) -> str:
+    """The draft's quotes as the first version of the final answer, each with its department."""
+    parts = []
+    for quote in draft.get("quotes", []):
+        where = f"{quote['department']}, {quote['line']}" if quote["line"] else quote["department"]
+        parts.append(f"{quote['text']} ({where})")
+    return "\n\n".join(parts)
+
+
+def _follow_draft(answer: Answer) -> None:
+    figures = answer.draft["figures"]
+    answer.text = draft_text(answer.draft)
+    answer.women, answer.men, answer.other = figures["women"], figures["men"], figures["other"]
+    answer.total = Decimal(str(figures["total"])) if figures["total"] is not None else None
+
+
+def lines_answering(action) -> Q:
+    """The questions linked to a line of action, directly or through one of its instruments."""
+    return Q(mappings__action=action) | Q(mappings__instrument__action=action)

@@ -1,0 +1,40 @@
+"""What the international services share: permission, history and error helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+
+class InternationalError(Exception):
+    """An action the object's state does not allow (sending twice, editing a sent version): the
+    API answers 409, the CLI exits 1, the screens show the message."""
+
+
+class StaleVersion(Exception):
+    """Someone else saved the object since the version the person edited."""
+
+    def __init__(self, current: Any):
+        self.current = current
+        super().__init__(
+            _("This was changed by someone else since you opened it (version %(version)s is the current one).")
+            % {"version": current.version}
+        )
+
+
+def require(actor: Any, perm: str, obj: Any = None) -> None:
+    if not getattr(actor, "has_perm", None) or not actor.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def author(obj, actor):
+    """Name the actor in the row history outside a web request (CLI, API tokens, tests)."""
+    if getattr(actor, "is_authenticated", False):
+        obj._history_user = actor
+    return obj
+
+
+def user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
