@@ -89,18 +89,20 @@ def _draft(
         if contribution.visibility != "public":
             internal += 1
             continue
-        used = False
         department = contribution.department
-        if contribution.action_id in lines and contribution.narrative.strip():
-            quotes.append(_quote(contribution, contribution.narrative))
-            used = True
+        used = contribution.action_id in lines and bool(contribution.narrative.strip())
+        answers = []
         for measurement in contribution.measurements.all():
             if measurement.instrument_id not in instruments or measurement.is_empty:
                 continue
             used = True
             if measurement.text.strip():
-                quotes.append(_quote(contribution, measurement.text))
+                answers.append(_quote(contribution, measurement.text))
             _add_figures(figures, department.code, str(department), measurement)
+        # The narrative is the department's own account of what the figures measure.
+        if used and contribution.narrative.strip():
+            quotes.append(_quote(contribution, contribution.narrative))
+        quotes.extend(answers)
         if used:
             countries.update(contribution.countries or [])
             source = {"line": contribution.action.code, "department": str(department), "round": str(contribution.round)}
