@@ -21,6 +21,7 @@ from naptrack.core.numbers import whole_number
 if TYPE_CHECKING:
     from naptrack.accounts.models import User
     from naptrack.accounts.system import SystemActor
+    from naptrack.international.models import Framework
     from naptrack.plans.models import Plan
     from naptrack.reporting.models import Round
 
@@ -203,3 +204,31 @@ def round_actor(args: argparse.Namespace) -> User | SystemActor:
 
 def describe(round_: Round) -> str:
     return f"round {round_.pk} ({round_}, {round_.plan.slug})"
+
+
+def manager_actor(args: argparse.Namespace) -> User | SystemActor:
+    """Who acts in international reporting: a coordinator (--as), or the installation itself."""
+    who = acting_user(args.as_user)
+    # Checked before the service would refuse, so that the reason says what --as must name.
+    if args.as_user and not who.has_perm("international.manage"):
+        raise Failure(f"{who.get_username()} may not manage international reporting: --as must name a coordinator")
+    return who
+
+
+def service_failure(exc: Exception) -> Failure:
+    """A service's refusal (ValidationError, PermissionDenied, a state error) as the lines to print."""
+    from django.core.exceptions import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return Failure(*validation_lines(exc))
+    return Failure(str(exc) or type(exc).__name__)
+
+
+def framework_named(code: str) -> Framework:
+    from naptrack.international.models import Framework
+
+    framework = Framework.objects.filter(code=code).first()
+    if framework is None:
+        known = ", ".join(Framework.objects.order_by("code").values_list("code", flat=True)[:20]) or "none"
+        raise Failure(f"no framework {code!r}; frameworks in this installation: {known}")
+    return framework
