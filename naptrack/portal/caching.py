@@ -2,13 +2,14 @@
 
 Published content changes only through a few services, each of which records an audit event:
 a plan loaded or edited, a round published, its report stored again, a published contribution
-or synthesis corrected or withdrawn. The id and time of the
-latest such event is the "public stamp": one indexed query, which each process repeats at most
-every STAMP_SECONDS (and at once after it published or loaded something itself, see forget()).
-From the stamp each page gets an ETag (so a browser's or a proxy's copy costs a 304) and a key
-into a small per-process cache of rendered pages (so a copy this process rendered before is
-served as it is): neither needs the database. Anonymous visitors only: logged-in people see
-more (their name, their links, forms with CSRF tokens) and always get a fresh, private page.
+or synthesis corrected or withdrawn, an answer pack published, taken back or changed while
+published. The id and time of the latest such event is the "public stamp": one indexed query,
+which each process repeats at most every STAMP_SECONDS (and at once after it published or
+loaded something itself, see forget()). From the stamp each page gets an ETag (so a browser's
+or a proxy's copy costs a 304) and a key into a small per-process cache of rendered pages (so a
+copy this process rendered before is served as it is): neither needs the database. Anonymous
+visitors only: logged-in people see more (their name, their links, forms with CSRF tokens) and
+always get a fresh, private page.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ def public_actions() -> tuple[str, ...]:
     """The audit actions after which a public page may read differently."""
     from django.apps import apps
 
+    from naptrack.international.services.common import PUBLIC_ACTIONS
+
     names = {"plans.plan.loaded", "reporting.round.published", "publications.reports.published"}
+    # Answer packs published, taken back, or changed while published (their own action names).
+    names.update(PUBLIC_ACTIONS)
     names.update(f"reporting.{noun}.{verb}" for noun in ("contribution", "synthesis") for verb in CORRECTIONS)
     for model in apps.get_app_config("plans").get_models():
         names.update(f"plans.{model._meta.model_name}.{verb}" for verb in ("created", "edited", "deleted"))

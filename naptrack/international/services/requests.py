@@ -15,7 +15,14 @@ from naptrack.audit.services import audit_record
 from naptrack.core.numbers import whole_number
 from naptrack.international.drafting import draft_answers
 from naptrack.international.models import Answer, Dispatch, Framework, Request
-from naptrack.international.services.common import InternationalError, StaleVersion, author, require, user_or_none
+from naptrack.international.services.common import (
+    InternationalError,
+    StaleVersion,
+    author,
+    pack_action,
+    require,
+    user_or_none,
+)
 
 TEXT_MAX = 20_000
 COUNT_MAX = 10**9
@@ -86,6 +93,8 @@ def request_redraft(*, actor, request: Request) -> int:
     """Draft again from today's data; answers the coordinator edited keep their final text.
     Returns the number of answers whose final text followed the new draft."""
     require(actor, "international.manage")
+    # Read again: whether the pack is published now decides the audit action's name.
+    request = Request.objects.select_for_update().get(pk=request.pk)
     answers = list(request.answers.select_for_update().select_related("question"))
     before = {a.pk: (a.draft, a.text, a.women, a.men, a.other, a.total, a.flagged) for a in answers}
     draft_answers(request, answers)
@@ -102,7 +111,12 @@ def request_redraft(*, actor, request: Request) -> int:
         ):
             changed += 1
             author(answer, actor).save()
-    audit_record(actor=actor, action="international.request.redrafted", target=request, data={"changed": changed})
+    audit_record(
+        actor=actor,
+        action=pack_action(request, "international.request.redrafted"),
+        target=request,
+        data={"changed": changed},
+    )
     return changed
 
 
@@ -182,7 +196,7 @@ def answer_save(*, actor, answer: Answer, version: int | None, data: dict) -> An
     author(current, actor).save()
     audit_record(
         actor=actor,
-        action="international.answer.saved",
+        action=pack_action(current.request, "international.answer.saved"),
         target=current,
         data={"request": current.request_id, "question": current.question.code, "fields": sorted(changed)},
     )
@@ -234,7 +248,7 @@ def request_mark_sent(*, actor, request: Request, sent_on: dt.date, sent_to: str
     author(request, actor).save(update_fields=["version"])
     audit_record(
         actor=actor,
-        action="international.request.sent",
+        action=pack_action(request, "international.request.sent"),
         target=request,
         data={"version": dispatch.version, "sent_on": sent_on.isoformat(), "to": dispatch.sent_to},
     )
@@ -273,5 +287,10 @@ def request_update(*, actor, request: Request, data: dict) -> Request:
     if request.received_on and request.received_on > request.due_on:
         raise ValidationError({"due_on": [_("The due date is before the date the request was received.")]})
     author(request, actor).save()
-    audit_record(actor=actor, action="international.request.updated", target=request, data={"fields": sorted(data)})
+    audit_record(
+        actor=actor,
+        action=pack_action(request, "international.request.updated"),
+        target=request,
+        data={"fields": sorted(data)},
+    )
     return request

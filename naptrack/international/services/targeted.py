@@ -16,7 +16,14 @@ from naptrack.audit.services import audit_record
 from naptrack.international import notifications
 from naptrack.international.drafting import draft_answers
 from naptrack.international.models import Answer, TargetedQuestion
-from naptrack.international.services.common import InternationalError, StaleVersion, author, require, user_or_none
+from naptrack.international.services.common import (
+    InternationalError,
+    StaleVersion,
+    author,
+    pack_action,
+    require,
+    user_or_none,
+)
 from naptrack.international.services.requests import _clean_answer, _count
 from naptrack.plans.models import Department
 
@@ -162,7 +169,7 @@ def targeted_question_approve(*, actor, targeted: TargetedQuestion, version: int
     answer = Answer.objects.select_for_update().select_related("question", "request").get(pk=current.answer_id)
     draft_answers(answer.request, [answer])
     author(answer, actor).save()
-    audit_record(actor=actor, action="international.targeted.approved", target=current)
+    audit_record(actor=actor, action=pack_action(answer.request, "international.targeted.approved"), target=current)
     return current
 
 
