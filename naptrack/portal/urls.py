@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naptrack.portal.views import corrections, explore, open_data, plan
+from naptrack.portal.views import corrections, explore, open_data, packs, plan
 
 urlpatterns = [
     # The plan's public pages.
@@ -16,7 +16,12 @@ urlpatterns = [
     path("plans/<slug:slug>/search/", explore.search, name="plan-search"),
     path("plans/<slug:slug>/compare/", explore.compare, name="compare"),
     path("plans/<slug:slug>/countries/<str:code>/", explore.country_detail, name="country-detail"),
+    # Answer packs to international requests that the coordinator published.
+    path("answers/", packs.pack_list, name="pack-list"),
+    path("answers/<int:pk>/", packs.pack_detail, name="pack-detail"),
+    path("answers/<int:pk>/answers-<str:lang>.<str:fmt>", packs.pack_download, name="pack-download"),
     # Open data.
+    path("open-data/answers.<str:fmt>", packs.open_data_answers, name="open-data-answers"),
     path("open-data/", open_data.open_data, name="open-data"),
     path("open-data/dictionary/", open_data.open_data_dictionary, name="open-data-dictionary"),
     path("open-data/dictionary.csv", open_data.open_data_dictionary_csv, name="open-data-dictionary-csv"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from naptrack.plans.models import Plan
-from naptrack.portal import opendata, queries
+from naptrack.portal import opendata, packs, queries
 from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import page_language, plan_or_404
 from naptrack.reporting.models import Round
@@ -42,13 +42,16 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "licence_url": opendata.LICENCE_URL,
             "schema_url": reverse("api:schema"),
             "api_rounds": reverse("api:public-round-list"),
+            # Listed without reading the packs: the file of a day with none holds its header only.
+            "answer_files": [(fmt, reverse("open-data-answers", args=[fmt])) for fmt in packs.FORMATS],
+            "packs_url": reverse("pack-list"),
         },
     )
 
 
 @public_page
 def open_data_dictionary(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dictionary.html", {"columns": opendata.COLUMNS})
+    return render(request, "portal/dictionary.html", {"columns": opendata.COLUMNS, "answer_columns": packs.COLUMNS})
 
 
 @public_page
