@@ -8,11 +8,16 @@ home pages in English and French (and Dutch, two links deep) is fetched (links f
 XLSX, the ZIP and what it holds, the published reports in PDF and DOCX, the SVG charts inside the
 pages), as are the public API endpoints for every round and the search for every secret word:
 none of those words or figures appears anywhere, while the published content does.
+
+Answer packs to international requests too: an internal pack's answers, its reference, the reply
+to a targeted question and the person handling it never show, nor does a published pack's
+unapproved targeted reply or its handler, while the published pack's answers do.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import io
 import re
@@ -23,6 +28,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 from django.test import Client
 
+from naptrack.international import services as intl
 from naptrack.plans.models import Action, Instrument
 from naptrack.reporting import services as reporting
 from naptrack.reporting.models import Contribution, Round
@@ -38,7 +44,15 @@ SUBMITTED = "Xanthippeum"  # submitted, never approved
 RETURNED = "Vortigernal"  # returned for revision
 DRAFT = "Wolframious"  # never submitted
 UNPUBLISHED = "Umbrielian"  # approved and public, in a round not published
+# Answer packs: what only the coordinator and the departments may read.
+PACK_INTERNAL = "Yarrowmoorish"  # the coordinator's answer in an internal pack
+PACK_REFERENCE = "Nimbostratix"  # an internal pack's reference
+PACK_REPLY = "Kestrelwyndic"  # a department's approved reply, in an internal pack
+PACK_UNAPPROVED = "Thistlewhorl"  # a reply submitted, not approved, in a published pack
+PACK_HANDLER = "quillfeatherby"  # who handles both packs
+PACK_PUBLISHED = "Halcyonberry answer of the published pack."
 SECRET_WORDS = [INTERNAL, SUBMITTED, RETURNED, DRAFT, UNPUBLISHED]
+SECRET_WORDS += [PACK_INTERNAL, PACK_REFERENCE, PACK_REPLY, PACK_UNAPPROVED, PACK_HANDLER]
 SECRET_FIGURES = {
     INTERNAL: (7770101, 7770102, 7770103),
     SUBMITTED: (7770201, 7770202, 7770203),
@@ -163,6 +177,57 @@ def _seed(plan, coordinator, focal_defence, focal_justice):
     return published, hidden
 
 
+def _seed_packs(plan, coordinator, focal_defence):
+    """Two answer packs for 2014 from one UN question set linked to line 21's diplomats by sex:
+    an internal one, with a reply to a targeted question, and a published one."""
+    from naptrack.accounts.services import user_create
+
+    handler = user_create(
+        actor="tests", username=PACK_HANDLER, role="coordinator", password="x" * 20, check_password=False
+    )
+    framework = intl.framework_create(actor=coordinator, body="un", name="WPS questionnaire", version="2015")
+    diplomats = intl.question_add(
+        actor=coordinator, framework=framework, code="Q1", text="How many women diplomats?", kind="by-sex"
+    )
+    intl.question_add(actor=coordinator, framework=framework, code="Q2", text="What did the plan fund?")
+    line_21 = Action.objects.get(plan=plan, code="21")
+    intl.mapping_add(
+        actor=coordinator, question=diplomats, instrument=Instrument.objects.get(action=line_21, position=2)
+    )
+    due = dt.date.today() + dt.timedelta(days=30)
+
+    def pack(reference: str):
+        return intl.request_create(
+            actor=coordinator, framework=framework, period_start=2014, due_on=due, reference=reference, handler=handler
+        )
+
+    def reply(request, text: str, approve: bool) -> None:
+        answer = request.answers.get(question__code="Q2")
+        targeted = intl.targeted_question_ask(
+            actor=coordinator, answer=answer, department=focal_defence.department, due_on=due
+        )
+        targeted = intl.targeted_question_save(
+            actor=focal_defence, targeted=targeted, version=targeted.version, data={"reply": text}
+        )
+        targeted = intl.targeted_question_submit(actor=focal_defence, targeted=targeted)
+        if approve:
+            intl.targeted_question_approve(actor=coordinator, targeted=targeted)
+
+    internal = pack(PACK_REFERENCE)
+    answer = internal.answers.get(question__code="Q1")
+    intl.answer_save(
+        actor=coordinator, answer=answer, version=answer.version, data={"text": f"{PACK_INTERNAL} answer."}
+    )
+    reply(internal, f"{PACK_REPLY} reply.", approve=True)
+
+    published = pack("UN-2015-1")
+    answer = published.answers.get(question__code="Q1")
+    intl.answer_save(actor=coordinator, answer=answer, version=answer.version, data={"text": PACK_PUBLISHED})
+    reply(published, f"{PACK_UNAPPROVED} reply.", approve=False)
+    published = intl.request_set_visibility(actor=coordinator, request=published, public=True)
+    return internal, published
+
+
 # --- reading what a response holds -------------------------------------------------------------
 
 
@@ -279,6 +344,8 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
 ):
     settings.MEDIA_ROOT = tmp_path
     published, hidden = _seed(plan, coordinator, focal_defence, focal_justice)
+    internal_pack, published_pack = _seed_packs(plan, coordinator, focal_defence)
+    assert PACK_REPLY in internal_pack.answers.get(question__code="Q2").text, "the reply reached the internal pack"
     assert Round.objects.get(pk=published.pk).state == "published"
     states = set(Contribution.objects.filter(round=published).values_list("state", "visibility"))
     assert {("approved", "internal"), ("submitted", "public"), ("returned", "public"), ("draft", "public")} <= states
@@ -302,6 +369,15 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
             f"/plans/{BE}/search/?q=women&round={round_.pk}",
         ]
     extra.append("/api/v1/public/rounds/?page_size=200")
+    # The internal pack's page and files, in every language; the answers in open data.
+    for prefix in ("", "/fr", "/nl"):
+        extra.append(f"{prefix}/answers/{internal_pack.pk}/")
+        extra += [
+            f"{prefix}/answers/{internal_pack.pk}/answers-{lang}.{fmt}"
+            for lang in ("en", "fr")
+            for fmt in ["docx", "xlsx", "csv"]
+        ]
+        extra += [f"{prefix}/open-data/answers.{fmt}" for fmt in ("csv", "xlsx", "json")]
     for word in [*SECRET_WORDS, SECRET_COUNTRY[1], str(SECRET_FIGURES[INTERNAL][0]), "narrative", "answer"]:
         for prefix in ("", "/fr", "/nl"):
             extra.append(f"{prefix}/plans/{BE}/search/?q={word}")
@@ -325,4 +401,17 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
     assert "<mark>seventy</mark>" in crawl(anonymous, [(f"/plans/{BE}/search/?q=seventy", 0)], {}).popitem()[1]
     for url in (f"/api/v1/public/rounds/{hidden.pk}/", f"/open-data/{BE}/annual-2015.csv"):
         assert statuses[url] == 404, url
+    # The published pack was reached from the navigation, its files too; the internal one is a 404.
+    for url in (
+        f"/answers/{published_pack.pk}/",
+        f"/fr/answers/{published_pack.pk}/",
+        f"/answers/{published_pack.pk}/answers-en.docx",
+        f"/answers/{published_pack.pk}/answers-nl.xlsx",
+        f"/fr/answers/{published_pack.pk}/answers-fr.csv",
+        "/open-data/answers.csv",
+        "/fr/open-data/answers.xlsx",
+    ):
+        assert PACK_PUBLISHED in texts[url], url
+    assert statuses[f"/answers/{internal_pack.pk}/"] == 404
+    assert statuses[f"/answers/{internal_pack.pk}/answers-en.docx"] == 404
     assert statuses[f"/plans/{BE}/countries/so/"] == 404
