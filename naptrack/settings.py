@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "naptrack.plans",
     "naptrack.reporting",
     "naptrack.international",
+    "naptrack.civilsociety",
     "naptrack.publications",
     "naptrack.portal",
     "rest_framework",

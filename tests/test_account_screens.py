@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from naptrack.accounts import invitations
@@ -251,7 +252,16 @@ def test_a_reset_link_of_a_deactivated_account_opens_nothing(coordinator, focal_
 
 
 def test_roles_shown_are_the_model_roles():
-    assert {r.value for r in Role} == {"coordinator", "focal-point", "reader"}
+    assert {r.value for r in Role} == {"coordinator", "focal-point", "reader", "civil-society"}
+
+
+def test_the_account_screens_offer_no_civil_society_role(coordinator):
+    """Members of organisations are invited from their organisation's page, as its members."""
+    from naptrack.accounts.forms import RoleForm
+
+    assert "civil-society" not in dict(RoleForm.base_fields["role"].choices)
+    with pytest.raises(ValidationError, match="organisation"):
+        invitations.user_invite(actor=coordinator, email="ngo@example.org", role="civil-society")
 
 
 def test_the_pages_reached_from_an_e_mail_cost_little(coordinator, focal_defence, django_assert_num_queries):

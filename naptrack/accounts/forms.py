@@ -59,8 +59,12 @@ class PeopleFilterForm(Bootstrap, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *STATUSES], required=False)
 
 
+# Civil-society members are invited from their organisation's page, as its members.
+STAFF_ROLES = [(value, label) for value, label in Role.choices if value != Role.CIVIL_SOCIETY]
+
+
 class RoleForm(Bootstrap, forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLES)
     department = _departments()
 
 

@@ -81,6 +81,7 @@ def user_invite(
     first_name: str = "",
     last_name: str = "",
     language: str = "en",
+    for_organisation: bool = False,
 ) -> Sent:
     """Create an account for `email` in a role and e-mail its holder an invitation. Inviting an
     address whose account was never opened again sends a new link (the old one stops working) and
@@ -96,7 +97,7 @@ def user_invite(
             validate_email(email)
         except ValidationError:
             raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
-        department = check_role(role, department_code)
+        department = check_role(role, department_code, for_organisation=for_organisation)
         user = User.objects.filter(email__iexact=email).first()
         again = user is not None
         if user is not None and (user.is_active or user.has_usable_password()):
@@ -157,6 +158,8 @@ def invitation_resend(*, actor: Any, user: User) -> Sent:
         email=user.email,
         role=user.role or Role.READER,
         department_code=user.department.code if user.department_id else None,
+        # A member of an organisation keeps the role their organisation's invitation gave them.
+        for_organisation=user.role == Role.CIVIL_SOCIETY,
     )
 
 

@@ -34,7 +34,10 @@ def role_groups_ensure() -> dict[str, Group]:
     return {role.value: Group.objects.get_or_create(name=role.value)[0] for role in Role}
 
 
-def check_role(role: str, department_code: str | None) -> Department | None:
+def check_role(role: str, department_code: str | None, *, for_organisation: bool = False) -> Department | None:
+    """The department a role needs, checked. A civil-society account exists only as a member of
+    an organisation, so that role is given only by the organisation's invitation
+    (naptrack.civilsociety), never from the account screens."""
     if role not in Role.values:
         raise ValidationError(
             {
@@ -42,6 +45,17 @@ def check_role(role: str, department_code: str | None) -> Department | None:
                 % {"role": role, "roles": ", ".join(Role.values)}
             }
         )
+    if role == Role.CIVIL_SOCIETY and not for_organisation:
+        raise ValidationError(
+            {
+                "role": _(
+                    "Members of civil-society organisations are invited from their organisation's page "
+                    "(or with naptrack org invite)."
+                )
+            }
+        )
+    if role == Role.CIVIL_SOCIETY and department_code:
+        raise ValidationError({"department": _("A civil-society account has no department.")})
     if role == Role.FOCAL_POINT and not department_code:
         raise ValidationError({"department": _("A focal point needs a department (--department CODE).")})
     if not department_code:

@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from naptrack.core.roles import is_coordinator, is_focal_point, is_reader
+from naptrack.core.roles import is_civil_society, is_coordinator, is_focal_point, is_reader
 
 ACTIVE_KEY = "naptrack_active"
 WRITE_EVERY = 60  # seconds
@@ -34,7 +34,8 @@ WRITE_EVERY = 60  # seconds
 def idle_minutes(user) -> int:
     """The person's idle limit in minutes (0: none)."""
     general = int(getattr(settings, "NAPTRACK_IDLE_MINUTES", 30))
-    if is_focal_point(user) and not (is_coordinator(user) or is_reader(user)):
+    # Civil-society members write long assessments, as focal points write narratives.
+    if (is_focal_point(user) or is_civil_society(user)) and not (is_coordinator(user) or is_reader(user)):
         return int(getattr(settings, "NAPTRACK_IDLE_MINUTES_FOCAL", 240))
     return general
 

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("coordinator")
     FOCAL_POINT = "focal-point", _("focal point")
     READER = "reader", _("reader")
+    CIVIL_SOCIETY = "civil-society", _("civil society")
 
 
 def role_names(user) -> frozenset[str]:
@@ -50,4 +51,12 @@ def is_reader(user) -> bool:
     return _in_role(user, Role.READER)
 
 
+@rules.predicate
+def is_civil_society(user) -> bool:
+    """A member of a registered civil-society organisation: reads the public portal and writes
+    only their organisation's own assessments (naptrack.civilsociety)."""
+    return _in_role(user, Role.CIVIL_SOCIETY)
+
+
+# Civil-society members are not staff: they never read internal content.
 is_staff_member = is_coordinator | is_focal_point | is_reader

@@ -73,6 +73,23 @@ def content_kind(upload: IO[bytes]) -> str | None:
     return kind.extension
 
 
+def upload_check(upload) -> tuple[str, str]:
+    """An uploaded file's content type, and what is wrong with it ("" when nothing): a type not
+    accepted, too large, or content that is not what its name says. Shared by every upload of a
+    supporting file (evidence here, civil society's assessments and event minutes)."""
+    name = upload.name.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EVIDENCE_TYPES:
+        return "", _("Accepted files: %(types)s.") % {"types": ", ".join(sorted(EVIDENCE_TYPES))}
+    if upload.size > EVIDENCE_MAX_BYTES:
+        return "", _("The file is larger than %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
+    content_type, expected = EVIDENCE_TYPES[extension]
+    found = content_kind(upload)
+    if found != expected:
+        return "", _mismatch(extension, found)
+    return content_type, ""
+
+
 @transaction.atomic
 def evidence_add(*, actor, contribution: Contribution, title: str, url: str = "", upload=None) -> Evidence:
     current = _locked(contribution)
@@ -92,21 +109,14 @@ def evidence_add(*, actor, contribution: Contribution, title: str, url: str = ""
         evidence.url = url
         evidence.title = evidence.title or url[:200]
     if upload is not None:
-        name = upload.name.rsplit("/", 1)[-1]
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if extension not in EVIDENCE_TYPES:
-            errors["file"] = [_("Accepted files: %(types)s.") % {"types": ", ".join(sorted(EVIDENCE_TYPES))}]
-        elif upload.size > EVIDENCE_MAX_BYTES:
-            errors["file"] = [_("The file is larger than %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}]
+        content_type, problem = upload_check(upload)
+        if problem:
+            errors["file"] = [problem]
         else:
-            content_type, expected = EVIDENCE_TYPES[extension]
-            found = content_kind(upload)
-            if found != expected:
-                errors["file"] = [_mismatch(extension, found)]
             evidence.file = upload
             evidence.content_type = content_type
             evidence.size = upload.size
-            evidence.title = evidence.title or name[:200]
+            evidence.title = evidence.title or upload.name.rsplit("/", 1)[-1][:200]
     if errors:
         raise ValidationError(errors)
     evidence.save()
