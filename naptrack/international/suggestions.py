@@ -6,7 +6,10 @@ one or more of them, so every instrument is compared in each language it has tex
 language counts. The score mixes two measures: a weighted word overlap (rare words, such as
 "peacekeeping" or "CEDAW", count more than "women", which every line shares) and rapidfuzz's
 token set ratio, which forgives word order and small spelling differences. Words are cut to a
-five-letter stem so that "training" meets "trained" and "formation" meets "formations".
+five-letter stem so that "training" meets "trained" and "formation" meets "formations"; an
+acronym in capitals ("UN Women") stays a word even where it spells a stopword. Given the kind of
+answer a question wants, instruments of a fitting nature (counted by sex for figures by sex,
+quantitative for a number, qualitative for a text) move up among those whose texts are close.
 `bench/mapping_precision.py` measures the suggestions against a labelled set from the Belgian plan.
 """
 
@@ -39,8 +42,34 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return [w[:STEM] for w in re.findall(r"[a-z0-9]+", text) if w not in _STOPWORDS and len(w) > 1]
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    words = []
+    for word in re.findall(r"[A-Za-z0-9]+", text):
+        # An acronym in capitals is a name ("UN Women", "EU"), even where its letters spell a
+        # stopword of another language ("un" in French).
+        acronym = len(word) > 1 and word.isupper()
+        word = word.lower()
+        if acronym or (word not in _STOPWORDS and len(word) > 1):
+            words.append(word[:STEM])
+    return words
+
+
+# How well an instrument's nature fits the kind of answer a question wants (Question.Kind):
+# figures by sex come from instruments counted by sex, a number from a quantitative one, and a
+# text or a yes/no rather from a qualitative one. A factor on the text score, so that it only
+# reorders instruments whose texts are close.
+FIT = 0.15
+
+
+def _fit(kind: str | None, instrument: Instrument) -> float:
+    quantitative = instrument.kind == Instrument.Kind.QUANTITATIVE
+    if kind == "by-sex":
+        return 1 + FIT if instrument.by_sex else (1.0 if quantitative else 1 - FIT)
+    if kind == "number":
+        return 1 + FIT if quantitative else 1.0
+    if kind in ("text", "yes-no"):
+        return 1 - FIT if quantitative else 1.0
+    return 1.0
 
 
 @dataclass(frozen=True)
@@ -87,7 +116,16 @@ class Suggester:
         best = sum(self.idf.get(w, self.default_idf) * 2 for w in wanted)
         return got / best if best else 0.0
 
-    def suggest(self, text: str, *, top: int = 3, exclude: set[int] | frozenset[int] = frozenset()) -> list[Suggestion]:
+    def suggest(
+        self,
+        text: str,
+        *,
+        top: int = 3,
+        exclude: set[int] | frozenset[int] = frozenset(),
+        kind: str | None = None,
+    ) -> list[Suggestion]:
+        """The `top` instruments closest to the question's text; `kind`, the kind of answer the
+        question wants (text, number, by-sex, yes-no), favours instruments of a fitting nature."""
         question = _words(text)
         joined = " ".join(question)
         scored = []
@@ -99,7 +137,7 @@ class Suggester:
                 overlap = self._overlap(question, words)
                 ratio = fuzz.token_set_ratio(joined, " ".join(words)) / 100
                 best = max(best, 0.7 * overlap + 0.3 * ratio)
-            scored.append(Suggestion(candidate.instrument, round(best, 3)))
+            scored.append(Suggestion(candidate.instrument, round(min(best * _fit(kind, candidate.instrument), 1.0), 3)))
         scored.sort(key=lambda s: (-s.score, s.instrument.pk))
         return [s for s in scored[:top] if s.score > 0]
 
