@@ -161,7 +161,9 @@ def test_drafted_answers_sum_approved_public_figures_across_departments(framewor
         assert secret not in drafted
     un3 = answer(request, "UN-3")
     assert (un3.women, un3.men, un3.total) == (5, 95, 100)
-    assert {"line": "23.a", "department": "Defence", "round": str(reported)} in un3.draft["sources"]
+    assert {"line": "23.a", "department": "Defence", "round": str(reported), "round_id": reported.pk} in un3.draft[
+        "sources"
+    ]
     # Nothing reported behind unlinked questions, nor behind 17.a (no approved contribution).
     assert {a.question.code for a in request.answers.select_related("question") if a.flagged} == {
         "UN-2",
@@ -436,3 +438,17 @@ def test_requests_answered_in_a_year_are_listed_for_the_report(framework, coordi
     services.request_mark_sent(actor=coordinator, request=request, sent_on=dt.date(2026, 11, 30), sent_to="UN")
     assert list(Request.objects.answered_in(2026)) == [request]
     assert not Request.objects.overdue(dt.date(2027, 5, 1)).exists()
+
+
+def test_a_pack_is_published_only_once_the_rounds_it_draws_on_are(framework, coordinator, reported, monkeypatch):
+    from tests.portal_data import publish
+
+    link_four(framework, coordinator)
+    request = services.request_create(actor=coordinator, framework=framework, period_start=2014, due_on=DUE)
+    with pytest.raises(services.InternationalError, match="Annual report 2014, not published yet"):
+        services.request_set_visibility(actor=coordinator, request=request, public=True)
+    assert Request.objects.get(pk=request.pk).visibility == "internal"
+    reporting_round = publish(reported, coordinator, monkeypatch)
+    assert reporting_round.state == "published"
+    services.request_set_visibility(actor=coordinator, request=request, public=True)
+    assert Request.objects.get(pk=request.pk).visibility == "public"

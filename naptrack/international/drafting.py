@@ -105,7 +105,12 @@ def _draft(
         quotes.extend(answers)
         if used:
             countries.update(contribution.countries or [])
-            source = {"line": contribution.action.code, "department": str(department), "round": str(contribution.round)}
+            source = {
+                "line": contribution.action.code,
+                "department": str(department),
+                "round": str(contribution.round),
+                "round_id": contribution.round_id,
+            }
             if source not in sources:
                 sources.append(source)
     for reply in replies:

@@ -255,6 +255,25 @@ def request_mark_sent(*, actor, request: Request, sent_on: dt.date, sent_to: str
     return dispatch
 
 
+def _check_rounds_published(request: Request) -> None:
+    """A pack goes public only once every round its answers draw on is: an approved contribution
+    of a round not yet published is not public anywhere else either."""
+    from naptrack.reporting.models import Round
+
+    round_ids = {
+        source["round_id"]
+        for draft in request.answers.values_list("draft", flat=True)
+        for source in (draft or {}).get("sources", [])
+        if source.get("round_id")
+    }
+    waiting = list(Round.objects.filter(pk__in=round_ids).exclude(state="published").select_related("plan"))
+    if waiting:
+        raise InternationalError(
+            _("The answers draw on %(rounds)s, not published yet: publish the round first, then the answers.")
+            % {"rounds": ", ".join(f"{r.plan} · {r}" for r in waiting)}
+        )
+
+
 @transaction.atomic
 def request_set_visibility(*, actor, request: Request, public: bool) -> Request:
     """Publish the answer pack on the portal and in open data, or take it back."""
@@ -265,6 +284,8 @@ def request_set_visibility(*, actor, request: Request, public: bool) -> Request:
         raise InternationalError(
             _("This answer pack is already published.") if public else _("This answer pack is not published.")
         )
+    if public:
+        _check_rounds_published(request)
     request.visibility = wanted
     request.published_at = timezone.now() if public else None
     author(request, actor).save(update_fields=["visibility", "published_at"])
