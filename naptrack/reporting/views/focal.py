@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from naptrack.accounts.rules import department_ids
 from naptrack.core.numbers import whole_number
 from naptrack.core.roles import is_coordinator, is_focal_point, is_reader
-from naptrack.reporting import services
+from naptrack.reporting import services, worklist
 from naptrack.reporting.forms import (
     STATUS_DEFINITIONS,
     VISIBILITY_DEFINITIONS,
@@ -89,7 +89,13 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/focal/my_contributions.html",
-        {"rounds": rounds, "several_departments": len(departments) > 1, "department": user.department},
+        {
+            "rounds": rounds,
+            "several_departments": len(departments) > 1,
+            "department": user.department,
+            # Work the apps above hand to departments (international: targeted questions).
+            "sections": worklist.sections(request),
+        },
     )
 
 

@@ -23,7 +23,7 @@ from naptrack.core.numbers import whole_number
 from naptrack.core.roles import is_coordinator
 from naptrack.core.templatetags.naptrack import translated
 from naptrack.plans.models import Action, Department, Objective
-from naptrack.reporting import services
+from naptrack.reporting import services, worklist
 from naptrack.reporting.completeness import departments_in_tree_order
 from naptrack.reporting.forms_coordination import ContributionFilterForm, SynthesisForm, add_service_errors
 from naptrack.reporting.models import Contribution, Round, Synthesis
@@ -190,6 +190,8 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "can_history": user.has_perm("reporting.view_history"),
             "can_correct_synthesis": synthesis is not None and user.has_perm("reporting.correct_published", synthesis),
             "is_coordinator": is_coordinator(user),
+            # What the apps above know of the line (international: the questions it answers).
+            "sections": worklist.line_sections(request, action),
         },
         status=status,
     )
