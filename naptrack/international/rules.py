@@ -41,3 +41,6 @@ rules.add_perm(
 )
 rules.add_perm("international.answer_targeted", is_focal_point & is_own_department & is_editable)
 rules.add_perm("international.review_targeted", is_coordinator & is_submitted)
+# The site's navigation asks this rule (not the permission, which would fall through to Django's
+# model permissions for everyone else and query them on every page).
+rules.add_rule("international.screens", is_coordinator | is_reader)
