@@ -335,12 +335,16 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # The API's <api_id:pk> URL converter (naptrack/api/urls.py): ids of at most 18 digits.
     "PATH_CONVERTER_OVERRIDES": {"api_id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
-    # Rounds and contributions both have a "state", rounds and instruments a "kind".
+    # Rounds and contributions both have a "state", rounds and instruments a "kind"; so do questions
+    # ("kind"), requests ("visibility") and targeted questions ("state", the contributions' states).
     "ENUM_NAME_OVERRIDES": {
         "RoundStateEnum": "naptrack.reporting.models.Round.State",
         "RoundKindEnum": "naptrack.reporting.models.Round.Kind",
         "ContributionStateEnum": "naptrack.reporting.models.Contribution.State",
         "InstrumentKindEnum": "naptrack.plans.models.Instrument.Kind",
+        "ContributionVisibilityEnum": "naptrack.reporting.models.Contribution.Visibility",
+        "QuestionKindEnum": "naptrack.international.models.Question.Kind",
+        "RequestVisibilityEnum": "naptrack.international.models.Request.Visibility",
     },
 }
 

@@ -18,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from naptrack.api.middleware import too_large_message
+from naptrack.international.services.common import InternationalError, StaleVersion
 from naptrack.reporting.services import ContributionConflict, WorkflowError
 
 
@@ -70,6 +71,20 @@ def _conflict(exc: ContributionConflict, request) -> Response:
     )
 
 
+def _stale(exc: StaleVersion) -> Response:
+    # An international answer or targeted question saved by someone else: the current one, to merge.
+    from naptrack.api import serializers_international as s
+    from naptrack.international.models import Answer, TargetedQuestion
+
+    if isinstance(exc.current, Answer):
+        current = s.AnswerSerializer(Answer.objects.for_pack().get(pk=exc.current.pk)).data
+    else:
+        current = s.TargetedQuestionSerializer(TargetedQuestion.objects.for_list().get(pk=exc.current.pk)).data
+    return Response(
+        {"detail": str(exc), "version": exc.current.version, "current": current}, status=status.HTTP_409_CONFLICT
+    )
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, RequestDataTooBig):
         # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, found as DRF reads it (the middleware refuses
@@ -83,7 +98,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ContributionConflict):
         set_rollback()
         return _conflict(exc, context.get("request"))
-    if isinstance(exc, WorkflowError):
+    if isinstance(exc, StaleVersion):
+        set_rollback()
+        return _stale(exc)
+    if isinstance(exc, WorkflowError | InternationalError):
         set_rollback()
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, exceptions.ValidationError):

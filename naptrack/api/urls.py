@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
 from naptrack.api import public as public_api
-from naptrack.api.views import contributions, plans, rounds, token
+from naptrack.api.views import contributions, international, plans, rounds, targeted, token
 
 
 class IdConverter:
@@ -55,6 +55,24 @@ urlpatterns = [
         "contributions/<api_id:pk>/approve/", contributions.ContributionApprove.as_view(), name="contribution-approve"
     ),
     path("contributions/<api_id:pk>/reopen/", contributions.ContributionReopen.as_view(), name="contribution-reopen"),
+    # International reporting (naptrack.api.views.international, .targeted).
+    path("frameworks/", international.FrameworkList.as_view(), name="framework-list"),
+    path("frameworks/<api_id:pk>/", international.FrameworkDetail.as_view(), name="framework-detail"),
+    path("questions/", international.QuestionList.as_view(), name="question-list"),
+    path("questions/<api_id:pk>/", international.QuestionDetail.as_view(), name="question-detail"),
+    path("mappings/", international.MappingList.as_view(), name="mapping-list"),
+    path("mappings/<api_id:pk>/", international.MappingDetail.as_view(), name="mapping-detail"),
+    path("requests/", international.RequestList.as_view(), name="request-list"),
+    path("requests/<api_id:pk>/", international.RequestDetail.as_view(), name="request-detail"),
+    path("requests/<api_id:pk>/answers/", international.RequestAnswerList.as_view(), name="request-answers"),
+    path("requests/<api_id:pk>/dispatches/", international.RequestDispatchList.as_view(), name="request-dispatches"),
+    path("answers/<api_id:pk>/", international.AnswerDetail.as_view(), name="answer-detail"),
+    path("dispatches/<api_id:pk>/", international.DispatchDetail.as_view(), name="dispatch-detail"),
+    path("targeted-questions/", targeted.TargetedList.as_view(), name="targeted-list"),
+    path("targeted-questions/<api_id:pk>/", targeted.TargetedDetail.as_view(), name="targeted-detail"),
+    path("targeted-questions/<api_id:pk>/submit/", targeted.TargetedSubmit.as_view(), name="targeted-submit"),
+    path("targeted-questions/<api_id:pk>/return/", targeted.TargetedReturn.as_view(), name="targeted-return"),
+    path("targeted-questions/<api_id:pk>/approve/", targeted.TargetedApprove.as_view(), name="targeted-approve"),
     # Published data, open without login (naptrack.api.public).
     path("public/rounds/", public_api.PublicRoundList.as_view(), name="public-round-list"),
     path("public/rounds/<api_id:pk>/", public_api.PublicRoundDetail.as_view(), name="public-round-detail"),
