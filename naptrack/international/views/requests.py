@@ -135,6 +135,8 @@ def _page(
         {
             "req": req,
             "answers": answers,
+            # Questions sit under their group's heading when the set has groups, else under "Answers".
+            "q_level": 4 if any(a.question.group for a in answers) else 3,
             "dispatches": dispatches,
             "can_manage": can_manage,
             "sent_form": sent_form or SentForm(initial={"sent_on": timezone.localdate()}),
