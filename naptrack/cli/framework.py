@@ -301,7 +301,7 @@ def cmd_framework_suggest(args: argparse.Namespace) -> None:
             target = target or f"{mapping.action.plan.slug}:{mapping.action.code}"
             print(f"    linked  {target}")
         exclude = {m.instrument_id for m in linked if m.instrument_id}
-        suggestions = suggester.suggest(question.text, top=args.top, exclude=exclude)
+        suggestions = suggester.suggest(question.text, top=args.top, exclude=exclude, kind=question.kind)
         if not suggestions:
             print("    no suggestion")
         for suggestion in suggestions:
