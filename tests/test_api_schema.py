@@ -91,6 +91,7 @@ def fuzz_data(wsgi_in_test_transaction, coordinator, focal_defence, focal_justic
         actor=focal_defence, contribution=submitted, version=1, data={"narrative": "Done."}
     )
     services.contribution_submit(actor=focal_defence, contribution=submitted)
+    international = _international(coordinator, focal_defence)
     return {
         "rounds": [open_round.pk, draft.pk],
         "contributions": [
@@ -98,7 +99,51 @@ def fuzz_data(wsgi_in_test_transaction, coordinator, focal_defence, focal_justic
             submitted.pk,
             contribution_of(open_round, "3.a", "justice").pk,
         ],
+        **international,
         "token": token_issue(user=coordinator)[0],
+    }
+
+
+def _international(coordinator, focal_defence) -> dict[str, list[int]]:
+    """A question set with a link, a request with its answers, a sent version and a targeted
+    question (one draft, one submitted), for the international endpoints."""
+    from naptrack.international import services as international
+    from naptrack.international.files import parse_rows
+    from naptrack.plans.models import Department, Instrument
+
+    parsed = parse_rows(
+        [["code", "text", "kind"], ["Q1", "Women among diplomats", "by sex"], ["Q2", "CEDAW report", "text"]],
+        name="questions.csv",
+    )
+    framework = international.framework_load(actor=coordinator, parsed=parsed, body="un", name="Fuzz").framework
+    question = framework.questions.get(code="Q1")
+    mapping = international.mapping_add(
+        actor=coordinator, question=question, instrument=Instrument.objects.get(action__code="21", position=2)
+    )
+    request = international.request_create(
+        actor=coordinator, framework=framework, period_start=2014, due_on=dt.date.today() + dt.timedelta(days=30)
+    )
+    answers = list(request.answers.order_by("pk"))
+    dispatch = international.request_mark_sent(
+        actor=coordinator, request=request, sent_on=dt.date.today(), sent_to="UN Secretariat"
+    )
+    due = dt.date.today() + dt.timedelta(days=10)
+    asked = [
+        international.targeted_question_ask(actor=coordinator, answer=answer, department=department, due_on=due)
+        for answer, department in zip(answers, Department.objects.filter(code__in=["defence", "justice"]), strict=True)
+    ]
+    reply = international.targeted_question_save(
+        actor=focal_defence, targeted=asked[0], version=asked[0].version, data={"reply": "Done."}
+    )
+    international.targeted_question_submit(actor=focal_defence, targeted=reply)
+    return {
+        "frameworks": [framework.pk],
+        "questions": [q.pk for q in framework.questions.order_by("pk")],
+        "mappings": [mapping.pk],
+        "requests": [request.pk],
+        "answers": [a.pk for a in answers],
+        "dispatches": [dispatch.pk],
+        "targeted-questions": [t.pk for t in asked],
     }
 
 
@@ -126,7 +171,10 @@ def test_api_never_fails_and_keeps_its_promises(case, fuzz_data):
     if isinstance(value, str) and value.isdigit():  # the coverage phase sends ids as text
         value = int(value)
     if isinstance(value, int) and value % 5 != 4:
-        ids = fuzz_data["rounds"] if case.path.startswith("/api/v1/rounds/") else fuzz_data["contributions"]
+        # The collection the path names (/api/v1/<collection>/{id}/...), else contributions.
+        collection = case.path.removeprefix("/api/v1/").split("/", 1)[0]
+        ids = fuzz_data.get(collection) if collection != "token" else None
+        ids = ids if isinstance(ids, list) and ids else fuzz_data["contributions"]
         parameters["id"] = ids[value % len(ids)]
     if isinstance(parameters.get("slug"), str) and len(parameters["slug"]) % 4 != 3:
         parameters["slug"] = BE
