@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
 from naptrack.api import public as public_api
+from naptrack.api import public_civil_society as public_cs
 from naptrack.api.views import contributions, international, plans, rounds, targeted, token
 
 
@@ -81,6 +82,13 @@ urlpatterns = [
         public_api.PublicRoundContributionList.as_view(),
         name="public-round-contributions",
     ),
+    # Civil society's published record (naptrack.api.public_civil_society).
+    path("public/assessments/", public_cs.PublicAssessmentList.as_view(), name="public-assessment-list"),
+    path(
+        "public/assessments/<api_id:pk>/", public_cs.PublicAssessmentDetail.as_view(), name="public-assessment-detail"
+    ),
+    path("public/events/", public_cs.PublicEventList.as_view(), name="public-event-list"),
+    path("public/events/<api_id:pk>/", public_cs.PublicEventDetail.as_view(), name="public-event-detail"),
     # An empty pattern matches every path that is left, newlines and all.
     re_path(r"", not_found),
 ]

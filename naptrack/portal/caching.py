@@ -48,10 +48,13 @@ def public_actions() -> tuple[str, ...]:
     from django.apps import apps
 
     from naptrack.international.services.common import PUBLIC_ACTIONS
+    from naptrack.portal.civil_society import PUBLIC_ACTIONS as CIVIL_SOCIETY_ACTIONS
 
     names = {"plans.plan.loaded", "reporting.round.published", "publications.reports.published"}
     # Answer packs published, taken back, or changed while published (their own action names).
     names.update(PUBLIC_ACTIONS)
+    # Civil society's assessments published, events and recommendations, the network's listings.
+    names.update(CIVIL_SOCIETY_ACTIONS)
     names.update(f"reporting.{noun}.{verb}" for noun in ("contribution", "synthesis") for verb in CORRECTIONS)
     for model in apps.get_app_config("plans").get_models():
         names.update(f"plans.{model._meta.model_name}.{verb}" for verb in ("created", "edited", "deleted"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naptrack.portal.views import corrections, explore, open_data, packs, plan
+from naptrack.portal.views import civil_society, corrections, explore, open_data, packs, plan
 
 urlpatterns = [
     # The plan's public pages.
@@ -20,7 +20,20 @@ urlpatterns = [
     path("answers/", packs.pack_list, name="pack-list"),
     path("answers/<int:pk>/", packs.pack_detail, name="pack-detail"),
     path("answers/<int:pk>/answers-<str:lang>.<str:fmt>", packs.pack_download, name="pack-download"),
+    # Civil society's public record: the expertise network, consultations and recommendations.
+    path("network/", civil_society.expert_directory, name="expert-directory"),
+    path("consultations/", civil_society.event_list, name="event-list"),
+    path("consultations/<int:pk>/", civil_society.event_detail, name="event-detail"),
+    path("consultations/files/<int:pk>/", civil_society.event_file, name="event-file"),
+    path("recommendations/", civil_society.recommendation_list, name="recommendation-list"),
+    path("assessments/evidence/<int:pk>/", civil_society.assessment_evidence, name="assessment-evidence"),
     # Open data.
+    path("open-data/assessments.<str:fmt>", civil_society.open_data_assessments, name="open-data-assessments"),
+    path(
+        "open-data/recommendations.<str:fmt>",
+        civil_society.open_data_recommendations,
+        name="open-data-recommendations",
+    ),
     path("open-data/answers.<str:fmt>", packs.open_data_answers, name="open-data-answers"),
     path("open-data/", open_data.open_data, name="open-data"),
     path("open-data/dictionary/", open_data.open_data_dictionary, name="open-data-dictionary"),

@@ -61,3 +61,15 @@ def plain_content(obj, field: str) -> str:
     from naptrack.core.templatetags.naptrack import translated
 
     return translated(obj, field)[0]
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """A status on the plan's scale in words (a civil-society assessment's status is a code)."""
+    from django.utils.text import capfirst
+
+    from naptrack.reporting.models import Contribution
+
+    if code in Contribution.Status.values:
+        return capfirst(str(Contribution.Status(code).label))
+    return _("No status given")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from naptrack.plans.models import Plan
-from naptrack.portal import opendata, packs, queries
+from naptrack.portal import civil_society_opendata, opendata, packs, queries
 from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import page_language, plan_or_404
 from naptrack.reporting.models import Round
@@ -45,13 +45,30 @@ def open_data(request: HttpRequest) -> HttpResponse:
             # Listed without reading the packs: the file of a day with none holds its header only.
             "answer_files": [(fmt, reverse("open-data-answers", args=[fmt])) for fmt in packs.FORMATS],
             "packs_url": reverse("pack-list"),
+            # Civil society's published record, one file each for every plan and round.
+            "assessment_files": [
+                (fmt, reverse("open-data-assessments", args=[fmt])) for fmt in civil_society_opendata.FORMATS
+            ],
+            "recommendation_files": [
+                (fmt, reverse("open-data-recommendations", args=[fmt])) for fmt in civil_society_opendata.FORMATS
+            ],
+            "events_url": reverse("event-list"),
         },
     )
 
 
 @public_page
 def open_data_dictionary(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dictionary.html", {"columns": opendata.COLUMNS, "answer_columns": packs.COLUMNS})
+    return render(
+        request,
+        "portal/dictionary.html",
+        {
+            "columns": opendata.COLUMNS,
+            "answer_columns": packs.COLUMNS,
+            "assessment_columns": civil_society_opendata.ASSESSMENT_COLUMNS,
+            "recommendation_columns": civil_society_opendata.RECOMMENDATION_COLUMNS,
+        },
+    )
 
 
 @public_page

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from naptrack.plans import exports
 from naptrack.plans.models import Action, Department, Objective, Plan, Responsibility
+from naptrack.portal import civil_society as civil
 from naptrack.portal import queries as published
 from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import plan_or_404
@@ -67,6 +68,8 @@ def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
             "objective": objective,
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+            # Civil society's published assessments of the objective as a whole (two queries).
+            "assessments": civil.objective_assessments(objective),
         },
     )
 
@@ -77,6 +80,7 @@ def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     codes = list(Action.objects.filter(plan=action.plan).in_plan_order().values_list("code", flat=True))
     index = codes.index(action.code)
     rounds, series = published.line_history(action)
+    recommendations = civil.line_recommendations(action)
     return render(
         request,
         "plans/action_detail.html",
@@ -87,6 +91,12 @@ def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "objective": action.goal.objective,
             "rounds": rounds,
             "series": series,
+            # Civil society's voice beside the departments', never mixed with it: its published
+            # assessments and the recommendations of consultations on this line, with the
+            # events that made them (two queries each).
+            "assessments": civil.line_assessments(action),
+            "recommendations": recommendations,
+            "events": civil.events_of(recommendations),
             "previous": codes[index - 1] if index > 0 else None,
             "next": codes[index + 1] if index + 1 < len(codes) else None,
         },
