@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from naptrack.core.templatetags.naptrack import translated
 from naptrack.plans.models import Department, Objective
-from naptrack.reporting import notifications, services
+from naptrack.reporting import notifications, services, worklist
 from naptrack.reporting.completeness import STATES, CountRow, counts_by, departments_in_tree_order
 from naptrack.reporting.forms_coordination import RoundCreateForm, RoundEditForm, add_service_errors
 from naptrack.reporting.models import Contribution, Reminder, Round
@@ -173,6 +173,8 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": [name for name, source in ROUND_TRANSITIONS.items() if source == round_.state]
             if can_manage
             else [],
+            # What the apps above add (civil society's assessments and line 35's figures).
+            "sections": worklist.round_sections(request, round_),
         },
     )
 
