@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from naptrack.api import pages as api_pages
+from naptrack.civilsociety.views.member import LoginView
 from naptrack.portal.views import plan as plan_views
 from naptrack.portal.views import publishing
 
@@ -26,7 +27,8 @@ urlpatterns = [
 # a link names what the reader sees and caches can keep one copy per language.
 urlpatterns += i18n_patterns(
     path("", plan_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Django's login page; civil-society members land on their organisation's home.
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("naptrack.accounts.urls")),
     # The profile page's revoke buttons: tokens belong to the api app, above accounts.

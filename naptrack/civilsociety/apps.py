@@ -6,3 +6,10 @@ class CivilSocietyConfig(AppConfig):
     name = "naptrack.civilsociety"
     label = "civilsociety"
     verbose_name = _("Civil society")
+
+    def ready(self) -> None:
+        # Reporting's pages show civil society's work through its registry (it may not import us).
+        from naptrack.civilsociety import sections
+        from naptrack.reporting import worklist
+
+        worklist.round_section_add(sections.round_section)

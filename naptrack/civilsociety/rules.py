@@ -57,3 +57,8 @@ rules.add_perm(
     "civilsociety.view_assessment", is_coordinator | is_reader | is_published | (is_civil_society & is_own_organisation)
 )
 rules.add_perm("civilsociety.change_listing", is_coordinator | is_own_listing)
+
+# For the navigation (templates/base.html's test_rule): rules alone, without Django's permission
+# queries on every page.
+rules.add_rule("civilsociety.member", is_civil_society)
+rules.add_rule("civilsociety.screens", is_coordinator | is_reader)

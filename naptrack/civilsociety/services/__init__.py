@@ -22,12 +22,14 @@ from naptrack.civilsociety.services.events import (
     recommendation_respond,
 )
 from naptrack.civilsociety.services.experts import (
+    erasure_requests,
     expert_add,
     expert_consent_give,
     expert_consent_withdraw,
     expert_update,
     expertise_field_add,
     person_erase,
+    person_erasure_request,
     person_export,
 )
 from naptrack.civilsociety.services.organisations import member_invite, organisation_add, organisation_update
@@ -40,6 +42,7 @@ __all__ = [
     "assessment_moderate",
     "assessment_save",
     "assessment_submit",
+    "erasure_requests",
     "event_cite",
     "event_create",
     "event_file_add",
@@ -53,6 +56,7 @@ __all__ = [
     "organisation_add",
     "organisation_update",
     "person_erase",
+    "person_erasure_request",
     "person_export",
     "recommendation_add",
     "recommendation_follow_up",

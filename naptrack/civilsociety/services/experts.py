@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -219,3 +219,22 @@ def person_erase(*, actor, email: str) -> dict[str, int]:
         actor=actor, action="civilsociety.person.erased", data={"accounts": len(users), "listings": len(experts)}
     )
     return {"accounts": len(users), "listings": len(experts)}
+
+
+def person_erasure_request(*, actor) -> None:
+    """A person asks for their data to be erased; the coordinator erases it (person_erase). The
+    audit entry names the account by its id only, so that nothing personal outlives the erasure."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to ask for your data to be erased."))
+    audit_record(actor=actor, action="civilsociety.person.erasure_requested", data={"user": actor.pk})
+
+
+def erasure_requests() -> list[User]:
+    """Accounts whose holders asked for erasure and still hold data: the coordinator's to-do list."""
+    from naptrack.audit.models import AuditEvent
+
+    ids = {
+        event["data"].get("user")
+        for event in AuditEvent.objects.filter(action="civilsociety.person.erasure_requested").values("data")
+    }
+    return list(User.objects.filter(pk__in=[i for i in ids if i], is_active=True).exclude(email="").order_by("email"))

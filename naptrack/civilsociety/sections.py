@@ -1,0 +1,31 @@
+"""What civil society adds to reporting's pages through reporting/worklist.py (reporting may not
+import this app): a round's dashboard counts the round's assessments and shows line 35's figures,
+and a contribution on line 34 (the events' instrument) lists the plan's events to cite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.http import HttpRequest
+
+from naptrack.civilsociety.models import Assessment
+from naptrack.civilsociety.services import round_figures
+from naptrack.reporting.worklist import Section
+
+
+def round_section(request: HttpRequest, round_: Any) -> Section | None:
+    """Coordinators and readers only: four queries (counts by state, line 35's three figures)."""
+    # rules.has_perm, not user.has_perm: a focal point's refusal would cost Django's two
+    # permission queries on every dashboard.
+    if not rules.has_perm("civilsociety.read_all", request.user):
+        return None
+    counts = Assessment.objects.filter(round=round_).counts_by_state()
+    return Section(
+        "civilsociety/_dashboard.html",
+        {
+            "counts": [(state, label, counts.get(state, 0)) for state, label in Assessment.State.choices],
+            "total": sum(counts.values()),
+            "figures": round_figures(round_),
+        },
+    )
