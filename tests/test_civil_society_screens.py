@@ -739,3 +739,38 @@ def test_expert_pages_query_counts_do_not_grow(plan, coordinator, orgs, ngo_memb
         get(own, f"/civil-society/experts/{listing.pk}/")
     with django_assert_num_queries(9):
         get(own, "/civil-society/my-data/")
+
+
+# --- line 34: a contribution cites the events -----------------------------------------------------
+
+
+def test_a_contribution_on_line_34_cites_the_events(
+    plan, open_round, coordinator, focal_defence, orgs, django_assert_num_queries
+):
+    from naptrack.reporting.models import Contribution
+
+    event = event_of(plan, coordinator, orgs)
+    contribution = Contribution.objects.get(round=open_round, action__code="34", department__code="foreign-affairs")
+    client = logged_in(coordinator)
+    url = f"/work/contributions/{contribution.pk}/"
+    html = get(client, url)
+    assert "Reporting and coordination events" in html and "Mid-term consultation on NAP 1325" in html
+    cite = f"/civil-society/contributions/{contribution.pk}/events/{event.pk}/cite/"
+    response = client.post(cite, {"cite": "1"})
+    assert response.status_code == 302 and response.url == f"{url}#events"
+    assert list(event.cited_by.all()) == [contribution]
+    html = get(client, url)
+    assert "Uncite" in html and ">cited<" in html
+    assert logged_in(focal_defence).post(cite, {"cite": "0"}).status_code == 403
+    assert client.post(cite, {"cite": "0"}).status_code == 302
+    assert not event.cited_by.exists()
+    other = Contribution.objects.filter(round=open_round).exclude(action__code="34").first()
+    assert "Reporting and coordination events" not in get(client, f"/work/contributions/{other.pk}/")
+
+    with django_assert_num_queries(8) as first:
+        get(client, url)
+    for n in range(3):
+        event_of(plan, coordinator, orgs, title=f"Event {n}")
+    with django_assert_num_queries(len(first)):
+        html = get(client, url)
+    assert html.count("/cite/") == 4

@@ -13,3 +13,4 @@ class CivilSocietyConfig(AppConfig):
         from naptrack.reporting import worklist
 
         worklist.round_section_add(sections.round_section)
+        worklist.contribution_section_add(sections.contribution_section)

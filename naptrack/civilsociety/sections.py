@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
-from naptrack.civilsociety.models import Assessment
+from naptrack.civilsociety.models import Assessment, Event
 from naptrack.civilsociety.services import round_figures
 from naptrack.reporting.worklist import Section
 
@@ -27,5 +28,29 @@ def round_section(request: HttpRequest, round_: Any) -> Section | None:
             "counts": [(state, label, counts.get(state, 0)) for state, label in Assessment.State.choices],
             "total": sum(counts.values()),
             "figures": round_figures(round_),
+        },
+    )
+
+
+# The Belgian plan's line 34 ("...consultation with civil society..."), whose instrument is
+# "Organisation of two reporting and coordination events": its contributions cite the events.
+EVENTS_LINE = "34"
+
+
+def contribution_section(request: HttpRequest, contribution: Any) -> Section | None:
+    """On a contribution to line 34: the plan's events, each with a Cite or Uncite button for who
+    may change the contribution. One query; none on other lines."""
+    if contribution.action.code != EVENTS_LINE:
+        return None
+    cited = Event.cited_by.through.objects.filter(contribution_id=contribution.pk, event_id=OuterRef("pk"))
+    events = list(
+        Event.objects.filter(plan_id=contribution.round.plan_id).annotate(cited=Exists(cited)).order_by("date", "pk")
+    )
+    return Section(
+        "civilsociety/_contribution_events.html",
+        {
+            "contribution": contribution,
+            "events": events,
+            "can_cite": request.user.has_perm("reporting.change_contribution", contribution),
         },
     )

@@ -40,5 +40,6 @@ urlpatterns = [
     path("event-files/<int:pk>/", events.event_file_download, name="event-file"),
     path("events/<int:pk>/recommendations/", events.recommendation_add, name="recommendation-add"),
     path("recommendations/<int:pk>/respond/", events.recommendation_respond, name="recommendation-respond"),
+    path("contributions/<int:pk>/events/<int:event_pk>/cite/", events.event_cite, name="event-cite"),
     path("recommendations/<int:pk>/follow-up/", events.recommendation_follow_up, name="recommendation-follow-up"),
 ]

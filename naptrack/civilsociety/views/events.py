@@ -22,7 +22,7 @@ from naptrack.civilsociety.forms import EventFileForm, EventForm, FollowUpForm, 
 from naptrack.civilsociety.models import Event, EventFile, Recommendation
 from naptrack.civilsociety.views.common import error_text, file_response, paginate, require, summary
 from naptrack.plans.models import Plan
-from naptrack.reporting.models import Round
+from naptrack.reporting.models import Contribution, Round
 
 
 def _plan(request: HttpRequest) -> Plan | None:
@@ -264,3 +264,22 @@ def recommendation_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 reverse("civilsociety:event", kwargs={"pk": recommendation.event_id}) + f"#recommendation-{pk}"
             )
     return _detail(request, _event(recommendation.event_id), failed=(pk, "follow-up", form), status=400)
+
+
+@login_required
+@require_POST
+def event_cite(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    """Cite (or uncite) an event in a contribution on line 34, from the contribution's page."""
+    contribution = get_object_or_404(Contribution.objects.select_related("round", "action"), pk=pk)
+    event = get_object_or_404(Event, pk=event_pk)
+    cite = request.POST.get("cite") != "0"
+    try:
+        services.event_cite(actor=request.user, event=event, contribution=contribution, cite=cite)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            (_("Event cited: %(title)s.") if cite else _("Event no longer cited: %(title)s.")) % {"title": event.title},
+        )
+    return redirect(reverse("reporting:contribution-edit", kwargs={"pk": pk}) + "#events")

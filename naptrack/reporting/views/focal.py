@@ -186,6 +186,8 @@ def _page(
         "unsaved": unsaved,
         "conflict_rows": form.conflict_rows(conflict.changes) if (form is not None and conflict) else [],
         "error_summary": [{"id": None, "label": "", "messages": top_errors}] if top_errors else [],
+        # What the apps above add (civil society: the events a contribution on line 34 cites).
+        "sections": worklist.contribution_sections(request, c),
         **_deadline(c.round),
     }
     if form is not None and form.is_bound:
