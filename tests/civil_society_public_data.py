@@ -12,11 +12,35 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from naptrack.civilsociety import services
 from naptrack.plans.models import Action, Department, Objective
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _blank_pdf() -> bytes:
+    """A real one-page PDF: the never-leaks crawl reads every PDF it downloads."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=72, height=72)
+    writer.write(out)
+    return out.getvalue()
 
 
-def assess(member, round_, code: str, narrative: str, *, then: str = "accepted", coordinator=None,
-           objective: int | None = None, note: str = "", evidence: dict | None = None, **data):
+PDF = _blank_pdf()
+
+
+def assess(
+    member,
+    round_,
+    code: str,
+    narrative: str,
+    *,
+    then: str = "accepted",
+    coordinator=None,
+    objective: int | None = None,
+    note: str = "",
+    evidence: dict | None = None,
+    **data,
+):
     """An assessment of line `code` (or of objective `objective`) by the member's organisation,
     taken to `then`: draft, submitted, returned, rejected or accepted."""
     plan = round_.plan
@@ -48,32 +72,69 @@ def assess(member, round_, code: str, narrative: str, *, then: str = "accepted",
     )
 
 
-def event(coordinator, plan, title: str, *, public: bool = True, attending=(), minutes: bytes | None = None,
-          when: dt.date = dt.date(2014, 11, 20), **data):
+def event(
+    coordinator,
+    plan,
+    title: str,
+    *,
+    public: bool = True,
+    attending=(),
+    minutes: bytes | None = None,
+    when: dt.date = dt.date(2014, 11, 20),
+    **data,
+):
     made = services.event_create(
-        actor=coordinator, plan=plan, kind=data.pop("kind", "mid-term"), title=title, date=when,
-        place=data.pop("place", "Egmont Palace, Brussels"), organiser=Department.objects.get(code="foreign-affairs"),
-        attending=list(attending), women=31, men=9, other=1, public=public, **data,
+        actor=coordinator,
+        plan=plan,
+        kind=data.pop("kind", "mid-term"),
+        title=title,
+        date=when,
+        place=data.pop("place", "Egmont Palace, Brussels"),
+        organiser=Department.objects.get(code="foreign-affairs"),
+        attending=list(attending),
+        women=31,
+        men=9,
+        other=1,
+        public=public,
+        **data,
     )
     if minutes is not None:
         services.event_file_add(
-            actor=coordinator, event=made, kind="minutes", upload=SimpleUploadedFile("minutes.pdf", minutes),
+            actor=coordinator,
+            event=made,
+            kind="minutes",
+            upload=SimpleUploadedFile("minutes.pdf", minutes),
             title=f"Minutes of {title}",
         )
     return made
 
 
-def recommend(coordinator, made, text: str, codes: list[str], *, organisations=(), response: str = "",
-              reason: str = "", follow_up: str = "", status: str = "in-progress", round_=None):
+def recommend(
+    coordinator,
+    made,
+    text: str,
+    codes: list[str],
+    *,
+    organisations=(),
+    response: str = "",
+    reason: str = "",
+    follow_up: str = "",
+    status: str = "in-progress",
+    round_=None,
+):
     r = services.recommendation_add(
-        actor=coordinator, event=made, text=text, organisations=list(organisations),
+        actor=coordinator,
+        event=made,
+        text=text,
+        organisations=list(organisations),
         actions=[Action.objects.get(plan=made.plan, code=c) for c in codes],
     )
     if response:
         r = services.recommendation_respond(actor=coordinator, recommendation=r, response=response, reason=reason)
     if follow_up:
-        services.recommendation_follow_up(actor=coordinator, recommendation=r, status=status, note=follow_up,
-                                          round=round_)
+        services.recommendation_follow_up(
+            actor=coordinator, recommendation=r, status=status, note=follow_up, round=round_
+        )
     return r
 
 

@@ -60,8 +60,14 @@ def published(round_2014, coordinator, ngo_member, kivu_member, monkeypatch):
     """On line 21, the NGO's assessment accepted (for its Kivu partner, with a link and a file),
     the Kivu organisation's submitted, returned and rejected ones; the round published."""
     accepted = assess(
-        ngo_member, round_2014, "21", NGO_TEXT, coordinator=coordinator, countries=["CD"],
-        partner_name="Femmes Solidaires du Kivu", partner_country="CD",
+        ngo_member,
+        round_2014,
+        "21",
+        NGO_TEXT,
+        coordinator=coordinator,
+        countries=["CD"],
+        partner_name="Femmes Solidaires du Kivu",
+        partner_country="CD",
         evidence={"Court survey": "https://example.org/survey", "Field notes": PDF},
     )
     for state in ("submitted", "returned", "rejected"):
@@ -101,7 +107,8 @@ def test_line_page_shows_the_assessment_beside_the_contribution_and_apart_from_i
 
 
 def test_markdown_of_an_assessment_is_rendered_safely(round_2014, coordinator, ngo_member, anonymous):
-    assess(ngo_member, round_2014, "21", 'Look <script>alert(1)</script> [x](javascript:alert(2)) "<b>', coordinator=coordinator)
+    text = 'Look <script>alert(1)</script> [x](javascript:alert(2)) "<b>'
+    assess(ngo_member, round_2014, "21", text, coordinator=coordinator)
     html = page(anonymous, f"{PLAN}/lines/21/")
     assert "<script>alert(1)" not in html and "javascript:alert" not in html
 
@@ -114,8 +121,7 @@ def test_objective_page_shows_assessments_of_the_objective(round_2014, coordinat
     assert "What civil society assessed" not in page(anonymous, f"{PLAN}/objectives/3/")
 
 
-def test_evidence_files_are_served_only_once_the_assessment_is_accepted(round_2014, coordinator, ngo_member,
-                                                                       anonymous):
+def test_evidence_files_are_served_only_once_the_assessment_is_accepted(round_2014, coordinator, ngo_member, anonymous):
     draft = assess(ngo_member, round_2014, "21", "Pending.", then="submitted", evidence={"Notes": PDF})
     file = draft.evidence.get()
     assert anonymous.get(f"/assessments/evidence/{file.pk}/").status_code == 404
@@ -133,10 +139,25 @@ def test_evidence_files_are_served_only_once_the_assessment_is_accepted(round_20
 def consultation(plan, coordinator, orgs, round_2014):
     ngo, kivu = orgs
     mid_term = event(coordinator, plan, "Mid-term consultation on NAP 1325", attending=[ngo, kivu], minutes=PDF)
-    recommend(coordinator, mid_term, "Train all judges on sexual violence.", ["17.a", "21"], organisations=[ngo],
-              response="accepted", follow_up="Two trainings planned in 2015.", round_=round_2014)
-    recommend(coordinator, mid_term, "Fund Kivu shelters.", ["17.a"], organisations=[kivu],
-              response="partly", reason="Shelters are funded through multilateral channels.")
+    recommend(
+        coordinator,
+        mid_term,
+        "Train all judges on sexual violence.",
+        ["17.a", "21"],
+        organisations=[ngo],
+        response="accepted",
+        follow_up="Two trainings planned in 2015.",
+        round_=round_2014,
+    )
+    recommend(
+        coordinator,
+        mid_term,
+        "Fund Kivu shelters.",
+        ["17.a"],
+        organisations=[kivu],
+        response="partly",
+        reason="Shelters are funded through multilateral channels.",
+    )
     recommend(coordinator, mid_term, "Count women in missions.", ["23.a"])
     hidden = event(coordinator, plan, "Closed preparatory meeting", public=False, minutes=PDF)
     recommend(coordinator, hidden, "Secret preparatory remark.", ["21"])
@@ -197,10 +218,23 @@ def network(plan, coordinator, orgs):
     ssr = services.expertise_field_add(actor=coordinator, name="Gender and security sector reform")
     justice = services.expertise_field_add(actor=coordinator, name="Transitional justice")
     people = [
-        listing(coordinator, "An Peeters", email="an.peeters@example.org", fields=[ssr], languages=["nl", "fr"],
-                countries=["CD", "BE"], organisation=orgs[0]),
-        listing(coordinator, "Marie Kabila", email="marie.kabila@example.org", fields=[justice], languages=["fr"],
-                countries=["CD"]),
+        listing(
+            coordinator,
+            "An Peeters",
+            email="an.peeters@example.org",
+            fields=[ssr],
+            languages=["nl", "fr"],
+            countries=["CD", "BE"],
+            organisation=orgs[0],
+        ),
+        listing(
+            coordinator,
+            "Marie Kabila",
+            email="marie.kabila@example.org",
+            fields=[justice],
+            languages=["fr"],
+            countries=["CD"],
+        ),
         listing(coordinator, "Unlisted Person", email="unlisted@example.org", consent=False, languages=["en"]),
     ]
     return ssr, justice, people
@@ -214,7 +248,7 @@ def test_directory_lists_only_consenting_entries_without_their_email(network, an
 
 
 def test_directory_searches_by_name_field_country_and_language(network, anonymous):
-    ssr, justice, _people = network
+    _ssr, justice, _people = network
     assert "Marie Kabila" not in page(anonymous, "/network/?q=peeters")
     assert "An Peeters" in page(anonymous, "/network/?q=vrouwen"), "by the organisation's name too"
     html = page(anonymous, f"/network/?field={justice.pk}")
@@ -277,7 +311,9 @@ def test_open_data_neutralises_formulas_in_peoples_text(round_2014, coordinator,
 def test_open_data_has_the_recommendations_of_public_events(consultation, anonymous):
     rows = list(csv.DictReader(io.StringIO(page(anonymous, "/open-data/recommendations.csv"))))
     assert [r["text"] for r in rows] == [
-        "Train all judges on sexual violence.", "Fund Kivu shelters.", "Count women in missions."
+        "Train all judges on sexual violence.",
+        "Fund Kivu shelters.",
+        "Count women in missions.",
     ]
     first, second, _third = rows
     assert first["lines"] == "17.a;21" and first["response"] == "accepted" and first["status"] == "in-progress"
@@ -331,8 +367,10 @@ def test_public_api_serves_published_assessments_and_public_events(published, co
 def test_public_api_is_documented_as_open(plan, anonymous):
     paths = yaml.safe_load(anonymous.get("/api/v1/schema/").content)["paths"]
     for path in (
-        "/api/v1/public/assessments/", "/api/v1/public/assessments/{id}/",
-        "/api/v1/public/events/", "/api/v1/public/events/{id}/",
+        "/api/v1/public/assessments/",
+        "/api/v1/public/assessments/{id}/",
+        "/api/v1/public/events/",
+        "/api/v1/public/events/{id}/",
     ):
         assert {} in paths[path]["get"]["security"], path
         assert "404" in paths[path]["get"]["responses"]
@@ -344,13 +382,20 @@ def test_public_api_is_documented_as_open(plan, anonymous):
 def test_civil_society_publishing_actions_are_public_actions():
     names = set(public_actions())
     for action in (
-        "civilsociety.assessment.accepted", "civilsociety.event.updated", "civilsociety.event.file_added",
-        "civilsociety.recommendation.followed_up", "civilsociety.expert.consent_withdrawn",
+        "civilsociety.assessment.accepted",
+        "civilsociety.event.updated",
+        "civilsociety.event.file_added",
+        "civilsociety.recommendation.followed_up",
+        "civilsociety.expert.consent_withdrawn",
         "civilsociety.person.erased",
     ):
         assert action in names
-    for action in ("civilsociety.assessment.saved", "civilsociety.assessment.submitted",
-                   "civilsociety.assessment.returned", "civilsociety.assessment.rejected"):
+    for action in (
+        "civilsociety.assessment.saved",
+        "civilsociety.assessment.submitted",
+        "civilsociety.assessment.returned",
+        "civilsociety.assessment.rejected",
+    ):
         assert action not in names
 
 
@@ -368,8 +413,9 @@ def test_event_changes_show_at_once_on_public_pages(consultation, anonymous, coo
     mid_term, _hidden = consultation
     assert "Count women in missions." in page(anonymous, f"/consultations/{mid_term.pk}/")
     r = mid_term.recommendations.get(text="Count women in missions.")
-    services.recommendation_respond(actor=coordinator, recommendation=r, response="not-accepted",
-                                    reason="Missions count their staff already.")
+    services.recommendation_respond(
+        actor=coordinator, recommendation=r, response="not-accepted", reason="Missions count their staff already."
+    )
     assert "Missions count their staff already." in page(anonymous, f"/consultations/{mid_term.pk}/")
     services.recommendation_follow_up(actor=coordinator, recommendation=r, status="closed", note="Closed as is.")
     assert "Closed as is." in page(anonymous, "/recommendations/")
@@ -384,8 +430,8 @@ def test_event_changes_show_at_once_on_public_pages(consultation, anonymous, coo
 # Rendered afresh (the per-process cache emptied). Each count of a cached page includes the one
 # query of the public stamp; the directory is never cached and reads none.
 PAGES = [
-    ("/network/", 4),
-    ("/network/?q=e&country=CD&language=fr&field=FIELD", 4),
+    ("/network/", 5),
+    ("/network/?q=e&country=CD&language=fr&field=FIELD", 5),
     ("/consultations/", 3),
     ("/consultations/EVENT/", 9),
     ("/recommendations/", 6),
@@ -419,14 +465,41 @@ def _more(plan, coordinator, round_2014, ngo_member, kivu_member, orgs, n: int) 
     for i in range(n):
         listing(coordinator, f"Expert {n}-{i}", fields=[field], languages=["fr"], countries=["CD"], organisation=ngo)
         made = event(coordinator, plan, f"Event {n}-{i}", attending=[ngo, kivu], minutes=PDF)
-        recommend(coordinator, made, f"Recommendation {n}-{i}.", ["17.a", "21"], organisations=[ngo, kivu],
-                  response="partly", reason="In part.", follow_up="Under way.", round_=round_2014)
-        a = assess(ngo_member, round_2014, "21", f"Assessment {n}-{i}.", coordinator=coordinator,
-                   evidence={"Link": "https://example.org/", "File": PDF})
-        assess(kivu_member, round_2014, "", f"Objective {n}-{i}.", objective=4, coordinator=coordinator,
-               evidence={"Link": "https://example.org/"})
-    return {"FIELD": field.pk, "EVENT": made.pk, "FILE": made.files.get().pk,
-            "EVIDENCE": a.evidence.get(title="File").pk, "ASSESSMENT": a.pk}
+        recommend(
+            coordinator,
+            made,
+            f"Recommendation {n}-{i}.",
+            ["17.a", "21"],
+            organisations=[ngo, kivu],
+            response="partly",
+            reason="In part.",
+            follow_up="Under way.",
+            round_=round_2014,
+        )
+        a = assess(
+            ngo_member,
+            round_2014,
+            "21",
+            f"Assessment {n}-{i}.",
+            coordinator=coordinator,
+            evidence={"Link": "https://example.org/", "File": PDF},
+        )
+        assess(
+            kivu_member,
+            round_2014,
+            "",
+            f"Objective {n}-{i}.",
+            objective=4,
+            coordinator=coordinator,
+            evidence={"Link": "https://example.org/"},
+        )
+    return {
+        "FIELD": field.pk,
+        "EVENT": made.pk,
+        "FILE": made.files.get().pk,
+        "EVIDENCE": a.evidence.get(title="File").pk,
+        "ASSESSMENT": a.pk,
+    }
 
 
 def _counts(client, ids: dict[str, int]) -> list[tuple[str, int]]:

@@ -12,6 +12,14 @@ none of those words or figures appears anywhere, while the published content doe
 Answer packs to international requests too: an internal pack's answers, its reference, the reply
 to a targeted question and the person handling it never show, nor does a published pack's
 unapproved targeted reply or its handler, while the published pack's answers do.
+
+Civil society too: an organisation's draft, submitted, returned and rejected assessments (and the
+moderator's notes on them, and a file of one), a consultation event kept internal with its minutes
+and recommendations, a listing of the expertise network without consent and one whose consent was
+withdrawn, and a listed person's e-mail address never show, while the accepted assessment and the
+public event do. And a civil-society account, crawling everything it can reach from the home
+page, its own home and the portal, finds none of those words, nor another organisation's draft,
+nor a department's draft or internal contribution.
 """
 
 from __future__ import annotations
@@ -28,12 +36,16 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 from django.test import Client
 
+from naptrack.civilsociety import services as civil
+from naptrack.civilsociety.models import Assessment, EventFile
 from naptrack.international import services as intl
 from naptrack.plans.models import Action, Instrument
 from naptrack.reporting import services as reporting
 from naptrack.reporting.models import Contribution, Round
 
-from .conftest import BE
+from .civil_society_data import member, organisations
+from .civil_society_public_data import PDF, assess, event, listing, recommend
+from .conftest import BE, logged_in
 from .portal_data import FA_2014, fill, new_round, publish
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +63,24 @@ PACK_REPLY = "Kestrelwyndic"  # a department's approved reply, in an internal pa
 PACK_UNAPPROVED = "Thistlewhorl"  # a reply submitted, not approved, in a published pack
 PACK_HANDLER = "quillfeatherby"  # who handles both packs
 PACK_PUBLISHED = "Halcyonberry answer of the published pack."
+# Civil society: what only the organisation that wrote it and the coordinator may read.
+CS_DRAFT = "Gryphonwald"  # an organisation's draft assessment
+CS_SUBMITTED = "Pelicanthus"  # submitted, not yet moderated
+CS_RETURNED = "Marzipanic"  # returned for revision
+CS_REJECTED = "Obsidianth"  # rejected
+CS_NOTE = "Quibblesome"  # the moderator's notes on the returned and rejected ones
+CS_FILE = "Cardamomish"  # a file of the submitted assessment
+CS_EVENT = "Rhubarbazine"  # a consultation event kept internal, its minutes' title
+CS_RECOMMENDATION = "Tamarindole"  # that event's recommendations, response and follow-up
+CS_UNCONSENTED = "Umberwick"  # a listing of the network without consent
+CS_WITHDRAWN = "Vellichorian"  # a listing whose consent was withdrawn
+CS_EMAIL = "wyvernmail"  # a listed person's e-mail address (wyvernmail@example.org)
+CS_PUBLISHED = "Amaranthine assessment by the NGO, accepted for publication."
+CS_PUBLIC_EVENT = "Bellwether mid-term consultation"
 SECRET_WORDS = [INTERNAL, SUBMITTED, RETURNED, DRAFT, UNPUBLISHED]
 SECRET_WORDS += [PACK_INTERNAL, PACK_REFERENCE, PACK_REPLY, PACK_UNAPPROVED, PACK_HANDLER]
+SECRET_WORDS += [CS_DRAFT, CS_SUBMITTED, CS_RETURNED, CS_REJECTED, CS_NOTE, CS_FILE, CS_EVENT, CS_RECOMMENDATION]
+SECRET_WORDS += [CS_UNCONSENTED, CS_WITHDRAWN, CS_EMAIL]
 SECRET_FIGURES = {
     INTERNAL: (7770101, 7770102, 7770103),
     SUBMITTED: (7770201, 7770202, 7770203),
@@ -228,6 +256,79 @@ def _seed_packs(plan, coordinator, focal_defence):
     return internal, published
 
 
+def _seed_civil_society(plan, coordinator):
+    """In an open round, the NGO's assessments of line 21 in every state (one accepted, the others
+    each with a secret word), a public event and an internal one with minutes and recommendations,
+    and the network's listings: one consenting (with a secret e-mail address), one never
+    consenting, one whose consent was withdrawn. Returns the Kivu member, whose organisation wrote
+    none of the secrets, with the objects the tests look for."""
+    ngo, kivu = organisations(coordinator)
+    ngo_member = member(coordinator, ngo, "writer@vrouwenvoorvrede.example")
+    kivu_member = member(coordinator, kivu, "reader@kivu.example")
+    round_ = new_round(plan, coordinator, "annual", 2016)
+
+    def secret(word: str, then: str, **kwargs):
+        return assess(
+            ngo_member,
+            round_,
+            "21",
+            f"{word} assessment, not for the public.",
+            then=then,
+            coordinator=coordinator,
+            countries=[SECRET_COUNTRY[0]],
+            **kwargs,
+        )
+
+    accepted = assess(ngo_member, round_, "21", CS_PUBLISHED, coordinator=coordinator, evidence={"Public survey": PDF})
+    secret(CS_DRAFT, "draft")
+    submitted = secret(CS_SUBMITTED, "submitted", evidence={f"{CS_FILE} notes": PDF})
+    secret(CS_RETURNED, "returned", note=f"{CS_NOTE}: name the courts.")
+    secret(CS_REJECTED, "rejected", note=f"{CS_NOTE}: off topic.")
+
+    public = event(coordinator, plan, CS_PUBLIC_EVENT, attending=[ngo], minutes=PDF)
+    recommend(coordinator, public, "Publish the figures of line 21 every year.", ["21"], response="accepted")
+    hidden = event(
+        coordinator, plan, f"{CS_EVENT} preparatory meeting", public=False, minutes=PDF, summary=f"{CS_EVENT} summary."
+    )
+    recommend(
+        coordinator,
+        hidden,
+        f"{CS_RECOMMENDATION} recommendation.",
+        ["21", "17.a"],
+        response="partly",
+        reason=f"{CS_RECOMMENDATION} reason.",
+        follow_up=f"{CS_RECOMMENDATION} follow-up.",
+    )
+
+    listing(coordinator, "Consenting Expert", email=f"{CS_EMAIL}@example.org", countries=["CD"])
+    listing(coordinator, f"{CS_UNCONSENTED} Expert", email="umber@example.org", consent=False)
+    withdrawn = listing(coordinator, f"{CS_WITHDRAWN} Expert", countries=["CD"])
+    civil.expert_consent_withdraw(actor=coordinator, expert=withdrawn)
+    return {
+        "kivu_member": kivu_member,
+        "accepted": accepted,
+        "submitted": submitted,
+        "public_event": public,
+        "hidden_event": hidden,
+    }
+
+
+def _civil_society_extra(seeded: dict) -> list[str]:
+    """What no public page links to: the internal event, its files and API entry, the files and
+    API entries of every assessment, the directory searched for every secret listing."""
+    hidden = seeded["hidden_event"]
+    extra = [f"/consultations/{hidden.pk}/", f"/api/v1/public/events/{hidden.pk}/"]
+    extra += [f"/consultations/files/{f.pk}/" for f in EventFile.objects.filter(event=hidden)]
+    for a in Assessment.objects.all():
+        extra.append(f"/api/v1/public/assessments/{a.pk}/")
+        extra += [f"/assessments/evidence/{e.pk}/" for e in a.evidence.all()]
+    extra += ["/api/v1/public/assessments/?page_size=200", "/api/v1/public/events/?page_size=200"]
+    extra += [f"/network/?q={word}" for word in (CS_UNCONSENTED, CS_WITHDRAWN, CS_EMAIL)]
+    extra += [f"/recommendations/?line={code}" for code in ("21", "17.a")]
+    extra += [f"/open-data/{name}.{fmt}" for name in ("assessments", "recommendations") for fmt in ("csv", "xlsx")]
+    return extra
+
+
 # --- reading what a response holds -------------------------------------------------------------
 
 
@@ -269,9 +370,9 @@ def text_of(url: str, response) -> str:
     text = data.decode("utf-8", "replace")
     if "html" not in response.get("Content-Type", ""):
         return text
-    if "/search/" in url:
+    if "/search/" in url or "/network/" in url:
         # The title, the search form and the links to this page in other languages repeat what
-        # was asked: only the answer counts.
+        # was asked (of the search, of the network's directory): only the answer counts.
         text = re.sub(r"<title>.*?</title>", "", text, flags=re.S)
         text = re.sub(r'(value|href)="[^"]*"', "", text)
     return html.unescape(text) + "\n" + _svg_texts(text)
@@ -345,6 +446,7 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
     settings.MEDIA_ROOT = tmp_path
     published, hidden = _seed(plan, coordinator, focal_defence, focal_justice)
     internal_pack, published_pack = _seed_packs(plan, coordinator, focal_defence)
+    seeded = _seed_civil_society(plan, coordinator)
     assert PACK_REPLY in internal_pack.answers.get(question__code="Q2").text, "the reply reached the internal pack"
     assert Round.objects.get(pk=published.pk).state == "published"
     states = set(Contribution.objects.filter(round=published).values_list("state", "visibility"))
@@ -378,6 +480,7 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
             for fmt in ["docx", "xlsx", "csv"]
         ]
         extra += [f"{prefix}/open-data/answers.{fmt}" for fmt in ("csv", "xlsx", "json")]
+    extra += _civil_society_extra(seeded)
     for word in [*SECRET_WORDS, SECRET_COUNTRY[1], str(SECRET_FIGURES[INTERNAL][0]), "narrative", "answer"]:
         for prefix in ("", "/fr", "/nl"):
             extra.append(f"{prefix}/plans/{BE}/search/?q={word}")
@@ -415,3 +518,86 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
     assert statuses[f"/answers/{internal_pack.pk}/"] == 404
     assert statuses[f"/answers/{internal_pack.pk}/answers-en.docx"] == 404
     assert statuses[f"/plans/{BE}/countries/so/"] == 404
+    # Civil society's published record was reached from the navigation and the line's page, in
+    # its files and the API; what is not public is a 404.
+    for url in (
+        f"/plans/{BE}/lines/21/",
+        f"/fr/plans/{BE}/lines/21/",
+        "/open-data/assessments.csv",
+        "/open-data/assessments.json",
+        "/api/v1/public/assessments/?page_size=200",
+    ):
+        assert CS_PUBLISHED in texts[url], url
+    public_event = seeded["public_event"]
+    for url in (
+        "/consultations/",
+        f"/consultations/{public_event.pk}/",
+        "/fr/consultations/",
+        "/open-data/recommendations.csv",
+        "/api/v1/public/events/?page_size=200",
+    ):
+        assert CS_PUBLIC_EVENT in texts[url], url
+    assert "Consenting Expert" in texts["/network/"]
+    assert statuses[f"/consultations/{seeded['hidden_event'].pk}/"] == 404
+    submitted_file = seeded["submitted"].evidence.get()
+    assert statuses[f"/assessments/evidence/{submitted_file.pk}/"] == 404
+    accepted_file = seeded["accepted"].evidence.get()
+    assert statuses[f"/assessments/evidence/{accepted_file.pk}/"] == 200
+
+
+def _member_urls(seeded: dict) -> list[str]:
+    """The screens of civil society's and the departments' that a member might try by address:
+    another organisation's assessments and files, the coordinator's queue, the internal event."""
+    from django.urls import NoReverseMatch, reverse
+
+    hidden, submitted = seeded["hidden_event"], seeded["submitted"]
+    wanted = [
+        ("civilsociety:queue", []),
+        ("civilsociety:events", []),
+        ("civilsociety:experts", []),
+        ("civilsociety:organisations", []),
+        ("civilsociety:event", [hidden.pk]),
+        ("reporting:round-list", []),
+        ("reporting:my-contributions", []),
+        ("audit:event-list", []),
+    ]
+    wanted += [("civilsociety:assessment", [a.pk]) for a in Assessment.objects.exclude(state="accepted")]
+    wanted += [("civilsociety:moderate", [submitted.pk])]
+    wanted += [("civilsociety:evidence-download", [e.pk]) for e in submitted.evidence.all()]
+    wanted += [("civilsociety:event-file", [f.pk]) for f in EventFile.objects.filter(event=hidden)]
+    urls = []
+    for name, args in wanted:
+        try:
+            urls.append(reverse(name, args=args))
+        except NoReverseMatch:
+            continue  # a screen another part of the issue has not added yet
+    return urls
+
+
+def test_a_civil_society_account_reaches_no_internal_word(
+    plan, coordinator, focal_defence, focal_justice, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    _seed(plan, coordinator, focal_defence, focal_justice)
+    _seed_packs(plan, coordinator, focal_defence)
+    seeded = _seed_civil_society(plan, coordinator)
+    kivu = seeded["kivu_member"]
+    assert kivu.role == "civil-society" and kivu.membership.organisation.name == "Femmes Solidaires du Kivu"
+    client = logged_in(kivu)
+    statuses: dict[str, int] = {}
+    # Everything reachable from the home page, the member's own home and the portal's civil-society
+    # pages, then what no page links to.
+    starts = [("/", 99), ("/civil-society/", 99), ("/consultations/", 99), ("/network/", 99)]
+    texts = crawl(client, starts, statuses)
+    extra = _civil_society_extra(seeded) + _member_urls(seeded)
+    extra += [f"/plans/{BE}/search/?q={word}" for word in SECRET_WORDS]
+    texts.update(crawl(client, [(url, 0) for url in extra], statuses))
+    # Logged in the whole way: no page sent the member back to the login form.
+    assert any("Log out (" in text for text in texts.values())
+
+    assert leaks(texts) == {}
+
+    assert len(texts) > 150
+    assert statuses["/civil-society/"] == 200
+    assert CS_PUBLISHED in texts[f"/plans/{BE}/lines/21/"]
+    assert FA_2014 in texts[f"/plans/{BE}/lines/21/"]

@@ -53,6 +53,8 @@ PUBLIC_ACTIONS = (
 
 DIRECTORY_PAGE_SIZE = 25
 RECOMMENDATION_PAGE_SIZE = 25
+
+
 def _evidence() -> Prefetch:
     return Prefetch(
         "evidence",
@@ -238,3 +240,16 @@ def directory(chosen: DirectoryFilter, page: int) -> Page:
 
 def expertise_fields() -> list[ExpertiseField]:
     return list(ExpertiseField.objects.all())
+
+
+def directory_choices() -> tuple[list[str], list[str]]:
+    """The countries and languages of the public listings, for the directory's filters: what can
+    be found, and nothing a listing without consent holds. One query."""
+    countries: set[str] = set()
+    languages: set[str] = set()
+    for listed_countries, listed_languages in (
+        Expert.objects.public().prefetch_related(None).values_list("countries", "languages")
+    ):
+        countries.update(listed_countries or [])
+        languages.update(listed_languages or [])
+    return sorted(countries), sorted(languages)

@@ -34,11 +34,12 @@ def _page(request: HttpRequest) -> int:
 def expert_directory(request: HttpRequest) -> HttpResponse:
     """Not a cached public page: a listing whose consent is withdrawn must leave the directory at
     once on every server and in every browser and proxy, not after the stamp's or max-age's
-    delay. Four queries."""
+    delay. Five queries."""
     from django_countries import countries
 
     chosen = civil.DirectoryFilter.read(request.GET)
     listings = civil.directory(chosen, _page(request))
+    country_codes, language_codes = civil.directory_choices()
     return render(
         request,
         "portal/civil_society/directory.html",
@@ -46,17 +47,19 @@ def expert_directory(request: HttpRequest) -> HttpResponse:
             "listings": listings,
             "chosen": chosen,
             "fields": civil.expertise_fields(),
-            "countries": list(countries),
-            "languages": _language_choices(),
+            "countries": sorted(((c, str(countries.name(c) or c)) for c in country_codes), key=lambda x: x[1]),
+            "languages": [(code, _language_name(code)) for code in language_codes],
         },
     )
 
 
-def _language_choices() -> list[tuple[str, str]]:
-    from django.conf import settings
+def _language_name(code: str) -> str:
     from django.utils.translation import get_language_info
 
-    return [(code, get_language_info(code)["name_translated"]) for code, _name in settings.LANGUAGES]
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
 
 
 @public_page
