@@ -764,8 +764,10 @@ def test_a_contribution_on_line_34_cites_the_events(
     assert logged_in(focal_defence).post(cite, {"cite": "0"}).status_code == 403
     assert client.post(cite, {"cite": "0"}).status_code == 302
     assert not event.cited_by.exists()
+    # Any line may cite an event; the list stays folded until one is cited.
     other = Contribution.objects.filter(round=open_round).exclude(action__code="34").first()
-    assert "Reporting and coordination events" not in get(client, f"/work/contributions/{other.pk}/")
+    html = get(client, f"/work/contributions/{other.pk}/")
+    assert "Reporting and coordination events (1)" in html and "<details>" in html
 
     with django_assert_num_queries(8) as first:
         get(client, url)

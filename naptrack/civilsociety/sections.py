@@ -1,6 +1,6 @@
 """What civil society adds to reporting's pages through reporting/worklist.py (reporting may not
 import this app): a round's dashboard counts the round's assessments and shows line 35's figures,
-and a contribution on line 34 (the events' instrument) lists the plan's events to cite."""
+and a contribution's page lists the plan's events to cite (line 34's instrument, in the Belgian plan)."""
 
 from __future__ import annotations
 
@@ -32,25 +32,23 @@ def round_section(request: HttpRequest, round_: Any) -> Section | None:
     )
 
 
-# The Belgian plan's line 34 ("...consultation with civil society..."), whose instrument is
-# "Organisation of two reporting and coordination events": its contributions cite the events.
-EVENTS_LINE = "34"
-
-
 def contribution_section(request: HttpRequest, contribution: Any) -> Section | None:
-    """On a contribution to line 34: the plan's events, each with a Cite or Uncite button for who
-    may change the contribution. One query; none on other lines."""
-    if contribution.action.code != EVENTS_LINE:
-        return None
+    """On a contribution page, once the plan has events: the events, each with a Cite or Uncite
+    button for who may change the contribution. Any line may report an event (in the Belgian plan
+    it is line 34, whose instrument is "Organisation of two reporting and coordination events"),
+    so no line is singled out by its number; the list stays folded until one is cited. One query."""
     cited = Event.cited_by.through.objects.filter(contribution_id=contribution.pk, event_id=OuterRef("pk"))
     events = list(
         Event.objects.filter(plan_id=contribution.round.plan_id).annotate(cited=Exists(cited)).order_by("date", "pk")
     )
+    if not events:
+        return None
     return Section(
         "civilsociety/_contribution_events.html",
         {
             "contribution": contribution,
             "events": events,
+            "any_cited": any(e.cited for e in events),
             "can_cite": request.user.has_perm("reporting.change_contribution", contribution),
         },
     )
