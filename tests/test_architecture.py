@@ -38,7 +38,8 @@ def modules(app: Path) -> list[str]:
 
 
 def test_the_page_is_short():
-    assert len(DOC.read_text(encoding="utf-8").splitlines()) < 150
+    # One screenful per app, give or take: ten apps and the command line.
+    assert len(DOC.read_text(encoding="utf-8").splitlines()) < 180
 
 
 @pytest.mark.parametrize("app", apps(), ids=lambda p: p.name)
