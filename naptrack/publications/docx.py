@@ -21,15 +21,20 @@ from docxtpl import DocxTemplate
 
 from naptrack.publications.content import (
     DASH,
+    NOT_COMPARED,
     SOURCE_LANGUAGE,
+    CountryEntry,
     DepartmentRef,
     Figures,
     InstrumentBlock,
     Line,
     Report,
+    TextPart,
     number,
     percent,
 )
+from naptrack.publications.content.annexes import plain
+from naptrack.publications.content.changes import movement_labels
 from naptrack.publications.html import summary_tables
 from naptrack.publications.wordml import Writer
 
@@ -117,15 +122,26 @@ class _Body(Writer):
         """A table of contents field, pre-filled with the headings (without page numbers) so that
         it reads before Word updates it; Word fills in the page numbers on opening."""
         self.para(_("Contents"), style="TOC Heading")
+        report = self.report
         entries: list[tuple[int, str]] = []
+        if report.foreword:
+            entries.append((1, report.foreword.title))
         if self._show_intro:
             entries.append((1, _("Introduction")))
+        if report.achievements:
+            entries.append((1, report.achievements.title))
         entries.append((1, _("Summary")))
-        for o in self.report.objectives:
+        for o in report.objectives:
             entries.append((1, f"{_('Objective %(number)s') % {'number': o.number}}. {o.title.text}"))
             for g in o.goals:
                 entries.append((2, f"{_('Goal %(number)s') % {'number': g.number}}. {g.text.text}"))
-        entries += [(1, t) for t in self._annex_titles()]
+        if report.countries:
+            entries += [(1, chapter.name) for chapter in report.countries.focus]
+            if report.countries.others:
+                entries.append((1, _("Other countries")))
+        if report.conclusions:
+            entries.append((1, report.conclusions.title))
+        entries += [(1, annex.title) for annex in report.annexes]
         for n, (level, text) in enumerate(entries):
             p = self.p(f"toc {level}")
             if n == 0:
@@ -138,31 +154,38 @@ class _Body(Writer):
 
     @property
     def _show_intro(self) -> bool:
-        return bool(self.report.intro.text) or self.report.draft
+        return self.report.introduction is not None or self.report.draft
 
-    def _annex_titles(self) -> list[str]:
-        return [
-            _("Annex 1. Departments and abbreviations"),
-            _("Annex 2. Status scale"),
-            _("Annex 3. How this report was produced"),
-        ]
+    def text_part(self, part: TextPart | None) -> None:
+        """One of the coordinator's own texts, with the foreword's signature."""
+        if part is None:
+            return
+        self.heading(part.title, 1)
+        self.markdown(part.text.text)
+        if part.text.fallback:
+            self.para(f"[EN] {_('not yet translated, shown in English')}", style="Line Meta")
+        if part.signatory:
+            p = self.p()
+            p.add(part.signatory, bold=True)
+            if part.signatory_title:
+                p.br()
+                self.text(p, part.signatory_title)
 
     # --- the report -------------------------------------------------------------------------------
 
     def write(self) -> None:
         report = self.report
+        self.text_part(report.foreword)
         self.toc()
-        if self._show_intro:
+        if report.introduction:
+            self.text_part(report.introduction)
+        elif self._show_intro:
             self.heading(_("Introduction"), 1)
-            if report.intro.text:
-                self.markdown(report.intro.text)
-                if report.intro.fallback:
-                    self.para(f"[EN] {_('not yet translated, shown in English')}", style="Line Meta")
-            else:
-                self.p().add(
-                    f"[{_('Draft only: the coordinator has not written the introduction yet.')}]",
-                    style=self.sid("Mark"),
-                )
+            self.p().add(
+                f"[{_('Draft only: the coordinator has not written the introduction yet.')}]",
+                style=self.sid("Mark"),
+            )
+        self.text_part(report.achievements)
         self.summary()
         for objective in report.objectives:
             self.heading(
@@ -175,6 +198,8 @@ class _Body(Writer):
                 self.heading(title, 2, goal.text.fallback)
                 for line in goal.lines:
                     self.line(line)
+        self.countries()
+        self.text_part(report.conclusions)
         self.annexes()
         self.flush()
 
@@ -202,6 +227,27 @@ class _Body(Writer):
                 p.add(": " + ", ".join(codes))
         else:
             self.para(_("Every expected contribution was received."))
+        movements = s.movements
+        if movements is not None:
+            self.heading(_("Changes since the previous round"), 2)
+            self.para(
+                _(
+                    "Each department's status on each line of action beside its status in the previous round, "
+                    "%(round)s: how many moved forward, stayed or went back (the order is explained with the "
+                    "status scale)."
+                )
+                % {"round": movements.previous_label}
+            )
+            keys = [key for key, _label in movements.columns]
+            self.table(
+                _("Lines of action and departments by change of status since %(round)s, by objective")
+                % {"round": movements.previous_label},
+                [_("Objective"), *(label for _k, label in movements.columns), _("Total")],
+                [
+                    [row.label, *(number(row.counts.get(k, 0)) for k in keys), number(row.total)]
+                    for row in [*movements.by_objective, movements.total]
+                ],
+            )
 
     def line(self, line: Line) -> None:
         self.heading(_("Line of action %(code)s") % {"code": line.code}, 3)
@@ -249,6 +295,12 @@ class _Body(Writer):
                 meta.add((" · " if n.status else "") + _("Focus countries:") + " ", bold=True)
                 meta.add(", ".join(n.countries))
             self.add_marks(meta, n.marks)
+            if n.change:
+                change = self.p("Line Meta")
+                change.add(_("Since %(round)s:") % {"round": n.change.round_label} + " ", bold=True)
+                change.add(n.change.label)
+                if n.change.movement != NOT_COMPARED:
+                    change.add(f" ({movement_labels()[n.change.movement].lower()})")
             if n.narrative:
                 self.markdown(n.narrative)
             else:
@@ -325,19 +377,75 @@ class _Body(Writer):
         if block.chart:
             self.chart(block.chart)
 
+    def countries(self) -> None:
+        countries = self.report.countries
+        if countries is None:
+            return
+        for chapter in countries.focus:
+            self.heading(chapter.name, 1)
+            self.para(
+                _(
+                    "What the departments reported on %(country)s, a focus country of the plan, in the order of "
+                    "the plan."
+                )
+                % {"country": chapter.name}
+            )
+            if not chapter.entries:
+                self.para(
+                    _("No contribution in this report concerns %(country)s.") % {"country": chapter.name},
+                    style="Absent",
+                )
+            self.country_entries(chapter.entries, 2)
+        if countries.others:
+            self.heading(_("Other countries"), 1)
+            self.para(
+                _("Countries that are not focus countries of the plan, as the departments tagged their contributions.")
+            )
+            for chapter in countries.others:
+                self.heading(chapter.name, 2)
+                self.country_entries(chapter.entries, 3)
+
+    def country_entries(self, entries: list[CountryEntry], level: int) -> None:
+        for e in entries:
+            h = self.heading(
+                _("Line of action %(code)s") % {"code": e.line_code} + " \u00b7 " + e.department.name.text, level
+            )
+            h.keep_next = True
+            self.text(self.p(), e.line_text)
+            if e.status_label or e.marks:
+                meta = self.p("Line Meta")
+                if e.status_label:
+                    meta.add(_("Status:") + " ", bold=True)
+                    meta.add(e.status_label)
+                self.add_marks(meta, e.marks)
+            if e.narrative:
+                self.markdown(e.narrative)
+            if e.figures:
+                rows = []
+                for f in e.figures:
+                    what = f"{f.instrument}. {plain(f.instrument_text)}"
+                    if f.by_sex:
+                        cells = [number(f.figures.women), number(f.figures.men), number(f.figures.total)]
+                        rows.append([what, *cells, percent(f.figures.share), DASH])
+                    else:
+                        rows.append(
+                            [what, DASH, DASH, DASH, DASH, f"{number(f.figures.value)} {f.figures.unit}".strip()]
+                        )
+                self.table(
+                    _("Figures reported on line %(code)s") % {"code": e.line_code},
+                    [_("Monitoring instrument"), _("Women"), _("Men"), _("Total"), _("Share of women"), _("Value")],
+                    rows,
+                )
+
     def annexes(self) -> None:
-        report = self.report
-        titles = self._annex_titles()
-        self.heading(titles[0], 1)
-        self.table(
-            _("The departments responsible for the plan's lines of action"),
-            [_("Department"), _("Abbreviation"), _("Part of")],
-            [[_department_name(ref), ref.abbreviation or DASH, ref.parent or DASH] for ref in report.departments],
-        )
-        self.heading(titles[1], 1)
-        self.para(_("Each department gives the state of implementation of each of its lines of action on this scale."))
-        for status in report.statuses:
-            self.p().add(status.label, bold=True).add(f": {status.definition}")
-        self.heading(titles[2], 1)
-        for paragraph in report.method:
-            self.para(paragraph)
+        for annex in self.report.annexes:
+            self.heading(annex.title, 1)
+            first, rest = annex.paragraphs[:1], annex.paragraphs[1:]
+            for paragraph in first:
+                self.para(paragraph)
+            for term, meaning in annex.definitions:
+                self.p().add(term, bold=True).add(f": {meaning}")
+            for paragraph in rest:
+                self.para(paragraph)
+            for table in annex.tables:
+                self.table(table.caption, table.head, table.rows)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from naptrack.publications import charts, pdf
 from naptrack.publications.content import Chart, Report
+from naptrack.publications.content.changes import movement_labels
 
 CSS_FILE = Path(__file__).with_name("report.css")
 CACHE_DIR = "report-cache"
@@ -54,6 +55,25 @@ def svg_uri(chart: Chart) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
 
 
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+def logo_uri(path: str) -> str:
+    """The issuing institution's logo (NAPTRACK_REPORT_LOGO) inlined, since the report is one
+    self-contained document; "" when none is set or the file cannot be read (the cover then
+    names the institution in words only)."""
+    if not path:
+        return ""
+    kind = LOGO_TYPES.get(Path(path).suffix.lower())
+    try:
+        data = Path(path).read_bytes() if kind else b""
+    except OSError:
+        return ""
+    if not data:
+        return ""
+    return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
+
+
 def summary_tables(report: Report) -> list[dict]:
     keys = [key for key, _label in report.summary.columns]
     out = []
@@ -83,7 +103,9 @@ def render_html(report: Report, *, back_url: str | None = None) -> str:
             "date_label": report.date_label,
             "method": report.method,
             "summary_tables": summary_tables(report),
-            "show_intro": bool(report.intro.text) or report.draft,
+            "show_intro": report.introduction is not None or report.draft,
+            "movement_labels": movement_labels(),
+            "logo_uri": logo_uri(report.cover.logo if report.cover else ""),
             "back_url": back_url,
         }
         return render_to_string("publications/report.html", context)

@@ -13,14 +13,19 @@ from django_countries import countries as all_countries
 
 from naptrack.plans.models import Action, Department, Goal, Instrument
 from naptrack.publications import charts
+from naptrack.publications.content.annexes import build_annexes
+from naptrack.publications.content.changes import Comparison
+from naptrack.publications.content.countries import build_countries
 from naptrack.publications.content.formatting import correction_text, round_label, translated
 from naptrack.publications.content.loading import Source, is_shown
 from naptrack.publications.content.summary import build_summary, method_paragraphs, status_definitions
+from naptrack.publications.content.texts import build_cover, build_texts
 from naptrack.publications.content.tree import (
     INTERNAL,
     NO_STATUS,
     UNAPPROVED,
     Answer,
+    Change,
     Chart,
     DepartmentRef,
     Figures,
@@ -104,6 +109,8 @@ def _build(source: Source, lang: str) -> Report:
             earlier_by_action[c.action_id].append(c)
 
     status_labels = {s.value: str(s.label) for s in Contribution.Status}
+    previous = source.previous
+    comparison = Comparison(source, status_labels, labels[previous.pk] if previous is not None else "")
     goals_by_objective: dict[int, list[Goal]] = defaultdict(list)
     for g in source.goals:
         goals_by_objective[g.objective_id].append(g)
@@ -136,7 +143,11 @@ def _build(source: Source, lang: str) -> Report:
                     order,
                     status_labels,
                     charts_,
+                    lambda c, number=o.number: comparison.change(number, c),
                 )
+                if comparison.active:
+                    line.previous_label = comparison.round_label
+                    line.previous = comparison.answers(a, source.instruments.get(a.pk, []), lang, dept)
                 for r in source.responsibilities.get(a.pk, []):
                     c = current.get((a.pk, r.department_id))
                     expected += 1
@@ -159,6 +170,9 @@ def _build(source: Source, lang: str) -> Report:
         source, lang, dept, objective_counts, department_counts, missing, status_labels, expected, received
     )
     charts_[:0] = [c for c in (summary.objective_chart, summary.department_chart) if c]
+    summary.movements = comparison.summary(
+        [(o.number, _("Objective %(number)s") % {"number": o.number}) for o in source.objectives]
+    )
 
     today = timezone.localdate()
     if round_.state == Round.State.PUBLISHED and round_.published_at and not draft:
@@ -174,6 +188,10 @@ def _build(source: Source, lang: str) -> Report:
         plan_department_refs = list(departments.values())
     earlier_labels = [labels[r.pk] for r in source.earlier]
     date_label = date_format(today, "DATE_FORMAT")
+    statuses = status_definitions(status_labels)
+    method = method_paragraphs(source, plan_title, round_name, date_label, earlier_labels, summary)
+    texts = build_texts(source, lang)
+    lines = [line for o in objectives for g in o.goals for line in g.lines]
     return Report(
         language=lang,
         draft=draft,
@@ -188,14 +206,28 @@ def _build(source: Source, lang: str) -> Report:
         date=today,
         date_label=date_label,
         title=title,
-        intro=translated(round_, "intro", lang),
         summary=summary,
         objectives=objectives,
         departments=plan_department_refs,
-        statuses=status_definitions(status_labels),
+        statuses=statuses,
         earlier_rounds=earlier_labels,
         charts=charts_,
-        method=method_paragraphs(source, plan_title, round_name, date_label, earlier_labels, summary),
+        method=method,
+        cover=build_cover(source, plan_title, round_name, date_label),
+        foreword=texts["foreword"],
+        introduction=texts["introduction"],
+        achievements=texts["achievements"],
+        conclusions=texts["conclusions"],
+        countries=build_countries(source, lang, dept, status_labels, _figures, _marks),
+        annexes=build_annexes(
+            source,
+            lines=lines,
+            departments=plan_department_refs,
+            statuses=statuses,
+            method=method,
+            dept=dept,
+            figures_of=_figures,
+        ),
     )
 
 
@@ -211,6 +243,7 @@ def _line(
     order: dict[int, int],
     status_labels: dict[str, str],
     charts_: list[Chart],
+    change: Callable[[Contribution], Change | None],
 ) -> Line:
     draft = source.draft
     responsibilities = source.responsibilities.get(a.pk, [])
@@ -281,6 +314,7 @@ def _line(
                 on_behalf=c.on_behalf,
                 marks=_marks(c, draft),
                 correction=correction_text(c),
+                change=change(c),
             )
         )
     line.countries = countries

@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from naptrack.publications.content.tree import DASH, SOURCE_LANGUAGE, Text
@@ -30,23 +31,52 @@ def round_label(round_: Round) -> str:
     return _("%(year)s (%(kind)s)") % {"year": round_.year, "kind": round_.get_kind_display()}
 
 
+# Thousands and decimal separators of the report's languages. French and Dutch (as written in
+# Belgium) and German group thousands with a narrow no-break space ("28\u202f300"), which never
+# breaks a number across lines and is not taken for a decimal point; English with a comma.
+GROUPING = {"en": ",", "fr": "\u202f", "nl": "\u202f", "de": "\u202f"}
+DECIMAL = {"en": "."}
+
+
+def _separators() -> tuple[str, str]:
+    lang = (get_language() or SOURCE_LANGUAGE).split("-")[0]
+    return GROUPING.get(lang, GROUPING[SOURCE_LANGUAGE]), DECIMAL.get(lang, ",")
+
+
+def _group(digits: str, sep: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return sep.join(parts)
+
+
+def _localised(text: str) -> str:
+    """A plain decimal string ("-28300.5") in the active language's separators."""
+    group, point = _separators()
+    sign = "-" if text.startswith("-") else ""
+    whole, _dot, fraction = text.lstrip("-").partition(".")
+    out = sign + _group(whole, group)
+    return f"{out}{point}{fraction}" if fraction else out
+
+
 def number(value: int | Decimal | float | None) -> str:
-    """A count or a value as the report's language writes it; integral decimals without zeros."""
+    """A count or a value as the report's language writes it, thousands grouped ("28,300",
+    "28\u202f300"); integral decimals without zeros."""
     if value is None:
         return DASH
     if isinstance(value, Decimal):
         value = value.normalize()
         if value == value.to_integral_value():
-            value = int(value)
-        else:
-            return number_format(value, use_l10n=True)
-    return number_format(value, use_l10n=True)
+            return _localised(str(int(value)))
+        return _localised(format(value, "f"))
+    if isinstance(value, float):
+        return _localised(repr(value) if value != int(value) else str(int(value)))
+    return _localised(str(value))
 
 
 def percent(share: float | None) -> str:
     if share is None:
         return DASH
-    return _("%(number)s%%") % {"number": number_format(round(share * 100, 1), decimal_pos=1, use_l10n=True)}
+    return _("%(number)s%%") % {"number": _localised(f"{share * 100:.1f}")}
 
 
 def correction_text(obj: Any) -> str:

@@ -4,18 +4,28 @@ What the report holds: the published (final) report, approved public contributio
 draft for internal review also submitted-but-not-approved and internal items, each marked. Neither
 shows a contribution withdrawn after publication, only its public note.
 Earlier rounds (the baseline included) give the values of earlier years: in the final report
-only published rounds, in a draft any round.
+only published rounds, in a draft any round. The last of them is the previous round, whose
+statuses and qualitative answers the report compares with this year's (changes.py): the same
+rows, no query more.
+
+The annexes' other sources: international requests whose answers were sent in the year covered
+(in the final report only published ones), civil society's public consultation events of the year
+and its published assessments of the round.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Max, Q, QuerySet
 
+from naptrack.civilsociety.models import Assessment, Event
+from naptrack.international.models import Request
 from naptrack.plans.models import Action, Goal, Instrument, Objective, PlanDepartment, Responsibility
+from naptrack.publications.models import ReportTexts
 from naptrack.reporting.models import Contribution, Measurement, Round, Synthesis
 
 
@@ -35,6 +45,15 @@ class Source:
     contributions: list[Contribution]  # all of this round's, and the shown ones of earlier rounds
     measurements: dict[int, list[Measurement]]  # by contribution id
     syntheses: dict[int, Synthesis]  # by action id: with text, or withdrawn (its note shows)
+    texts: ReportTexts | None = None  # the coordinator's texts and chosen annexes, if written
+    requests: list[Request] = field(default_factory=list)  # answered in the year, with `last_sent`
+    events: list[Event] = field(default_factory=list)  # public consultations of the year
+    assessments: list[Assessment] = field(default_factory=list)  # published, of this round
+
+    @property
+    def previous(self) -> Round | None:
+        """The round just before this one (earlier rounds are in order), the baseline included."""
+        return self.earlier[-1] if self.earlier else None
 
 
 def _shown_states(draft: bool) -> tuple[str, ...]:
@@ -58,7 +77,12 @@ def earlier_rounds(round_: Round, *, draft: bool) -> QuerySet[Round]:
 
 
 def load(round_: Round, *, draft: bool) -> Source:
-    round_ = Round.objects.select_related("plan").get(pk=round_.pk)
+    # The report's texts come with the round (a reverse one-to-one join), not in a query of their own.
+    round_ = Round.objects.select_related("plan", "report_texts").get(pk=round_.pk)
+    try:
+        texts: ReportTexts | None = round_.report_texts
+    except ObjectDoesNotExist:
+        texts = None
     plan_id = round_.plan_id
     objectives = list(Objective.objects.filter(plan_id=plan_id).order_by("number"))
     goals = list(Goal.objects.filter(plan_id=plan_id).order_by("number"))
@@ -98,6 +122,19 @@ def load(round_: Round, *, draft: bool) -> Source:
         s.action_id: s
         for s in Synthesis.objects.filter(round_id=round_.pk).filter(~Q(text="") | Q(withdrawn_at__isnull=False))
     }
+    requests = Request.objects.answered_in(round_.year)
+    if not draft:
+        requests = requests.published()
+    requests = requests.annotate(
+        last_sent=Max("dispatches__sent_on", filter=Q(dispatches__sent_on__year=round_.year))
+    ).order_by("last_sent", "pk")
+    events = Event.objects.public().filter(plan_id=plan_id, date__year=round_.year).order_by("date", "pk")
+    assessments = (
+        Assessment.objects.published()
+        .filter(round_id=round_.pk)
+        .select_related("organisation", "action", "objective")
+        .order_by("organisation__name", "pk")
+    )
     return Source(
         round=round_,
         draft=draft,
@@ -111,4 +148,8 @@ def load(round_: Round, *, draft: bool) -> Source:
         contributions=contributions,
         measurements=measurements,
         syntheses=syntheses,
+        texts=texts,
+        requests=list(requests),
+        events=list(events),
+        assessments=list(assessments),
     )

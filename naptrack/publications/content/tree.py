@@ -26,6 +26,13 @@ STATUSES = tuple(Contribution.Status.values)
 NO_STATUS = "none"
 DASH = "\u2013"  # what a table shows for a figure not given
 
+# How a line and department's status moved since the previous round (changes.py defines the order).
+FORWARD, SAME, BACK, NOT_COMPARED = "forward", "same", "back", "not-compared"
+MOVEMENTS = (FORWARD, SAME, BACK, NOT_COMPARED)
+
+# The annexes a coordinator may choose per report, in the order they are printed.
+ANNEXES = ("departments", "statuses", "previous-answers", "baseline", "international", "civil-society", "method")
+
 
 @dataclass(frozen=True)
 class Text:
@@ -115,6 +122,29 @@ class InstrumentBlock:
 
 
 @dataclass
+class PreviousAnswer:
+    """What a department answered in the previous round: its narrative (instrument 0, Markdown) or
+    a qualitative instrument's answer (plain text)."""
+
+    department: DepartmentRef
+    instrument: int  # 0 for the narrative
+    instrument_text: Text | None
+    text: str
+    markdown: bool = False
+
+
+@dataclass
+class Change:
+    """A line and department's status in the previous round beside this year's."""
+
+    round_label: str  # the previous round: "2013", "2012 (baseline)"
+    status: str  # the previous status's code; "" when none was given
+    status_label: str
+    movement: str  # FORWARD, SAME, BACK or NOT_COMPARED
+    label: str  # "in progress -> completed", in the report's language
+
+
+@dataclass
 class Narrative:
     department: DepartmentRef
     status: str  # code; "" when none was given
@@ -124,6 +154,7 @@ class Narrative:
     on_behalf: bool = False
     marks: tuple[str, ...] = ()
     correction: str = ""  # "Corrected on ...: note" (formatting.correction_text)
+    change: Change | None = None  # None when there is no previous round
 
 
 @dataclass
@@ -149,6 +180,9 @@ class Line:
     withheld: list[DepartmentRef] = field(default_factory=list)  # approved but internal (final only)
     withdrawn: list[Withdrawal] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    # The previous round's qualitative answers on this line (HTML: collapsed; DOCX/PDF: an annex).
+    previous_label: str = ""
+    previous: list[PreviousAnswer] = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +209,17 @@ class CountRow:
 
 
 @dataclass
+class Movements:
+    """Lines and departments whose status moved forward, stayed or went back since the previous
+    round, per objective (changes.py)."""
+
+    previous_label: str
+    columns: list[tuple[str, str]]  # (movement, label) in table order
+    by_objective: list[CountRow]
+    total: CountRow
+
+
+@dataclass
 class Summary:
     columns: list[tuple[str, str]]  # (key, label) in table order
     by_objective: list[CountRow]
@@ -184,6 +229,7 @@ class Summary:
     department_chart: Chart | None = None
     expected: int = 0
     received: int = 0
+    movements: Movements | None = None  # None when there is no previous round
 
 
 @dataclass
@@ -191,6 +237,91 @@ class StatusDefinition:
     code: str
     label: str
     definition: str
+
+
+@dataclass
+class TextPart:
+    """One of the report's own texts, written by the coordinator per round (Markdown): the
+    foreword, the introduction, the main achievements of the year, the conclusions."""
+
+    key: str  # foreword, introduction, achievements, conclusions
+    anchor: str
+    title: str
+    text: Text
+    signatory: str = ""  # the foreword's: who signs it
+    signatory_title: Text | None = None
+
+
+@dataclass
+class CountryFigure:
+    instrument: int
+    instrument_text: Text
+    by_sex: bool
+    figures: Figures
+
+
+@dataclass
+class CountryEntry:
+    """A contribution tagged with a country: its line, department, status, narrative and figures."""
+
+    line_code: str
+    line_anchor: str
+    line_text: Text
+    department: DepartmentRef
+    status_label: str
+    narrative: str  # Markdown
+    figures: list[CountryFigure] = field(default_factory=list)
+    marks: tuple[str, ...] = ()
+
+
+@dataclass
+class CountryChapter:
+    code: str  # ISO 3166-1 alpha-2
+    name: str  # in the report's language
+    anchor: str
+    entries: list[CountryEntry] = field(default_factory=list)
+
+
+@dataclass
+class Countries:
+    """A chapter per focus country of the plan (in the plan's order, each even when empty), then
+    the other countries tagged, grouped in one chapter (by name)."""
+
+    focus: list[CountryChapter]
+    others: list[CountryChapter]
+
+
+@dataclass
+class AnnexTable:
+    caption: str
+    head: list[str]
+    rows: list[list[str]]  # plain text; "\n" breaks a cell's lines
+
+
+@dataclass
+class Annex:
+    """An annex as its writers print it: paragraphs, definitions (term, meaning) and tables.
+    Numbered in the order printed, among the annexes chosen that have data."""
+
+    key: str  # one of ANNEXES
+    number: int
+    anchor: str
+    title: str  # "Annex 2. Status scale"
+    paragraphs: list[str] = field(default_factory=list)
+    definitions: list[tuple[str, str]] = field(default_factory=list)
+    tables: list[AnnexTable] = field(default_factory=list)
+
+
+@dataclass
+class Cover:
+    plan_title: Text
+    title: str  # "Report to parliament"
+    round_label: str  # "Annual report 2014"
+    year: int
+    country: str  # the plan's country, in the report's language
+    institution: str  # NAPTRACK_REPORT_INSTITUTION
+    logo: str  # NAPTRACK_REPORT_LOGO: a file path, "" for none
+    date_label: str
 
 
 @dataclass
@@ -208,7 +339,6 @@ class Report:
     date: dt.date
     date_label: str
     title: str  # the document's title (also the PDF's and the running header's)
-    intro: Text
     summary: Summary
     objectives: list[ObjectiveSection]
     departments: list[DepartmentRef]
@@ -216,6 +346,16 @@ class Report:
     earlier_rounds: list[str]
     charts: list[Chart]
     method: list[str]  # how the report was produced (the last annex)
+    cover: Cover | None = None
+    # The coordinator's own texts, None when not written (the round's instructions to focal points
+    # are never part of the report). In print order: foreword (before the contents), introduction
+    # and achievements (before the summary), conclusions (after the country chapters).
+    foreword: TextPart | None = None
+    introduction: TextPart | None = None
+    achievements: TextPart | None = None
+    conclusions: TextPart | None = None
+    countries: Countries | None = None
+    annexes: list[Annex] = field(default_factory=list)  # chosen, with data, numbered
 
     def lines(self) -> list[Line]:
         return [line for o in self.objectives for g in o.goals for line in g.lines]

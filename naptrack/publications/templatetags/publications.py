@@ -87,3 +87,9 @@ def published_reports(plan) -> dict:
         entry = rounds.setdefault(report.round_id, {"round": report.round, "files": []})
         entry["files"].append(report)
     return {"plan": plan, "rounds": list(rounds.values())}
+
+
+@register.filter
+def get(mapping: dict, key: str):
+    """mapping[key] in a template (a count row's column, a movement's label); None when absent."""
+    return mapping.get(key) if mapping else None
