@@ -345,6 +345,13 @@ SPECTACULAR_SETTINGS = {
         "ContributionVisibilityEnum": "naptrack.reporting.models.Contribution.Visibility",
         "QuestionKindEnum": "naptrack.international.models.Question.Kind",
         "RequestVisibilityEnum": "naptrack.international.models.Request.Visibility",
+        # Civil society: organisations, events and their files have a "kind"; recommendations, like
+        # contributions and assessments (on the plan's scale), a "status".
+        "OrganisationKindEnum": "naptrack.civilsociety.models.Organisation.Kind",
+        "EventKindEnum": "naptrack.civilsociety.models.Event.Kind",
+        "EventFileKindEnum": "naptrack.civilsociety.models.EventFile.Kind",
+        "RecommendationStatusEnum": "naptrack.civilsociety.models.Recommendation.Status",
+        "ContributionStatusEnum": "naptrack.reporting.models.Contribution.Status",
     },
 }
 

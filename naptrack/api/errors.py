@@ -18,6 +18,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from naptrack.api.middleware import too_large_message
+from naptrack.civilsociety.services.common import CivilSocietyError
+from naptrack.civilsociety.services.common import StaleVersion as StaleAssessment
 from naptrack.international.services.common import InternationalError, StaleVersion
 from naptrack.reporting.services import ContributionConflict, WorkflowError
 
@@ -85,6 +87,17 @@ def _stale(exc: StaleVersion) -> Response:
     )
 
 
+def _stale_assessment(exc: StaleAssessment, request) -> Response:
+    # A civil-society assessment saved by another member of the organisation: the current one, to
+    # merge, shown as the caller may see it.
+    from naptrack.api.views.civil_society import assessment_body
+
+    return Response(
+        {"detail": str(exc), "version": exc.current.version, "current": assessment_body(request, exc.current.pk)},
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, RequestDataTooBig):
         # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, found as DRF reads it (the middleware refuses
@@ -101,7 +114,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, StaleVersion):
         set_rollback()
         return _stale(exc)
-    if isinstance(exc, WorkflowError | InternationalError):
+    if isinstance(exc, StaleAssessment):
+        set_rollback()
+        return _stale_assessment(exc, context.get("request"))
+    if isinstance(exc, WorkflowError | InternationalError | CivilSocietyError):
         set_rollback()
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, exceptions.ValidationError):

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from naptrack.api import public as public_api
 from naptrack.api import public_civil_society as public_cs
-from naptrack.api.views import contributions, international, plans, rounds, targeted, token
+from naptrack.api.views import civil_society, contributions, international, plans, rounds, targeted, token
 
 
 class IdConverter:
@@ -74,6 +74,27 @@ urlpatterns = [
     path("targeted-questions/<api_id:pk>/submit/", targeted.TargetedSubmit.as_view(), name="targeted-submit"),
     path("targeted-questions/<api_id:pk>/return/", targeted.TargetedReturn.as_view(), name="targeted-return"),
     path("targeted-questions/<api_id:pk>/approve/", targeted.TargetedApprove.as_view(), name="targeted-approve"),
+    # Civil society (naptrack.api.views.civil_society).
+    path("organisations/", civil_society.OrganisationList.as_view(), name="organisation-list"),
+    path("organisations/<api_id:pk>/", civil_society.OrganisationDetail.as_view(), name="organisation-detail"),
+    path("assessments/", civil_society.AssessmentList.as_view(), name="assessment-list"),
+    path("assessments/<api_id:pk>/", civil_society.AssessmentDetail.as_view(), name="assessment-detail"),
+    path("assessments/<api_id:pk>/submit/", civil_society.AssessmentSubmit.as_view(), name="assessment-submit"),
+    path("assessments/<api_id:pk>/moderate/", civil_society.AssessmentModerate.as_view(), name="assessment-moderate"),
+    path("events/", civil_society.EventList.as_view(), name="event-list"),
+    path("events/<api_id:pk>/", civil_society.EventDetail.as_view(), name="event-detail"),
+    path("recommendations/", civil_society.RecommendationList.as_view(), name="recommendation-list"),
+    path("recommendations/<api_id:pk>/", civil_society.RecommendationDetail.as_view(), name="recommendation-detail"),
+    path(
+        "recommendations/<api_id:pk>/respond/",
+        civil_society.RecommendationRespond.as_view(),
+        name="recommendation-respond",
+    ),
+    path(
+        "recommendations/<api_id:pk>/follow-up/",
+        civil_society.RecommendationFollowUp.as_view(),
+        name="recommendation-follow-up",
+    ),
     # Published data, open without login (naptrack.api.public).
     path("public/rounds/", public_api.PublicRoundList.as_view(), name="public-round-list"),
     path("public/rounds/<api_id:pk>/", public_api.PublicRoundDetail.as_view(), name="public-round-detail"),
