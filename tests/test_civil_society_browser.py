@@ -1,8 +1,8 @@
 """Civil society end to end in Debian's Chromium, on the real plan: a member of a Belgian NGO follows
-the invitation link, chooses a password and logs in; their organisation's assessment of line 21 is
-submitted and the coordinator accepts it (through the services: the member's assessment form and
-the moderation screen are tested with those screens); the portal's line page then shows it beside
-Foreign Affairs' contribution and apart from it. The new public pages pass axe-core's WCAG 2.1
+the invitation link, chooses a password and logs in, writes their organisation's assessment of
+line 21 on the assessment form and submits it; the coordinator accepts it (through the services:
+the moderation screen is tested with the staff screens); the portal's line page then shows it
+beside Foreign Affairs' contribution and apart from it. The new public pages pass axe-core's WCAG 2.1
 A/AA checks."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from naptrack.civilsociety import services
-from naptrack.civilsociety.models import Member
+from naptrack.civilsociety.models import Assessment, Member
 
 from .civil_society_data import organisations
 from .civil_society_public_data import event, listing, recommend
@@ -83,14 +83,20 @@ def test_a_member_opens_their_account_and_the_accepted_assessment_shows_beside_t
     member = Member.objects.select_related("user").get(organisation=ngo).user
     assert member.is_active and member.role == "civil-society"
 
-    # The assessment written and submitted by the member, accepted by the coordinator.
-    assessment = services.assessment_create(
-        actor=member,
-        round=round_,
-        action=live_plan.actions.get(code="21"),
-        data={"status": "in-progress", "narrative": NARRATIVE, "countries": ["CD"]},
-    )
-    assessment = services.assessment_submit(actor=member, assessment=assessment)
+    # The member writes the assessment on their screens and submits it.
+    line_21 = live_plan.actions.get(code="21")
+    page.goto(live_server.url + f"/civil-society/rounds/{round_.pk}/assessments/new/")
+    page.locator("select[name=subject]").select_option(f"action-{line_21.pk}")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("textarea[name=narrative]")).to_be_visible()
+    page.locator("input[name=status][value=in-progress]").check()
+    page.locator("textarea[name=narrative]").fill(NARRATIVE)
+    page.locator("select[name=countries]").select_option(["CD"])
+    page.locator("button[name=submit]").click()
+    assessment = Assessment.objects.get(organisation=ngo)
+    expect(page.locator("textarea[name=narrative]")).to_have_count(0)
+    assessment.refresh_from_db()
+    assert assessment.state == "submitted" and assessment.narrative == NARRATIVE and assessment.countries == ["CD"]
     services.assessment_moderate(actor=coordinator, assessment=assessment, decision="accept")
     publish(round_, coordinator, monkeypatch)
 

@@ -595,7 +595,11 @@ def test_a_civil_society_account_reaches_no_internal_word(
     # Logged in the whole way: no page sent the member back to the login form.
     assert any("Log out (" in text for text in texts.values())
 
-    assert leaks(texts) == {}
+    # The member's own forms offer every country of the world (the countries of a listing, of an
+    # assessment): a list of all countries names no content, unlike the search's filter, which
+    # offers the countries content is tagged with and stays in.
+    every_country = re.compile(r"<select\b(?:(?!</select>).)*?Zimbabwe(?:(?!</select>).)*?</select>", re.S)
+    assert leaks({url: every_country.sub("", text) for url, text in texts.items()}) == {}
 
     assert len(texts) > 150
     assert statuses["/civil-society/"] == 200
