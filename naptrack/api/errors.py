@@ -90,7 +90,7 @@ def _stale(exc: StaleVersion) -> Response:
 def _stale_assessment(exc: StaleAssessment, request) -> Response:
     # A civil-society assessment saved by another member of the organisation: the current one, to
     # merge, shown as the caller may see it.
-    from naptrack.api.views.civil_society import assessment_body
+    from naptrack.api.views.assessments import assessment_body
 
     return Response(
         {"detail": str(exc), "version": exc.current.version, "current": assessment_body(request, exc.current.pk)},

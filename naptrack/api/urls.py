@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from naptrack.api import public as public_api
 from naptrack.api import public_civil_society as public_cs
-from naptrack.api.views import civil_society, contributions, international, plans, rounds, targeted, token
+from naptrack.api.views import assessments, civil_society, contributions, international, plans, rounds, targeted, token
 
 
 class IdConverter:
@@ -77,10 +77,10 @@ urlpatterns = [
     # Civil society (naptrack.api.views.civil_society).
     path("organisations/", civil_society.OrganisationList.as_view(), name="organisation-list"),
     path("organisations/<api_id:pk>/", civil_society.OrganisationDetail.as_view(), name="organisation-detail"),
-    path("assessments/", civil_society.AssessmentList.as_view(), name="assessment-list"),
-    path("assessments/<api_id:pk>/", civil_society.AssessmentDetail.as_view(), name="assessment-detail"),
-    path("assessments/<api_id:pk>/submit/", civil_society.AssessmentSubmit.as_view(), name="assessment-submit"),
-    path("assessments/<api_id:pk>/moderate/", civil_society.AssessmentModerate.as_view(), name="assessment-moderate"),
+    path("assessments/", assessments.AssessmentList.as_view(), name="assessment-list"),
+    path("assessments/<api_id:pk>/", assessments.AssessmentDetail.as_view(), name="assessment-detail"),
+    path("assessments/<api_id:pk>/submit/", assessments.AssessmentSubmit.as_view(), name="assessment-submit"),
+    path("assessments/<api_id:pk>/moderate/", assessments.AssessmentModerate.as_view(), name="assessment-moderate"),
     path("events/", civil_society.EventList.as_view(), name="event-list"),
     path("events/<api_id:pk>/", civil_society.EventDetail.as_view(), name="event-detail"),
     path("recommendations/", civil_society.RecommendationList.as_view(), name="recommendation-list"),
