@@ -115,7 +115,7 @@ def assessment_create(
 
 def _locked(assessment: Assessment) -> Assessment:
     return (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("round", "organisation", "action", "objective")
         .get(pk=assessment.pk)
     )
