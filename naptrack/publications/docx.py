@@ -17,7 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 
 from naptrack.publications.content import (
     DASH,
@@ -48,7 +49,7 @@ LOCALES = {"en": "en-GB", "fr": "fr-BE", "nl": "nl-BE", "de": "de-BE"}
 def render_docx(report: Report) -> bytes:
     with translation.override(report.language):
         template = DocxTemplate(TEMPLATE)
-        template.render(_cover(report), autoescape=True)
+        template.render(_cover(report, template), autoescape=True)
         document = template.docx
         _language(document, report.language)
         document.core_properties.title = report.title
@@ -60,8 +61,21 @@ def render_docx(report: Report) -> bytes:
         return out.getvalue()
 
 
-def _cover(report: Report) -> dict:
+def _logo(template: DocxTemplate, path: str) -> InlineImage | str:
+    """The institution's logo for the cover; "" (no logo) when unset, unreadable or not a PNG or
+    JPEG, which Word shows everywhere."""
+    if not path or Path(path).suffix.lower() not in (".png", ".jpg", ".jpeg") or not Path(path).is_file():
+        return ""
+    return InlineImage(template, path, height=Mm(25))
+
+
+def _cover(report: Report, template: DocxTemplate) -> dict:
+    cover = report.cover
     return {
+        "logo": _logo(template, cover.logo) if cover else "",
+        "institution": cover.institution if cover else "",
+        "country_caption": _("Country"),
+        "country": cover.country if cover else "",
         "draft": report.draft,
         "watermark": _("DRAFT"),
         "running_header": f"{report.title} · {report.plan_title.text}",

@@ -165,12 +165,20 @@ def build() -> Path:
     for run in footer.runs:
         run.font.size = Pt(8)
 
-    body = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
-    body.text = "{{ plan_title }}"
-    body.style = document.styles["Subtitle"]
+    # The issuing institution's logo and name (NAPTRACK_REPORT_LOGO, NAPTRACK_REPORT_INSTITUTION),
+    # each left out when not set.
+    first = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
+    first.text = "{%p if logo %}"
+    document.add_paragraph("{{ logo }}")
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph("{%p if institution %}")
+    document.add_paragraph("{{ institution }}", style="Subtitle")
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph("{{ plan_title }}", style="Subtitle")
     document.add_paragraph("{{ report_title }}", style="Title")
     document.add_paragraph("{{ round_label }}", style="Subtitle")
     for label, value in (
+        ("country_caption", "country"),
         ("kind_caption", "kind_label"),
         ("year_caption", "year"),
         ("date_caption", "date_label"),

@@ -79,13 +79,17 @@ def report_options() -> dict:
 
 @register.inclusion_tag("publications/_published_reports.html")
 def published_reports(plan) -> dict:
-    """The reports to parliament of the plan's published rounds, grouped by round (one query)."""
-    from naptrack.publications.models import PublishedReport
+    """The reports to parliament of the plan's published rounds, grouped by round, each with its
+    transmissions to parliament (one query, and one more when there are reports)."""
+    from naptrack.publications.models import PublishedReport, Transmission
 
     rounds: dict[int, dict] = {}
     for report in PublishedReport.objects.of_plan(plan):
-        entry = rounds.setdefault(report.round_id, {"round": report.round, "files": []})
+        entry = rounds.setdefault(report.round_id, {"round": report.round, "files": [], "transmissions": []})
         entry["files"].append(report)
+    if rounds:
+        for t in Transmission.objects.filter(round_id__in=list(rounds)).order_by("sent_on", "pk"):
+            rounds[t.round_id]["transmissions"].append(t)
     return {"plan": plan, "rounds": list(rounds.values())}
 
 
