@@ -51,6 +51,8 @@ def public_actions() -> tuple[str, ...]:
     from naptrack.portal.civil_society import PUBLIC_ACTIONS as CIVIL_SOCIETY_ACTIONS
 
     names = {"plans.plan.loaded", "reporting.round.published", "publications.reports.published"}
+    # A report's transmission to parliament shows beside the published report and in open data.
+    names.update({"publications.transmission.recorded", "publications.transmission.deleted"})
     # Answer packs published, taken back, or changed while published (their own action names).
     names.update(PUBLIC_ACTIONS)
     # Civil society's assessments published, events and recommendations, the network's listings.

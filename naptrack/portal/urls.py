@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naptrack.portal.views import civil_society, corrections, explore, open_data, packs, plan
+from naptrack.portal.views import civil_society, corrections, explore, open_data, packs, plan, transmissions
 
 urlpatterns = [
     # The plan's public pages.
@@ -35,6 +35,9 @@ urlpatterns = [
         name="open-data-recommendations",
     ),
     path("open-data/answers.<str:fmt>", packs.open_data_answers, name="open-data-answers"),
+    path(
+        "open-data/transmissions.<str:fmt>", transmissions.open_data_transmissions, name="open-data-transmissions"
+    ),
     path("open-data/", open_data.open_data, name="open-data"),
     path("open-data/dictionary/", open_data.open_data_dictionary, name="open-data-dictionary"),
     path("open-data/dictionary.csv", open_data.open_data_dictionary_csv, name="open-data-dictionary-csv"),

@@ -1,0 +1,20 @@
+"""Open data: the reports to parliament sent (portal/transmissions.py)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from naptrack.portal import opendata, transmissions
+from naptrack.portal.caching import public_page
+from naptrack.portal.views.common import page_language
+
+
+@public_page
+def open_data_transmissions(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in transmissions.FORMATS:
+        raise Http404(_("Unknown format."))
+    response = HttpResponse(transmissions.transmissions_file(fmt), content_type=opendata.CONTENT_TYPES[fmt])
+    name = f"naptrack-transmissions-{page_language()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
