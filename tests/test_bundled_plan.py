@@ -138,3 +138,10 @@ def test_each_objective_has_its_introduction(be_document):
     for o in be_document["objectives"]:
         assert len(o["intro"]) > 300, o["number"]
     assert be_document["objectives"][0]["intro"].startswith("The rights of women must be respected")
+
+
+def test_every_department_has_its_abbreviation(be_document):
+    """The report's annex of departments and its tables by department name them by abbreviation."""
+    abbreviations = {d["code"]: d.get("abbreviation", "") for d in be_document["departments"]}
+    assert all(abbreviations.values()), [code for code, a in abbreviations.items() if not a]
+    assert abbreviations["interior-cgrs"] == "CGRS" and abbreviations["development"] == "DGD"
