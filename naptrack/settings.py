@@ -62,6 +62,9 @@ DEFAULT_PLAN = os.environ.get("NAPTRACK_DEFAULT_PLAN", "")
 NAPTRACK_BASE_URL = os.environ.get("NAPTRACK_BASE_URL", "http://127.0.0.1:8000")
 NAPTRACK_NARRATIVE_MAX = int(os.environ.get("NAPTRACK_NARRATIVE_MAX", "20000"))
 NAPTRACK_UPLOAD_MAX_MB = int(os.environ.get("NAPTRACK_UPLOAD_MAX_MB", "20"))
+# The institution that issues the report to parliament and its logo (a file path), on the cover.
+NAPTRACK_REPORT_INSTITUTION = os.environ.get("NAPTRACK_REPORT_INSTITUTION", "")
+NAPTRACK_REPORT_LOGO = os.environ.get("NAPTRACK_REPORT_LOGO", "")
 # What an uploaded workbook or Word document may hold before anything parses it (core/ooxml.py):
 # a department workbook has a row per line and instrument (70 at most on the Belgian plan), a
 # plan's matrix a few hundred rows of 5-10 columns; these leave ample room and bound a worker's memory.
