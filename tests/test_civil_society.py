@@ -45,8 +45,9 @@ def test_a_member_joins_through_the_invitation_and_holds_the_civil_society_role(
     assert not ngo_member.has_perm("civilsociety.read_all")
 
 
-def test_an_address_that_is_a_member_elsewhere_or_a_staff_account_is_refused(orgs, ngo_member, coordinator,
-                                                                              focal_defence):
+def test_an_address_that_is_a_member_elsewhere_or_a_staff_account_is_refused(
+    orgs, ngo_member, coordinator, focal_defence
+):
     with pytest.raises(ValidationError, match="already a member of Vrouwen voor Vrede"):
         services.member_invite(actor=coordinator, organisation=orgs[1], email=ngo_member.email)
     with pytest.raises(ValidationError, match="already has an account"):
@@ -62,39 +63,57 @@ def test_organisations_are_validated(plan, coordinator, orgs):
         services.organisation_add(actor=coordinator, name="vrouwen voor vrede", country="BE")
 
 
-def test_the_assessment_cycle_with_moderation(open_round, coordinator, orgs, ngo_member, kivu_member, mailoutbox,
-                                              django_capture_on_commit_callbacks):
-    ngo, kivu = orgs
+def test_the_assessment_cycle_with_moderation(
+    open_round, coordinator, orgs, ngo_member, kivu_member, mailoutbox, django_capture_on_commit_callbacks
+):
     first = services.assessment_create(
-        actor=ngo_member, round=open_round, action=line("17.a"),
-        data={"status": "in-progress", "narrative": "Training reached few judges.", "countries": ["CD"],
-              "partner_name": "Femmes Solidaires du Kivu", "partner_country": "CD"},
+        actor=ngo_member,
+        round=open_round,
+        action=line("17.a"),
+        data={
+            "status": "in-progress",
+            "narrative": "Training reached few judges.",
+            "countries": ["CD"],
+            "partner_name": "Femmes Solidaires du Kivu",
+            "partner_country": "CD",
+        },
     )
     with pytest.raises(ValidationError, match="consent"):
         services.assessment_submit(actor=ngo_member, assessment=first)
-    first = services.assessment_save(actor=ngo_member, assessment=first, version=first.version,
-                                     data={"partner_consent": True})
+    first = services.assessment_save(
+        actor=ngo_member, assessment=first, version=first.version, data={"partner_consent": True}
+    )
     first = services.assessment_submit(actor=ngo_member, assessment=first, version=first.version)
     with pytest.raises(PermissionDenied):
         services.assessment_save(actor=kivu_member, assessment=first, version=first.version, data={"narrative": "x"})
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.assessment_moderate(actor=coordinator, assessment=first, decision="return",
-                                             note="Name the courts concerned.")
+        first = services.assessment_moderate(
+            actor=coordinator, assessment=first, decision="return", note="Name the courts concerned."
+        )
     assert first.state == "returned" and mailoutbox[-1].to == [ngo_member.email]
     assert "Name the courts concerned." in mailoutbox[-1].body
-    first = services.assessment_save(actor=ngo_member, assessment=first, version=first.version,
-                                     data={"narrative": "Training reached few judges in Bukavu and Goma."})
+    first = services.assessment_save(
+        actor=ngo_member,
+        assessment=first,
+        version=first.version,
+        data={"narrative": "Training reached few judges in Bukavu and Goma."},
+    )
     first = services.assessment_submit(actor=ngo_member, assessment=first, version=first.version)
     first = services.assessment_moderate(actor=coordinator, assessment=first, decision="accept")
     assert first.state == "accepted" and first.published_at and first.moderated_by == coordinator
 
-    second = services.assessment_create(actor=kivu_member, round=open_round, action=line("23.a"),
-                                        data={"status": "not-started", "narrative": "Off topic."})
+    second = services.assessment_create(
+        actor=kivu_member,
+        round=open_round,
+        action=line("23.a"),
+        data={"status": "not-started", "narrative": "Off topic."},
+    )
     second = services.assessment_submit(actor=kivu_member, assessment=second)
     with pytest.raises(ValidationError, match="why"):
         services.assessment_moderate(actor=coordinator, assessment=second, decision="reject")
-    second = services.assessment_moderate(actor=coordinator, assessment=second, decision="reject",
-                                          note="It does not assess the line.")
+    second = services.assessment_moderate(
+        actor=coordinator, assessment=second, decision="reject", note="It does not assess the line."
+    )
     with pytest.raises(services.CivilSocietyError):
         services.assessment_moderate(actor=coordinator, assessment=second, decision="accept")
     # Each organisation reads its own work and what was published, nothing else.
@@ -102,8 +121,11 @@ def test_the_assessment_cycle_with_moderation(open_round, coordinator, orgs, ngo
     assert set(Assessment.objects.readable_by(kivu_member)) == {first, second}
     assert set(Assessment.objects.published()) == {first}
     decisions = AuditEvent.objects.filter(action__startswith="civilsociety.assessment.").exclude(
-        action__in=["civilsociety.assessment.created", "civilsociety.assessment.saved",
-                    "civilsociety.assessment.submitted"]
+        action__in=[
+            "civilsociety.assessment.created",
+            "civilsociety.assessment.saved",
+            "civilsociety.assessment.submitted",
+        ]
     )
     assert {(e.action, e.actor) for e in decisions} == {
         ("civilsociety.assessment.returned", coordinator),
@@ -113,8 +135,9 @@ def test_the_assessment_cycle_with_moderation(open_round, coordinator, orgs, ngo
 
 
 def test_an_assessment_after_the_round_closed_is_refused_with_a_message(open_round, coordinator, ngo_member):
-    draft = services.assessment_create(actor=ngo_member, round=open_round, action=line("17.a"),
-                                       data={"narrative": "Late."})
+    draft = services.assessment_create(
+        actor=ngo_member, round=open_round, action=line("17.a"), data={"narrative": "Late."}
+    )
     reporting.round_close(actor=coordinator, round=open_round)
     with pytest.raises(services.CivilSocietyError, match="not open"):
         services.assessment_submit(actor=ngo_member, assessment=draft)
@@ -125,36 +148,58 @@ def test_an_assessment_after_the_round_closed_is_refused_with_a_message(open_rou
 def test_a_file_of_a_disallowed_type_is_refused_and_nothing_is_kept(open_round, ngo_member):
     draft = services.assessment_create(actor=ngo_member, round=open_round, action=line("17.a"))
     with pytest.raises(ValidationError, match="Accepted files"):
-        services.assessment_evidence_add(actor=ngo_member, assessment=draft,
-                                         upload=SimpleUploadedFile("run.exe", b"MZ\x90\x00"))
-    with pytest.raises(ValidationError, match="named .pdf"):
-        services.assessment_evidence_add(actor=ngo_member, assessment=draft,
-                                         upload=SimpleUploadedFile("report.pdf", b"not a pdf at all"))
+        services.assessment_evidence_add(
+            actor=ngo_member, assessment=draft, upload=SimpleUploadedFile("run.exe", b"MZ\x90\x00")
+        )
+    with pytest.raises(ValidationError, match=r"named \.pdf"):
+        services.assessment_evidence_add(
+            actor=ngo_member, assessment=draft, upload=SimpleUploadedFile("report.pdf", b"not a pdf at all")
+        )
     assert not draft.evidence.exists()
 
 
 def test_the_mid_term_consultation_and_its_recommendations_followed_up(plan, open_round, coordinator, orgs):
     ngo, kivu = orgs
     event = services.event_create(
-        actor=coordinator, plan=plan, kind="mid-term", title="Mid-term consultation on NAP 1325",
-        date=dt.date(2014, 11, 20), place="Egmont Palace, Brussels", organiser=Department.objects.get(code="foreign-affairs"),
-        invited=[ngo, kivu], attending=[ngo], women=31, men=9, other=1, public=True,
+        actor=coordinator,
+        plan=plan,
+        kind="mid-term",
+        title="Mid-term consultation on NAP 1325",
+        date=dt.date(2014, 11, 20),
+        place="Egmont Palace, Brussels",
+        organiser=Department.objects.get(code="foreign-affairs"),
+        invited=[ngo, kivu],
+        attending=[ngo],
+        women=31,
+        men=9,
+        other=1,
+        public=True,
     )
     assert event.participants == 41
     texts = ["Train all judges on sexual violence.", "Count women in missions every year.", "Fund Kivu shelters."]
     codes = [["17.a"], ["23.a"], ["17.a", "10.e"]]
     recommendations = [
-        services.recommendation_add(actor=coordinator, event=event, text=t, organisations=[ngo],
-                                    actions=[line(c) for c in cs])
+        services.recommendation_add(
+            actor=coordinator, event=event, text=t, organisations=[ngo], actions=[line(c) for c in cs]
+        )
         for t, cs in zip(texts, codes, strict=True)
     ]
     services.recommendation_respond(actor=coordinator, recommendation=recommendations[0], response="accepted")
     with pytest.raises(ValidationError, match="reason"):
         services.recommendation_respond(actor=coordinator, recommendation=recommendations[2], response="not-accepted")
-    services.recommendation_respond(actor=coordinator, recommendation=recommendations[2], response="partly",
-                                    reason="Shelters are funded through multilateral channels.")
-    services.recommendation_follow_up(actor=coordinator, recommendation=recommendations[0], round=open_round,
-                                      status="in-progress", note="Two trainings planned in 2015.")
+    services.recommendation_respond(
+        actor=coordinator,
+        recommendation=recommendations[2],
+        response="partly",
+        reason="Shelters are funded through multilateral channels.",
+    )
+    services.recommendation_follow_up(
+        actor=coordinator,
+        recommendation=recommendations[0],
+        round=open_round,
+        status="in-progress",
+        note="Two trainings planned in 2015.",
+    )
     assert Recommendation.objects.get(pk=recommendations[0].pk).status == "in-progress"
     other_plan_line = Action(plan_id=None, code="x")
     other_plan_line.plan_id = plan.pk + 1000
@@ -165,8 +210,14 @@ def test_the_mid_term_consultation_and_its_recommendations_followed_up(plan, ope
 
 def test_consent_given_then_withdrawn_and_a_persons_data_exported_and_erased(plan, coordinator, orgs, ngo_member):
     field = services.expertise_field_add(actor=coordinator, name="Gender and security sector reform")
-    listing = services.expert_add(actor=ngo_member, name="An Peeters", email=ngo_member.email, fields=[field],
-                                  languages=["nl", "fr"], countries=["CD", "BE"])
+    listing = services.expert_add(
+        actor=ngo_member,
+        name="An Peeters",
+        email=ngo_member.email,
+        fields=[field],
+        languages=["nl", "fr"],
+        countries=["CD", "BE"],
+    )
     assert listing.organisation == orgs[0] and listing.user == ngo_member
     assert not Expert.objects.public().exists()
     services.expert_consent_give(actor=ngo_member, expert=listing, purpose="Listed in the public directory.")
@@ -184,18 +235,21 @@ def test_consent_given_then_withdrawn_and_a_persons_data_exported_and_erased(pla
     assert ngo_member.email == "" and not ngo_member.is_active and ngo_member.first_name == ""
     # The consent records stay, without the person.
     assert Consent.objects.filter(expert__isnull=True).count() == 2
-    assert not AuditEvent.objects.filter(data__icontains="vrouwenvoorvrede").filter(
-        action="civilsociety.person.erased").exists()
+    assert (
+        not AuditEvent.objects.filter(data__icontains="vrouwenvoorvrede")
+        .filter(action="civilsociety.person.erased")
+        .exists()
+    )
 
 
-def test_round_invitations_and_the_figures_that_answer_line_35(open_round, coordinator, orgs, ngo_member,
-                                                                kivu_member):
+def test_round_invitations_and_the_figures_that_answer_line_35(open_round, coordinator, orgs, ngo_member, kivu_member):
     ngo, kivu = orgs
     services.organisation_update(actor=coordinator, organisation=ngo, data={"follows": [line("17.a"), line("35")]})
     assert services.round_invite(actor=coordinator, round=open_round, organisations=[ngo, kivu]) == 2
     services.round_invite(actor=coordinator, round=open_round, organisations=[ngo])
-    submitted = services.assessment_create(actor=kivu_member, round=open_round, action=line("23.a"),
-                                           data={"narrative": "Few women deployed."})
+    submitted = services.assessment_create(
+        actor=kivu_member, round=open_round, action=line("23.a"), data={"narrative": "Few women deployed."}
+    )
     services.assessment_submit(actor=kivu_member, assessment=submitted)
     services.assessment_moderate(actor=coordinator, assessment=submitted, decision="accept")
     services.assessment_create(actor=ngo_member, round=open_round, action=line("17.a"), data={"narrative": "Draft."})
@@ -216,3 +270,26 @@ def test_only_the_coordinator_registers_moderates_and_records_events(plan, perso
         services.member_invite(actor=actor, organisation=orgs[0], email="x@example.org")
     with pytest.raises(PermissionDenied):
         services.expertise_field_add(actor=actor, name="Y")
+
+
+def test_the_admin_exports_and_erases_a_person_for_the_coordinator(plan, coordinator, orgs, ngo_member):
+    from tests.conftest import logged_in
+
+    client = logged_in(coordinator)
+    member_row = Member.objects.get(user=ngo_member)
+    assert client.get("/admin/civilsociety/member/").status_code == 200
+    exported = client.post(
+        "/admin/civilsociety/member/", {"action": "export_people", "_selected_action": [member_row.pk]}
+    )
+    assert exported.status_code == 200 and b"Vrouwen voor Vrede" in exported.content
+    erased = client.post("/admin/civilsociety/member/", {"action": "erase_people", "_selected_action": [member_row.pk]})
+    assert erased.status_code == 302
+    ngo_member.refresh_from_db()
+    assert ngo_member.email == "" and not Member.objects.filter(pk=member_row.pk).exists()
+    assert AuditEvent.objects.filter(action="civilsociety.person.erased", actor=coordinator).exists()
+
+
+def test_the_admin_shows_civil_society_to_coordinators_only(plan, reader, orgs):
+    from tests.conftest import logged_in
+
+    assert logged_in(reader).get("/admin/civilsociety/organisation/").status_code == 302
