@@ -471,7 +471,7 @@ def test_a_failed_report_leaves_the_round_unpublished_and_no_file_behind(
 
     from naptrack.publications import docx, pdf
 
-    monkeypatch.setattr(pdf, "layout_many", lambda documents, base_url: [b"%PDF-1.7 stand-in"] * len(documents))
+    monkeypatch.setattr(pdf, "layout_many", lambda documents, **kwargs: [b"%PDF-1.7 stand-in"] * len(documents))
     monkeypatch.setattr(docx, "render_docx", failing)
     with pytest.raises(RuntimeError):
         publishing.round_publish(actor=coordinator, round=report_round)
@@ -528,44 +528,6 @@ def test_the_same_pdf_asked_for_again_comes_from_the_cache_and_a_change_makes_a_
     assert second != first
     assert len(list(cache.iterdir())) == 2
     assert services.report_build(report_round, "pdf", "en", cache=False) != first
-
-
-def test_pdfs_laid_out_in_worker_processes_are_those_laid_out_here(report_round, caplog):
-    from naptrack.publications import pdf
-    from naptrack.publications.html import CSS_FILE, render_html
-
-    source = content.load(report_round, draft=False)
-    documents = [render_html(content.build(source, lang)) for lang in ("en", "fr")]
-    base = str(CSS_FILE.parent)
-    side_by_side = pdf.layout_many(documents, base, processes=2)
-    assert "worker processes failed" not in caplog.text, "the workers ran"
-    assert side_by_side == [pdf.layout(html, base) for html in documents]
-    from pypdf import PdfReader
-
-    assert [PdfReader(io.BytesIO(data)).trailer["/Root"]["/Lang"] for data in side_by_side] == ["en", "fr"]
-
-
-def test_an_error_in_a_layout_in_a_worker_process_reaches_the_caller_once(caplog):
-    from naptrack.publications import pdf
-
-    # A base URL that is not a string makes WeasyPrint fail inside the worker: the layout's own
-    # error, raised to the caller, not taken for workers that could not start and retried here.
-    with pytest.raises(TypeError):
-        pdf.layout_many(["<p>one</p>", "<p>two</p>"], 1234, processes=2)
-    assert "worker processes failed" not in caplog.text
-
-
-def test_pdfs_are_laid_out_here_when_worker_processes_cannot_start(report_round, monkeypatch, caplog):
-    from naptrack.publications import pdf
-
-    class NoProcesses:
-        def __getattr__(self, name):
-            raise OSError("processes are not allowed here")
-
-    monkeypatch.setattr(pdf, "_context", lambda: NoProcesses())
-    documents = ["<html lang=en><title>One</title><p>One</p>", "<html lang=fr><title>Deux</title><p>Deux</p>"]
-    assert pdf.layout_many(documents, ".", processes=2) == [pdf.layout(html, ".") for html in documents]
-    assert "worker processes failed" in caplog.text
 
 
 def test_only_the_coordinator_publishes_reports_and_only_of_published_rounds(report_round, focal_defence, coordinator):

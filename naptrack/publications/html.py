@@ -1,28 +1,24 @@
-"""The report as one self-contained HTML document (styles and charts inline), served as a page
-and laid out by WeasyPrint into a tagged PDF: the same template, the same order."""
+"""The report as one self-contained HTML document (styles and charts inline), served as a page and
+printable from the browser (report.css has a print stylesheet). The PDF is laid out by Typst from
+the same content tree (publications/pdf.py), in the same order."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import re
 from functools import cache
 from pathlib import Path
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from naptrack.publications import charts, pdf
+from naptrack.publications import charts
 from naptrack.publications.content import Chart, Report
 from naptrack.publications.content.changes import movement_labels
 
 CSS_FILE = Path(__file__).with_name("report.css")
-CACHE_DIR = "report-cache"
-CACHE_KEEP = 64
 
 
 @cache
@@ -109,64 +105,3 @@ def render_html(report: Report, *, back_url: str | None = None) -> str:
             "back_url": back_url,
         }
         return render_to_string("publications/report.html", context)
-
-
-def render_pdf(report: Report, *, cache: bool = True) -> bytes:
-    """A tagged PDF (structure, language and title for screen readers) with a table of contents
-    whose page numbers WeasyPrint fills in, a running header and page numbers."""
-    return pdfs_of([render_html(report)], cache=cache)[0]
-
-
-def pdfs_of(documents: list[str], *, cache: bool = True) -> list[bytes]:
-    """The PDFs of report HTML documents, in their order; those not in the cache are laid out
-    side by side in worker processes (see naptrack.publications.pdf).
-
-    Laying out a hundred pages takes WeasyPrint several seconds, and a web worker waits for it:
-    the PDF of a given HTML document is kept (private storage, the last CACHE_KEEP), so that the
-    same report downloaded again, or published after its preview, comes at once. The key is the
-    whole HTML, so any change in the content, the language, the variant or the date is a new PDF."""
-    found: dict[int, bytes] = {}
-    if cache:
-        for n, html in enumerate(documents):
-            stored = _cached(html)
-            if stored is not None:
-                found[n] = stored
-    missing = [n for n in range(len(documents)) if n not in found]
-    laid_out = pdf.layout_many([documents[n] for n in missing], str(CSS_FILE.parent))
-    for n, data in zip(missing, laid_out, strict=True):
-        found[n] = data
-        if cache:
-            _remember(documents[n], data)
-    return [found[n] for n in range(len(documents))]
-
-
-def _cache_name(html: str) -> str:
-    import weasyprint
-
-    key = hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()
-    return f"{CACHE_DIR}/{key}.pdf"
-
-
-def _cached(html: str) -> bytes | None:
-    try:
-        with default_storage.open(_cache_name(html), "rb") as stored:
-            return stored.read()
-    except OSError:
-        return None
-
-
-def _remember(html: str, data: bytes) -> None:
-    try:
-        default_storage.save(_cache_name(html), ContentFile(data))
-        _prune()
-    except OSError:  # a full or read-only disk costs the next download its time, nothing else
-        pass
-
-
-def _prune() -> None:
-    _dirs, files = default_storage.listdir(CACHE_DIR)
-    if len(files) <= CACHE_KEEP:
-        return
-    names = sorted(files, key=lambda f: default_storage.get_modified_time(f"{CACHE_DIR}/{f}"))
-    for old in names[: len(files) - CACHE_KEEP]:
-        default_storage.delete(f"{CACHE_DIR}/{old}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,7 +42,7 @@ def write(report: content.Report, format: str, *, back_url: str | None = None, c
 
         return render_html(report, back_url=back_url).encode("utf-8")
     if format == "pdf":
-        from naptrack.publications.html import render_pdf
+        from naptrack.publications.pdf import render_pdf
 
         return render_pdf(report, cache=cache)
     from naptrack.publications.docx import render_docx
@@ -54,7 +55,7 @@ def report_build(
 ) -> bytes:
     """The report of a round in one format and language: the final one (approved, public content
     only) or the draft for internal review. Reads the database in a fixed number of queries.
-    cache=False lays the PDF out even when the same one was made before (see html.render_pdf)."""
+    cache=False lays the PDF out even when the same one was made before (see publications/pdf.py)."""
     _check(format, lang)
     source = content.load(round, draft=draft)
     return write(content.build(source, lang), format, back_url=back_url, cache=cache)
@@ -74,32 +75,37 @@ class Built:
 
 
 def _digest(documents: list[str]) -> str:
-    # The HTML in each language renders everything the files hold (content, translations, order,
-    # figures): if it is the same, so are the files.
+    # The PDF's data in each language holds every field of the content tree the files are written
+    # from (content, translations, order, figures, charts): if it is the same, so are the files.
     digest = hashlib.sha256()
-    for html in documents:
-        digest.update(html.encode("utf-8"))
+    for document in documents:
+        digest.update(document.encode("utf-8"))
     return digest.hexdigest()
 
 
 def _documents(source: content.Source) -> tuple[list[content.Report], list[str]]:
-    from naptrack.publications.html import render_html
+    from naptrack.publications import typst
 
     reports = [content.build(source, lang) for lang in LANGUAGES]
-    return reports, [render_html(report) for report in reports]
+    return reports, [typst.document(report) for report in reports]
 
 
 def _build(reports: list[content.Report], documents: list[str], *, cache: bool = True) -> Built:
-    """The files of the reports in every language, from their HTML `documents` (see _documents)."""
+    """The files of the reports in every language, from the reports and their PDF's data
+    (`documents`, see _documents), which make the digest."""
     from naptrack.publications.docx import render_docx
-    from naptrack.publications.html import pdfs_of
+    from naptrack.publications.pdf import render_pdfs
 
-    # The three PDFs are most of the time: they are laid out side by side, one per processor.
-    pdfs = pdfs_of(documents, cache=cache)
+    # Typst lays the PDFs out side by side without Python's lock, while this thread writes the
+    # Word documents: on two processors, the three PDFs take about the time of the DOCX.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="naptrack-pdfs") as pool:
+        pdfs = pool.submit(render_pdfs, reports, cache=cache, documents=documents)
+        docx = [render_docx(report) for report in reports]
+        laid_out = pdfs.result()
     built = Built(_digest(documents))
-    for lang, report, data in zip(LANGUAGES, reports, pdfs, strict=True):
-        built.files.append((lang, PublishedReport.Format.PDF, data))
-        built.files.append((lang, PublishedReport.Format.DOCX, render_docx(report)))
+    for lang, pdf, word in zip(LANGUAGES, laid_out, docx, strict=True):
+        built.files.append((lang, PublishedReport.Format.PDF, pdf))
+        built.files.append((lang, PublishedReport.Format.DOCX, word))
     return built
 
 
