@@ -233,3 +233,19 @@ def test_an_error_in_a_layout_reaches_the_caller():
 
     with pytest.raises(compiler.TypstError):
         pdf.layout_many([("not the report's data", None), ("nor this", None)], processes=2)
+
+
+def test_cover_shows_the_institution_and_its_logo_and_a_missing_logo_is_left_out(report_round, settings, tmp_path):
+    logo = tmp_path / "logo.svg"
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="20">'
+        '<text x="0" y="15" font-family="DejaVu Sans">LOGOTYPE</text></svg>'
+    )
+    settings.NAPTRACK_REPORT_INSTITUTION = "Institute for the Equality of Women and Men"
+    settings.NAPTRACK_REPORT_LOGO = str(logo)
+    cover = pdf_of(report_round).pages[0].extract_text()
+    assert "Institute for the Equality of Women and Men" in cover
+    assert "LOGOTYPE" in cover, "the logo, read by naptrack and given to Typst as bytes"
+    settings.NAPTRACK_REPORT_LOGO = str(tmp_path / "gone.png")
+    cover = pdf_of(report_round).pages[0].extract_text()
+    assert "Institute for the Equality of Women and Men" in cover and "LOGOTYPE" not in cover

@@ -46,6 +46,9 @@ MARKDOWN_FIELDS = {
     ("TextPart", "text"),
     ("CountryEntry", "narrative"),
 }
+# Fields the template does not print: the report's charts are printed where they belong (the
+# summary, each instrument), and this list of them all would put each SVG in the data twice.
+SKIPPED_FIELDS = {("Report", "charts")}
 TEXT_WIDTH_PT = 176 / 25.4 * 72  # A4 less the side margins of the template (17 mm each)
 _SVG_WIDTH = re.compile(rb'<svg[^>]*?\swidth="([0-9.]+)')
 
@@ -76,7 +79,8 @@ def walk(value: Any, owner: str = "", name: str = "") -> Any:
         kind = type(value).__name__
         out = {"node": kind}
         for f in dataclasses.fields(value):
-            out[f.name] = walk(getattr(value, f.name), kind, f.name)
+            if (kind, f.name) not in SKIPPED_FIELDS:
+                out[f.name] = walk(getattr(value, f.name), kind, f.name)
         if kind == "PreviousAnswer" and getattr(value, "markdown", False):
             out["blocks"] = markdown_blocks(value.text)
         if kind == "Cover":
