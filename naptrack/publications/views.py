@@ -26,7 +26,7 @@ from naptrack.reporting.models import Round
 
 def _style_hashes(html: str) -> list[str]:
     """The CSP sources of the report's <style> blocks: the report is one self-contained document
-    (saved as it is, laid out by WeasyPrint), so its stylesheet is inline, and the site's policy
+    (saved as it is, printed from the browser), so its stylesheet is inline, and the site's policy
     allows no inline style but this exact one."""
     blocks = re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
     digests = (hashlib.sha256(block.encode("utf-8")).digest() for block in blocks)
