@@ -249,3 +249,38 @@ def test_cover_shows_the_institution_and_its_logo_and_a_missing_logo_is_left_out
     settings.NAPTRACK_REPORT_LOGO = str(tmp_path / "gone.png")
     cover = pdf_of(report_round).pages[0].extract_text()
     assert "Institute for the Equality of Women and Men" in cover and "LOGOTYPE" not in cover
+
+
+def test_odd_markdown_still_gives_a_pdf_ua_report(report_round, coordinator):
+    odd = (
+        "[](https://example.org) [refused](javascript:alert(1)) ![a picture](picture.png)\n\n"
+        '| | b |\n|---|---|\n| | |\n\n# A heading\n\n1.\n\n-\n\n    indented code #read("x")\n\n---'
+    )
+    fill(report_round, "2.a", "development", coordinator, coordinator, narrative=odd)
+    reader = pdf_of(report_round)
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<pdfuaid:part>1</pdfuaid:part>" in metadata
+    text = flat("\n".join(pages_text(reader)))
+    assert "https://example.org refused" in text and 'indented code #read("x")' in text
+
+
+def test_a_report_typst_finds_not_pdf_ua_still_comes_out_tagged_and_the_log_says_so(report_round, monkeypatch, caplog):
+    import typst as compiler
+
+    from naptrack.publications import typst as engine
+
+    real = engine._compiler()
+    standards = []
+
+    class Strict:
+        def compile_with_warnings(self, **kwargs):
+            standards.append(kwargs["pdf_standards"])
+            if kwargs["pdf_standards"]:
+                raise compiler.TypstError("PDF/UA-1 error: invalid structure", "")
+            return real.compile_with_warnings(**kwargs)
+
+    monkeypatch.setattr(engine, "_compiler", Strict)
+    reader = pdf_of(report_round)
+    assert standards == [["ua-1"], []]
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert "report PDF written without PDF/UA-1: PDF/UA-1 error: invalid structure" in caplog.text

@@ -34,7 +34,7 @@ FONT_DIRS = [
     Path(p) for p in os.environ.get("NAPTRACK_REPORT_FONTS", "/usr/share/fonts/truetype/dejavu").split(os.pathsep) if p
 ]
 # PDF/UA-1: Typst refuses to write a file that breaks its rules (an image without a text
-# alternative, a missing title...), so a report that comes out at all is conformant.
+# alternative, a missing title...), so a PDF that claims it was checked; see compile().
 PDF_STANDARDS = ["ua-1"]
 VERSION = typst_compiler.__version__
 
@@ -62,9 +62,21 @@ def compile(data: str, date: dt.date | None = None) -> bytes:
     """The PDF of a report's JSON data (see document). `date`, the report's date, is the PDF's
     creation date, so that the same report gives the same bytes whenever it is built."""
     moment = dt.datetime.combine(date or dt.date(2000, 1, 1), dt.time(12), tzinfo=dt.UTC)
-    pdf, warnings = _compiler().compile_with_warnings(
-        format="pdf", sys_inputs={"report": data}, pdf_standards=PDF_STANDARDS, timestamp=moment
-    )
+    compiler = _compiler()
+    try:
+        pdf, warnings = compiler.compile_with_warnings(
+            format="pdf", sys_inputs={"report": data}, pdf_standards=PDF_STANDARDS, timestamp=moment
+        )
+    except typst_compiler.TypstError as error:
+        message = getattr(error, "message", "") or (str(error.args[0]) if error.args else str(error))
+        if "PDF/UA" not in message:
+            raise
+        # Something people wrote broke a PDF/UA rule that the template cannot foresee: the report
+        # still comes out, as a tagged PDF that does not claim PDF/UA, and the log says why.
+        logger.warning("report PDF written without PDF/UA-1: %s", message)
+        pdf, warnings = compiler.compile_with_warnings(
+            format="pdf", sys_inputs={"report": data}, pdf_standards=[], timestamp=moment
+        )
     for warning in warnings:
         logger.warning("typst: %s", warning.message)
     assert isinstance(pdf, bytes)

@@ -166,8 +166,11 @@ def _clean_inlines(items: list[Inline]) -> list[Inline]:
             out.append({"t": "br"})
         elif kind == "code":
             out.append({"t": "code", "text": "".join(i for i in item["c"] if isinstance(i, str))})
+        elif kind == "link" and not item["url"]:  # the sanitiser dropped an address it refuses
+            out.extend(_clean_inlines(item["c"]))
         elif kind == "link":
-            out.append({"t": "link", "url": item["url"], "c": _clean_inlines(item["c"])})
+            # A link without words would be an empty link to a screen reader: its address is its text.
+            out.append({"t": "link", "url": item["url"], "c": _clean_inlines(item["c"]) or [item["url"]]})
         else:
             out.append({"t": kind, "c": _clean_inlines(item["c"])})
     return out

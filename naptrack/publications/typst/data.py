@@ -246,6 +246,7 @@ def labels(report: Report) -> dict[str, str]:
         "status": _("Status:"),
         "no_narrative": _("No narrative given."),
         "dash": DASH,
+        "logo": _("Logo"),
         "country": _("Country"),
         "movements_title": _("Changes since the previous round"),
         "movements_intro": _(
