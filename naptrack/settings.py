@@ -285,7 +285,7 @@ CONTENT_SECURITY_POLICY = {
 # The interface is translated into French and Dutch; plan content may also carry German.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("nl", _("Dutch")), ("de", _("German"))]
-UI_LANGUAGES = ["en", "fr", "nl"]
+UI_LANGUAGES = ["en", "fr", "nl", "de"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "fr", "nl", "de")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)

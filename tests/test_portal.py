@@ -303,7 +303,8 @@ def test_the_search_index_is_rebuilt_on_demand_for_older_databases(rounds, plan,
     assert "No result" in search(anonymous, "diplomats")
     out = io.StringIO()
     call_command("search_reindex", stdout=out)
-    assert out.getvalue() == f"{BE}: {3 * (6 + 37 + 102 + 5 + 2)} documents\n"
+    # One document per object and interface language (English, French, Dutch, German).
+    assert out.getvalue() == f"{BE}: {4 * (6 + 37 + 102 + 5 + 2)} documents\n"
     assert "3 results" in search(anonymous, "diplomats")
 
 

@@ -21,7 +21,7 @@ class User(AbstractUser):
         _("language"),
         max_length=8,
         default="en",
-        choices=[("en", "English"), ("fr", "Français"), ("nl", "Nederlands")],
+        choices=[("en", "English"), ("fr", "Français"), ("nl", "Nederlands"), ("de", "Deutsch")],
         help_text=_("The language of the e-mails naptrack sends this person."),
     )
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 
 
@@ -11,5 +12,6 @@ def site(request: HttpRequest) -> dict:
     languages = []
     for code in settings.UI_LANGUAGES:
         info = get_language_info(code)
-        languages.append({"code": code, "name": info["name_local"], "url": translate_url(path, code)})
+        # Each language in its own name, capitalised alike: English, Français, Nederlands, Deutsch.
+        languages.append({"code": code, "name": capfirst(info["name_local"]), "url": translate_url(path, code)})
     return {"site_name": settings.SITE_NAME, "ui_languages": languages}

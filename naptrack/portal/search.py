@@ -36,7 +36,7 @@ from naptrack.reporting.models import Contribution, Measurement, Round
 
 LANGUAGES = tuple(settings.UI_LANGUAGES)
 SOURCE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-CONFIGS = {"en": "english", "fr": "french", "nl": "dutch"}
+CONFIGS = {"en": "english", "fr": "french", "nl": "dutch", "de": "german"}
 PER_PAGE = 20
 MAX_TERMS = 10
 # Control characters cannot occur in indexed text: they mark the matches until the text is
