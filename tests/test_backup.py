@@ -209,7 +209,7 @@ def rewritten(archive: Path, into: Path, change) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("app", "migration"), [("reporting", "0099_from_a_later_naptrack"), ("civilsociety", "0001_initial")]
+    ("app", "migration"), [("reporting", "0099_from_a_later_naptrack"), ("evaluation", "0001_initial")]
 )
 def test_an_archive_with_a_newer_schema_is_refused(source, tmp_path, app, migration):
     newer = rewritten(source.archive, tmp_path / "newer.tar.gz", lambda m: m["migrations"].update({app: migration}))

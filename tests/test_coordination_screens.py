@@ -446,7 +446,8 @@ def test_round_transitions_through_the_dashboard(annual_round, coordinator, mail
     assert flashed(client, response) == ["The round is now published."]
     annual_round.refresh_from_db()
     assert annual_round.state == "published" and annual_round.published_at is not None
-    assert post_forms(get(client, dashboard(annual_round))) == []
+    # Nothing moves a published round on; only its report's transmission to parliament is recorded.
+    assert post_forms(get(client, dashboard(annual_round))) == [f"/rounds/{annual_round.pk}/report/transmissions/"]
 
 
 def test_publishing_an_open_round_is_refused_with_a_message(open_round, coordinator):
