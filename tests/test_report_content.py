@@ -561,3 +561,11 @@ def test_building_the_full_report_keeps_its_query_count(written, coordinator, dj
     with django_assert_num_queries(REPORT_QUERIES):
         html = services.report_build(written, "html", "nl").decode()
     assert "Tot slot." in html and 'id="country-bi"' in html
+
+
+def test_markdown_in_a_table_cell_prints_as_words():
+    """The previous round's narratives sit in an annex table, where Markdown marks would print."""
+    from naptrack.core.markdown import plain
+
+    text = "**Foreign Affairs** trained [70 diplomats](https://example.org) & more.\n\n- one\n- two <b>x</b>"
+    assert plain(text) == "Foreign Affairs trained 70 diplomats & more.\n\u2013 one\n\u2013 two x"

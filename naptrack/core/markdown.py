@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from html import unescape
 
 import markdown as md
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -59,3 +62,16 @@ def render(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[3-6]|blockquote|pre|tr)>|<br\s*/?>|<hr\s*/?>")
+
+
+def plain(text: str) -> str:
+    """Markdown as the words a reader sees, for a place that shows no formatting (a table cell of
+    the report's annexes, a spreadsheet): emphasis and link marks gone, a line per paragraph or
+    list item."""
+    html = _BLOCK_END.sub("\n", str(render(text)))
+    html = html.replace("<li>", "\u2013 ")
+    lines = (unescape(strip_tags(line)).strip() for line in html.splitlines())
+    return "\n".join(line for line in lines if line)

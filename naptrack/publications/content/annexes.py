@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from naptrack.core.markdown import plain as markdown_plain
 from naptrack.plans.models import Department, Instrument
 from naptrack.publications.content.countries import country_name
 from naptrack.publications.content.formatting import number, percent, round_label
@@ -132,7 +133,8 @@ def _previous_answers(annex: Annex, lines: list[Line]) -> bool:
         label = label or line.previous_label
         for p in line.previous:
             what = _("Narrative") if p.instrument == 0 else f"{p.instrument}. {plain(p.instrument_text)}"
-            rows.append([line.code, plain(p.department.name), what, p.text])
+            # A table cell shows no formatting: a narrative's Markdown marks would print as they are.
+            rows.append([line.code, plain(p.department.name), what, markdown_plain(p.text) if p.markdown else p.text])
     if not rows:
         return False
     annex.paragraphs.append(
