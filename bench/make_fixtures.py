@@ -38,15 +38,20 @@ PDF_LAYOUTS = {
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def _english(text: str | dict | None) -> str:
+    """A naptrack-plan/1 text in English: a matrix prints the plan's own language."""
+    return (text.get("en") if isinstance(text, dict) else text) or ""
+
+
 def department_labels(document: dict, *, with_parent: bool) -> dict[str, str]:
     """What a matrix prints for each department: its name, a unit as "Parent-Unit" or alone
     (its abbreviation when it has one)."""
     by_code = {d["code"]: d for d in document["departments"]}
     labels = {}
     for d in document["departments"]:
-        own = d.get("abbreviation") or d["name"]
+        own = _english(d.get("abbreviation")) or _english(d["name"])
         if d["parent"] and with_parent:
-            labels[d["code"]] = f"{by_code[d['parent']]['name']}-{own}"
+            labels[d["code"]] = f"{_english(by_code[d['parent']]['name'])}-{own}"
         else:
             labels[d["code"]] = own
     return labels

@@ -214,8 +214,9 @@ def test_plan_endpoints_make_a_fixed_number_of_queries(plan, django_assert_num_q
     client = APIClient()
     with django_assert_num_queries(2):  # count, page
         client.get("/api/v1/plans/")
-    # plan, departments, objectives, goals, actions, responsibilities, instruments, notes, ids
-    with django_assert_num_queries(9):
+    # plan, departments, translation states, objectives, goals, actions, responsibilities, instruments,
+    # notes, ids
+    with django_assert_num_queries(10):
         client.get(f"/api/v1/plans/{BE}/")
 
 

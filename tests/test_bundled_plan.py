@@ -142,6 +142,21 @@ def test_each_objective_has_its_introduction(be_document):
 
 def test_every_department_has_its_abbreviation(be_document):
     """The report's annex of departments and its tables by department name them by abbreviation."""
-    abbreviations = {d["code"]: d.get("abbreviation", "") for d in be_document["departments"]}
+    abbreviations = {d["code"]: interchange.source_of(d.get("abbreviation")) for d in be_document["departments"]}
     assert all(abbreviations.values()), [code for code, a in abbreviations.items() if not a]
     assert abbreviations["interior-cgrs"] == "CGRS" and abbreviations["development"] == "DGD"
+
+
+def test_every_department_has_its_official_names_in_french_dutch_and_german(be_document):
+    """The departments' own names, as the federal public services write them, marked official;
+    the plan's own texts carry no translation (no unofficial text passes for official)."""
+    for d in be_document["departments"]:
+        for field in ("name", "abbreviation"):
+            text = d[field]
+            assert set(text) == {"en", "fr", "nl", "de", "state"}, (d["code"], field)
+            assert text["state"] == {"fr": "official", "nl": "official", "de": "official"}, (d["code"], field)
+    names = {d["code"]: d["name"] for d in be_document["departments"]}
+    assert names["foreign-affairs"]["nl"].startswith("FOD Buitenlandse Zaken")
+    assert names["interior-cgrs"]["fr"] == "Commissariat général aux réfugiés et aux apatrides (CGRA)"
+    assert names["equality"]["de"] == "Institut für die Gleichheit von Frauen und Männern (IGFM)"
+    assert all(isinstance(text, str) for _, text in texts(be_document))

@@ -517,7 +517,7 @@ PAGES = [
     (f"/open-data/{BE}/annual-2014.csv", 6),
     (f"/open-data/{BE}/annual-2014.xlsx", 6),
     (f"/open-data/{BE}/annual-2014.json", 6),
-    (f"/open-data/{BE}.zip", 26),
+    (f"/open-data/{BE}.zip", 28),  # the plan's JSON and XLSX each read its texts' translation states
     (f"/fr{PLAN}/lines/21/", 11),
 ]
 

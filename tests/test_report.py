@@ -306,7 +306,8 @@ def test_french_and_dutch_reports_build_with_translated_fixed_texts(report_round
     assert f'<html lang="{lang}">' in html
     with translation.override(lang):
         assert gettext("Line of action %(code)s") % {"code": "21"} in text_of(html)
-        assert gettext("No report received from %(name)s.") % {"name": "Defence"} in text_of(html)
+        defence = {"fr": "Défense", "nl": "Defensie"}[lang]  # the department's official name
+        assert gettext("No report received from %(name)s.") % {"name": defence} in text_of(html)
         summary = gettext("Summary")
     assert f"<h2>{summary}</h2>" in html
     # The plan is only in English: its texts are shown in English, marked as such.

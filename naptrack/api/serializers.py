@@ -89,24 +89,54 @@ class PlanSummarySerializer(serializers.Serializer):
         return {"start": plan.period_start, "end": plan.period_end}
 
 
+_LANGUAGE_TEXT = {"type": "string"}
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "required": ["en"],
+                "properties": {
+                    "en": _LANGUAGE_TEXT,
+                    "fr": _LANGUAGE_TEXT,
+                    "nl": _LANGUAGE_TEXT,
+                    "de": _LANGUAGE_TEXT,
+                    "state": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string", "enum": ["official", "draft"]},
+                    },
+                },
+            },
+        ],
+        "description": "The English text, or the text by language with its translations "
+        "(naptrack/plans/schema/naptrack-plan-1.schema.json).",
+    }
+)
+class PlanTextField(serializers.JSONField):
+    """A translatable text of naptrack-plan/1: a string, or an object of languages to texts."""
+
+
 class PlanDepartmentSerializer(serializers.Serializer):
     code = serializers.CharField()
-    name = serializers.CharField()
+    name = PlanTextField()
     parent = serializers.CharField(allow_null=True)
-    abbreviation = serializers.CharField(required=False)
+    abbreviation = PlanTextField(required=False)
 
 
 class PlanInstrumentSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text=_("What a measurement names as its instrument."))
-    text = serializers.CharField()
+    text = PlanTextField()
     kind = serializers.ChoiceField(choices=Instrument.Kind.choices)
     by_sex = serializers.BooleanField(required=False, help_text=_("Present (true) when figures are reported by sex."))
 
 
 class PlanActionSerializer(serializers.Serializer):
     code = serializers.CharField()
-    text = serializers.CharField()
-    notes = serializers.ListField(child=serializers.CharField())
+    text = PlanTextField()
+    notes = serializers.ListField(child=PlanTextField())
     instruments = PlanInstrumentSerializer(many=True)
     departments = serializers.ListField(child=serializers.CharField())
     coordinator = serializers.CharField(allow_null=True)
@@ -114,14 +144,14 @@ class PlanActionSerializer(serializers.Serializer):
 
 class PlanGoalSerializer(serializers.Serializer):
     number = serializers.IntegerField()
-    text = serializers.CharField()
+    text = PlanTextField()
     actions = PlanActionSerializer(many=True)
 
 
 class PlanObjectiveSerializer(serializers.Serializer):
     number = serializers.IntegerField()
-    title = serializers.CharField()
-    intro = serializers.CharField(allow_blank=True)
+    title = PlanTextField()
+    intro = PlanTextField()
     goals = PlanGoalSerializer(many=True)
 
 
@@ -130,7 +160,7 @@ class PlanDocumentSerializer(serializers.Serializer):
 
     format = serializers.CharField()
     slug = serializers.CharField()
-    title = serializers.CharField()
+    title = PlanTextField()
     country = serializers.CharField()
     period = PeriodSerializer()
     languages = serializers.ListField(child=serializers.CharField())

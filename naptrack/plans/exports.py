@@ -13,11 +13,24 @@ from openpyxl.utils import get_column_letter
 from naptrack.core.spreadsheets import csv_row, xlsx_append
 from naptrack.plans import interchange
 from naptrack.plans.models import Objective, Plan
+from naptrack.plans.texts import StateMap, plan_states
 
 
 def _source(obj, name: str) -> str:
     # Exports carry the plan in its own language, whatever language the caller runs in.
     return getattr(obj, f"{name}_en") or ""
+
+
+class _Texts:
+    """A plan's texts as naptrack-plan/1 writes them: a string, or an object of languages when
+    the text has translations, with the official ones marked (interchange.text_value)."""
+
+    def __init__(self, states: StateMap):
+        self.states = states
+
+    def __call__(self, obj, kind: str, name: str) -> interchange.Text:
+        translations = {lang: getattr(obj, f"{name}_{lang}", None) or "" for lang in interchange.TARGETS}
+        return interchange.text_value(_source(obj, name), translations, self.states.get((kind, obj.pk, name), {}))
 
 
 def plan_tree(plan: Plan) -> list[Objective]:
@@ -32,12 +45,17 @@ def plan_document(plan: Plan, *, tree: list[Objective] | None = None, links: lis
         if links is not None
         else list(plan.plan_departments.select_related("department__parent").order_by("position"))
     )
+    text = _Texts(plan_states(plan))
     departments = []
     for link in plan_departments:
         dep = link.department
-        row = {"code": dep.code, "name": _source(dep, "name"), "parent": dep.parent.code if dep.parent else None}
+        row = {
+            "code": dep.code,
+            "name": text(dep, "department", "name"),
+            "parent": dep.parent.code if dep.parent else None,
+        }
         if _source(dep, "abbreviation"):
-            row["abbreviation"] = _source(dep, "abbreviation")
+            row["abbreviation"] = text(dep, "department", "abbreviation")
         departments.append(row)
     objectives = []
     for objective in tree if tree is not None else plan_tree(plan):
@@ -49,33 +67,33 @@ def plan_document(plan: Plan, *, tree: list[Objective] | None = None, links: lis
                 coordinator = next((r.department.code for r in responsibilities if r.is_coordinator), None)
                 instruments = []
                 for instrument in action.instruments.all():
-                    row = {"text": _source(instrument, "text"), "kind": instrument.kind}
+                    row = {"text": text(instrument, "instrument", "text"), "kind": instrument.kind}
                     if instrument.by_sex:
                         row["by_sex"] = True
                     instruments.append(row)
                 actions.append(
                     {
                         "code": action.code,
-                        "text": _source(action, "text"),
-                        "notes": [_source(note, "text") for note in action.notes.all()],
+                        "text": text(action, "action", "text"),
+                        "notes": [text(note, "note", "text") for note in action.notes.all()],
                         "instruments": instruments,
                         "departments": [r.department.code for r in responsibilities],
                         "coordinator": coordinator,
                     }
                 )
-            goals.append({"number": goal.number, "text": _source(goal, "text"), "actions": actions})
+            goals.append({"number": goal.number, "text": text(goal, "goal", "text"), "actions": actions})
         objectives.append(
             {
                 "number": objective.number,
-                "title": _source(objective, "title"),
-                "intro": _source(objective, "intro"),
+                "title": text(objective, "objective", "title"),
+                "intro": text(objective, "objective", "intro"),
                 "goals": goals,
             }
         )
     return {
         "format": interchange.FORMAT,
         "slug": plan.slug,
-        "title": _source(plan, "title"),
+        "title": text(plan, "plan", "title"),
         "country": plan.country,
         "period": {"start": plan.period_start, "end": plan.period_end},
         "languages": plan.languages,

@@ -216,3 +216,44 @@ class Responsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.code}: {self.department.code}"
+
+
+class TranslationState(models.Model):
+    """The state of one translation of one plan text: "official" (the government's own
+    translation) or "draft". The translation itself sits in the text's column for its language
+    (modeltranslation: text_fr, name_nl, ...); a text without one has no row here, it is missing.
+
+    Keyed by kind of content, id, field and language rather than by foreign keys to the seven
+    kinds of content: one flat table that a plan's coverage reads in one query.
+    """
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("plan")
+        DEPARTMENT = "department", _("department")
+        OBJECTIVE = "objective", _("objective")
+        GOAL = "goal", _("goal")
+        ACTION = "action", _("line of action")
+        NOTE = "note", _("note")
+        INSTRUMENT = "instrument", _("monitoring instrument")
+
+    class State(models.TextChoices):
+        OFFICIAL = "official", _("official")
+        DRAFT = "draft", _("draft")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    field = models.CharField(_("field"), max_length=30)
+    language = models.CharField(_("language"), max_length=8)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "object_id", "field", "language"]
+        verbose_name = _("translation state")
+        verbose_name_plural = _("translation states")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "field", "language"], name="translationstate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}:{self.field} [{self.language}] {self.state}"

@@ -53,6 +53,15 @@ class ObjectiveQuerySet(models.QuerySet):
         goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
         return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
 
+    def with_texts(self) -> ObjectiveQuerySet:
+        """Objectives with their goals, lines, notes and instruments: every translatable text
+        below the plan, without the departments a text does not need."""
+        from naptrack.plans.models import Action, Goal
+
+        actions = Action.objects.order_by("position").prefetch_related("instruments", "notes")
+        goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
+        return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
+
 
 class ActionQuerySet(models.QuerySet):
     def in_plan_order(self) -> ActionQuerySet:

@@ -10,7 +10,8 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 
 from naptrack.audit.services import audit_record
-from naptrack.plans import changes, interchange
+from naptrack.plans import changes, interchange, translating
+from naptrack.plans.interchange import SOURCE, TARGETS, source_of, states_of, translations_of
 from naptrack.plans.models import (
     Action,
     Department,
@@ -22,9 +23,6 @@ from naptrack.plans.models import (
     PlanDepartment,
     Responsibility,
 )
-
-# The plan's own text is kept in the default-language columns; translations go beside it.
-SOURCE = "en"
 
 
 @dataclass
@@ -48,6 +46,14 @@ class _Upserter:
 
     def __init__(self, summary: LoadSummary):
         self.changes = summary.changes
+        # Texts the file gives as objects of languages: their translations' states, set at the end.
+        self.stated: list[translating.Stated] = []
+
+    def texts(self, obj: models.Model, kind: str, values: dict[str, Any]) -> None:
+        """Remember the states of the texts of `obj` that the file gave with their translations."""
+        for name, value in values.items():
+            if isinstance(value, dict):
+                self.stated.append((kind, obj.pk, name, states_of(value)))
 
     def save(self, obj: models.Model | None, model: type[models.Model], values: dict[str, Any]) -> models.Model:
         if obj is None:
@@ -76,8 +82,15 @@ class _Upserter:
             self.changes["deleted"] += 1
 
 
-def _t(name: str) -> str:
-    return f"{name}_{SOURCE}"
+def _t(name: str, value: Any) -> dict[str, str | None]:
+    """The columns of a translatable text: its English source; and its translations when the
+    file states them (an object of languages), a language it leaves out then having none. A
+    text given as a string leaves its translations as they are."""
+    columns: dict[str, str | None] = {f"{name}_{SOURCE}": source_of(value)}
+    translations = translations_of(value)
+    if translations is not None:
+        columns.update({f"{name}_{lang}": translations.get(lang) for lang in TARGETS})
+    return columns
 
 
 def plan_load(*, actor: Any, document: dict) -> LoadSummary:
@@ -106,7 +119,7 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
         Plan,
         {
             "slug": doc["slug"],
-            _t("title"): doc["title"],
+            **_t("title", doc["title"]),
             "country": doc["country"],
             "period_start": doc["period"]["start"],
             "period_end": doc["period"]["end"],
@@ -115,6 +128,7 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
         },
     )
     summary.plan = plan
+    up.texts(plan, "plan", {"title": doc["title"]})
 
     departments = _load_departments(up, plan, doc["departments"])
 
@@ -134,10 +148,11 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
             {
                 "plan": plan,
                 "number": o["number"],
-                _t("title"): o["title"],
-                _t("intro"): o.get("intro", ""),
+                **_t("title", o["title"]),
+                **_t("intro", o.get("intro", "")),
             },
         )
+        up.texts(objective, "objective", {"title": o["title"], "intro": o.get("intro", "")})
         kept_objectives.add(objective.pk)
         for g in o["goals"]:
             goal = up.save(
@@ -147,9 +162,10 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
                     "plan": plan,
                     "objective": objective,
                     "number": g["number"],
-                    _t("text"): g["text"],
+                    **_t("text", g["text"]),
                 },
             )
+            up.texts(goal, "goal", {"text": g["text"]})
             kept_goals.add(goal.pk)
             for position, a in enumerate(g["actions"], start=1):
                 action = up.save(
@@ -160,23 +176,22 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
                         "goal": goal,
                         "code": a["code"],
                         "position": position,
-                        _t("text"): a["text"],
+                        **_t("text", a["text"]),
                     },
                 )
+                up.texts(action, "action", {"text": a["text"]})
                 kept_actions.add(action.pk)
                 _load_children(
                     up,
                     action,
                     instruments.get(action.pk, []),
                     Instrument,
-                    [
-                        {_t("text"): i["text"], "kind": i["kind"], "by_sex": i.get("by_sex", False)}
-                        for i in a["instruments"]
-                    ],
+                    "instrument",
+                    [i["text"] for i in a["instruments"]],
+                    [{"kind": i["kind"], "by_sex": i.get("by_sex", False)} for i in a["instruments"]],
                 )
-                _load_children(
-                    up, action, notes.get(action.pk, []), Note, [{_t("text"): text} for text in a.get("notes", [])]
-                )
+                notes_given = a.get("notes", [])
+                _load_children(up, action, notes.get(action.pk, []), Note, "note", notes_given, [{}] * len(notes_given))
                 _load_responsibilities(up, action, responsibilities.get(action.pk, []), a, departments)
                 n_instruments += len(a["instruments"])
 
@@ -185,6 +200,9 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
     up.delete(plan.actions.exclude(pk__in=kept_actions))
     up.delete(plan.goals.exclude(pk__in=kept_goals))
     up.delete(plan.objectives.exclude(pk__in=kept_objectives))
+    translating.states_apply(up.stated)
+    if summary.changes["deleted"]:
+        translating.states_orphans_delete()
 
     summary.counts = {
         "objectives": len(kept_objectives),
@@ -209,10 +227,23 @@ def _by_action(queryset: models.QuerySet) -> dict[int, list]:
     return grouped
 
 
-def _load_children(up: _Upserter, action: Action, current: list, model: type[models.Model], rows: list[dict]) -> None:
+def _load_children(
+    up: _Upserter,
+    action: Action,
+    current: list,
+    model: type[models.Model],
+    kind: str,
+    texts: list,
+    rows: list[dict],
+) -> None:
     by_position = {obj.position: obj for obj in current}
-    for position, values in enumerate(rows, start=1):
-        up.save(by_position.pop(position, None), model, {"action": action, "position": position, **values})
+    for position, (text, values) in enumerate(zip(texts, rows, strict=True), start=1):
+        obj = up.save(
+            by_position.pop(position, None),
+            model,
+            {"action": action, "position": position, **_t("text", text), **values},
+        )
+        up.texts(obj, kind, {"text": text})
     up.delete(by_position.values())
 
 
@@ -248,11 +279,12 @@ def _load_departments(up: _Upserter, plan: Plan, rows: list[dict]) -> dict[str, 
             Department,
             {
                 "code": row["code"],
-                _t("name"): row["name"],
+                **_t("name", row["name"]),
                 "parent": result.get(row["parent"]),
-                _t("abbreviation"): row.get("abbreviation", ""),
+                **_t("abbreviation", row.get("abbreviation", "")),
             },
         )
+        up.texts(result[row["code"]], "department", {"name": row["name"], "abbreviation": row.get("abbreviation", "")})
     links = {link.department_id: link for link in plan.plan_departments.all()}
     for position, row in enumerate(rows, start=1):
         department = result[row["code"]]

@@ -8,7 +8,7 @@ translated columns.
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from naptrack.plans.models import Action, Department, Goal, Instrument, Note, Objective, Plan
+from naptrack.plans.models import Action, Department, Goal, Instrument, Note, Objective, Plan, TranslationState
 
 
 @register(Plan)
@@ -46,5 +46,6 @@ class InstrumentTranslation(TranslationOptions):
     fields = ("text",)
 
 
-for model in (Plan, Department, Objective, Goal, Action, Note, Instrument):
+# A translation's state keeps its history too: who made a text official, and when.
+for model in (Plan, Department, Objective, Goal, Action, Note, Instrument, TranslationState):
     register_history(model, app="naptrack.plans")

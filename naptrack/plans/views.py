@@ -273,7 +273,7 @@ def _load(request: HttpRequest, document: dict) -> str | None:
 
 def _tree(document: dict) -> list[dict]:
     """The objectives for the page, each line's departments by name."""
-    names = {d["code"]: d["name"] for d in document["departments"]}
+    names = {d["code"]: interchange.source_of(d["name"]) for d in document["departments"]}
     return [
         {
             **objective,

@@ -163,9 +163,5 @@ def read_departments_file(path: str | Path) -> list[KnownDepartment]:
     for i, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not row.get("code") or not row.get("name"):
             raise DocumentImportError(f"{path}: department {i} needs a code and a name")
-        known.append(
-            KnownDepartment(
-                str(row["code"]), str(row["name"]), row.get("parent") or None, row.get("abbreviation") or ""
-            )
-        )
+        known.append(KnownDepartment.from_document(row))
     return known

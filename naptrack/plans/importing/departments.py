@@ -18,6 +18,8 @@ from difflib import SequenceMatcher
 
 from django.utils.text import slugify
 
+from naptrack.plans.interchange import source_of
+
 _COORDINATOR_WORDS = {
     "coordination",
     "coordinator",
@@ -98,6 +100,20 @@ class KnownDepartment:
     name: str
     parent: str | None = None
     abbreviation: str = ""
+    # The name and abbreviation as a naptrack-plan/1 file gave them, translations included:
+    # what a plan read with this department lists for it.
+    texts: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_document(cls, row: dict) -> KnownDepartment:
+        texts = {name: row[name] for name in ("name", "abbreviation") if isinstance(row.get(name), dict)}
+        return cls(
+            str(row["code"]),
+            str(source_of(row["name"])),
+            row.get("parent") or None,
+            str(source_of(row.get("abbreviation"))),
+            texts,
+        )
 
 
 @dataclass

@@ -28,7 +28,7 @@ def as_known(departments: Iterable[KnownDepartment | dict]) -> list[KnownDepartm
     known: dict[str, KnownDepartment] = {}
     for d in departments:
         if isinstance(d, dict):
-            d = KnownDepartment(d["code"], d["name"], d.get("parent"), d.get("abbreviation") or "")
+            d = KnownDepartment.from_document(d)
         known.setdefault(d.code, d)
     return list(known.values())
 

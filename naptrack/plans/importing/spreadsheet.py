@@ -45,6 +45,7 @@ from naptrack.plans.importing.model import (
 from naptrack.plans.importing.structure import Built
 from naptrack.plans.importing.text import fold
 from naptrack.plans.importing.xlsx import MAX_BYTES, PLAN_DATA_SHEET, Cell, Sheet, Spreadsheet, load_xlsx, text_of
+from naptrack.plans.interchange import source_of
 
 SUFFIXES = (".xlsx", ".csv")
 # Joins the sentences of one instrument so that structure.py, which splits a cell at its
@@ -268,14 +269,14 @@ def import_plan_spreadsheet(
         known_codes = {d.code for d in known}
         reported = {c.subject for c in finished if c.kind == DEPARTMENT_UNMATCHED}
         for department in document["departments"]:
-            if department["code"] not in known_codes and department["name"] not in reported:
+            name = source_of(department["name"])
+            if department["code"] not in known_codes and name not in reported:
                 finished.append(
                     Check(
                         DEPARTMENT_UNMATCHED,
                         PLAN_DATA_SHEET,
-                        f"{department['name']!r} is not a known department; it would be created as "
-                        f"{department['code']!r}",
-                        subject=department["name"],
+                        f"{name!r} is not a known department; it would be created as {department['code']!r}",
+                        subject=name,
                     )
                 )
         return finished
@@ -315,27 +316,38 @@ def _finish(document: dict) -> None:
 def _complete(document: dict, data: dict) -> None:
     """What the matrix cannot show, from the plan data of a workbook naptrack exported: the
     introductions of objectives, the notes and coordinators of lines, the kinds of instruments
-    (matched by their text), the order of the departments. The matrix wins where it says anything."""
+    (matched by their text), the order of the departments, and the translations of every text
+    whose English the matrix shows unchanged. The matrix wins where it says anything."""
+    if isinstance(data.get("title"), dict):
+        document["title"] = _translated(document["title"], data["title"])
     objectives = {o["number"]: o for o in data["objectives"]}
+    goals = {g["number"]: g for o in data["objectives"] for g in o["goals"]}
     actions = {a["code"]: a for o in data["objectives"] for g in o["goals"] for a in g["actions"]}
     for objective in document["objectives"]:
         source = objectives.get(objective["number"])
         if source is not None and not objective.get("intro") and source.get("intro"):
             objective["intro"] = source["intro"]
+        if source is not None:
+            objective["title"] = _translated(objective["title"], source["title"])
+            objective["intro"] = _translated(objective.get("intro", ""), source.get("intro"))
         for goal in objective["goals"]:
+            if goal["number"] in goals:
+                goal["text"] = _translated(goal["text"], goals[goal["number"]]["text"])
             for action in goal["actions"]:
                 source = actions.get(action["code"])
                 if source is None:
                     continue
+                action["text"] = _translated(action["text"], source["text"])
                 if not action.get("notes") and source.get("notes"):
                     action["notes"] = list(source["notes"])
                 if action.get("coordinator") is None and source.get("coordinator") in action["departments"]:
                     action["coordinator"] = source["coordinator"]
-                kinds = {fold(i["text"]): i for i in source["instruments"]}
+                kinds = {fold(source_of(i["text"])): i for i in source["instruments"]}
                 for instrument in action["instruments"]:
                     match = kinds.get(fold(instrument["text"]))
                     if match is None:
                         continue
+                    instrument["text"] = _translated(instrument["text"], match["text"])
                     instrument["kind"] = match["kind"]
                     if match.get("by_sex"):
                         instrument["by_sex"] = True
@@ -343,3 +355,10 @@ def _complete(document: dict, data: dict) -> None:
                         instrument.pop("by_sex", None)
     order = {d["code"]: n for n, d in enumerate(data["departments"])}
     document["departments"].sort(key=lambda d: order.get(d["code"], len(order)))
+
+
+def _translated(shown: Any, given: Any) -> Any:
+    """The plan data's text, translations included, where the matrix shows its English as it is."""
+    if isinstance(given, dict) and isinstance(shown, str) and source_of(given) == shown:
+        return given
+    return shown

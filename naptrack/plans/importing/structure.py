@@ -391,9 +391,9 @@ def _document(
     departments = [
         {
             "code": d.code,
-            "name": d.name,
+            "name": d.texts.get("name", d.name),
             "parent": d.parent,
-            **({"abbreviation": d.abbreviation} if d.abbreviation else {}),
+            **({"abbreviation": d.texts.get("abbreviation", d.abbreviation)} if d.abbreviation else {}),
         }
         for d in matcher.known
         if d.code in used_departments
