@@ -1,9 +1,25 @@
 from django.urls import path
 
-from naptrack.plans import views
+from naptrack.plans import views, views_translations
 
 urlpatterns = [
     # Included before the portal's plans/<slug>/ pages: "import" is not a plan's slug.
     path("plans/import/", views.plan_import, name="plan-import"),
     path("plans/import/<str:token>/", views.plan_import_preview, name="plan-import-preview"),
+    path("plans/<slug:slug>/translations/", views_translations.translations_overview, name="plan-translations"),
+    path(
+        "plans/<slug:slug>/translations/<str:lang>/",
+        views_translations.translations_language,
+        name="plan-translations-language",
+    ),
+    path(
+        "plans/<slug:slug>/translations/<str:lang>/download.<str:fmt>",
+        views_translations.translations_download,
+        name="plan-translations-download",
+    ),
+    path(
+        "plans/<slug:slug>/translations/<str:lang>/upload/<str:token>/",
+        views_translations.translations_preview,
+        name="plan-translations-preview",
+    ),
 ]
