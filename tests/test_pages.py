@@ -135,17 +135,21 @@ def test_empty_installation_explains_how_to_load_a_plan(db, anonymous):
     assert "naptrack plan load FILE" in html
 
 
-def test_french_interface_with_english_content_marked(plan, anonymous):
+def test_french_interface_with_english_content_tagged_and_noted_once(plan, anonymous):
     html = page(anonymous, "/fr/plans/be-nap-2013-2016/lines/14.a/")
     assert '<html lang="fr">' in html
     assert "Ligne d&#x27;action 14.a" in html or "Ligne d'action 14.a" in html
-    # The plan has no French text yet: it is shown in English, marked as such.
-    assert '<span lang="en">' in html
-    assert "pas encore traduit" in html
-    markers = html.count('<span aria-hidden="true">EN</span>')
-    assert markers >= 10
-    assert html.count("pas encore traduit, affiché en anglais") == 2 * markers, "hover text and screen-reader text"
-    assert "pas encore été traduit dans cette langue" in html, "one notice at the top of the page"
+    # The plan has no French text yet: it is shown in English, each passage tagged with its
+    # language, and the page says so once at its top (no mark on every text).
+    assert html.count('<span lang="en">') >= 3
+    assert 'aria-hidden="true">EN<' not in html and "fallback-note" not in html
+    with translation.override("fr"):
+        from django.utils.html import escape
+        from django.utils.translation import gettext
+
+        notice = escape(gettext("Part of this page is only available in English."))
+    assert html.count(notice) == 1
+    assert html.index(notice) < html.index('<span lang="en">', html.index('id="main"'))
 
 
 def test_translated_content_is_shown_without_marker(plan, anonymous):

@@ -310,9 +310,14 @@ def test_french_and_dutch_reports_build_with_translated_fixed_texts(report_round
         assert gettext("No report received from %(name)s.") % {"name": defence} in text_of(html)
         summary = gettext("Summary")
     assert f"<h2>{summary}</h2>" in html
-    # The plan is only in English: its texts are shown in English, marked as such.
+    # The plan is only in English: its texts are shown in English with their language, and each
+    # chapter that holds them says so once (no mark on every text).
     assert '<span lang="en">International normative framework</span>' in html
-    assert "[EN]</span>" in html
+    assert "[EN]" not in html
+    with translation.override(lang):
+        note = gettext("Part of this chapter is only available in English.")
+    objective = html[html.index('id="objective-1"') :]
+    assert objective[: objective.index("<h3")].count(note) == 1
     assert FA_NARRATIVE in html, "narratives as the departments wrote them"
     import docx
 
@@ -417,7 +422,7 @@ def test_downloads_include_offers_every_language_and_format(report_round):
 
     html = render_to_string("publications/_downloads.html", {"round": report_round, "draft": True})
     final = render_to_string("publications/_downloads.html", {"round": report_round})
-    for lang in ("en", "fr", "nl"):
+    for lang in ("en", "fr", "nl", "de"):
         for fmt in ("html", "pdf", "docx"):
             assert f"/rounds/{report_round.pk}/report.{fmt}?lang={lang}&amp;draft=1" in html
             assert f'/rounds/{report_round.pk}/report.{fmt}?lang={lang}"' in html

@@ -131,7 +131,12 @@ def test_pdf_in_another_language_says_so_and_tags_english_passages(report_round,
     with translation.override(lang):
         assert gettext("Line of action %(code)s") % {"code": "21"} in text
         assert gettext("Page %(page)s of %(pages)s") % {"page": 2, "pages": len(reader.pages)} in text
-    assert "International normative framework [EN]" in text
+        note = gettext("Part of this chapter is only available in English.")
+    # One note per chapter that holds English text, never a mark on each text.
+    assert "International normative framework" in text
+    assert "[EN]" not in text
+    assert text.count(note) <= 1 + 6 + 4 + 7 + 3  # cover, contents, objectives, texts, annexes, ...
+    assert note in text
 
 
 # --- user text is data, never Typst ---------------------------------------------------------------

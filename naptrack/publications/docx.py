@@ -23,7 +23,6 @@ from docxtpl import DocxTemplate, InlineImage
 from naptrack.publications.content import (
     DASH,
     NOT_COMPARED,
-    SOURCE_LANGUAGE,
     CountryEntry,
     DepartmentRef,
     Figures,
@@ -34,7 +33,7 @@ from naptrack.publications.content import (
     number,
     percent,
 )
-from naptrack.publications.content.annexes import plain
+from naptrack.publications.content.annexes import numbered
 from naptrack.publications.content.changes import movement_labels
 from naptrack.publications.html import summary_tables
 from naptrack.publications.wordml import Writer
@@ -108,8 +107,8 @@ def _language(document: Document, lang: str) -> None:
 
 
 def _department_name(ref: DepartmentRef) -> str:
-    """The department's name in the report's language, marked when it falls back to English."""
-    return ref.name.text + (f" [{SOURCE_LANGUAGE.upper()}]" if ref.name.fallback else "")
+    """The department's name in the report's language, or in English (the chapter says so)."""
+    return ref.name.text
 
 
 def _by_sex_head() -> list[str]:
@@ -175,9 +174,8 @@ class _Body(Writer):
         if part is None:
             return
         self.heading(part.title, 1)
+        self.foreign_note(part)
         self.markdown(part.text.text)
-        if part.text.fallback:
-            self.para(f"[EN] {_('not yet translated, shown in English')}", style="Line Meta")
         if part.signatory:
             p = self.p()
             p.add(part.signatory, bold=True)
@@ -202,14 +200,10 @@ class _Body(Writer):
         self.text_part(report.achievements)
         self.summary()
         for objective in report.objectives:
-            self.heading(
-                f"{_('Objective %(number)s') % {'number': objective.number}}. {objective.title.text}",
-                1,
-                objective.title.fallback,
-            )
+            self.heading(f"{_('Objective %(number)s') % {'number': objective.number}}. ", 1, objective.title)
+            self.foreign_note(objective)
             for goal in objective.goals:
-                title = f"{_('Goal %(number)s') % {'number': goal.number}}. {goal.text.text}"
-                self.heading(title, 2, goal.text.fallback)
+                self.heading(f"{_('Goal %(number)s') % {'number': goal.number}}. ", 2, goal.text)
                 for line in goal.lines:
                     self.line(line)
         self.countries()
@@ -221,6 +215,7 @@ class _Body(Writer):
         report = self.report
         s = report.summary
         self.heading(_("Summary"), 1)
+        self.foreign_note(s)
         self.para(
             _("%(received)s of %(expected)s expected contributions are included in this report.")
             % {"received": s.received, "expected": s.expected}
@@ -299,7 +294,7 @@ class _Body(Writer):
         for instrument in line.instruments:
             self.instrument(instrument)
         for n in line.narratives:
-            h = self.heading(n.department.name.text, 4, n.department.name.fallback)
+            h = self.heading("", 4, n.department.name)
             h.keep_next = True
             meta = self.p("Line Meta")
             if n.status:
@@ -324,11 +319,7 @@ class _Body(Writer):
 
     def instrument(self, block: InstrumentBlock) -> None:
         report = self.report
-        h = self.heading(
-            f"{_('Monitoring instrument %(number)s') % {'number': block.number}}: {block.text.text}",
-            4,
-            block.text.fallback,
-        )
+        h = self.heading(f"{_('Monitoring instrument %(number)s') % {'number': block.number}}: ", 4, block.text)
         h.keep_next = True
         marks = self.marks
 
@@ -397,6 +388,7 @@ class _Body(Writer):
             return
         for chapter in countries.focus:
             self.heading(chapter.name, 1)
+            self.foreign_note(chapter)
             self.para(
                 _(
                     "What the departments reported on %(country)s, a focus country of the plan, in the order of "
@@ -412,6 +404,7 @@ class _Body(Writer):
             self.country_entries(chapter.entries, 2)
         if countries.others:
             self.heading(_("Other countries"), 1)
+            self.foreign_note(countries.others)
             self.para(
                 _("Countries that are not focus countries of the plan, as the departments tagged their contributions.")
             )
@@ -422,7 +415,7 @@ class _Body(Writer):
     def country_entries(self, entries: list[CountryEntry], level: int) -> None:
         for e in entries:
             h = self.heading(
-                _("Line of action %(code)s") % {"code": e.line_code} + " \u00b7 " + e.department.name.text, level
+                _("Line of action %(code)s") % {"code": e.line_code} + " \u00b7 ", level, e.department.name
             )
             h.keep_next = True
             self.text(self.p(), e.line_text)
@@ -437,7 +430,7 @@ class _Body(Writer):
             if e.figures:
                 rows = []
                 for f in e.figures:
-                    what = f"{f.instrument}. {plain(f.instrument_text)}"
+                    what = numbered(f.instrument, f.instrument_text)
                     if f.by_sex:
                         cells = [number(f.figures.women), number(f.figures.men), number(f.figures.total)]
                         rows.append([what, *cells, percent(f.figures.share), DASH])
@@ -454,6 +447,7 @@ class _Body(Writer):
     def annexes(self) -> None:
         for annex in self.report.annexes:
             self.heading(annex.title, 1)
+            self.foreign_note(annex)
             first, rest = annex.paragraphs[:1], annex.paragraphs[1:]
             for paragraph in first:
                 self.para(paragraph)

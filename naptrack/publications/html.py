@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from naptrack.publications import charts
-from naptrack.publications.content import Chart, Report
+from naptrack.publications.content import Chart, Report, Text
 from naptrack.publications.content.changes import movement_labels
 
 CSS_FILE = Path(__file__).with_name("report.css")
@@ -90,6 +90,11 @@ def summary_tables(report: Report) -> list[dict]:
     return out
 
 
+def toc_titles(report: Report) -> list[Text]:
+    """The plan texts the contents list: the objectives' titles."""
+    return [objective.title for objective in report.objectives]
+
+
 def render_html(report: Report, *, back_url: str | None = None) -> str:
     with translation.override(report.language):
         context = {
@@ -103,5 +108,6 @@ def render_html(report: Report, *, back_url: str | None = None) -> str:
             "movement_labels": movement_labels(),
             "logo_uri": logo_uri(report.cover.logo if report.cover else ""),
             "back_url": back_url,
+            "toc_titles": toc_titles(report),
         }
         return render_to_string("publications/report.html", context)

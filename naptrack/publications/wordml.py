@@ -21,14 +21,16 @@ from docx.shared import Cm, Emu
 
 from naptrack.core.markdown import render as markdown
 from naptrack.publications import charts
-from naptrack.publications.content import SOURCE_LANGUAGE, Chart, DepartmentRef, Text
-from naptrack.publications.templatetags.publications import mark_labels
+from naptrack.publications.content import SOURCE_LANGUAGE, Chart, DepartmentRef, Text, foreign
+from naptrack.publications.templatetags.publications import foreign_phrase, mark_labels
 
 if TYPE_CHECKING:
     from docx.document import Document
 
 MAX_IMAGE_WIDTH = Cm(17.4)
 W = nsdecls("w")
+# Word's name of the plan's source language, on runs of English shown for want of a translation.
+SOURCE_LOCALE = {"en": "en-GB", "fr": "fr-BE", "nl": "nl-BE", "de": "de-BE"}.get(SOURCE_LANGUAGE, SOURCE_LANGUAGE)
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -50,7 +52,15 @@ class _P:
     def __init__(self, style: str | None = None, keep_next: bool = False):
         self.style, self.keep_next, self.runs = style, keep_next, []
 
-    def add(self, text: str, bold: bool = False, italic: bool = False, style: str | None = None, size: int = 0) -> _P:
+    def add(
+        self,
+        text: str,
+        bold: bool = False,
+        italic: bool = False,
+        style: str | None = None,
+        size: int = 0,
+        lang: str = "",
+    ) -> _P:
         if not text:
             return self
         props = (
@@ -58,6 +68,7 @@ class _P:
             + ("<w:b/>" if bold else "")
             + ("<w:i/>" if italic else "")
             + (f'<w:sz w:val="{size}"/>' if size else "")
+            + (f'<w:lang w:val="{lang}"/>' if lang else "")
         )
         self.runs.append(
             f'<w:r>{f"<w:rPr>{props}</w:rPr>" if props else ""}<w:t xml:space="preserve">{_t(text)}</w:t></w:r>'
@@ -97,23 +108,26 @@ class Writer:
         self.out.append(paragraph)  # type: ignore[arg-type]
         return paragraph
 
-    def heading(self, text: str, level: int, fallback: bool = False) -> _P:
+    def heading(self, text: str, level: int, plan: Text | None = None) -> _P:
+        """A heading: `text`, then the plan's own `plan` text, in English when untranslated."""
         p = self.p(f"Heading {level}")
         p.add(text)
-        if fallback:
-            self.fallback(p)
+        if plan is not None:
+            self.text(p, plan)
         return p
 
     def para(self, text: str = "", style: str | None = None) -> _P:
         return self.p(style).add(text)
 
-    def fallback(self, p: _P) -> None:
-        p.add(f" [{SOURCE_LANGUAGE.upper()}]", size=15)
-
     def text(self, p: _P, text: Text, bold: bool = False) -> None:
-        p.add(text.text, bold=bold)
-        if text.fallback:
-            self.fallback(p)
+        """Plan text; English shown for want of a translation carries its language (for spelling
+        and screen readers), the chapter saying once that part of it is in English."""
+        p.add(text.text, bold=bold, lang=SOURCE_LOCALE if text.fallback else "")
+
+    def foreign_note(self, node: object) -> None:
+        """One note under a chapter's heading when the chapter holds plan text in English."""
+        if foreign(node):
+            self.p("Line Meta").add(foreign_phrase(), italic=True)
 
     def add_marks(self, p: _P, codes: Iterable[str]) -> None:
         for code in codes:
@@ -122,7 +136,7 @@ class Writer:
     def department(self, p: _P, ref: DepartmentRef, bold: bool = False) -> None:
         self.text(p, ref.name, bold=bold)
 
-    def table(self, caption: str, head: list[str], rows: list[list[str]], row_headers: bool = True) -> None:
+    def table(self, caption: str, head: list[str], rows: list[list[str | Text]], row_headers: bool = True) -> None:
         """A Word table with a caption, a header row repeated on each page and the caption as its
         accessible description."""
         if caption:
@@ -131,10 +145,12 @@ class Writer:
         width = 9900 // max(cols, 1)
         text_style = self.sid("Table Text")
 
-        def cell(value: str, header: bool) -> str:
-            lines = value.split("\n")
+        def cell(value: str | Text, header: bool) -> str:
+            lang = f'<w:lang w:val="{SOURCE_LOCALE}"/>' if isinstance(value, Text) and value.fallback else ""
+            props = ("<w:b/>" if header else "") + lang
+            lines = str(value).split("\n")
             runs = "<w:r><w:br/></w:r>".join(
-                f'<w:r>{"<w:rPr><w:b/></w:rPr>" if header else ""}<w:t xml:space="preserve">{_t(part)}</w:t></w:r>'
+                f'<w:r>{f"<w:rPr>{props}</w:rPr>" if props else ""}<w:t xml:space="preserve">{_t(part)}</w:t></w:r>'
                 for part in lines
             )
             return (

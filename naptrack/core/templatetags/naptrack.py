@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django import template
 from django.conf import settings
+from django.template.base import Parser, Token
+from django.template.context import Context
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -12,6 +16,11 @@ from django_countries import countries
 
 register = template.Library()
 SOURCE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+# The languages of plan text shown for want of a translation while a page renders: a context
+# variable rather than the template context, so that texts in included templates and inclusion
+# tags (which get a context of their own) count too. None outside {% foreign_notice %}.
+_shown: ContextVar[set[str] | None] = ContextVar("naptrack_foreign_text", default=None)
 
 
 def _lang() -> str:
@@ -33,21 +42,13 @@ def translated(obj, field: str) -> tuple[str, bool]:
 def _marked(text: SafeString, fallback: bool, block: bool = False) -> SafeString:
     if not fallback:
         return text
-    # lang= lets screen readers switch voice (WCAG 3.1.2); the short marker shows which texts
-    # are untranslated without drowning the page, its full meaning given to screen readers and
-    # on hover.
+    shown = _shown.get()
+    if shown is not None:
+        shown.add(SOURCE)
+    # lang= lets screen readers switch voice (WCAG 3.1.2); the page says once, at its top, that
+    # part of it is in English (see foreign_notice) rather than a mark on every text.
     tag = "div" if block else "span"
-    note = _("not yet translated, shown in English")
-    return format_html(
-        '<{} lang="{}">{}</{}> <span class="badge text-bg-light border fallback-note" title="{}">'
-        '<span aria-hidden="true">EN</span><span class="visually-hidden">({})</span></span>',
-        tag,
-        SOURCE,
-        text,
-        tag,
-        note,
-        note,
-    )
+    return format_html('<{} lang="{}">{}</{}>', tag, SOURCE, text, tag)
 
 
 @register.simple_tag
@@ -64,13 +65,42 @@ def content_paragraphs(obj, field: str) -> SafeString:
     return _marked(html, fallback, block=True)
 
 
-@register.inclusion_tag("plans/_translation_notice.html")
-def translation_notice(plan) -> dict:
-    """A notice at the top of a plan's pages when the plan has no translation in the reader's
-    language, so the English text that follows is no surprise."""
-    if plan is None or not hasattr(plan, "title_en"):
-        return {"show": False}
-    return {"show": translated(plan, "title")[1]}
+@register.simple_tag
+def plain_content(obj, field: str) -> str:
+    """Translated plan content as plain text (with fallback, unmarked): for a page's <title>, a
+    title attribute or an <option>, where markup has no place."""
+    return translated(obj, field)[0]
+
+
+def foreign_note() -> str:
+    return _("Part of this page is only available in English.")
+
+
+class ForeignNoticeNode(template.Node):
+    def __init__(self, nodelist: template.NodeList):
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> str:
+        token = _shown.set(set())
+        try:
+            body = self.nodelist.render(context)
+            shown = _shown.get()
+        finally:
+            _shown.reset(token)
+        if not shown:
+            return body
+        notice = format_html('<p class="alert alert-info py-2 foreign-notice">{}</p>', foreign_note())
+        return notice + body
+
+
+@register.tag
+def foreign_notice(parser: Parser, token: Token) -> ForeignNoticeNode:
+    """{% foreign_notice %}...{% endforeign_notice %}: renders what it holds first, then puts one
+    notice before it when any plan text in it is shown in English for want of a translation, in
+    place of a mark on every such text."""
+    nodelist = parser.parse(("endforeign_notice",))
+    parser.delete_first_token()
+    return ForeignNoticeNode(nodelist)
 
 
 @register.filter

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from naptrack.core.templatetags.naptrack import plain_content
 from naptrack.publications.content import Figures, number, percent, round_label
 
 register = template.Library()
@@ -55,12 +56,8 @@ def answer_figures(measurement) -> str:
     return figures_text(figures(measurement))
 
 
-@register.simple_tag
-def plain_content(obj, field: str) -> str:
-    """Translated plan content as plain text (with fallback, unmarked): for <option> elements."""
-    from naptrack.core.templatetags.naptrack import translated
-
-    return translated(obj, field)[0]
+# Translated plan content as plain text, for <option> elements: the same tag as core's.
+register.simple_tag(plain_content, name="plain_content")
 
 
 @register.filter

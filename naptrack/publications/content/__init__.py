@@ -56,6 +56,7 @@ from naptrack.publications.content.tree import (
     Text,
     TextPart,
     Withdrawal,
+    foreign,
 )
 
 __all__ = [
@@ -103,6 +104,7 @@ __all__ = [
     "build",
     "correction_text",
     "earlier_rounds",
+    "foreign",
     "load",
     "number",
     "percent",

@@ -18,7 +18,6 @@ from naptrack.publications.content.loading import Source
 from naptrack.publications.content.tree import (
     ANNEXES,
     DASH,
-    SOURCE_LANGUAGE,
     Annex,
     AnnexTable,
     DepartmentRef,
@@ -49,9 +48,10 @@ def chosen(source: Source) -> list[str]:
     return [key for key in ANNEXES if key in wanted]
 
 
-def plain(text: Text) -> str:
-    """A plan text in a table cell, marked when it falls back to English."""
-    return text.text + (f" [{SOURCE_LANGUAGE.upper()}]" if text.fallback else "")
+def numbered(number: int, text: Text) -> Text:
+    """ "3. <instrument's text>" in a table cell, still known as English when it falls back (the
+    writers tag its language)."""
+    return Text(f"{number}. {text.text}", fallback=text.fallback)
 
 
 def by_sex_head() -> list[str]:
@@ -104,7 +104,7 @@ def _departments(annex: Annex, departments: list[DepartmentRef]) -> bool:
         AnnexTable(
             _("The departments responsible for the plan's lines of action"),
             [_("Abbreviation"), _("Department"), _("Part of")],
-            [[ref.abbreviation or DASH, plain(ref.name), ref.parent or DASH] for ref in departments],
+            [[ref.abbreviation or DASH, ref.name, ref.parent or DASH] for ref in departments],
         )
     )
     return bool(departments)
@@ -132,9 +132,9 @@ def _previous_answers(annex: Annex, lines: list[Line]) -> bool:
     for line in lines:
         label = label or line.previous_label
         for p in line.previous:
-            what = _("Narrative") if p.instrument == 0 else f"{p.instrument}. {plain(p.instrument_text)}"
+            what = _("Narrative") if p.instrument == 0 else numbered(p.instrument, p.instrument_text)
             # A table cell shows no formatting: a narrative's Markdown marks would print as they are.
-            rows.append([line.code, plain(p.department.name), what, markdown_plain(p.text) if p.markdown else p.text])
+            rows.append([line.code, p.department.name, what, markdown_plain(p.text) if p.markdown else p.text])
     if not rows:
         return False
     annex.paragraphs.append(
@@ -176,7 +176,7 @@ def _baseline(
                 continue
             found.append(((order.get(c.action_id, 0), instrument.position, c.department.code), instrument, c, figures))
     for _key, instrument, c, figures in sorted(found, key=lambda f: f[0]):
-        head = [codes.get(c.action_id, ""), str(instrument.position), plain(dept(c.department).name)]
+        head = [codes.get(c.action_id, ""), str(instrument.position), dept(c.department).name]
         if instrument.by_sex:
             by_sex.append([*head, *by_sex_cells(figures)])
         else:

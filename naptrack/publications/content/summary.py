@@ -156,8 +156,9 @@ def method_paragraphs(
     )
     paragraphs.append(
         _(
-            "Texts of the plan not yet translated into this language are shown in English and marked [EN]. The "
-            "narratives and answers of the departments are given as the departments wrote them."
+            "Texts of the plan not yet translated into this language are shown in English, and each chapter that "
+            "holds such texts says so at its top. The narratives and answers of the departments are given as the "
+            "departments wrote them."
         )
     )
     return paragraphs

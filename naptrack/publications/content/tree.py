@@ -6,6 +6,7 @@ show.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +17,7 @@ from naptrack.plans.models import Instrument
 from naptrack.reporting.models import Contribution
 
 SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-REPORT_LANGUAGES = ("en", "fr", "nl")
+REPORT_LANGUAGES = ("en", "fr", "nl", "de")
 
 # Marks on what the published report would not show (drafts only), and on untranslated text.
 INTERNAL = "internal"
@@ -295,7 +296,7 @@ class Countries:
 class AnnexTable:
     caption: str
     head: list[str]
-    rows: list[list[str]]  # plain text; "\n" breaks a cell's lines
+    rows: list[list[str | Text]]  # plain text ("\n" breaks a cell's lines), or plan text
 
 
 @dataclass
@@ -359,3 +360,18 @@ class Report:
 
     def lines(self) -> list[Line]:
         return [line for o in self.objectives for g in o.goals for line in g.lines]
+
+
+def foreign(node: object) -> bool:
+    """Whether a part of the report (a chapter, an annex, the cover) holds plan text shown in
+    English for want of a translation: the writers then say so once at the chapter's top,
+    instead of marking every such text."""
+    if isinstance(node, Text):
+        return node.fallback
+    if isinstance(node, Chart | Figures | str):
+        return False
+    if isinstance(node, list | tuple):
+        return any(foreign(item) for item in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        return any(foreign(getattr(node, f.name)) for f in dataclasses.fields(node))
+    return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -24,17 +25,31 @@ def pct(share) -> str:
 
 @register.filter
 def plan_text(text: c.Text) -> SafeString:
-    """Plan content; English shown for want of a translation is marked (and said in the annex)."""
+    """Plan content; English shown for want of a translation carries its language (the chapter
+    says once that part of it is in English: see foreign_note)."""
     if not text.fallback:
         return format_html("{}", text.text)
-    note = _("not yet translated, shown in English")
-    return format_html(
-        '<span lang="{}">{}</span> <span class="fallback" title="{}">[{}]</span>',
-        c.SOURCE_LANGUAGE,
-        text.text,
-        note,
-        c.SOURCE_LANGUAGE.upper(),
-    )
+    return format_html('<span lang="{}">{}</span>', c.SOURCE_LANGUAGE, text.text)
+
+
+def foreign_phrase() -> str:
+    return _("Part of this chapter is only available in English.")
+
+
+@register.filter
+def foreign_note(node) -> SafeString:
+    """One note at the top of a chapter that holds plan text shown in English."""
+    if not c.foreign(node):
+        return SafeString("")
+    return format_html('<p class="foreign-note">{}</p>', foreign_phrase())
+
+
+@register.filter
+def cell(value: str | c.Text) -> SafeString:
+    """An annex table's cell: plain text with its line breaks, or plan text with its language."""
+    if isinstance(value, c.Text):
+        return plan_text(value)
+    return linebreaksbr(value, autoescape=True)
 
 
 def mark_labels() -> dict[str, str]:

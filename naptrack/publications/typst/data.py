@@ -31,10 +31,12 @@ from naptrack.publications.content import (
     Figures,
     Report,
     Text,
+    foreign,
     number,
     percent,
 )
 from naptrack.publications.content.changes import movement_labels
+from naptrack.publications.templatetags.publications import foreign_phrase
 from naptrack.publications.typst.blocks import markdown_blocks
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ MARKDOWN_FIELDS = {
 # Fields the template does not print: the report's charts are printed where they belong (the
 # summary, each instrument), and this list of them all would put each SVG in the data twice.
 SKIPPED_FIELDS = {("Report", "charts")}
+# Chapters that say once at their top that part of them is in English (content.foreign).
+CHAPTERS = {"ObjectiveSection", "TextPart", "Summary", "CountryChapter", "Annex"}
 TEXT_WIDTH_PT = 176 / 25.4 * 72  # A4 less the side margins of the template (17 mm each)
 _SVG_WIDTH = re.compile(rb'<svg[^>]*?\swidth="([0-9.]+)')
 
@@ -61,6 +65,11 @@ def report_data(report: Report) -> dict[str, Any]:
             "labels": labels(report),
             "page_phrase": page_phrase(),
             "source_language": SOURCE_LANGUAGE,
+            "foreign": {
+                "cover": foreign(report.plan_title),
+                "contents": foreign([o.title for o in report.objectives]),
+                "other_countries": foreign(report.countries.others if report.countries else []),
+            },
         }
 
 
@@ -85,6 +94,8 @@ def walk(value: Any, owner: str = "", name: str = "") -> Any:
             out["blocks"] = markdown_blocks(value.text)
         if kind == "Cover":
             out["logo_image"] = logo(getattr(value, "logo", ""))
+        if kind in CHAPTERS:
+            out["foreign"] = foreign(value)
         return out
     if name == "marks" and isinstance(value, tuple | list):
         return marks(value)
@@ -206,7 +217,7 @@ def labels(report: Report) -> dict[str, str]:
         "contents": _("Contents"),
         "introduction": _("Introduction"),
         "intro_missing": "[" + _("Draft only: the coordinator has not written the introduction yet.") + "]",
-        "fallback_note": _("not yet translated, shown in English"),
+        "foreign_note": foreign_phrase(),
         "summary": _("Summary"),
         "received": _("%(received)s of %(expected)s expected contributions are included in this report.")
         % {"received": number(report.summary.received), "expected": number(report.summary.expected)},
