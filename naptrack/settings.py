@@ -292,6 +292,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+# Dates, times and numbers as Belgians write them in each language (en-GB, fr-BE, nl-BE, de-BE).
+FORMAT_MODULE_PATH = ["naptrack.formats"]
+# Not for every number a template prints: years, ids and codes would come out as "2,014". Counts
+# and figures go through the report's number() (publications/content/formatting.py), which groups
+# them with these modules' separators.
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 
 # --- Static and uploaded files -----------------------------------------------------------------

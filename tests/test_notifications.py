@@ -121,8 +121,8 @@ def test_each_focal_point_gets_one_email_listing_exactly_their_lines(
 
 def test_the_opening_email_gives_the_round_and_the_deadline(opened, focal_defence, mailoutbox):
     message = mail_to(mailoutbox, focal_defence)
-    assert message.subject == "[naptrack] Annual report 2014: please report by Jan. 31, 2015"
-    assert "Jan. 31, 2015" in message.body
+    assert message.subject == "[naptrack] Annual report 2014: please report by 31 January 2015"
+    assert "31 January 2015" in message.body
     assert '"Annual report 2014"' in message.body
     assert "http://127.0.0.1:8000/work/" in message.body
     assert message.extra_headers["Content-Language"] == "en"
@@ -269,7 +269,7 @@ def test_a_reminder_lists_only_the_missing_items(open_round, coordinator, focal_
     assert "- 5.a (Defence) - returned for revision" in message.body
     assert "35 contributions are still missing" in message.body
     assert "in 3 days" in message.body
-    assert message.subject == "[naptrack] Reminder: Annual report 2014, deadline Jan. 31, 2015"
+    assert message.subject == "[naptrack] Reminder: Annual report 2014, deadline 31 January 2015"
     assert message.extra_headers["Content-Language"] == "en"
 
 
@@ -277,7 +277,7 @@ def test_a_reminder_after_the_deadline_says_it_has_passed(open_round, focal_just
     mailoutbox.clear()
     notifications.remind(open_round, today=DEADLINE + dt.timedelta(days=7))
     body = mail_to(mailoutbox, focal_justice).body
-    assert 'The deadline of "Annual report 2014" was Jan. 31, 2015.' in body
+    assert 'The deadline of "Annual report 2014" was 31 January 2015.' in body
     assert "15 contributions are still missing" in body
 
 

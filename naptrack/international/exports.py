@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from naptrack.core.spreadsheets import csv_row, xlsx_append
@@ -190,7 +191,10 @@ def _docx(content: dict[str, Any]) -> bytes:
             table.style = "Table Grid"
             for i, (label, value) in enumerate(figures):
                 table.cell(0, i).text = label
-                table.cell(1, i).text = f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else str(value)
+                # Grouped as the pack's language writes numbers (naptrack/formats): "1,250", "1\u202f250".
+                table.cell(1, i).text = (
+                    number_format(value, force_grouping=True) if isinstance(value, int) else str(value)
+                )
         if row["sources"]:
             paragraph = document.add_paragraph()
             paragraph.add_run(_("Sources: %(sources)s") % {"sources": row["sources"]}).italic = True

@@ -43,10 +43,20 @@ CONFIG = {
 }
 
 
+def _number_locale() -> dict:
+    """The axes' numbers in the report's language ("10\u202f000" in French, Dutch, German): a
+    d3-format locale with the separators of naptrack/formats, the same as the tables'."""
+    from naptrack.publications.content.formatting import separators
+
+    thousands, decimal = separators()
+    return {"decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["", "\u00a0\u20ac"]}
+
+
 def _chart(key: str, title: str, spec: dict, alt: str) -> Chart:
     from naptrack.publications.content import Chart
 
-    return Chart(key=key, title=title, spec={"$schema": SCHEMA, "config": CONFIG, **spec}, alt=alt)
+    config = {**CONFIG, "locale": {"number": _number_locale()}}
+    return Chart(key=key, title=title, spec={"$schema": SCHEMA, "config": config, **spec}, alt=alt)
 
 
 def sex_chart(*, key: str, title: str, rows: list[tuple[str, str, Figures]]) -> Chart:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -31,16 +31,11 @@ def round_label(round_: Round) -> str:
     return _("%(year)s (%(kind)s)") % {"year": round_.year, "kind": round_.get_kind_display()}
 
 
-# Thousands and decimal separators of the report's languages. French and Dutch (as written in
-# Belgium) and German group thousands with a narrow no-break space ("28\u202f300"), which never
-# breaks a number across lines and is not taken for a decimal point; English with a comma.
-GROUPING = {"en": ",", "fr": "\u202f", "nl": "\u202f", "de": "\u202f"}
-DECIMAL = {"en": "."}
-
-
-def _separators() -> tuple[str, str]:
+def separators() -> tuple[str, str]:
+    """The active language's thousands and decimal separators, from naptrack/formats (the same
+    as Django's pages): "28,300.5" in English, "28\u202f300,5" in French, Dutch and German."""
     lang = (get_language() or SOURCE_LANGUAGE).split("-")[0]
-    return GROUPING.get(lang, GROUPING[SOURCE_LANGUAGE]), DECIMAL.get(lang, ",")
+    return get_format("THOUSAND_SEPARATOR", lang), get_format("DECIMAL_SEPARATOR", lang)
 
 
 def _group(digits: str, sep: str) -> str:
@@ -51,7 +46,7 @@ def _group(digits: str, sep: str) -> str:
 
 def _localised(text: str) -> str:
     """A plain decimal string ("-28300.5") in the active language's separators."""
-    group, point = _separators()
+    group, point = separators()
     sign = "-" if text.startswith("-") else ""
     whole, _dot, fraction = text.lstrip("-").partition(".")
     out = sign + _group(whole, group)

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 from openpyxl import Workbook
@@ -135,7 +135,9 @@ def _build(round_: Round, department, user: Any, language: str) -> bytes:
             if key in fields:
                 cell.protection = Protection(locked=False)
                 if key in COUNT_FIELDS:
-                    cell.number_format = "0"
+                    # Thousands grouped as the reader's spreadsheet writes them: Excel and LibreOffice
+                    # show "#,##0" with their own locale's separators ("1 250" in fr-BE).
+                    cell.number_format = "#,##0"
             elif key in EDITABLE:
                 cell.fill = _NOT_APPLICABLE_FILL
             else:
@@ -280,7 +282,7 @@ def _instructions(ws, round_: Round, department, user: Any, exported_at: dt.date
         (_("Status: how far the line of action has come (choose from the list)."), False),
         (
             _("Narrative: what was done in the period, in at most %(max)s characters; Markdown is allowed.")
-            % {"max": narrative_max()},
+            % {"max": number_format(narrative_max(), force_grouping=True)},
             False,
         ),
         (_("Text: the answer to a qualitative monitoring instrument."), False),

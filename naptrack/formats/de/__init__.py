@@ -1,0 +1,1 @@
+"""See naptrack/formats/__init__.py."""
