@@ -158,7 +158,7 @@ def logged_in_coordinator(coordinator):
 
 def test_unknown_format_or_language_is_404(plan, anonymous, coordinator, published_2014):
     request = publish_pack(make_pack(plan, coordinator), coordinator)
-    page(anonymous, f"/answers/{request.pk}/answers-de.docx", 404)
+    page(anonymous, f"/answers/{request.pk}/answers-es.docx", 404)
     page(anonymous, f"/answers/{request.pk}/answers-en.pdf", 404)
     page(anonymous, "/open-data/answers.pdf", 404)
     page(anonymous, "/answers/999999/", 404)

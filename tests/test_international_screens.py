@@ -504,7 +504,7 @@ def test_the_whole_screen_flow(pack, open_round, coordinator, coordinator_client
             )
             check_file(response.content, fmt)
     assert client.get(f"{url}export/?format=pdf&lang=en").status_code == 400
-    assert client.get(f"{url}export/?format=csv&lang=de").status_code == 400
+    assert client.get(f"{url}export/?format=csv&lang=es").status_code == 400
     sent_xlsx = client.get(f"{url}export/?format=xlsx&lang=en").content
 
     # Marked as sent; sending the same answers again is refused with a message.

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from naptrack.reporting.models import Round
 
 FORMATS = ("html", "pdf", "docx")
-LANGUAGES = ("en", "fr", "nl")
+LANGUAGES = ("en", "fr", "nl", "de")
 DESCRIPTION = (
     "Build the report to parliament of a reporting round from its approved contributions, in the "
     "plan's order: cover, introduction, summary, every objective, goal and line of action with the "

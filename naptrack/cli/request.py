@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from naptrack.international.models import Request
 
 FORMATS = ("docx", "xlsx", "csv")
-LANGUAGES = ("en", "fr", "nl")
+LANGUAGES = ("en", "fr", "nl", "de")
 ACTOR = (
     "Changes are made and audited as 'cli:<your login name>', the installation acting through its "
     "command line; give --as USERNAME to act as (and be recorded as) a coordinator instead."

@@ -10,7 +10,7 @@ import sys
 from naptrack.cli.common import Failure, acting_user, actor, print_table, validation_lines
 
 ROLES = ("coordinator", "focal-point", "reader")
-LANGUAGES = ("en", "fr", "nl")
+LANGUAGES = ("en", "fr", "nl", "de")
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -57,7 +57,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     export.add_argument("--as", dest="as_user", metavar="USERNAME", help=ACTOR_HELP)
     export.add_argument(
         "--language",
-        choices=("en", "fr", "nl"),
+        choices=("en", "fr", "nl", "de"),
         help="the language of the instructions and headings (default: the --as user's, else en)",
     )
     export.set_defaults(func=cmd_workbook_export)

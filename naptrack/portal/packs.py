@@ -40,7 +40,7 @@ from naptrack.publications.content.formatting import number
 
 FORMAT = "naptrack-answers/1"
 FORMATS = ("csv", "xlsx", "json")
-PACK_LANGUAGES = ("en", "fr", "nl")
+PACK_LANGUAGES = ("en", "fr", "nl", "de")
 # What a published request shows of itself (the rest is the coordinator's: handler, due date...).
 REQUEST_FIELDS = (
     "pk",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -276,9 +277,14 @@ def request_redraft(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _file(content: dict[str, Any], request: HttpRequest) -> HttpResponse:
-    fmt, lang = request.GET.get("format", ""), request.GET.get("lang", "en")
+    # Without ?lang=, the pack comes in the person's own language (their profile's).
+    fmt = request.GET.get("format", "")
+    lang = request.GET.get("lang") or getattr(request.user, "language", "") or settings.LANGUAGE_CODE
     if fmt not in exports.FORMATS or lang not in LANGUAGES:
-        return HttpResponseBadRequest(_("Ask for a format among docx, xlsx, csv and a language among en, fr, nl."))
+        return HttpResponseBadRequest(
+            _("Ask for a format among %(formats)s and a language among %(languages)s.")
+            % {"formats": ", ".join(exports.FORMATS), "languages": ", ".join(LANGUAGES)}
+        )
     response = HttpResponse(exports.render(content, fmt, lang), content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(content, fmt, lang)}"'
     return response
