@@ -30,9 +30,10 @@ from naptrack.publications.typst.data import report_data
 logger = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "report.typ"
-FONT_DIRS = [
-    Path(p) for p in os.environ.get("NAPTRACK_REPORT_FONTS", "/usr/share/fonts/truetype/dejavu").split(os.pathsep) if p
-]
+# DejaVu Sans ships with the package (publications/fonts/, its licence beside it), so that the same
+# PDF comes out on every machine whatever fonts it has; NAPTRACK_REPORT_FONTS names other folders.
+BUNDLED_FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONT_DIRS = [Path(p) for p in os.environ.get("NAPTRACK_REPORT_FONTS", str(BUNDLED_FONTS)).split(os.pathsep) if p]
 # PDF/UA-1: Typst refuses to write a file that breaks its rules (an image without a text
 # alternative, a missing title...), so a PDF that claims it was checked; see compile().
 PDF_STANDARDS = ["ua-1"]
