@@ -16,11 +16,19 @@ def member(coordinator, organisation, email: str):
 
 def organisations(coordinator):
     ngo = services.organisation_add(
-        actor=coordinator, name="Vrouwen voor Vrede", country="BE", kind="ngo", languages=["nl", "fr"],
+        actor=coordinator,
+        name="Vrouwen voor Vrede",
+        country="BE",
+        kind="ngo",
+        languages=["nl", "fr"],
         contact_email="info@vrouwenvoorvrede.example",
     )
     partner = services.organisation_add(
-        actor=coordinator, name="Femmes Solidaires du Kivu", country="CD", kind="womens-organisation",
-        languages=["fr"], network=ngo,
+        actor=coordinator,
+        name="Femmes Solidaires du Kivu",
+        country="CD",
+        kind="womens-organisation",
+        languages=["fr"],
+        network=ngo,
     )
     return ngo, partner
