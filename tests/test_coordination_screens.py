@@ -463,10 +463,10 @@ def test_publishing_an_open_round_is_refused_with_a_message(open_round, coordina
     assert client.get(f"/rounds/{open_round.pk}/state/close/").status_code == 405
 
 
-def test_round_edit_changes_the_deadline_and_the_introduction_in_three_languages(annual_round, coordinator):
+def test_round_edit_changes_the_deadline_and_the_introduction_in_four_languages(annual_round, coordinator):
     client = logged_in(coordinator)
     html = get(client, f"/rounds/{annual_round.pk}/edit/")
-    for code in ("en", "fr", "nl"):
+    for code in ("en", "fr", "nl", "de"):
         assert f'name="intro_{code}"' in html and f'for="id_intro_{code}"' in html
     response = client.post(
         f"/rounds/{annual_round.pk}/edit/",
@@ -475,10 +475,12 @@ def test_round_edit_changes_the_deadline_and_the_introduction_in_three_languages
             "intro_en": "Report on 2014.",
             "intro_fr": "Rapport sur 2014.",
             "intro_nl": "Verslag over 2014.",
+            "intro_de": "Bericht über 2014.",
         },
     )
     assert response.status_code == 302
     annual_round.refresh_from_db()
+    assert annual_round.intro_de == "Bericht über 2014."
     assert annual_round.deadline == dt.date(2015, 2, 28)
     assert (annual_round.intro_en, annual_round.intro_fr, annual_round.intro_nl) == (
         "Report on 2014.",
@@ -487,6 +489,7 @@ def test_round_edit_changes_the_deadline_and_the_introduction_in_three_languages
     )
     assert "Rapport sur 2014." in get(client, f"/fr/rounds/{annual_round.pk}/")
     assert "Verslag over 2014." in get(client, f"/nl/rounds/{annual_round.pk}/")
+    assert "Bericht über 2014." in get(client, f"/de/rounds/{annual_round.pk}/")
     response = client.post(f"/rounds/{annual_round.pk}/edit/", {"deadline": "not a date"})
     assert response.status_code == 400 and 'id="id_deadline_error"' in response.content.decode()
 

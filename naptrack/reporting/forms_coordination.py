@@ -15,7 +15,7 @@ from naptrack.reporting.forms import ContributionForm
 from naptrack.reporting.models import Contribution, Round
 from naptrack.reporting.services.corrections import NOTE_MAX
 
-INTRO_LANGUAGES = (("en", _("English")), ("fr", _("French")), ("nl", _("Dutch")))
+INTRO_LANGUAGES = (("en", _("English")), ("fr", _("French")), ("nl", _("Dutch")), ("de", _("German")))
 
 
 class _Bootstrap:
