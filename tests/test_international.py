@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -452,3 +453,34 @@ def test_a_pack_is_published_only_once_the_rounds_it_draws_on_are(framework, coo
     assert reporting_round.state == "published"
     services.request_set_visibility(actor=coordinator, request=request, public=True)
     assert Request.objects.get(pk=request.pk).visibility == "public"
+
+
+def test_a_published_pack_redrafted_never_takes_in_an_unpublished_round(framework, coordinator, reported, monkeypatch):
+    from tests.portal_data import new_round, publish
+
+    link_four(framework, coordinator)
+    request = services.request_create(actor=coordinator, framework=framework, period_start=2014, due_on=DUE)
+    publish(reported, coordinator, monkeypatch)
+    services.request_set_visibility(actor=coordinator, request=request, public=True)
+    mid_term = new_round(reported.plan, coordinator, "mid-term", 2014)
+    fill(
+        mid_term,
+        "23.a",
+        "defence",
+        coordinator,
+        coordinator,
+        narrative="NOT-YET-PUBLISHED mid-term.",
+        answers={1: {"women": 1, "men": 1}},
+    )
+    services.request_redraft(actor=coordinator, request=Request.objects.get(pk=request.pk))
+    un3 = answer(request, "UN-3")
+    assert "NOT-YET-PUBLISHED" not in un3.text + str(un3.draft) and (un3.women, un3.men) == (5, 95)
+
+
+def test_an_amount_with_more_than_four_decimals_is_refused(framework, coordinator, reported):
+    request = services.request_create(actor=coordinator, framework=framework, period_start=2014, due_on=DUE)
+    un6 = answer(request, "UN-6")
+    with pytest.raises(ValidationError, match="four decimals"):
+        services.answer_save(actor=coordinator, answer=un6, version=un6.version, data={"total": "999999999999.99999"})
+    services.answer_save(actor=coordinator, answer=un6, version=un6.version, data={"total": "1250,5"})
+    assert answer(request, "UN-6").total == Decimal("1250.5")

@@ -420,7 +420,7 @@ def test_the_whole_screen_flow(pack, open_round, coordinator, coordinator_client
     response = client.post(f"/international/answers/{r1.pk}/", {"text": "Kept", "total": "lots", "version": "2"})
     assert response.status_code == 400
     card = between(text_of(response), f'id="answer-{r1.pk}"', "</section>")
-    assert "Give a number, such as 1250 or 12.5." in card and "Kept</textarea>" in card
+    assert "Give a number below a trillion with at most four decimals" in card and "Kept</textarea>" in card
 
     # Ask Defence; a second ask of the same department is refused with the field named.
     due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
@@ -731,3 +731,13 @@ def check_file(content: bytes, fmt: str) -> None:
     else:
         with zipfile.ZipFile(io.BytesIO(content)) as docx:
             assert "word/document.xml" in docx.namelist()
+
+
+@pytest.mark.parametrize("score", ["nan", "inf", "1e999", "-2"])
+def test_a_score_that_is_no_suggestions_score_is_not_kept(framework, coordinator, score):
+    target = framework.questions.order_by("position").first()
+    response = logged_in(coordinator).post(
+        f"/international/questions/{target.pk}/links/", {"instrument": instrument("1.a", 1).pk, "score": score}
+    )
+    assert response.status_code == 302
+    assert target.mappings.get().score is None

@@ -32,14 +32,19 @@ def _number(value: Decimal | int | None) -> int | float | None:
 
 
 def _contributions(request: Request, action_ids: set[int]) -> list[Contribution]:
+    contributions = Contribution.objects.filter(
+        action_id__in=action_ids,
+        round__year__gte=request.period_start,
+        round__year__lte=request.period_end,
+        state="approved",
+        withdrawn_at__isnull=True,
+    )
+    if request.visibility == Request.Visibility.PUBLIC:
+        # A published pack is public as it is redrafted: it may draw only on published rounds, as
+        # it had to when it was published (services.requests._check_rounds_published).
+        contributions = contributions.filter(round__state="published")
     return list(
-        Contribution.objects.filter(
-            action_id__in=action_ids,
-            round__year__gte=request.period_start,
-            round__year__lte=request.period_end,
-            state="approved",
-            withdrawn_at__isnull=True,
-        )
+        contributions
         .select_related("action", "department", "round")
         .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.select_related("instrument")))
         .order_by(

@@ -1,12 +1,10 @@
-"""Civil society: the register of organisations, their assessments of lines of action (written by
-an organisation's members while a round is open, edited with a version, submitted, moderated by the
-coordinator: api/views/assessments.py), and the consultation events with their recommendations, responses and follow-up.
+"""Civil society: the register of organisations, and the consultation events with their
+recommendations, responses and follow-up (assessments are in api/views/assessments.py).
 
-Who reads what: organisations, events and recommendations are for staff (coordinators, readers and
-focal points; contact details for coordinators and readers only); the public reads published events
-through /api/v1/public/. Assessments: a member reads their own organisation's, coordinators and
-readers all of them, everyone else signed in the published ones. Coordinators write everything but
-assessments, which are the organisations' own."""
+Who reads what: organisations are for staff (coordinators, readers and focal points; contact
+details for coordinators and readers only); events and recommendations, public or not, for
+coordinators and readers; everyone reads the published ones through /api/v1/public/.
+Coordinators write all of these."""
 
 from __future__ import annotations
 
@@ -25,7 +23,7 @@ from naptrack.api import serializers_civil_society as s
 from naptrack.api.views.common import JsonView, Pagination, require, responses
 from naptrack.civilsociety import services
 from naptrack.civilsociety.models import Event, FollowUp, Organisation, Recommendation
-from naptrack.core.roles import is_staff_member
+from naptrack.core.roles import is_coordinator, is_reader, is_staff_member
 from naptrack.plans.models import Action, Department, Plan
 from naptrack.reporting.models import Round
 
@@ -43,6 +41,15 @@ class IsStaff(BasePermission):
 
     def has_permission(self, request: HttpRequest, view) -> bool:
         return bool(request.user and request.user.is_authenticated and is_staff_member(request.user))
+
+
+class IsOversight(BasePermission):
+    """Coordinators and readers: the whole record of events, public or not. Focal points read
+    the published record, as the public does (/api/v1/public/events/)."""
+
+    def has_permission(self, request: HttpRequest, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and (is_coordinator(user) or is_reader(user)))
 
 
 def _organisations_named(ids: list[int], field: str, errors: dict[str, list[str]]) -> list[Organisation]:
@@ -142,7 +149,7 @@ class EventFilter(filters.FilterSet):
 
 
 class EventList(JsonView, generics.ListAPIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsOversight]
     pagination_class = Pagination
     serializer_class = s.EventSerializer
     filterset_class = EventFilter
@@ -185,7 +192,7 @@ class EventList(JsonView, generics.ListAPIView):
 
 
 class EventDetail(JsonView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsOversight]
 
     @extend_schema(
         summary=gettext_lazy("An event, with its recommendations, responses and follow-up (staff)"),
@@ -226,7 +233,7 @@ def _recommendation_body(pk: int) -> dict:
 
 
 class RecommendationList(JsonView, generics.ListAPIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsOversight]
     pagination_class = Pagination
     serializer_class = s.RecommendationSerializer
     filterset_class = RecommendationFilter
@@ -277,7 +284,7 @@ class RecommendationList(JsonView, generics.ListAPIView):
 
 
 class RecommendationDetail(JsonView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsOversight]
 
     @extend_schema(
         summary=gettext_lazy("A recommendation, with the response and its follow-up (staff)"),
@@ -289,7 +296,7 @@ class RecommendationDetail(JsonView):
 
 
 class RecommendationRespond(JsonView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsOversight]
 
     @extend_schema(
         summary=gettext_lazy("Give the government's response to a recommendation (coordinator)"),
@@ -310,7 +317,7 @@ class RecommendationRespond(JsonView):
 
 
 class RecommendationFollowUp(JsonView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsOversight]
 
     @extend_schema(
         summary=gettext_lazy("Note what was done about a recommendation, and its new status (coordinator)"),

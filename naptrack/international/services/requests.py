@@ -148,11 +148,14 @@ def _clean_answer(data: dict) -> dict[str, Any]:
         else:
             try:
                 total = Decimal(str(raw).strip().replace(",", "."))
-                if not total.is_finite() or abs(total) >= Decimal(10) ** 12:
+                # The column holds 12 digits before the decimal point and 4 after it.
+                if not total.is_finite() or abs(total) >= Decimal(10) ** 12 or total.as_tuple().exponent < -4:
                     raise InvalidOperation
                 cleaned["total"] = total
             except InvalidOperation:
-                errors["total"] = [_("Give a number, such as 1250 or 12.5.")]
+                errors["total"] = [
+                    _("Give a number below a trillion with at most four decimals, such as 1250 or 12.5.")
+                ]
     if "yes" in data:
         value = data["yes"]
         if value in (None, ""):

@@ -97,7 +97,7 @@ def targeted_question_save(*, actor, targeted: TargetedQuestion, version: int | 
         try:
             changed["value"] = _clean_answer({"total": data["value"]})["total"]
         except ValidationError:
-            errors["value"] = [_("Give a number, such as 1250 or 12.5.")]
+            errors["value"] = [_("Give a number below a trillion with at most four decimals, such as 1250 or 12.5.")]
     unknown = set(data) - {"reply", "women", "men", "other", "value", "version"}
     if unknown:
         errors["__all__"] = [_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}]

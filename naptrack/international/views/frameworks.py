@@ -3,6 +3,7 @@ plans' lines of action and monitoring instruments, with suggestions to confirm."
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 
@@ -197,6 +198,9 @@ def mapping_add(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 score = float(request.POST.get("score", ""))
             except ValueError:
+                score = None
+            # A suggestion's score is between 0 and 1; anything else (nan, inf) was not one of ours.
+            if score is not None and not (math.isfinite(score) and 0 <= score <= 1):
                 score = None
             services.mapping_add(
                 actor=user, question=question, instrument=instrument, origin=Mapping.Origin.SUGGESTED, score=score
