@@ -233,8 +233,13 @@ def test_consent_given_then_withdrawn_and_a_persons_data_exported_and_erased(pla
     assert erased == {"accounts": 1, "listings": 1}
     ngo_member.refresh_from_db()
     assert ngo_member.email == "" and not ngo_member.is_active and ngo_member.first_name == ""
-    # The consent records stay, without the person.
+    # The consent records stay, without the person; nothing in history or the audit trail names them.
     assert Consent.objects.filter(expert__isnull=True).count() == 2
+    assert set(Consent.objects.values_list("recorded_by", flat=True)) == {""}
+    assert not Expert.history.filter(name="An Peeters").exists()
+    trail = [(e.actor_name, e.target_repr, str(e.data)) for e in AuditEvent.objects.all()]
+    assert not [t for t in trail if "vrouwenvoorvrede" in str(t) or "An Peeters" in str(t)]
+    assert AuditEvent.objects.filter(action="civilsociety.member.invited", data__email="(erased)").exists()
     assert (
         not AuditEvent.objects.filter(data__icontains="vrouwenvoorvrede")
         .filter(action="civilsociety.person.erased")

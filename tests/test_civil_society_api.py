@@ -375,7 +375,16 @@ def test_a_moderation_decision_must_be_one_of_three(coordinator, assessments):
 # --- events and recommendations -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", STAFF)
+def test_a_focal_point_reads_events_only_through_the_public_api(focal_defence, event, recommendation):
+    """Focal points read the published record, as the public does; the whole record (internal
+    events, invited organisations, follow-up notes) is for coordinators and readers."""
+    client = api(focal_defence)
+    for url in ("/api/v1/events/", f"/api/v1/events/{event.pk}/", "/api/v1/recommendations/"):
+        assert client.get(url).status_code == 403
+    assert client.get("/api/v1/public/events/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "reader"])
 def test_staff_read_events_and_recommendations(request, persona, event, recommendation):
     client = api(request.getfixturevalue(persona))
     [row] = client.get("/api/v1/events/").json()["results"]

@@ -776,3 +776,28 @@ def test_a_contribution_on_line_34_cites_the_events(
     with django_assert_num_queries(len(first)):
         html = get(client, url)
     assert html.count("/cite/") == 4
+
+
+def test_a_focal_point_sees_and_cites_only_public_events(plan, open_round, coordinator, focal_defence, orgs):
+    from naptrack.reporting.models import Contribution
+
+    public = event_of(plan, coordinator, orgs, title="Public mid-term consultation", public=True)
+    internal = event_of(plan, coordinator, orgs, title="Internal preparatory meeting", public=False)
+    contribution = Contribution.objects.get(round=open_round, action__code="23.a", department__code="defence")
+    client = logged_in(focal_defence)
+    html = get(client, f"/work/contributions/{contribution.pk}/")
+    assert "Public mid-term consultation" in html and "Internal preparatory meeting" not in html
+    base = f"/civil-society/contributions/{contribution.pk}/events"
+    assert client.post(f"{base}/{internal.pk}/cite/", {"cite": "1"}).status_code == 404
+    assert client.post(f"{base}/{public.pk}/cite/", {"cite": "1"}).status_code == 302
+    assert list(public.cited_by.all()) == [contribution] and not internal.cited_by.exists()
+    # The coordinator sees both.
+    html = get(logged_in(coordinator), f"/work/contributions/{contribution.pk}/")
+    assert "Internal preparatory meeting" in html
+
+
+def test_an_id_past_the_databases_integers_is_a_form_error_not_a_500(open_round, coordinator, orgs):
+    client = logged_in(coordinator)
+    huge = "9" * 25
+    response = client.post(f"/civil-society/rounds/{open_round.pk}/invite/", {"organisations": huge})
+    assert response.status_code in (200, 400) and "is not a valid value" in response.content.decode()

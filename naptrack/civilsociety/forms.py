@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
@@ -21,6 +22,7 @@ from naptrack.civilsociety.models import (
     Organisation,
     Recommendation,
 )
+from naptrack.core.numbers import whole_number
 from naptrack.core.templatetags.naptrack import translated
 from naptrack.plans.models import Action, Department, Objective, Plan
 from naptrack.reporting.forms import CountriesField, InvalidAwareBoundField, ServiceErrorsMixin
@@ -48,6 +50,19 @@ def country_choices(first: list[str] | None = None) -> list[tuple[str, str]]:
 
 def action_label(action: Action) -> str:
     return f"{action.code} {translated(action, 'text')[0]}"[:160]
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses, with the field's message, a value that is no
+    id at all (a number past the database's integers would otherwise fail in the query)."""
+
+    def _check_values(self, value):
+        for item in value:
+            if whole_number(str(item)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
 
 
 class CivilSocietyForm(ServiceErrorsMixin, forms.Form):
@@ -186,7 +201,7 @@ class OrganisationForm(CivilSocietyForm):
         help_text=_("The network it belongs to, such as a Belgian NGO's partner-country network."),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    follows = forms.ModelMultipleChoiceField(
+    follows = IdsField(
         label=_("Lines of action it follows"),
         queryset=Action.objects.none(),
         required=False,
@@ -243,7 +258,7 @@ class MemberInviteForm(CivilSocietyForm):
 
 
 class RoundInviteForm(CivilSocietyForm):
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = IdsField(
         label=_("Organisations to invite"), queryset=Organisation.objects.order_by("name"), widget=CHECKBOXES
     )
 
@@ -270,10 +285,10 @@ class EventForm(CivilSocietyForm):
         queryset=Department.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    invited = forms.ModelMultipleChoiceField(
+    invited = IdsField(
         label=_("Invited organisations"), queryset=Organisation.objects.none(), required=False, widget=CHECKBOXES
     )
-    attending = forms.ModelMultipleChoiceField(
+    attending = IdsField(
         label=_("Attending organisations"), queryset=Organisation.objects.none(), required=False, widget=CHECKBOXES
     )
     women = forms.CharField(label=_("Women"), required=False, widget=_text(inputmode="numeric"))
@@ -335,10 +350,10 @@ class EventFileForm(CivilSocietyForm):
 class RecommendationForm(CivilSocietyForm):
     prefix = "recommendation"
     text = forms.CharField(label=_("Recommendation"), widget=_area(4))
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = IdsField(
         label=_("Made by"), queryset=Organisation.objects.none(), required=False, widget=CHECKBOXES
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = IdsField(
         label=_("Lines of action it concerns"),
         # Any line is parsed; the service refuses a line of another plan than the event's with a
         # message, the same the API and the command line give.
@@ -402,7 +417,7 @@ class ExpertForm(CivilSocietyForm):
         help_text=_("Never shown in the public directory."),
         widget=forms.EmailInput(attrs={"class": "form-control"}),
     )
-    fields_ = forms.ModelMultipleChoiceField(
+    fields_ = IdsField(
         label=_("Fields of expertise"), queryset=ExpertiseField.objects.all(), required=False, widget=CHECKBOXES
     )
     languages = forms.MultipleChoiceField(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 
 from naptrack.civilsociety.models import Assessment, Event
@@ -38,9 +38,11 @@ def contribution_section(request: HttpRequest, contribution: Any) -> Section | N
     it is line 34, whose instrument is "Organisation of two reporting and coordination events"),
     so no line is singled out by its number; the list stays folded until one is cited. One query."""
     cited = Event.cited_by.through.objects.filter(contribution_id=contribution.pk, event_id=OuterRef("pk"))
-    events = list(
-        Event.objects.filter(plan_id=contribution.round.plan_id).annotate(cited=Exists(cited)).order_by("date", "pk")
-    )
+    events = Event.objects.filter(plan_id=contribution.round.plan_id).annotate(cited=Exists(cited))
+    if not rules.has_perm("civilsociety.read_all", request.user):
+        # A focal point reads the published record only (and what their contribution already cites).
+        events = events.filter(Q(public=True) | Q(cited=True))
+    events = list(events.order_by("date", "pk"))
     if not events:
         return None
     return Section(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from naptrack.accounts.models import User
-from naptrack.audit.services import audit_record
+from naptrack.audit.services import audit_anonymise, audit_record
 from naptrack.civilsociety.models import Consent, Expert, ExpertiseField, Member
 from naptrack.civilsociety.services.common import (
     CivilSocietyError,
@@ -195,15 +195,23 @@ def person_export(*, actor, email: str) -> dict[str, Any]:
 
 @transaction.atomic
 def person_erase(*, actor, email: str) -> dict[str, int]:
-    """Erase a person: their listings go (consent records stay, without the name), their account
-    is closed and emptied of name and address. Events keep their counts of participants by sex,
-    which never named anyone."""
+    """Erase a person: their listings go with their history (consent records stay, without the
+    name), their account is closed and emptied of name and address, and the audit trail keeps
+    what happened with "(erased)" where it named them. Events keep their counts of participants by
+    sex, which never named anyone."""
     require(actor, "civilsociety.manage")
     users, experts = _people(email)
     if not users and not experts:
         raise ValidationError({"email": [_("Nothing is held about %(email)s.") % {"email": email}]})
+    names = {email, *(u.username for u in users), *(u.email for u in users), *(e.name for e in experts)}
+    targets = {"civilsociety.expert": {str(e.pk) for e in experts}, "accounts.user": {str(u.pk) for u in users}}
+    expert_ids = [e.pk for e in experts]
     for expert in experts:
         expert.delete()
+    # Row history would otherwise keep every version of the listing, and the consent records the
+    # login (often the e-mail address) of who recorded them.
+    Expert.history.filter(id__in=expert_ids).delete()
+    Consent.objects.filter(recorded_by__in=names).update(recorded_by="")
     for user in users:
         if user.is_superuser or user.has_perm("civilsociety.manage"):
             raise ValidationError({"email": [_("A coordinator's account is not erased this way.")]})
@@ -215,6 +223,7 @@ def person_erase(*, actor, email: str) -> dict[str, int]:
         user.set_unusable_password()
         user.save()
         user.invitations.all().delete()
+    audit_anonymise(names=names, targets=targets, replacement=_("(erased)"))
     audit_record(
         actor=actor, action="civilsociety.person.erased", data={"accounts": len(users), "listings": len(experts)}
     )

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -271,7 +272,11 @@ def recommendation_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 def event_cite(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     """Cite (or uncite) an event in a contribution on line 34, from the contribution's page."""
     contribution = get_object_or_404(Contribution.objects.select_related("round", "action"), pk=pk)
-    event = get_object_or_404(Event, pk=event_pk)
+    events = Event.objects.all()
+    if not rules.has_perm("civilsociety.read_all", request.user):
+        # Focal points cite from the published record only, as their contribution page lists it.
+        events = events.filter(Q(public=True) | Q(cited_by=contribution)).distinct()
+    event = get_object_or_404(events, pk=event_pk)
     cite = request.POST.get("cite") != "0"
     try:
         services.event_cite(actor=request.user, event=event, contribution=contribution, cite=cite)
