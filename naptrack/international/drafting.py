@@ -44,8 +44,7 @@ def _contributions(request: Request, action_ids: set[int]) -> list[Contribution]
         # it had to when it was published (services.requests._check_rounds_published).
         contributions = contributions.filter(round__state="published")
     return list(
-        contributions
-        .select_related("action", "department", "round")
+        contributions.select_related("action", "department", "round")
         .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.select_related("instrument")))
         .order_by(
             "round__year",

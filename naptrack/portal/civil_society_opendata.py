@@ -9,28 +9,18 @@ every plan and round, as answers.* is: one to three queries, whatever the number
 
 from __future__ import annotations
 
-import io
-import json
 from typing import Any
 
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries as all_countries
 
 from naptrack.civilsociety.models import Assessment, Event, FollowUp, Recommendation
-from naptrack.core.spreadsheets import xlsx_append
 from naptrack.portal.opendata import (
-    DICTIONARY_COLUMNS,
-    LICENCE,
-    LICENCE_NAME,
-    LICENCE_URL,
     Column,
-    _records,
-    _sheet,
-    _xlsx_cell,
-    to_csv,
+    table_file,
 )
 from naptrack.reporting.models import Contribution
 
@@ -199,55 +189,21 @@ def recommendation_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def _dictionary(columns: list[Column]) -> list[dict[str, Any]]:
-    return [{"column": c.name, "type": c.type, "description": str(c.description)} for c in columns]
-
-
-def _json(fmt_name: str, names: list[str], rows: list[dict[str, Any]]) -> bytes:
-    document = {
-        "format": fmt_name,
-        "licence": {"id": LICENCE, "name": LICENCE_NAME, "url": LICENCE_URL},
-        "language": (get_language() or "en").split("-")[0],
-        "columns": names,
-        "rows": rows,
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def _xlsx(title: str, columns: list[Column], rows: list[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    names = [c.name for c in columns]
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = title[:31]
-    # Text as string cells (core/spreadsheets.py): a narrative beginning with "=" stays text.
-    _sheet(sheet, names, _records(rows, names, _xlsx_cell))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    dictionary = wb.create_sheet(_("Dictionary")[:31])
-    head = [_("Column"), _("Type"), _("Meaning")]
-    _sheet(dictionary, head, _records(_dictionary(columns), DICTIONARY_COLUMNS, _xlsx_cell))
-    dictionary.append([])
-    xlsx_append(dictionary, [_("Licence"), LICENCE_NAME, LICENCE_URL])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def assessments_file(fmt: str) -> bytes:
-    rows = assessment_rows()
-    if fmt == "csv":
-        return to_csv(rows, ASSESSMENT_NAMES)
-    if fmt == "json":
-        return _json("naptrack-assessments/1", ASSESSMENT_NAMES, rows)
-    return _xlsx(_("Assessments"), ASSESSMENT_COLUMNS, rows)
+    return table_file(
+        fmt,
+        format_name="naptrack-assessments/1",
+        title=_("Assessments"),
+        columns=ASSESSMENT_COLUMNS,
+        rows=assessment_rows(),
+    )
 
 
 def recommendations_file(fmt: str) -> bytes:
-    rows = recommendation_rows()
-    if fmt == "csv":
-        return to_csv(rows, RECOMMENDATION_NAMES)
-    if fmt == "json":
-        return _json("naptrack-recommendations/1", RECOMMENDATION_NAMES, rows)
-    return _xlsx(_("Recommendations"), RECOMMENDATION_COLUMNS, rows)
+    return table_file(
+        fmt,
+        format_name="naptrack-recommendations/1",
+        title=_("Recommendations"),
+        columns=RECOMMENDATION_COLUMNS,
+        rows=recommendation_rows(),
+    )

@@ -402,3 +402,47 @@ def plan_zip(plan: Plan) -> bytes:
         ]
         archive.writestr(f"{folder}/README.txt", "\n".join(readme))
     return out.getvalue()
+
+
+def _table_json(format_name: str, names: list[str], rows: list[dict[str, Any]]) -> bytes:
+    document = {
+        "format": format_name,
+        "licence": {"id": LICENCE, "name": LICENCE_NAME, "url": LICENCE_URL},
+        "language": (get_language() or "en").split("-")[0],
+        "columns": names,
+        "rows": rows,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _table_xlsx(title: str, columns: list[Column], rows: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    names = [c.name for c in columns]
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = title[:31]
+    # Text as string cells (core/spreadsheets.py): people's text beginning with "=" stays text.
+    _sheet(sheet, names, _records(rows, names, _xlsx_cell))
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    dictionary = wb.create_sheet(_("Dictionary")[:31])
+    described = [{"column": c.name, "type": c.type, "description": str(c.description)} for c in columns]
+    _sheet(dictionary, [_("Column"), _("Type"), _("Meaning")], _records(described, DICTIONARY_COLUMNS, _xlsx_cell))
+    dictionary.append([])
+    xlsx_append(dictionary, [_("Licence"), LICENCE_NAME, LICENCE_URL])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def table_file(fmt: str, *, format_name: str, title: str, columns: list[Column], rows: list[dict[str, Any]]) -> bytes:
+    """One table of published data (answer packs, assessments, recommendations, transmissions) as
+    CSV, JSON or XLSX, each with its licence and, in XLSX, a sheet describing its columns. People's
+    text is neutralised cell by cell as in the round files."""
+    names = [c.name for c in columns]
+    if fmt == "csv":
+        return to_csv(rows, names)
+    if fmt == "json":
+        return _table_json(format_name, names, rows)
+    return _table_xlsx(title, columns, rows)

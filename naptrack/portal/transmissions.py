@@ -3,25 +3,15 @@ report (line 33's instrument "Reports sent to parliament"), as CSV, XLSX and JSO
 
 from __future__ import annotations
 
-import io
-import json
 from typing import Any
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from naptrack.core.spreadsheets import xlsx_append
 from naptrack.portal.opendata import (
-    DICTIONARY_COLUMNS,
-    LICENCE,
-    LICENCE_NAME,
-    LICENCE_URL,
     Column,
-    _records,
-    _sheet,
-    _xlsx_cell,
-    to_csv,
+    table_file,
 )
 from naptrack.publications.models import Transmission
 from naptrack.reporting.models import Round
@@ -71,44 +61,5 @@ def transmission_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def dictionary_rows() -> list[dict[str, Any]]:
-    return [{"column": c.name, "type": c.type, "description": str(c.description)} for c in COLUMNS]
-
-
-def to_json(rows: list[dict[str, Any]]) -> bytes:
-    document = {
-        "format": FORMAT,
-        "licence": {"id": LICENCE, "name": LICENCE_NAME, "url": LICENCE_URL},
-        "columns": NAMES,
-        "rows": rows,
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = _("Transmissions")[:31]
-    # Text as string cells (core/spreadsheets.py): a number beginning with "=" stays text.
-    _sheet(sheet, NAMES, _records(rows, NAMES, _xlsx_cell))
-    sheet.freeze_panes = "A2"
-    dictionary = wb.create_sheet(_("Dictionary")[:31])
-    _sheet(
-        dictionary, [_("Column"), _("Type"), _("Meaning")], _records(dictionary_rows(), DICTIONARY_COLUMNS, _xlsx_cell)
-    )
-    dictionary.append([])
-    xlsx_append(dictionary, [_("Licence"), LICENCE_NAME, LICENCE_URL])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def transmissions_file(fmt: str) -> bytes:
-    rows = transmission_rows()
-    if fmt == "csv":
-        return to_csv(rows, NAMES)
-    if fmt == "json":
-        return to_json(rows)
-    return to_xlsx(rows)
+    return table_file(fmt, format_name=FORMAT, title=_("Transmissions"), columns=COLUMNS, rows=transmission_rows())

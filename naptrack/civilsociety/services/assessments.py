@@ -16,15 +16,8 @@ from django.utils.translation import gettext as _
 from naptrack.audit.services import audit_record
 from naptrack.civilsociety import notifications
 from naptrack.civilsociety.models import Assessment, AssessmentEvidence, Member, Organisation, RoundInvitation
-from naptrack.civilsociety.services.common import (
-    CivilSocietyError,
-    StaleVersion,
-    author,
-    country_code,
-    country_codes,
-    require,
-    user_or_none,
-)
+from naptrack.civilsociety.services.common import CivilSocietyError, StaleVersion, country_code, country_codes
+from naptrack.core.services import author, require, user_or_none
 from naptrack.plans.models import Action, Objective
 from naptrack.reporting.models import Contribution, Round
 from naptrack.reporting.services.evidence import upload_check

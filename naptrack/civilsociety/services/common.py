@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -21,21 +20,6 @@ class StaleVersion(Exception):
             _("This assessment was changed since you opened it (version %(version)s is the current one).")
             % {"version": current.version}
         )
-
-
-def require(actor: Any, perm: str, obj: Any = None) -> None:
-    if not getattr(actor, "has_perm", None) or not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def author(obj, actor):
-    if getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
-
-
-def user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def country_code(value: str, field: str, errors: dict, *, required: bool = True) -> str:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from naptrack.audit.services import audit_record
 from naptrack.civilsociety.models import Event, EventFile, FollowUp, Organisation, Recommendation
-from naptrack.civilsociety.services.common import CivilSocietyError, author, require, user_or_none
+from naptrack.civilsociety.services.common import CivilSocietyError
 from naptrack.core.numbers import whole_number
+from naptrack.core.services import author, require, user_or_none
 from naptrack.plans.models import Action, Department, Plan
 from naptrack.reporting.models import Contribution, Round
 from naptrack.reporting.services.evidence import upload_check

@@ -14,13 +14,8 @@ from django.utils.translation import gettext as _
 from naptrack.accounts.models import User
 from naptrack.audit.services import audit_anonymise, audit_record
 from naptrack.civilsociety.models import Consent, Expert, ExpertiseField, Member
-from naptrack.civilsociety.services.common import (
-    CivilSocietyError,
-    author,
-    country_codes,
-    language_codes,
-    require,
-)
+from naptrack.civilsociety.services.common import CivilSocietyError, country_codes, language_codes
+from naptrack.core.services import author, require
 
 PURPOSE_MAX = 1000
 

@@ -11,8 +11,9 @@ from naptrack.accounts.invitations import Sent, user_invite
 from naptrack.accounts.models import User
 from naptrack.audit.services import audit_record
 from naptrack.civilsociety.models import Member, Organisation
-from naptrack.civilsociety.services.common import author, country_code, language_codes, require
+from naptrack.civilsociety.services.common import country_code, language_codes
 from naptrack.core.roles import Role
+from naptrack.core.services import author, require
 
 
 def _clean(data: dict, errors: dict, instance: Organisation | None = None) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 
@@ -22,18 +21,6 @@ class StaleVersion(Exception):
             _("This was changed by someone else since you opened it (version %(version)s is the current one).")
             % {"version": current.version}
         )
-
-
-def require(actor: Any, perm: str, obj: Any = None) -> None:
-    if not getattr(actor, "has_perm", None) or not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def author(obj, actor):
-    """Name the actor in the row history outside a web request (CLI, API tokens, tests)."""
-    if getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
 
 
 # Actions on a published answer pack change what anonymous visitors read (the portal's page and
@@ -60,7 +47,3 @@ def pack_action(request: Any, action: str) -> str:
         return action
     app, noun, verb = action.split(".")
     return f"{app}.published_{noun}.{verb}"
-
-
-def user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None

@@ -10,9 +10,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from naptrack.audit.services import audit_record
+from naptrack.core.services import author, require, user_or_none
 from naptrack.international.files import FrameworkFile
 from naptrack.international.models import Body, Framework, Mapping, Question
-from naptrack.international.services.common import author, require, user_or_none
 from naptrack.plans.models import Action, Instrument
 
 

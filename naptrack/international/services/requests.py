@@ -13,16 +13,10 @@ from django.utils.translation import gettext as _
 
 from naptrack.audit.services import audit_record
 from naptrack.core.numbers import whole_number
+from naptrack.core.services import author, require, user_or_none
 from naptrack.international.drafting import draft_answers
 from naptrack.international.models import Answer, Dispatch, Framework, Request
-from naptrack.international.services.common import (
-    InternationalError,
-    StaleVersion,
-    author,
-    pack_action,
-    require,
-    user_or_none,
-)
+from naptrack.international.services.common import InternationalError, StaleVersion, pack_action
 
 TEXT_MAX = 20_000
 COUNT_MAX = 10**9

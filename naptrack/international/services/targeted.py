@@ -13,17 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from naptrack.audit.services import audit_record
+from naptrack.core.services import author, require, user_or_none
 from naptrack.international import notifications
 from naptrack.international.drafting import draft_answers
 from naptrack.international.models import Answer, TargetedQuestion
-from naptrack.international.services.common import (
-    InternationalError,
-    StaleVersion,
-    author,
-    pack_action,
-    require,
-    user_or_none,
-)
+from naptrack.international.services.common import InternationalError, StaleVersion, pack_action
 from naptrack.international.services.requests import _clean_answer, _count
 from naptrack.plans.models import Department
 
