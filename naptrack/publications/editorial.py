@@ -12,12 +12,14 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from naptrack.audit.services import audit_record
+from naptrack.core.services import author as _author
+from naptrack.core.services import require
 from naptrack.publications.content.texts import TEXT_FIELDS
 from naptrack.publications.content.tree import ANNEXES
 from naptrack.publications.models import ReportTexts, Transmission
@@ -28,15 +30,7 @@ TRANSLATED = (*TEXT_FIELDS, "signatory_title")
 
 
 def _require(actor: Any) -> None:
-    if not getattr(actor, "has_perm", None) or not actor.has_perm("reporting.manage_round"):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def _author(obj: Any, actor: Any) -> Any:
-    # Outside a web request (CLI, tests) simple-history's middleware cannot tell who it was.
-    if getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
+    require(actor, "reporting.manage_round")
 
 
 def report_texts_of(round: Round) -> ReportTexts:

@@ -12,26 +12,17 @@ import os
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from naptrack.core.numbers import whole_number
+from naptrack.reporting.views.common import error_text as error_text
+from naptrack.reporting.views.common import require as require
 
 PAGE_SIZE = 50
-
-
-def require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 def summary(*forms: Any, top: list[str] | None = None) -> list[dict[str, Any]]:

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
+
+from naptrack.reporting.views.common import error_text as error_text
+from naptrack.reporting.views.common import require as require
 
 PAGE_SIZE = 25
 LANGUAGES = ("en", "fr", "nl", "de")
-
-
-def require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 def error_dict(error: ValidationError) -> dict[str, list[str]]:

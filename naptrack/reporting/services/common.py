@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from naptrack.core.services import author, require
 from naptrack.reporting.models import Contribution
 
 
@@ -47,17 +47,8 @@ class ContributionConflict(Exception):
         super().__init__(_("This contribution was changed by someone else since you opened it."))
 
 
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if not getattr(actor, "has_perm", None) or not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def _author(obj, actor):
-    """Name the actor in the row history: outside a web request (CLI, API tokens, tests)
-    django-simple-history's middleware cannot tell who made the change."""
-    if getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    return obj
+# The names the reporting services have always called them by.
+_require, _author = require, author
 
 
 def _now() -> dt.datetime:

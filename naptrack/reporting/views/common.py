@@ -8,18 +8,12 @@ objective, prefetching QuerySet methods) whatever the number of contributions.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 
+# Views check permissions as the services do (core.services.require).
+from naptrack.core.services import require as require
 from naptrack.reporting.models import Round
-
-
-def require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def round_or_404(pk: int) -> Round:
