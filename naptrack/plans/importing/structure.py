@@ -23,19 +23,15 @@ from naptrack.plans.importing.assemble import (
     LineDraft,
     ObjectiveDraft,
 )
+from naptrack.plans.importing.attach import attach_footnotes, line_departments
 from naptrack.plans.importing.codes import Code, code_text, goal_key
-from naptrack.plans.importing.departments import DepartmentMatcher, KnownDepartment, Mention, new_department_code
+from naptrack.plans.importing.departments import DepartmentMatcher, KnownDepartment, Mention
 from naptrack.plans.importing.headers import ACTION, DEPARTMENTS, GOAL, INSTRUMENTS
 from naptrack.plans.importing.model import (
-    DEPARTMENT_FUZZY,
-    DEPARTMENT_UNMATCHED,
-    FOOTNOTE,
-    NOISE_DROPPED,
     ROW_SPLIT,
     ROW_UNPLACED,
     STRUCTURE,
     Check,
-    Footnote,
     Matrix,
 )
 from naptrack.plans.importing.text import (
@@ -353,7 +349,7 @@ def _document(
                     code = f"{o_number}.{code}"
             else:
                 code = str(number) if len(goal.lines) == 1 else f"{number}.{_letter(position)}"
-            departments, coordinator = _departments(line, matcher, known_codes, created, checks, code)
+            departments, coordinator = line_departments(line, matcher, known_codes, created, checks, code)
             used_departments.update(departments)
             actions.append(
                 {
@@ -380,7 +376,7 @@ def _document(
         checks.append(Check(STRUCTURE, goals[0].location, message))
 
     objectives = [objectives_out[key] for key in order]
-    _attach_footnotes(assembler, objectives, checks)
+    attach_footnotes(assembler, objectives, checks)
 
     # Parents of the departments in use are listed too: a unit needs its parent.
     for code in list(used_departments):
@@ -414,109 +410,3 @@ def _document(
 
 def _letter(position: int) -> str:
     return chr(ord("a") + position) if position < 26 else str(position + 1)
-
-
-def _departments(
-    line: Line,
-    matcher: DepartmentMatcher,
-    known_codes: set[str],
-    created: dict[str, dict],
-    checks: list[Check],
-    code: str,
-) -> tuple[list[str], str | None]:
-    departments: list[str] = []
-    coordinator = None
-    for mention in line.mentions:
-        if mention.noise:
-            checks.append(
-                Check(
-                    NOISE_DROPPED,
-                    line.location,
-                    gettext("%(text)r in the departments of line %(code)s: left out as noise")
-                    % {"text": mention.text, "code": code},
-                )
-            )
-            continue
-        department = mention.code
-        if department is None:
-            existing = next(
-                (
-                    c
-                    for c, d in created.items()
-                    if fold(d["name"]) == fold(mention.text) and d["parent"] == mention.parent
-                ),
-                None,
-            )
-            department = existing or new_department_code(mention, known_codes | set(created))
-            if existing is None:
-                created[department] = {"code": department, "name": mention.text, "parent": mention.parent}
-            under = (
-                gettext(" under %(parent)s") % {"parent": matcher.by_code[mention.parent].name}
-                if mention.parent in matcher.by_code
-                else ""
-            )
-            checks.append(
-                Check(
-                    DEPARTMENT_UNMATCHED,
-                    line.location,
-                    gettext(
-                        "%(text)r%(under)s (line %(code)s) is not a known department; it would be created as %(new)r"
-                    )
-                    % {"text": mention.text, "under": under, "code": code, "new": department},
-                    subject=mention.text,
-                )
-            )
-        elif mention.fuzzy:
-            checks.append(
-                Check(
-                    DEPARTMENT_FUZZY,
-                    line.location,
-                    gettext("%(text)r (line %(code)s) read as the department %(name)r")
-                    % {"text": mention.text, "code": code, "name": matcher.by_code[department].name},
-                )
-            )
-        if department not in departments:
-            departments.append(department)
-        if mention.coordinator and coordinator is None:
-            coordinator = department
-    return departments, coordinator
-
-
-def _attach_footnotes(assembler: Assembler, objectives: list[dict], checks: list[Check]) -> None:
-    """Each mark in a line's row gets the footnote of that number printed nearest after it
-    (numbering may restart on every page), else the nearest before."""
-    by_number: dict[int, list[tuple[int, Footnote]]] = {}
-    for index, note in assembler.footnotes:
-        by_number.setdefault(note.number, []).append((index, note))
-    used: set[int] = set()
-    for objective in objectives:
-        for goal in objective["goals"]:
-            for action in goal["actions"]:
-                marks, block, location = action.pop("_marks"), action.pop("_block"), action.pop("_location")
-                for mark in marks:
-                    found = by_number.get(mark, [])
-                    after = [f for f in found if f[0] > block]
-                    pick = after[0] if after else (found[-1] if found else None)
-                    if pick is None:
-                        checks.append(
-                            Check(
-                                FOOTNOTE,
-                                location,
-                                gettext("footnote mark %(mark)s on line %(code)s: no footnote %(mark)s found")
-                                % {"mark": mark, "code": action["code"]},
-                            )
-                        )
-                        continue
-                    used.add(id(pick[1]))
-                    text = clean(pick[1].text)
-                    if text:
-                        action["notes"].append(text)
-    intro_marks = {m for o in assembler.objectives for m in o.intro_marks}
-    for _, note in assembler.footnotes:
-        if id(note) in used:
-            continue
-        if note.number in intro_marks:
-            message = gettext("footnote %(number)s in an objective's introduction: not attached to any line")
-        else:
-            message = gettext("footnote %(number)s with no mark on a line of action: not attached to any line")
-        checks.append(Check(FOOTNOTE, note.location, message % {"number": note.number}))
