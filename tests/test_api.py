@@ -476,18 +476,18 @@ def test_contribution_list_makes_a_fixed_number_of_queries(coordinator, open_rou
     client = api(coordinator)
     client.get("/api/v1/plans/")  # the token's first use records last_used
     url = f"/api/v1/rounds/{open_round.pk}/contributions/"
-    # token+user, groups, round, count, page, measurements, evidence, instruments
-    with django_assert_num_queries(8):
+    # token+user, groups, round, count, page, measurements, their countries, evidence, instruments
+    with django_assert_num_queries(9):
         assert len(client.get(url).json()["results"]) == 50
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert len(client.get(f"{url}?page_size=200").json()["results"]) == 195
     services.round_create(
         actor=coordinator, plan=open_round.plan, kind="annual", year=2015, deadline=dt.date(2016, 1, 31)
     )
     services.round_open(actor=coordinator, round=Round.objects.get(year=2015))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert len(client.get(url).json()["results"]) == 50
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(f"{url}?department=defence&state=draft&action=23.a")
 
 
@@ -498,9 +498,9 @@ def test_contribution_detail_makes_a_fixed_number_of_queries(
     many = contribution_of(open_round, "7.c", "defence")  # three instruments
     client = api(focal_defence)
     client.get("/api/v1/plans/")
-    # token+user, groups, contribution, measurements, evidence, instruments
+    # token+user, groups, contribution, measurements, their countries, evidence, instruments
     for contribution in (few, many):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             client.get(f"/api/v1/contributions/{contribution.pk}/")
 
 

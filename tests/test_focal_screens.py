@@ -240,12 +240,12 @@ def test_edit_form_query_count_is_pinned_and_does_not_grow_with_instruments_or_e
 ):
     one = contribution_of(open_round, "6.d", "defence")
     three = contribution_of(open_round, "7.c", "defence")
-    # 8, and 1 for the plan's events with civil society, which any contribution may cite.
-    with django_assert_num_queries(9):
+    # 9 (measurements and their countries), and 1 for the plan's events with civil society, which any contribution may cite.
+    with django_assert_num_queries(10):
         focal_defence_client.get(edit_url(one))
     for n in range(4):
         services.evidence_add(actor=focal_defence, contribution=three, title=f"Report {n}", url=f"https://mil.be/{n}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         html = html_of(focal_defence_client.get(edit_url(three)))
     assert html.count("https://mil.be/") == 4
 
@@ -255,18 +255,18 @@ def test_write_endpoints_query_counts_are_pinned(open_round, focal_defence_clien
     c = contribution_of(open_round, "23.a", "defence")
     women = instrument_field(c, "women")
     data = form_data(focal_defence_client.get(edit_url(c)), **{women: "1"})
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(20):
         saved = focal_defence_client.post(edit_url(c), data)
     assert saved.status_code == 302
     data = form_data(focal_defence_client.get(edit_url(c)), **{women: "2"})
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(27):
         submitted = focal_defence_client.post(submit_url(c), data)
     assert submitted.status_code == 302
 
     other = contribution_of(open_round, "16.a", "defence")
     # Here and on removing, its own department is recognised without reading the department's
-    # units (reporting/rules.py): one query fewer than before.
-    with django_assert_num_queries(12):
+    # units (reporting/rules.py); the form shown again reads the measurements' countries.
+    with django_assert_num_queries(13):
         added = upload(focal_defence_client, other)
     assert added.status_code == 302
     evidence = Evidence.objects.get(contribution=other)

@@ -77,7 +77,7 @@ def test_every_problem_is_listed_at_once(be_document):
         "$.focus_countries[3]: unknown ISO 3166-1 alpha-2 code 'ZZ'",
         "$.objectives[0].goals[0].actions[0].instrument: unknown field",
         "$.objectives[0].goals[0].actions[0].instruments[0].kind: must be one of qualitative, quantitative, "
-        'got "numeric"',
+        'count, money, share, yes-no, got "numeric"',
         "$.objectives[0].goals[0].actions[0].coordinator: 'justice-x' must be one of the line's departments",
     ]
 

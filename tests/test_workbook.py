@@ -687,7 +687,7 @@ def test_the_focal_points_home_offers_the_workbook_of_their_department(open_roun
 
 
 def test_download_is_an_xlsx_attachment(open_round, focal_defence_client, django_assert_num_queries):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = focal_defence_client.get(download_url(open_round))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -699,9 +699,9 @@ def test_download_query_count_does_not_grow_with_the_department(
     open_round, coordinator_client, django_assert_num_queries
 ):
     # Defence reports on 37 lines, Foreign Affairs on more.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         small = coordinator_client.get(download_url(open_round, "justice"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         large = coordinator_client.get(download_url(open_round, "foreign-affairs"))
     assert Sheet(large.content).ws.max_row > Sheet(small.content).ws.max_row
 
@@ -737,13 +737,13 @@ def test_upload_shows_what_changes_and_writes_only_on_confirm(
     open_round, focal_defence, focal_defence_client, django_assert_num_queries
 ):
     data = fill(export(focal_defence, open_round), {("23.a", 1): {"women": 3}, ("6.d", 1): {"status": "completed"}})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = upload(focal_defence_client, open_round, data)
     assert response.status_code == 302
     preview_url = response["Location"]
     assert contribution_of(open_round, "6.d", "defence").version == 1
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = focal_defence_client.get(preview_url)
     html = page.content.decode()
     assert html.count('class="workbook-row" data-outcome="new"') == 2
@@ -767,9 +767,9 @@ def test_preview_query_count_does_not_grow_with_the_rows_changed(
     many = upload(
         focal_defence_client, open_round, fill(exported, {(code, 1): {"status": "completed"} for code in codes})
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         focal_defence_client.get(few["Location"])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         html = focal_defence_client.get(many["Location"]).content.decode()
     assert html.count('data-outcome="new"') == 10
 
@@ -778,7 +778,7 @@ def test_confirm_query_count_is_pinned(open_round, focal_defence, focal_defence_
     data = fill(export(focal_defence, open_round), {("23.a", 1): {"women": 3}})
     preview_url = upload(focal_defence_client, open_round, data)["Location"]
     # The check again, then one contribution saved through the service (lock, history, audit).
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(25):
         assert focal_defence_client.post(preview_url, {"confirm": "1"}).status_code == 302
 
 

@@ -70,6 +70,8 @@ def plan_document(plan: Plan, *, tree: list[Objective] | None = None, links: lis
                     row = {"text": text(instrument, "instrument", "text"), "kind": instrument.kind}
                     if instrument.by_sex:
                         row["by_sex"] = True
+                    if _source(instrument, "unit"):
+                        row["unit"] = text(instrument, "instrument", "unit")
                     instruments.append(row)
                 actions.append(
                     {
@@ -98,6 +100,8 @@ def plan_document(plan: Plan, *, tree: list[Objective] | None = None, links: lis
         "period": {"start": plan.period_start, "end": plan.period_end},
         "languages": plan.languages,
         "focus_countries": plan.focus_countries,
+        # EUR, the default, is left out: a file that never named a currency exports as it was.
+        **({"currency": plan.currency} if plan.currency != "EUR" else {}),
         "departments": departments,
         "objectives": objectives,
     }

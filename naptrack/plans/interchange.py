@@ -20,10 +20,12 @@ from typing import Any
 from django_countries import countries
 from jsonschema import Draft202012Validator, ValidationError
 
+from naptrack.core.currencies import is_currency
+
 FORMAT = "naptrack-plan/1"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "naptrack-plan-1.schema.json"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KINDS = ("qualitative", "quantitative")
+KINDS = ("qualitative", "quantitative", "count", "money", "share", "yes-no")
 
 # The plan's own text is English (the default-language columns); translations go beside it.
 SOURCE = "en"
@@ -239,6 +241,9 @@ def _check_plan(p: _Problems, data: dict) -> None:
                 p.add(("focus_countries", i), f"unknown ISO 3166-1 alpha-2 code {code!r}")
             elif code in focus[:i]:
                 p.add(("focus_countries", i), f"{code} is listed twice")
+    currency = data.get("currency")
+    if isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency) and not is_currency(currency):
+        p.add(("currency",), f"unknown ISO 4217 currency code {currency!r}")
     _check_text(p, data.get("title"), ("title",))
     departments = _check_departments(p, data.get("departments"))
     _check_objectives(p, data.get("objectives"), departments)
@@ -325,6 +330,12 @@ def _check_action(p: _Problems, action: dict, path: JsonPath, department_codes: 
             and instrument["kind"] != "quantitative"
         ):
             p.add((*path, "instruments", n, "by_sex"), "only a quantitative instrument can be reported by sex")
+        if "unit" in instrument:
+            unit = instrument.get("unit")
+            _check_text(p, unit, (*path, "instruments", n, "unit"))
+            texts = [unit] if isinstance(unit, str) else [v for k, v in (unit or {}).items() if k in LANGUAGES]
+            if any(isinstance(t, str) and len(t) > 40 for t in texts):
+                p.add((*path, "instruments", n, "unit"), "a unit is at most 40 characters")
     departments = action.get("departments")
     departments = departments if isinstance(departments, list) else []
     for n, code in enumerate(departments):

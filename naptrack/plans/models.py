@@ -49,6 +49,12 @@ class Plan(models.Model):
     focus_countries = models.JSONField(
         _("focus countries"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2 codes.")
     )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        help_text=_("ISO 4217 code proposed for the amounts of money reported under the plan."),
+    )
     departments = models.ManyToManyField(
         Department, through="PlanDepartment", related_name="plans", verbose_name=_("departments")
     )
@@ -169,11 +175,21 @@ class Note(models.Model):
 
 
 class Instrument(models.Model):
-    """A monitoring instrument: what is reported to show progress on a line of action."""
+    """A monitoring instrument: what is reported to show progress on a line of action.
+
+    Its kind says what an answer holds (every kind may also carry text): "quantitative" is a
+    number with a unit, or, `by_sex`, a count of people by sex; "count" a whole number of
+    something (the unit says what: "trainings"); "money" an amount in a currency; "share" a
+    percentage with its numerator and denominator; "yes-no" a yes or a no with its explanation.
+    """
 
     class Kind(models.TextChoices):
-        QUALITATIVE = "qualitative", _("qualitative")
-        QUANTITATIVE = "quantitative", _("quantitative")
+        QUALITATIVE = "qualitative", _("text")
+        QUANTITATIVE = "quantitative", _("number")
+        COUNT = "count", _("count")
+        MONEY = "money", _("amount of money")
+        SHARE = "share", _("share")
+        YES_NO = "yes-no", _("yes or no")
 
     action = models.ForeignKey(
         Action, on_delete=models.CASCADE, related_name="instruments", verbose_name=_("line of action")
@@ -183,6 +199,9 @@ class Instrument(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.QUALITATIVE)
     by_sex = models.BooleanField(
         _("by sex"), default=False, help_text=_("Quantitative figures are reported for women and men separately.")
+    )
+    unit = models.CharField(
+        _("unit"), max_length=40, blank=True, help_text=_("What is counted or measured, e.g. trainings.")
     )
 
     class Meta:
@@ -198,6 +217,14 @@ class Instrument(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def is_numeric(self) -> bool:
+        """Answered with figures, which can be broken down by country and totalled."""
+        return self.kind in NUMERIC_KINDS
+
+
+NUMERIC_KINDS = frozenset({"quantitative", "count", "money", "share"})
 
 
 class Responsibility(models.Model):

@@ -125,6 +125,7 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
             "period_end": doc["period"]["end"],
             "languages": doc["languages"],
             "focus_countries": doc["focus_countries"],
+            "currency": doc.get("currency", "EUR"),
         },
     )
     summary.plan = plan
@@ -188,7 +189,11 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
                     Instrument,
                     "instrument",
                     [i["text"] for i in a["instruments"]],
-                    [{"kind": i["kind"], "by_sex": i.get("by_sex", False)} for i in a["instruments"]],
+                    [
+                        {"kind": i["kind"], "by_sex": i.get("by_sex", False), **_t("unit", i.get("unit", ""))}
+                        for i in a["instruments"]
+                    ],
+                    units=[i.get("unit", "") for i in a["instruments"]],
                 )
                 notes_given = a.get("notes", [])
                 _load_children(up, action, notes.get(action.pk, []), Note, "note", notes_given, [{}] * len(notes_given))
@@ -235,6 +240,7 @@ def _load_children(
     kind: str,
     texts: list,
     rows: list[dict],
+    units: list | None = None,
 ) -> None:
     by_position = {obj.position: obj for obj in current}
     for position, (text, values) in enumerate(zip(texts, rows, strict=True), start=1):
@@ -243,7 +249,7 @@ def _load_children(
             model,
             {"action": action, "position": position, **_t("text", text), **values},
         )
-        up.texts(obj, kind, {"text": text})
+        up.texts(obj, kind, {"text": text, **({"unit": units[position - 1]} if units else {})})
     up.delete(by_position.values())
 
 

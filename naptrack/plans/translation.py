@@ -43,7 +43,7 @@ class NoteTranslation(TranslationOptions):
 
 @register(Instrument)
 class InstrumentTranslation(TranslationOptions):
-    fields = ("text",)
+    fields = ("text", "unit")
 
 
 # A translation's state keeps its history too: who made a text official, and when.

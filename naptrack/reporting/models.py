@@ -139,7 +139,24 @@ class Contribution(models.Model):
 
 
 class Measurement(models.Model):
-    """A department's answer to one monitoring instrument of its line."""
+    """A department's answer to one monitoring instrument of its line.
+
+    Which fields hold the answer depends on the instrument's kind (plans.Instrument): `value` is
+    the number, the count, the amount, the percentage or the total of people counted by sex.
+    Figures a department leaves blank while breaking them down by country are the sums of the
+    rows (CountryFigure), recomputed at every save and named in `derived`.
+    """
+
+    class Channel(models.TextChoices):
+        BILATERAL = "bilateral", _("bilateral")
+        MULTILATERAL = "multilateral", _("multilateral")
+        CIVIL_SOCIETY = "civil-society", _("civil society")
+        OTHER = "other", _("other")
+
+    class Marker(models.IntegerChoices):
+        NOT_TARGETED = 0, _("0: not targeted")
+        SIGNIFICANT = 1, _("1: significant")
+        PRINCIPAL = 2, _("2: principal")
 
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="measurements")
     instrument = models.ForeignKey("plans.Instrument", on_delete=models.PROTECT, related_name="measurements")
@@ -149,6 +166,19 @@ class Measurement(models.Model):
     other = models.PositiveIntegerField(_("other or not recorded"), null=True, blank=True)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    marker = models.PositiveSmallIntegerField(
+        _("gender equality policy marker"),
+        choices=Marker.choices,
+        null=True,
+        blank=True,
+        help_text=_("The OECD-DAC marker: 0 not targeted, 1 significant, 2 principal objective."),
+    )
+    channel = models.CharField(_("funding channel"), max_length=20, choices=Channel.choices, blank=True)
+    numerator = models.DecimalField(_("numerator"), max_digits=16, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(_("denominator"), max_digits=16, decimal_places=4, null=True, blank=True)
+    yes = models.BooleanField(_("yes or no"), null=True, blank=True)
+    derived = models.JSONField(_("figures derived from the countries"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
@@ -182,9 +212,35 @@ class Measurement(models.Model):
 
     @property
     def is_empty(self) -> bool:
-        return not (self.text or self.note or self.unit) and all(
-            v is None for v in (self.women, self.men, self.other, self.value)
-        )
+        figures = (self.women, self.men, self.other, self.value, self.numerator, self.denominator, self.yes)
+        return not (self.text or self.note or self.unit) and all(v is None for v in figures)
+
+
+class CountryFigure(models.Model):
+    """The part of a measurement's figures that concerns one country."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="countries")
+    country = models.CharField(_("country"), max_length=2)
+    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    men = models.PositiveIntegerField(_("men"), null=True, blank=True)
+    other = models.PositiveIntegerField(_("other or not recorded"), null=True, blank=True)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(_("numerator"), max_digits=16, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(_("denominator"), max_digits=16, decimal_places=4, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measurement", "id"]
+        verbose_name = _("figures for a country")
+        verbose_name_plural = _("figures by country")
+        constraints = [
+            models.UniqueConstraint(fields=["measurement", "country"], name="countryfigure_unique"),
+        ]
+        indexes = [models.Index(fields=["country"])]
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id}/{self.country}"
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

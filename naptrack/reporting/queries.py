@@ -36,7 +36,10 @@ class ContributionQuerySet(models.QuerySet):
         return (
             self.with_context()
             .prefetch_related(
-                models.Prefetch("measurements", queryset=Measurement.objects.select_related("instrument")),
+                models.Prefetch(
+                    "measurements",
+                    queryset=Measurement.objects.select_related("instrument").prefetch_related("countries"),
+                ),
                 "evidence",
                 "action__instruments",
             )

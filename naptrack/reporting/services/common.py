@@ -59,5 +59,7 @@ def _locked(contribution: Contribution) -> Contribution:
     """The contribution read again and locked until the transaction ends: a version checked on a
     stale copy would let two people who edited the same version both save."""
     return (
-        Contribution.objects.select_for_update().select_related("round", "action", "department").get(pk=contribution.pk)
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("round__plan", "action", "department")
+        .get(pk=contribution.pk)
     )

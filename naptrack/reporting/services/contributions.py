@@ -4,7 +4,7 @@ person edited, and its way through review (submitted, returned, approved, reopen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,8 +16,8 @@ from django_countries import countries as all_countries
 from naptrack.accounts.rules import department_ids
 from naptrack.audit.services import audit_record
 from naptrack.reporting.models import Contribution, Measurement
+from naptrack.reporting.services import figures
 from naptrack.reporting.services.common import (
-    COUNT_MAX,
     Change,
     ContributionConflict,
     WorkflowError,
@@ -29,52 +29,13 @@ from naptrack.reporting.services.common import (
 )
 
 CONTRIBUTION_FIELDS = ("status", "narrative", "visibility", "countries")
-MEASUREMENT_FIELDS = ("text", "women", "men", "other", "value", "unit", "note")
+MEASUREMENT_FIELDS = figures.MEASUREMENT_FIELDS
 
 
 @dataclass
 class _Cleaned:
     fields: dict[str, Any] = field(default_factory=dict)
     measurements: dict[int, dict[str, Any]] = field(default_factory=dict)
-
-
-def _whole(value: Any, key: str, errors: dict) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        errors[key] = [_("Enter a whole number.")]
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        errors[key] = [_("Enter a whole number.")]
-        return None
-    if number != number.to_integral_value():
-        errors[key] = [_("Enter a whole number: people are counted without fractions.")]
-    elif number < 0:
-        errors[key] = [_("Enter zero or more.")]
-    elif number > COUNT_MAX:
-        errors[key] = [_("This number is too large.")]
-    else:
-        return int(number)
-    return None
-
-
-def _decimal(value: Any, key: str, errors: dict) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        errors[key] = [_("Enter a number.")]
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        errors[key] = [_("Enter a number.")]
-        return None
-    if not number.is_finite() or abs(number) >= Decimal(10) ** 12:
-        errors[key] = [_("Enter a number.")]
-        return None
-    return number.quantize(Decimal("0.0001"))
 
 
 def _clean(contribution: Contribution, data: dict) -> _Cleaned:
@@ -137,44 +98,7 @@ def _clean_measurements(contribution: Contribution, rows: Any, out: _Cleaned, er
         if instrument is None:
             errors[f"measurements.{n}.instrument"] = [_("Not a monitoring instrument of this line of action.")]
             continue
-        key = f"measurements.{instrument.pk}"
-        for name in sorted(set(row) - {"instrument", *MEASUREMENT_FIELDS}):
-            errors[f"{key}.{name}"] = [_("Unknown field.")]
-        values: dict[str, Any] = {}
-        for name in ("text", "unit", "note"):
-            if name in row:
-                values[name] = (row[name] or "").strip() if isinstance(row[name] or "", str) else None
-                if values[name] is None:
-                    errors[f"{key}.{name}"] = [_("Enter text.")]
-        if len(values.get("unit") or "") > 40:
-            errors[f"{key}.unit"] = [_("Keep the unit under 40 characters.")]
-        for name in ("women", "men", "other"):
-            if name in row:
-                values[name] = _whole(row[name], f"{key}.{name}", errors)
-                if values[name] is not None and not instrument.by_sex:
-                    errors[f"{key}.{name}"] = [_("This instrument is not reported by sex.")]
-        if "value" in row:
-            values["value"] = _decimal(row["value"], f"{key}.value", errors)
-            if values["value"] is not None and instrument.kind != "quantitative":
-                errors[f"{key}.value"] = [_("This instrument is qualitative: answer in text.")]
-        out.measurements[instrument.pk] = values
-
-
-def _check_totals(contribution: Contribution, measurements: dict[int, Measurement], errors: dict) -> None:
-    """A total given for a by-sex instrument may exceed the breakdown (some not recorded), never
-    fall short of it."""
-    for m in measurements.values():
-        if not m.instrument.by_sex or m.value is None:
-            continue
-        if m.value != m.value.to_integral_value() or m.value < 0:
-            errors[f"measurements.{m.instrument_id}.value"] = [_("A total of people is a whole number, zero or more.")]
-            continue
-        parts = sum(n for n in (m.women, m.men, m.other) if n is not None)
-        if m.value < parts:
-            errors[f"measurements.{m.instrument_id}.value"] = [
-                _("The total (%(total)s) is smaller than women, men and other together (%(parts)s).")
-                % {"total": int(m.value), "parts": parts}
-            ]
+        out.measurements[instrument.pk] = figures.clean_row(instrument, row, f"measurements.{instrument.pk}", errors)
 
 
 def _snapshot(contribution: Contribution, measurements: dict[int, Measurement]) -> dict[str, Any]:
@@ -183,6 +107,9 @@ def _snapshot(contribution: Contribution, measurements: dict[int, Measurement]) 
         for name in MEASUREMENT_FIELDS:
             value = getattr(m, name)
             state[f"measurements.{instrument_id}.{name}"] = str(value) if isinstance(value, Decimal) else value
+        rows = figures.snapshot_countries(m)
+        if rows:
+            state[f"measurements.{instrument_id}.countries"] = rows
     return state
 
 
@@ -216,7 +143,8 @@ def contribution_changes_since(contribution: Contribution, version: int) -> list
 @transaction.atomic
 def contribution_save(*, actor, contribution: Contribution, version: int | None, data: dict) -> Contribution:
     """Save a department's input. `data` holds only what changes (status, narrative, visibility,
-    countries, measurements: [{instrument, text, women, men, other, value, unit, note}]).
+    countries, measurements: [{instrument, text, note and the figures of the instrument's kind, as
+    services/figures.py lists them, with "countries": [{country, figures}] for a breakdown}]).
     `version` is the version the person edited: when someone saved in between, nothing is written
     and ContributionConflict says what changed."""
     current = _locked(contribution)
@@ -255,17 +183,21 @@ def apply_changes(actor, current: Contribution, data: dict) -> dict[str, tuple[A
     # One read of the line's instruments serves validation and the measurements below.
     prefetch_related_objects([current.action], "instruments")
     cleaned = _clean(current, data)
-    measurements = {m.instrument_id: m for m in current.measurements.select_related("instrument")}
+    measurements = {
+        m.instrument_id: m for m in current.measurements.select_related("instrument").prefetch_related("countries")
+    }
     before = _snapshot(current, measurements)
     for name, value in cleaned.fields.items():
         setattr(current, name, value)
-    _merge_measurements(current, measurements, cleaned)
+    current.countries = _merge_measurements(current, measurements, cleaned)
     after = _snapshot(current, measurements)
     changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
-    for instrument_id, values in cleaned.measurements.items():
+    for instrument_id in cleaned.measurements:
         m = measurements[instrument_id]
-        if any(f"measurements.{instrument_id}.{name}" in changed for name in values):
+        prefix = f"measurements.{instrument_id}."
+        if any(k.startswith(prefix) for k in changed):
             _author(m, actor).save()
+            figures.save_countries(m)
     return changed
 
 
@@ -277,30 +209,45 @@ def contribution_validate(*, contribution: Contribution, data: dict) -> dict[str
     caller."""
     cleaned = _clean(contribution, data)
     # Copies: the caller's prefetched measurements stay as they are.
-    measurements = {
-        m.instrument_id: Measurement(instrument=m.instrument, **{name: getattr(m, name) for name in MEASUREMENT_FIELDS})
-        for m in contribution.measurements.all()
-    }
+    measurements = {}
+    for m in contribution.measurements.all():
+        copy = Measurement(
+            instrument=m.instrument, derived=list(m.derived or []), **{n: getattr(m, n) for n in MEASUREMENT_FIELDS}
+        )
+        copy._pending_countries = figures.breakdown_of(m)  # type: ignore[attr-defined]
+        measurements[m.instrument_id] = copy
     before = _snapshot(contribution, measurements)
-    _merge_measurements(contribution, measurements, cleaned)
-    after = {**_snapshot(contribution, measurements), **cleaned.fields}
+    countries = _merge_measurements(contribution, measurements, cleaned)
+    after = {**_snapshot(contribution, measurements), **cleaned.fields, "countries": countries}
     return {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
 
 
-def _merge_measurements(contribution: Contribution, measurements: dict[int, Measurement], cleaned: _Cleaned) -> None:
+def _merge_measurements(
+    contribution: Contribution, measurements: dict[int, Measurement], cleaned: _Cleaned
+) -> list[str]:
     """Put the cleaned answers into `measurements` (by instrument id), adding the ones the
-    contribution lacks, then check the figures' totals; raises ValidationError with every error."""
+    contribution lacks, then make each one's figures agree (figures.settle) and add the countries
+    of its breakdown to the contribution's; raises ValidationError with every error."""
     instruments = {i.pk: i for i in contribution.action.instruments.all()}
+    errors: dict[str, list[str]] = {}
+
+    def currency() -> str:
+        return contribution.round.plan.currency
+
     for instrument_id, values in cleaned.measurements.items():
         m = measurements.get(instrument_id) or Measurement(contribution=contribution)
         m.instrument = instruments[instrument_id]
         for name, value in values.items():
-            setattr(m, name, value)
+            if name != "countries":
+                setattr(m, name, value)
         measurements[instrument_id] = m
-    errors: dict[str, list[str]] = {}
-    _check_totals(contribution, measurements, errors)
+        figures.settle(m, values, f"measurements.{instrument_id}", errors, currency)
     if errors:
         raise ValidationError(errors)
+    tagged = list(cleaned.fields.get("countries", contribution.countries) or [])
+    for m in measurements.values():
+        tagged += [r["country"] for r in figures.breakdown_of(m) if r["country"] not in tagged]
+    return tagged
 
 
 def _has_content(contribution: Contribution) -> bool:

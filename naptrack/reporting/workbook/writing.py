@@ -62,7 +62,10 @@ def contributions_for(round_: Round, department) -> list[Contribution]:
         Contribution.objects.filter(round=round_, department=department)
         .select_related("action__goal", "department", "updated_by")
         .prefetch_related(
-            "action__instruments", Prefetch("measurements", queryset=Measurement.objects.select_related("instrument"))
+            "action__instruments",
+            Prefetch(
+                "measurements", queryset=Measurement.objects.select_related("instrument").prefetch_related("countries")
+            ),
         )
         .in_plan_order()
     )
