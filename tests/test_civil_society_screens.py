@@ -769,7 +769,7 @@ def test_a_contribution_on_line_34_cites_the_events(
     html = get(client, f"/work/contributions/{other.pk}/")
     assert "Reporting and coordination events (1)" in html and "<details>" in html
 
-    with django_assert_num_queries(8) as first:
+    with django_assert_num_queries(9) as first:
         get(client, url)
     for n in range(3):
         event_of(plan, coordinator, orgs, title=f"Event {n}")
