@@ -38,8 +38,9 @@ def modules(app: Path) -> list[str]:
 
 
 def test_the_page_is_short():
-    # One screenful per app, give or take: ten apps and the command line.
-    assert len(DOC.read_text(encoding="utf-8").splitlines()) < 180
+    # One screenful per app, give or take: ten apps and the command line. Raised from 180 when the
+    # figures of #17 (validation, totals, their pages) took their lines; still one sitting's read.
+    assert len(DOC.read_text(encoding="utf-8").splitlines()) < 200
 
 
 @pytest.mark.parametrize("app", apps(), ids=lambda p: p.name)
