@@ -484,3 +484,37 @@ def test_an_amount_with_more_than_four_decimals_is_refused(framework, coordinato
         services.answer_save(actor=coordinator, answer=un6, version=un6.version, data={"total": "999999999999.99999"})
     services.answer_save(actor=coordinator, answer=un6, version=un6.version, data={"total": "1250,5"})
     assert answer(request, "UN-6").total == Decimal("1250.5")
+
+
+def test_amounts_are_drafted_per_currency_and_shares_and_yes_no_as_said(framework, coordinator, reported):
+    """Amounts never join the people counted nor each other across currencies; a share and a yes
+    or no are quoted as the department gave them."""
+    money, share, yes_no = instrument("8.a"), instrument("16.a", 1), instrument("26.a")
+    Instrument.objects.filter(pk=money.pk).update(kind="money", by_sex=False)
+    Instrument.objects.filter(pk=share.pk).update(kind="share", by_sex=False)
+    Instrument.objects.filter(pk=yes_no.pk).update(kind="yes-no", by_sex=False)
+    for code, department, answers in (
+        ("8.a", "foreign-affairs", {1: {"value": 1000, "currency": "EUR", "marker": 2}}),
+        ("8.a", "development", {1: {"value": 300, "currency": "USD", "marker": 0}}),
+        ("16.a", "defence", {1: {"numerator": 5, "denominator": 40}}),
+        (
+            "26.a",
+            next(iter(Action.objects.get(code="26.a").responsibilities.values_list("department__code", flat=True))),
+            {1: {"yes": True, "text": "Adopted by the Council of Ministers."}},
+        ),
+    ):
+        fill(reported, code, department, coordinator, coordinator, answers=answers)
+    question = framework.questions.get(code="UN-6")
+    for target in (money, share, yes_no):
+        services.mapping_add(actor=coordinator, question=question, instrument=target)
+    request = services.request_create(
+        actor=coordinator, framework=framework, period_start=2014, due_on=DUE, reference="UN/2015/18"
+    )
+    drafted = answer(request, "UN-6")
+    assert drafted.draft["money"] == [
+        {"currency": "EUR", "amount": 1000, "marked": 1.0},
+        {"currency": "USD", "amount": 300, "marked": 0.0},
+    ]
+    assert drafted.draft["figures"]["total"] is None  # 1,300 is no number of anything
+    assert "12.5 % (5 of 40). (Defence, 16.a)" in drafted.text
+    assert "Yes. Adopted by the Council of Ministers." in drafted.text

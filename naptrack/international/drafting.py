@@ -5,7 +5,8 @@ the approved replies to the targeted questions put about it.
 Only approved and public content is drafted, so that a draft never carries an internal item into
 a pack that may be published; approved internal contributions are counted beside the draft, for
 the coordinator to consult on the line's page. Figures are summed by sex across departments, each
-department's share shown; narratives are quoted with their department and line.
+department's share shown; amounts of money per currency, apart; shares and yes/no answers are
+quoted as said; narratives are quoted with their department and line.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def _draft(
     instruments = {m.instrument_id for m in mappings if m.instrument_id}
     instrument_lines = {m.instrument.action_id for m in mappings if m.instrument_id}
     figures: dict[str, dict[str, Any]] = {}
+    money: dict[str, dict[str, Decimal]] = {}
     quotes: list[dict[str, str]] = []
     sources: list[dict[str, str]] = []
     countries: set[str] = set()
@@ -100,9 +102,10 @@ def _draft(
             if measurement.instrument_id not in instruments or measurement.is_empty:
                 continue
             used = True
-            if measurement.text.strip():
-                answers.append(_quote(contribution, measurement.text))
-            _add_figures(figures, department.code, str(department), measurement)
+            said = _said(measurement)
+            if said:
+                answers.append(_quote(contribution, said))
+            _add_figures(figures, money, department.code, str(department), measurement)
         # The narrative is the department's own account of what the figures measure.
         if used and contribution.narrative.strip():
             quotes.append(_quote(contribution, contribution.narrative))
@@ -142,6 +145,15 @@ def _draft(
     return {
         "figures": _totals(figures),
         "by_department": list(figures.values()),
+        # Amounts per currency, never added across currencies nor to the people counted.
+        "money": [
+            {
+                "currency": currency,
+                "amount": _number(t["amount"]),
+                "marked": round(float(t["marked"] / t["amount"]), 4) if t["amount"] else None,
+            }
+            for currency, t in sorted(money.items())
+        ],
         "quotes": quotes,
         "countries": sorted(countries),
         "sources": sources,
@@ -158,11 +170,36 @@ def _quote(contribution: Contribution, text: str) -> dict[str, str]:
     }
 
 
-def _add_figures(figures: dict, code: str, name: str, measurement: Measurement) -> None:
+def _said(measurement: Measurement) -> str:
+    """The answer's text, led by its figure where the figure is a statement rather than a number
+    to add up: a share, a yes or a no."""
+    text = measurement.text.strip()
+    kind = measurement.instrument.kind
+    lead = ""
+    if kind == "yes-no" and measurement.yes is not None:
+        lead = _("Yes.") if measurement.yes else _("No.")
+    elif kind == "share" and measurement.value is not None:
+        lead = _("%(percent)s %%.") % {"percent": _number(measurement.value.quantize(Decimal("0.1")))}
+        if measurement.numerator is not None and measurement.denominator is not None:
+            lead = _("%(percent)s %% (%(numerator)s of %(denominator)s).") % {
+                "percent": _number(measurement.value.quantize(Decimal("0.1"))),
+                "numerator": _number(measurement.numerator),
+                "denominator": _number(measurement.denominator),
+            }
+    return f"{lead} {text}".strip()
+
+
+def _add_figures(figures: dict, money: dict, code: str, name: str, measurement: Measurement) -> None:
+    kind = measurement.instrument.kind
     if measurement.instrument.by_sex:
         total = measurement.total
         _add(figures, code, name, measurement.women, measurement.men, measurement.other, total)
-    elif measurement.value is not None:
+    elif kind == "money" and measurement.value is not None and measurement.currency:
+        t = money.setdefault(measurement.currency, {"amount": Decimal(0), "marked": Decimal(0)})
+        t["amount"] += measurement.value
+        if measurement.marker in (1, 2):
+            t["marked"] += measurement.value
+    elif kind in ("count", "quantitative") and measurement.value is not None:
         _add(figures, code, name, None, None, None, measurement.value)
 
 
