@@ -26,6 +26,7 @@ from naptrack.publications.content import (
     CountryEntry,
     DepartmentRef,
     Figures,
+    FigureTotals,
     InstrumentBlock,
     Line,
     Report,
@@ -257,6 +258,16 @@ class _Body(Writer):
                     for row in [*movements.by_objective, movements.total]
                 ],
             )
+        if report.figures is not None:
+            self.heading(report.figures.title, 2)
+            self.figure_totals(report.figures)
+
+    def figure_totals(self, totals: FigureTotals) -> None:
+        self.para(totals.intro)
+        for table in totals.tables:
+            self.table(table.caption, table.head, table.rows)
+        if not totals.tables:
+            self.para(totals.none, style="Absent")
 
     def line(self, line: Line) -> None:
         self.heading(_("Line of action %(code)s") % {"code": line.code}, 3)
@@ -396,6 +407,9 @@ class _Body(Writer):
                 )
                 % {"country": chapter.name}
             )
+            if chapter.totals is not None:
+                self.heading(chapter.totals.title, 2)
+                self.figure_totals(chapter.totals)
             if not chapter.entries:
                 self.para(
                     _("No contribution in this report concerns %(country)s.") % {"country": chapter.name},

@@ -16,6 +16,7 @@ from naptrack.publications import charts
 from naptrack.publications.content.annexes import build_annexes
 from naptrack.publications.content.changes import Comparison
 from naptrack.publications.content.countries import build_countries
+from naptrack.publications.content.figures import build_figures
 from naptrack.publications.content.formatting import correction_text, round_label, translated
 from naptrack.publications.content.loading import Source, is_shown
 from naptrack.publications.content.summary import build_summary, method_paragraphs, status_definitions
@@ -219,6 +220,7 @@ def _build(source: Source, lang: str) -> Report:
         achievements=texts["achievements"],
         conclusions=texts["conclusions"],
         countries=build_countries(source, lang, dept, status_labels, _figures, _marks),
+        figures=build_figures(source, lang),
         annexes=build_annexes(
             source,
             lines=lines,

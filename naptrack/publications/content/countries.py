@@ -1,6 +1,7 @@
 """The report's country chapters: a chapter per focus country of the plan holding every shown
 contribution of the round tagged with that country (in the final report: approved and public), in
-the plan's order, with its figures; then the other countries tagged, grouped in one chapter."""
+the plan's order, with its figures, and the totals of the round's figures broken down to that
+country (content/figures.py); then the other countries tagged, grouped in one chapter."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from django_countries import countries as all_countries
 
 from naptrack.plans.models import Department, Instrument
+from naptrack.publications.content.figures import country_figures
 from naptrack.publications.content.formatting import translated
 from naptrack.publications.content.loading import Source, is_shown
 from naptrack.publications.content.tree import (
@@ -81,5 +83,7 @@ def build_countries(
                 seen.add(code)
                 chapter = chapters.setdefault(code, CountryChapter(code, country_name(code), f"country-{code.lower()}"))
                 chapter.entries.append(entry)
+    for code in focus:
+        chapters[code].totals = country_figures(source, lang, code, chapters[code].name)
     others = sorted((ch for code, ch in chapters.items() if code not in focus), key=lambda ch: ch.name)
     return Countries(focus=[chapters[code] for code in focus], others=others)

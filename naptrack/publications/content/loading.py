@@ -8,6 +8,9 @@ only published rounds, in a draft any round. The last of them is the previous ro
 statuses and qualitative answers the report compares with this year's (changes.py): the same
 rows, no query more.
 
+The totals of the figures (money, people by sex, counts) are of the same contributions, approved
+only, as flat rows (naptrack.reporting.totals).
+
 The annexes' other sources: international requests whose answers were sent in the year covered
 (in the final report only published ones), civil society's public consultation events of the year
 and its published assessments of the round.
@@ -21,12 +24,15 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max, Q, QuerySet
+from django.utils import translation
 
 from naptrack.civilsociety.models import Assessment, Event
 from naptrack.international.models import Request
 from naptrack.plans.models import Action, Goal, Instrument, Objective, PlanDepartment, Responsibility
+from naptrack.publications.content.tree import SOURCE_LANGUAGE
 from naptrack.publications.models import ReportTexts
 from naptrack.reporting.models import Contribution, Measurement, Round, Synthesis
+from naptrack.reporting.totals import FigureRow, figure_rows, measurements_in
 
 
 @dataclass
@@ -49,6 +55,9 @@ class Source:
     requests: list[Request] = field(default_factory=list)  # answered in the year, with `last_sent`
     events: list[Event] = field(default_factory=list)  # public consultations of the year
     assessments: list[Assessment] = field(default_factory=list)  # published, of this round
+    # The approved figures of this round and the earlier ones the report shows, as rows to total
+    # (units in the source language: content/figures.py translates them per report).
+    figures: list[FigureRow] = field(default_factory=list)
 
     @property
     def previous(self) -> Round | None:
@@ -118,6 +127,14 @@ def load(round_: Round, *, draft: bool) -> Source:
     measurements: dict[int, list[Measurement]] = defaultdict(list)
     for m in Measurement.objects.filter(measured).order_by("contribution_id", "instrument_id"):
         measurements[m.contribution_id].append(m)
+    # The totals count what the report shows, approved only (measurements_in), in two queries.
+    totalled = Contribution.objects.filter(Q(round_id=round_.pk) | Q(round_id__in=earlier_ids)).filter(
+        state__in=_shown_states(draft), withdrawn_at__isnull=True
+    )
+    if not draft:
+        totalled = totalled.filter(visibility=Contribution.Visibility.PUBLIC)
+    with translation.override(SOURCE_LANGUAGE):
+        figures = figure_rows(measurements_in(totalled))
     syntheses = {
         s.action_id: s
         for s in Synthesis.objects.filter(round_id=round_.pk).filter(~Q(text="") | Q(withdrawn_at__isnull=False))
@@ -152,4 +169,5 @@ def load(round_: Round, *, draft: bool) -> Source:
         requests=list(requests),
         events=list(events),
         assessments=list(assessments),
+        figures=figures,
     )

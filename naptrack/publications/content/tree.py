@@ -276,11 +276,35 @@ class CountryEntry:
 
 
 @dataclass
+class FigureTable:
+    """A table of totals, written in the report's language: the first `labels` columns name the
+    row (a unit, a currency, a year), the others hold numbers."""
+
+    caption: str
+    head: list[str]
+    rows: list[list[str | Text]]  # units are plan text
+    labels: int = 1
+
+
+@dataclass
+class FigureTotals:
+    """The totals of the figures in the report (content/figures.py): money per currency, people
+    by sex and counts per unit, for the round's year, and earlier years beside it."""
+
+    anchor: str
+    title: str
+    intro: str
+    tables: list[FigureTable] = field(default_factory=list)
+    none: str = ""  # said instead of the tables when there is no figure
+
+
+@dataclass
 class CountryChapter:
     code: str  # ISO 3166-1 alpha-2
     name: str  # in the report's language
     anchor: str
     entries: list[CountryEntry] = field(default_factory=list)
+    totals: FigureTotals | None = None  # the country's part of the round's figures
 
 
 @dataclass
@@ -356,6 +380,7 @@ class Report:
     achievements: TextPart | None = None
     conclusions: TextPart | None = None
     countries: Countries | None = None
+    figures: FigureTotals | None = None  # printed at the end of the summary
     annexes: list[Annex] = field(default_factory=list)  # chosen, with data, numbered
 
     def lines(self) -> list[Line]:
