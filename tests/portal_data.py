@@ -20,6 +20,17 @@ FA_2012 = "Foreign Affairs counted its diplomats by sex for the baseline."
 SYNTHESIS_21 = "The share of women among diplomats rose since the baseline."
 
 
+def as_numbers(plan, code: str) -> None:
+    """Line `code`'s instruments ask for a number with its unit, not by sex: the tests that show
+    such a figure use line 16.a, whose ratios the bundled plan asks as shares."""
+    Instrument.objects.filter(action__plan=plan, action__code=code).update(kind="quantitative", by_sex=False)
+
+
+def as_text(plan, code: str) -> None:
+    """Line `code`'s instruments ask for text only."""
+    Instrument.objects.filter(action__plan=plan, action__code=code).update(kind="qualitative", by_sex=False)
+
+
 def fill(round_, code: str, department: str, actor, coordinator, *, then: str = "approved", **data):
     """A department's contribution saved, then submitted and approved when `then` says so.
     `answers` maps an instrument's number in its line to its answer."""
@@ -122,6 +133,7 @@ def annual_2014(plan, coordinator, focal_defence, focal_justice, monkeypatch=Non
         countries=["ML"],
         answers={1: {"women": 7, "men": 93}},
     )
+    as_numbers(plan, "16.a")
     fill(round_, "16.a", "defence", focal_defence, coordinator, answers={1: {"value": "0.25", "unit": "ratio"}})
     line_21 = Action.objects.get(plan=plan, code="21")
     reporting.synthesis_save(actor=coordinator, round=round_, action=line_21, text=SYNTHESIS_21, version=None)

@@ -109,6 +109,32 @@ def test_counts_of_lines_and_instruments(be_document):
     assert by_sex == {"13.a", "13.c", "21", "23.a", "23.b", "24.b"}
 
 
+def test_instruments_have_the_kind_their_text_asks_for(be_document):
+    instruments = [(a["code"], i) for _, _, a in actions(be_document) for i in a["instruments"]]
+    kinds = {}
+    for _, i in instruments:
+        kinds[i["kind"]] = kinds.get(i["kind"], 0) + 1
+    assert kinds == {"qualitative": 81, "quantitative": 6, "count": 16, "money": 2, "share": 3, "yes-no": 14}
+    # Counts of people by sex are the only quantitative instruments; every count says of what.
+    assert all(i.get("by_sex") for _, i in instruments if i["kind"] == "quantitative")
+    assert all(i.get("unit") for _, i in instruments if i["kind"] == "count")
+    assert [code for code, i in instruments if i["kind"] == "money"] == ["3.a", "8.a"]
+    assert [code for code, i in instruments if i["kind"] == "share"] == ["4.a", "16.a", "16.a"]
+    assert {i["unit"] for _, i in instruments if i["kind"] == "count"} == {
+        "trainings",
+        "experts",
+        "projects or programmes",
+        "victims",
+        "agreements",
+        "countries",
+        "events",
+    }
+    yes_no = {i["text"] for _, i in instruments if i["kind"] == "yes-no"}
+    assert {"NAP adopted.", "Belgian code drawn up.", "Section added.", "Database.", "Training plan."} <= yes_no
+    # "Interventions carried out." reports what was done, in words, wherever it appears.
+    assert {i["kind"] for _, i in instruments if i["text"] == "Interventions carried out."} == {"qualitative"}
+
+
 def test_line_14a_and_its_six_departments(be_document):
     line = next(a for _, _, a in actions(be_document) if a["code"] == "14.a")
     assert len(line["departments"]) == 6

@@ -127,6 +127,9 @@ def test_plan_export_csv_has_a_row_per_line_and_instrument(plan, capsys):
     assert (first["code"], first["instrument"]) == ("1.a", "Periodic reporting under CEDAW.")
     assert first["departments"] == "foreign-affairs;development;defence;interior;justice;equality"
     assert {r["code"] for r in rows if r["by_sex"] == "yes"} == {"13.a", "13.c", "21", "23.a", "23.b", "24.b"}
+    assert list(rows[0])[9:11] == ["by_sex", "unit"]
+    victims = [r for r in rows if r["code"] == "20.b" and r["kind"] == "count"]
+    assert [r["unit"] for r in victims] == ["victims", "victims"]
 
 
 def test_plan_export_xlsx_is_the_plans_matrix(plan, tmp_path):

@@ -2,7 +2,8 @@
 
 On the real plan, in the 2014 annual round opened for every responsible department. Line 23.a
 ("Encourage applications by Belgian women for peace missions") is Defence's alone and has one
-monitoring instrument reported by sex; 16.a is Defence's with two quantitative instruments not by sex.
+monitoring instrument reported by sex; 16.a is Defence's with two instruments (ratios, asked as shares;
+set to numbers not by sex where a test needs them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from naptrack.plans.models import Responsibility
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Evidence, Measurement
 from tests.conftest import _user, contribution_of, logged_in
+from tests.portal_data import as_numbers, as_text
 
 HOME = "/work/"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -223,6 +225,8 @@ def test_edit_form_shows_the_line_the_scale_and_one_block_per_instrument(open_ro
 
 
 def test_edit_form_lays_out_quantitative_and_qualitative_instruments(open_round, focal_defence_client):
+    as_numbers(open_round.plan, "16.a")
+    as_text(open_round.plan, "7.c")
     quantitative = contribution_of(open_round, "16.a", "defence")
     html = html_of(focal_defence_client.get(edit_url(quantitative)))
     for position in (1, 2):

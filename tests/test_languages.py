@@ -24,7 +24,7 @@ from naptrack.reporting import notifications
 from naptrack.reporting.services.workbooks import workbook_export
 
 from .conftest import BE
-from .portal_data import fill, new_round, publish
+from .portal_data import as_numbers, fill, new_round, publish
 
 pytestmark = pytest.mark.django_db
 PLAN = f"/plans/{BE}"
@@ -60,6 +60,7 @@ def figures_round(plan, coordinator, monkeypatch):
 
     round_ = new_round(plan, coordinator, "annual", 2014)
     fill(round_, "21", "foreign-affairs", coordinator, coordinator, answers={2: {"women": 1250, "men": 28300}})
+    as_numbers(plan, "16.a")
     fill(round_, "16.a", "defence", coordinator, coordinator, answers={1: {"value": "1234.5", "unit": "cases"}})
     round_ = publish(round_, coordinator, monkeypatch)
     Round.objects.filter(pk=round_.pk).update(published_at=PUBLISHED)

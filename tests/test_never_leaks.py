@@ -46,7 +46,7 @@ from naptrack.reporting.models import Contribution, Round
 from .civil_society_data import member, organisations
 from .civil_society_public_data import PDF, assess, event, listing, recommend
 from .conftest import BE, logged_in
-from .portal_data import FA_2014, fill, new_round, publish
+from .portal_data import FA_2014, as_numbers, fill, new_round, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,7 @@ def _secret(word: str) -> dict:
 
 
 def _seed(plan, coordinator, focal_defence, focal_justice):
+    as_numbers(plan, "16.a")
     published = new_round(plan, coordinator, "annual", 2014)
     reporting.round_update(actor=coordinator, round=published, intro={"en": "The report on 2014."})
     fill(
@@ -471,6 +472,11 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
             f"/plans/{BE}/search/?q=women&round={round_.pk}",
         ]
     extra.append("/api/v1/public/rounds/?page_size=200")
+    # The plan's figures and their totals in the API, every grouping; the figures in open data.
+    extra.append(f"/api/v1/public/plans/{BE}/figures/?page_size=200")
+    extra += [f"/api/v1/public/plans/{BE}/totals/?by={key}" for key in ("year", "objective", "department")]
+    extra += [f"/api/v1/public/plans/{BE}/totals/?by={key}" for key in ("country", "action")]
+    extra += [f"/open-data/figures.{fmt}" for fmt in ("csv", "xlsx", "json")]
     # The internal pack's page and files, in every language; the answers in open data.
     for prefix in ("", "/fr", "/nl"):
         extra.append(f"{prefix}/answers/{internal_pack.pk}/")
@@ -501,6 +507,9 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
         f"/api/v1/public/rounds/{published.pk}/contributions/?page_size=200",
     ):
         assert FA_2014 in texts[url], url
+    # The published figures are there (line 21's 30 women, 40 men), the secret ones are not (above).
+    assert '"women":30,"men":40' in texts[f"/api/v1/public/plans/{BE}/figures/?page_size=200"]
+    assert ",30,40," in texts["/open-data/figures.csv"]
     assert "<mark>seventy</mark>" in crawl(anonymous, [(f"/plans/{BE}/search/?q=seventy", 0)], {}).popitem()[1]
     for url in (f"/api/v1/public/rounds/{hidden.pk}/", f"/open-data/{BE}/annual-2015.csv"):
         assert statuses[url] == 404, url

@@ -288,3 +288,60 @@ def test_a_coordinator_uploads_a_spreadsheet_checks_it_and_loads_it(coordinator_
     response = coordinator_client.post(response["Location"], {"load": "1", "create_departments": "1"})
     assert response.status_code == 302
     assert Action.objects.filter(plan__slug="pan-2017").count() == 4
+
+
+def test_kind_and_unit_columns_set_each_instruments_answer_in_english_french_or_dutch(tmp_path):
+    path = tmp_path / "pan.csv"
+    path.write_text(
+        "N°;Objectif;But;Ligne d'action;Indicateurs;Type de réponse;Unité;Responsables\n"
+        '1.a;Objectif 1. Prévention;Intégrer le genre.;Former le personnel.;"Formations dispensées.\n'
+        'Guide publié.\nPersonnes formées.";"nombre\noui/non\npar sexe";"formations\n\npersonnes formées";Défense\n'
+        "1.b;;;Financer des projets.;Subventions accordées.;Montant;;Justice\n"
+        "1.c;;;Poursuivre.;Plaintes poursuivies.;%;;Justice\n"
+        "1.d;;;Recruter.;Femmes recrutées.;aandeel;;Justice\n"
+        "1.e;;;Adopter.;Code adopté.;ja/nee;;Justice\n"
+        "1.f;;;Agir.;Actions menées.;Texte;;Justice\n"
+        "1.g;;;Aider.;Victimes aidées.;aantal;slachtoffers;Justice\n"
+        "1.h;;;Soutenir.;Soutien apporté.;financial;;Justice\n"
+        "1.i;;;Informer.;Sessions tenues.;whatever;;Justice\n",
+        encoding="utf-8",
+    )
+    document, checks = import_plan_document(
+        path, slug="pan", title="PAN 2017-2021", known_departments=FRENCH_DEPARTMENTS, country="BE"
+    )
+    by_code = lines(document)
+    assert by_code["1.a"]["instruments"] == [
+        {"text": "Formations dispensées.", "kind": "count", "unit": "formations"},
+        {"text": "Guide publié.", "kind": "yes-no"},
+        {"text": "Personnes formées.", "kind": "quantitative", "by_sex": True, "unit": "personnes formées"},
+    ]
+    kinds = {code: [(i["kind"], i.get("unit")) for i in line["instruments"]] for code, line in by_code.items()}
+    assert kinds["1.b"] == [("money", None)]
+    assert kinds["1.c"] == kinds["1.d"] == [("share", None)]
+    assert kinds["1.e"] == [("yes-no", None)]
+    assert kinds["1.f"] == [("qualitative", None)]
+    assert kinds["1.g"] == [("count", "slachtoffers")]
+    assert kinds["1.h"] == [("money", None)]
+    # A word the reader does not know leaves the kind read from the text, and says so.
+    assert kinds["1.i"] == [("qualitative", None)]
+    assert any(c.kind == STRUCTURE and "line 1.i: 'whatever' is not a kind of answer" in c.message for c in checks)
+
+
+def test_a_kind_cell_that_does_not_pair_with_the_instruments_is_not_used(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "No.,Goal,Line of action,Monitoring instruments,Kind,Unit,Departments\n"
+        '1.a,Train staff.,Train the staff.,"Trainings given.\nGuide published.\nModules revised.",'
+        '"count\nyes/no","trainings",Defence\n'
+        '1.b,,Fund projects.,Grants awarded.,money,"' + "x" * 41 + '",Defence\n',
+        encoding="utf-8",
+    )
+    document, checks = import_plan_document(
+        path, slug="plan", title="Plan", known_departments=FRENCH_DEPARTMENTS, country="BE", period=(2017, 2021)
+    )
+    by_code = lines(document)
+    # Two kinds for three instruments: none is used; the one unit is every instrument's.
+    assert [(i["kind"], i.get("unit")) for i in by_code["1.a"]["instruments"]] == [("qualitative", "trainings")] * 3
+    assert any("the kind cell has 2 lines for 3 instruments" in c.message for c in checks)
+    assert [(i["kind"], i.get("unit")) for i in by_code["1.b"]["instruments"]] == [("money", None)]
+    assert any("line 1.b: the unit is longer than 40 characters" in c.message for c in checks)

@@ -24,7 +24,7 @@ from naptrack.reporting import services as reporting
 from naptrack.reporting.models import Round
 
 from .conftest import BE, logged_in
-from .portal_data import fill, publish
+from .portal_data import as_numbers, fill, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,7 @@ def report_round(baseline, open_round, coordinator, focal_defence, focal_justice
         answers={2: {"women": 30, "men": 40, "other": 0}},
     )
     fill(open_round, "21", "defence", focal_defence, coordinator, answers={2: {"women": 12, "men": 88}})
+    as_numbers(open_round.plan, "16.a")
     fill(open_round, "16.a", "defence", focal_defence, coordinator, answers={1: {"value": "0.25", "unit": "ratio"}})
     line_21 = Action.objects.get(plan=open_round.plan, code="21")
     reporting.synthesis_save(actor=coordinator, round=open_round, action=line_21, text=SYNTHESIS, version=None)

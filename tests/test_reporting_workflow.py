@@ -18,6 +18,7 @@ from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Evidence, Measurement, Round
 
 from .conftest import contribution_of
+from .portal_data import as_numbers
 
 
 def by_sex_instrument(contribution):
@@ -365,6 +366,7 @@ def test_synthesis_keeps_versions(open_round, coordinator):
 
 
 def test_decimal_values_for_other_quantitative_instruments(open_round, coordinator, plan):
+    as_numbers(plan, "16.a")
     contribution = (
         Contribution.objects.filter(
             round=open_round, action__instruments__kind="quantitative", action__instruments__by_sex=False

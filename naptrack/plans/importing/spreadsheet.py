@@ -7,6 +7,8 @@ several rows, or left blank under a value, inherits the value above it: a blank 
 the line above, a blank goal keeps the goal, a blank departments cell on a new line takes the
 departments of the line above (and says so). Monitoring instruments are split at line breaks,
 departments at line breaks, semicolons and commas, and matched to the known departments.
+A "Kind" column says what answer each instrument asks for and a "Unit" column what its figures
+count (kinds.py), a line per instrument of the cell beside it, or one for them all.
 
 The reader gathers the rows of each line into one row of the intermediate matrix (model.py), so
 that structure.py builds the plan as it does from documents. A workbook written by
@@ -30,6 +32,7 @@ from naptrack.plans.importing.assemble import objective_heading
 from naptrack.plans.importing.departments import KnownDepartment
 from naptrack.plans.importing.finishing import as_known, plan_from_matrix
 from naptrack.plans.importing.headers import ACTION, CODE, DEPARTMENTS, GOAL, INSTRUMENTS, OBJECTIVE, match_header_row
+from naptrack.plans.importing.kinds import KIND, UNIT, UNIT_MAX, kind_columns, kind_of_word
 from naptrack.plans.importing.model import (
     DEPARTMENT_UNMATCHED,
     METADATA_GUESSED,
@@ -114,11 +117,25 @@ class _Line:
                 target.append(paragraph)
 
 
+@dataclass
+class _Kind:
+    """What the kind and unit columns say of one instrument of a row."""
+
+    code: str
+    action: str
+    text: str
+    word: str
+    unit: str
+    location: str
+
+
 class _Reader:
     def __init__(self) -> None:
         self.matrix = Matrix()
         self.front: list[str] = []
         self.columns: dict[int, str] | None = None
+        self.kind_columns: dict[int, str] = {}
+        self.kinds: list[_Kind] = []
         self.pending: _Line | None = None
         self.previous_departments: list[str] = []
         self.body: list[str] = []
@@ -157,6 +174,7 @@ class _Reader:
             if header:
                 self.flush()
                 self.columns = header
+                self.kind_columns = kind_columns(texts, header)
                 self.matrix.blocks.append(TableHeader(header, location))
                 continue
             own = [t for t in texts if t]
@@ -207,6 +225,40 @@ class _Reader:
                 pending.action = cell.text
             if name in (GOAL, ACTION, INSTRUMENTS):
                 self.body += paragraphs
+        instruments = values.get(INSTRUMENTS)
+        if self.kind_columns and instruments is not None and instruments.origin == "own" and instruments.text:
+            self.kinds_of(pending, instruments.text, cells, location)
+
+    def kinds_of(self, line: _Line, text: str, cells: list[Cell], location: str) -> None:
+        """Pair the instruments of a row's cell with the lines of its kind and unit cells (a
+        cell merged over several rows says the kind of each of them)."""
+        texts = [t.replace(_JOINER, "") for t in _paragraphs(INSTRUMENTS, text)]
+        said: dict[str, list[str]] = {}
+        for index, name in self.kind_columns.items():
+            cell = cells[index] if index < len(cells) else Cell("")
+            lines = [line.strip() for line in cell.text.split("\n")]
+            while lines and not lines[-1]:
+                lines.pop()
+            # A blank line says nothing of its instrument when the lines pair one to one.
+            said[name] = lines if len(lines) == len(texts) else [line for line in lines if line]
+        for name, lines in said.items():
+            if len(lines) not in (0, 1, len(texts)):
+                self.matrix.check(
+                    STRUCTURE,
+                    location,
+                    f"the {name} cell has {len(lines)} lines for {len(texts)} instruments: it is not used",
+                )
+                said[name] = []
+        for n, instrument in enumerate(texts):
+            word, unit = (_nth(said.get(name, []), n) for name in (KIND, UNIT))
+            if word or unit:
+                self.kinds.append(_Kind(line.code, line.action, instrument, word, unit, location))
+
+
+def _nth(lines: list[str], n: int) -> str:
+    if not lines:
+        return ""
+    return lines[0] if len(lines) == 1 else lines[n]
 
 
 def read_spreadsheet(path: str | Path) -> Matrix:
@@ -214,12 +266,12 @@ def read_spreadsheet(path: str | Path) -> Matrix:
     return _read(load(path))[0]
 
 
-def _read(spreadsheet: Spreadsheet) -> tuple[Matrix, str]:
+def _read(spreadsheet: Spreadsheet) -> tuple[Matrix, str, list[_Kind]]:
     reader = _Reader()
     for sheet in spreadsheet.sheets:
         reader.sheet(sheet)
     reader.matrix.front_text = "\n".join(reader.front[:40])
-    return reader.matrix, "\n".join(reader.body)
+    return reader.matrix, "\n".join(reader.body), reader.kinds
 
 
 # --- the plan -------------------------------------------------------------------------------------
@@ -238,7 +290,7 @@ def import_plan_spreadsheet(
 ) -> tuple[dict, list[Check]]:
     """Read the plan in a spreadsheet: (naptrack-plan/1 document, checks), as import_plan_document."""
     spreadsheet = load(path)
-    matrix, body = _read(spreadsheet)
+    matrix, body, kinds = _read(spreadsheet)
     data = spreadsheet.plan_data
     known = as_known(known_departments)
     checks: list[Check] = []
@@ -265,6 +317,8 @@ def import_plan_spreadsheet(
         _finish(document)
         if data is not None:
             _complete(document, data)
+        # After the plan data: the matrix wins where it says anything.
+        finished += _apply_kinds(document, kinds)
         # A department the plan data names but the installation does not know is created only on request.
         known_codes = {d.code for d in known}
         reported = {c.subject for c in finished if c.kind == DEPARTMENT_UNMATCHED}
@@ -353,6 +407,8 @@ def _complete(document: dict, data: dict) -> None:
                         instrument["by_sex"] = True
                     else:
                         instrument.pop("by_sex", None)
+                    if match.get("unit"):
+                        instrument["unit"] = match["unit"]
     order = {d["code"]: n for n, d in enumerate(data["departments"])}
     document["departments"].sort(key=lambda d: order.get(d["code"], len(order)))
 
@@ -362,3 +418,63 @@ def _translated(shown: Any, given: Any) -> Any:
     if isinstance(given, dict) and isinstance(shown, str) and source_of(given) == shown:
         return given
     return shown
+
+
+def _apply_kinds(document: dict, kinds: list[_Kind]) -> list[Check]:
+    """Set each instrument's kind and unit as the kind and unit columns say, matching the
+    instrument by its text within its line (by the line's number, else its text); an instrument
+    whose line cannot be told apart takes what the columns say of its text, if they agree."""
+    if not kinds:
+        return []
+    by_code: dict[tuple[str, str], _Kind] = {}
+    by_action: dict[tuple[str, str], _Kind] = {}
+    by_text: dict[str, list[_Kind]] = {}
+    for said in kinds:
+        if said.code:
+            by_code.setdefault((fold(said.code), fold(said.text)), said)
+        by_action.setdefault((fold(said.action), fold(said.text)), said)
+        by_text.setdefault(fold(said.text), []).append(said)
+    checks: list[Check] = []
+    for objective in document["objectives"]:
+        for goal in objective["goals"]:
+            for action in goal["actions"]:
+                for instrument in action["instruments"]:
+                    text = fold(source_of(instrument["text"]))
+                    said = by_code.get((fold(action["code"]), text)) or by_action.get(
+                        (fold(source_of(action["text"])), text)
+                    )
+                    if said is None:
+                        same = {(k.word, k.unit) for k in by_text.get(text, [])}
+                        said = by_text[text][0] if len(same) == 1 else None
+                    if said is not None:
+                        checks += _set_kind(instrument, said, action["code"])
+    return checks
+
+
+def _set_kind(instrument: dict, said: _Kind, code: str) -> list[Check]:
+    checks = []
+    if said.word:
+        kind = kind_of_word(said.word)
+        if kind is None:
+            checks.append(
+                Check(
+                    STRUCTURE,
+                    said.location,
+                    f"line {code}: {said.word!r} is not a kind of answer (text, number, by sex, count, money, share, "
+                    f"yes/no): the instrument is {instrument['kind']}",
+                )
+            )
+        else:
+            by_sex = kind[1] or (kind[0] == "quantitative" and instrument.get("by_sex") is True)
+            instrument["kind"] = kind[0]
+            if by_sex:
+                instrument["by_sex"] = True
+            else:
+                instrument.pop("by_sex", None)
+    if said.unit and len(said.unit) > UNIT_MAX:
+        checks.append(
+            Check(STRUCTURE, said.location, f"line {code}: the unit is longer than {UNIT_MAX} characters: not used")
+        )
+    elif said.unit:
+        instrument["unit"] = said.unit
+    return checks
