@@ -25,7 +25,15 @@ from naptrack.reporting import workbook
 from naptrack.reporting.models import Contribution, Round
 from naptrack.reporting.services.common import ContributionConflict, WorkflowError
 from naptrack.reporting.services.contributions import contribution_save, contribution_validate
-from naptrack.reporting.workbook import CONTRIBUTION_FIELDS, CellError, ChangeSet, Row, WorkbookRefused
+from naptrack.reporting.workbook import (
+    BREAKDOWN,
+    BY_COUNTRY,
+    CONTRIBUTION_FIELDS,
+    CellError,
+    ChangeSet,
+    Row,
+    WorkbookRefused,
+)
 
 OUTCOMES = ("new", "changed", "unchanged", "conflict", "skipped")
 
@@ -114,10 +122,16 @@ def workbook_export(*, actor: Any, round: Round, department, language: str | Non
 def _display(name: str, value: str) -> str:
     if not value:
         return "—"
-    if name in ("status", "visibility"):
+    if name in ("status", "visibility", "channel", "yes"):
         return workbook.choice_label(name, value)
     if name == "countries":
         return ", ".join(value.split(","))
+    if name == BREAKDOWN:
+        # "AF: value=10 | CD: value=5" with the columns' headers in the person's language.
+        headers = dict(workbook._country_columns())
+        for key in ("women", "men", "other", "value", "numerator", "denominator"):
+            value = value.replace(f"{key}=", f"{headers[key]} ")
+        return value.replace(" | ", "; ")
     return value
 
 
@@ -138,20 +152,29 @@ def _skipped_note(c: Contribution) -> str:
 
 
 def _map_errors(error: ValidationError, rows: list[Row], changes: ChangeSet) -> None:
-    """The service's error keys ("narrative", "measurements.12.women", "__all__") as cells."""
+    """The service's error keys ("narrative", "measurements.12.women", "measurements.12.countries.0.
+    country", "__all__") as cells: a country's row on the sheet of figures by country."""
     by_instrument = {row.instrument_id: row for row in rows if row.instrument_id is not None}
     first = next((row for row in rows if row.first), rows[0])
     messages = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
     for key, texts in messages.items():
-        row, column = first, ""
+        at, column, sheet = first.row, "", workbook.CONTRIBUTIONS
         if key in CONTRIBUTION_FIELDS:
             column = key
         elif key.startswith("measurements."):
             parts = key.split(".")
-            if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) in by_instrument:
-                row, column = by_instrument[int(parts[1])], parts[2]
+            row = by_instrument.get(int(parts[1])) if len(parts) > 2 and parts[1].isdigit() else None
+            if row is not None and parts[2] != "countries":
+                at, column = row.row, parts[2]
+            elif row is not None and len(parts) > 3 and parts[3].isdigit() and int(parts[3]) < len(row.country_rows):
+                at, column, sheet = row.country_rows[int(parts[3])], parts[4] if len(parts) > 4 else "", BY_COUNTRY
+            elif row is not None and row.country_rows:
+                # The breakdown as a whole (its sum above a total): its first row.
+                at, sheet = row.country_rows[0], BY_COUNTRY
+            elif row is not None:
+                at = row.row
         for text in texts:
-            changes.error(row.row, column, text)
+            changes.error(at, column, text, sheet=sheet)
 
 
 @dataclass
@@ -234,6 +257,10 @@ def workbook_import(
     return _result(round, department, changes, plans, dry_run, saved)
 
 
+def _header(headers: dict[str, str], name: str) -> str:
+    return _("Figures by country") if name == BREAKDOWN else headers.get(name, name)
+
+
 def _round_name(round_id: int) -> str:
     other = Round.objects.filter(pk=round_id).first()
     return str(other) if other is not None else _("round %(id)s") % {"id": round_id}
@@ -246,7 +273,7 @@ def _plan(c: Contribution, rows: list[Row], changes: ChangeSet) -> _Plan:
     if not differing:
         return _Plan(c, rows, [], before, "unchanged")
     try:
-        contribution_validate(contribution=c, data=workbook.payload(differing))
+        contribution_validate(contribution=c, data=workbook.payload(differing, before))
     except ValidationError as error:
         _map_errors(error, rows, changes)
     exported = changes.versions.get(c.pk, c.version)
@@ -261,7 +288,10 @@ def _apply(actor: Any, plan: _Plan, changes: ChangeSet) -> int:
     c = plan.contribution
     try:
         contribution_save(
-            actor=actor, contribution=c, version=changes.versions[c.pk], data=workbook.payload(plan.differing)
+            actor=actor,
+            contribution=c,
+            version=changes.versions[c.pk],
+            data=workbook.payload(plan.differing, plan.before),
         )
     except ContributionConflict as conflict:
         # Saved by someone else between the check and now.
@@ -289,7 +319,7 @@ def _result(round_: Round, department, changes: ChangeSet, plans: list[_Plan], d
             if row.row in differing:
                 before = plan.before[row.row]
                 outcome.changes = [
-                    (headers.get(name, name), _display(name, before[name]), _display(name, row.values[name]))
+                    (_header(headers, name), _display(name, before[name]), _display(name, row.values[name]))
                     for name in row.fields
                     if before[name] != row.values[name]
                 ]

@@ -4,7 +4,8 @@ offline, and the reading of a filled-in one back into a change set.
     data = build(round=..., department=..., user=..., language="fr")   # bytes of an .xlsx
     changes = parse(data, file_name="defence.xlsx")                     # a ChangeSet, or WorkbookRefused
 
-The sheet "Contributions" has a row per line of action and monitoring instrument; a hidden sheet
+The sheet "Contributions" has a row per line of action and monitoring instrument, the sheet
+"Figures by country" a row per instrument with figures and country; a hidden sheet
 holds the round, the department, the version of every contribution and a digest of every row as
 exported, signed with the installation's secret key, so that a workbook for another round or
 department, or one whose hidden sheet was edited, is refused. The digests tell the rows a person
@@ -15,11 +16,15 @@ Nothing here writes to the database: services.workbooks.workbook_import applies 
 Values are compared in a canonical text form (canonical()), the same for what is exported from the
 database and what is read from a cell, so that an untouched row always reads as unchanged.
 
-Modules: layout (sheets and columns), values (canonical values, digests, labels), writing (build)
-and reading (parse).
+Modules: layout (sheets and columns), values (canonical values, digests, labels), writing (build),
+reading (parse), cells (a cell's canonical value), changes (the change set and the service's
+payload) and by_country (the sheet of figures by country, both ways).
 """
 
+from naptrack.reporting.workbook.changes import CellError, ChangeSet, Row, WorkbookRefused, payload
 from naptrack.reporting.workbook.layout import (
+    BREAKDOWN,
+    BY_COUNTRY,
     CONTRIBUTION_FIELDS,
     CONTRIBUTIONS,
     EDITABLE,
@@ -32,15 +37,8 @@ from naptrack.reporting.workbook.layout import (
 
 # Private, yet read by the tests to find a column by its header, as the reader does.
 from naptrack.reporting.workbook.layout import _columns as _columns
-from naptrack.reporting.workbook.reading import (
-    MAX_BYTES,
-    CellError,
-    ChangeSet,
-    Row,
-    WorkbookRefused,
-    parse,
-    payload,
-)
+from naptrack.reporting.workbook.layout import _country_columns as _country_columns
+from naptrack.reporting.workbook.reading import MAX_BYTES, parse
 from naptrack.reporting.workbook.values import (
     canonical,
     choice_label,
@@ -53,6 +51,8 @@ from naptrack.reporting.workbook.values import (
 from naptrack.reporting.workbook.writing import build, contributions_for
 
 __all__ = [
+    "BREAKDOWN",
+    "BY_COUNTRY",
     "CONTRIBUTIONS",
     "CONTRIBUTION_FIELDS",
     "EDITABLE",

@@ -20,11 +20,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from naptrack.plans.models import Instrument
 from naptrack.reporting.models import Contribution, Measurement
 from naptrack.reporting.workbook.layout import (
+    BREAKDOWN,
     CONTRIBUTION_FIELDS,
     COUNT_FIELDS,
+    COUNTRY_FIGURES,
+    DECIMAL_FIELDS,
     FORMAT,
     HMAC_SALT,
     TEXT_FIELDS,
+    kind_of,
 )
 
 
@@ -47,19 +51,54 @@ def canonical(contribution: Contribution, measurement: Measurement | None, field
     for name in fields:
         if name in CONTRIBUTION_FIELDS:
             value: Any = getattr(contribution, name)
+        elif name == BREAKDOWN:
+            value = None
         else:
             value = getattr(measurement, name) if measurement is not None else None
-        if name == "countries":
+        if name == BREAKDOWN:
+            out[name] = breakdown_text(_figures_by_country(measurement))
+        elif name == "countries":
             out[name] = ",".join(str(c).upper() for c in value or [])
         elif name in TEXT_FIELDS:
             out[name] = clean_text(value or "")
         elif name in COUNT_FIELDS:
             out[name] = "" if value is None else str(int(value))
-        elif name == "value":
+        elif name in DECIMAL_FIELDS:
             out[name] = decimal_text(value)
+        elif name == "marker":
+            out[name] = "" if value is None else str(value)
+        elif name == "yes":
+            out[name] = "" if value is None else ("yes" if value else "no")
         else:
             out[name] = value or ""
     return out
+
+
+def _figures_by_country(measurement: Measurement | None) -> list[dict[str, str]]:
+    """The measurement's rows by country (prefetched) with their figures as canonical text."""
+    if measurement is None or measurement.pk is None:
+        return []
+    return [country_values(figure) for figure in measurement.countries.all()]
+
+
+def country_values(figure: Any) -> dict[str, str]:
+    """A CountryFigure's country and figures as canonical text, blanks left out."""
+    out = {"country": figure.country}
+    for name in COUNTRY_FIGURES:
+        value = getattr(figure, name)
+        if value is not None:
+            out[name] = str(int(value)) if name in COUNT_FIELDS else decimal_text(value)
+    return out
+
+
+def breakdown_text(rows: list[dict[str, str]]) -> str:
+    """Rows by country in one canonical text, ordered by country so that moving rows changes
+    nothing: "AF: value=10 | CD: value=5"."""
+    parts = []
+    for row in sorted(rows, key=lambda r: r.get("country", "")):
+        figures = " ".join(f"{name}={row[name]}" for name in COUNTRY_FIGURES if row.get(name))
+        parts.append(f"{row.get('country', '')}: {figures}".strip())
+    return " | ".join(parts)
 
 
 def digest(values: dict[str, str]) -> str:
@@ -84,25 +123,52 @@ def _checksum(round_id: int, department: str, rows: list[list[Any]]) -> str:
 def kind_label(instrument: Instrument | None) -> str:
     if instrument is None:
         return ""
-    if instrument.kind == Instrument.Kind.QUALITATIVE:
+    kind = kind_of(instrument)
+    if kind == "qualitative":
         return _("qualitative")
-    return _("quantitative, by sex") if instrument.by_sex else _("quantitative")
+    if kind == "by-sex":
+        return _("quantitative, by sex")
+    label = _("quantitative") if kind == "quantitative" else str(instrument.get_kind_display())
+    # The instrument's unit says what is counted: "count: trainings".
+    return f"{label}: {instrument.unit}" if instrument.unit and kind in ("quantitative", "count") else label
+
+
+def yes_no_label(value: str) -> str:
+    return {"yes": _("yes"), "no": _("no")}.get(value, value)
 
 
 def _fold(text: str) -> str:
     return " ".join(re.sub(r"[-_]+", " ", str(text)).casefold().split())
 
 
-@lru_cache(maxsize=4)
+_CHOICES: dict[str, Any] = {
+    "status": Contribution.Status,
+    "visibility": Contribution.Visibility,
+    "channel": Measurement.Channel,
+}
+
+
+@lru_cache(maxsize=8)
 def _choices(name: str) -> dict[str, str]:
-    """Status or visibility, as typed in any language of the interface or as its code -> the code."""
-    choices = Contribution.Status if name == "status" else Contribution.Visibility
+    """Status, visibility, channel or yes/no, as typed in any language of the interface or as its
+    code -> the code."""
     found: dict[str, str] = {}
     for language in [settings.LANGUAGE_CODE, *getattr(settings, "UI_LANGUAGES", [])]:
         with translation.override(language):
-            for value, label in choices.choices:
+            if name == "yes":
+                found.setdefault(_fold(_("yes")), "yes")
+                found.setdefault(_fold(_("no")), "no")
+                continue
+            for value, label in _CHOICES[name].choices:
                 found.setdefault(_fold(label), value)
-    for value in choices.values:
+    if name == "yes":
+        # The words the service understands too, and a spreadsheet's TRUE and FALSE.
+        for word in ("yes", "true", "1", "oui", "ja"):
+            found[word] = "yes"
+        for word in ("no", "false", "0", "non", "nee", "nein"):
+            found[word] = "no"
+        return found
+    for value in _CHOICES[name].values:
         found[_fold(value)] = value
     return found
 
@@ -110,5 +176,7 @@ def _choices(name: str) -> dict[str, str]:
 def choice_label(name: str, value: str) -> str:
     if not value:
         return ""
-    choices = Contribution.Status if name == "status" else Contribution.Visibility
+    if name == "yes":
+        return yes_no_label(value)
+    choices = _CHOICES[name]
     return str(choices(value).label) if value in choices.values else value

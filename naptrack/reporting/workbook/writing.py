@@ -19,11 +19,16 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from naptrack.core.currencies import CODES as CURRENCIES
 from naptrack.core.spreadsheets import xlsx_append, xlsx_text
 from naptrack.reporting.models import Contribution, Measurement, Round
+from naptrack.reporting.workbook import by_country
 from naptrack.reporting.workbook.layout import (
+    BREAKDOWN,
+    BY_COUNTRY,
     CONTRIBUTIONS,
     COUNT_FIELDS,
+    DECIMAL_FIELDS,
     EDITABLE,
     FORMAT,
     HIDDEN,
@@ -51,6 +56,12 @@ _WIDTHS = {
     "other": 9,
     "value": 11,
     "unit": 10,
+    "number": 11,
+    "currency": 10,
+    "marker": 10,
+    "channel": 14,
+    "yes": 8,
+    "note": 30,
     "countries": 14,
     "visibility": 12,
 }
@@ -60,7 +71,8 @@ def contributions_for(round_: Round, department) -> list[Contribution]:
     """The department's contributions in the round, in plan order, with what a workbook shows."""
     return list(
         Contribution.objects.filter(round=round_, department=department)
-        .select_related("action__goal", "department", "updated_by")
+        # The round's plan gives an amount without currency the plan's (services/figures.settle).
+        .select_related("action__goal", "department", "updated_by", "round__plan")
         .prefetch_related(
             "action__instruments",
             Prefetch(
@@ -96,6 +108,7 @@ def _build(round_: Round, department, user: Any, language: str) -> bytes:
     instructions = wb.active
     instructions.title = _("Instructions")[:31]
     ws = wb.create_sheet(CONTRIBUTIONS)
+    countries_ws = wb.create_sheet(BY_COUNTRY)
     lists = wb.create_sheet(LISTS)
     meta = wb.create_sheet(META)
 
@@ -112,19 +125,25 @@ def _build(round_: Round, department, user: Any, language: str) -> bytes:
         ws.column_dimensions[letters[key]].hidden = True
 
     meta_rows: list[list[Any]] = []
-    for c, instrument, measurement, fields in _rows(contributions):
+    rows = list(_rows(contributions))
+    for c, instrument, measurement, fields in rows:
         values = canonical(c, measurement, fields)
         meta_rows.append([c.pk, c.version, instrument.pk if instrument else None, ",".join(fields), digest(values)])
+        if instrument is not None:
+            # The key of the instrument's rows on the sheet of figures by country.
+            meta_rows[-1] += [c.action.code, instrument.position]
         cells = {
             "code": c.action.code,
             "action": clean_text(c.action.text),
+            "number": instrument.position if instrument else None,
             "instrument": clean_text(instrument.text) if instrument else "",
             "kind": kind_label(instrument),
             "contribution_id": c.pk,
             "instrument_id": instrument.pk if instrument else None,
         }
         for name in fields:
-            cells[name] = _cell_value(name, values[name])
+            if name != BREAKDOWN:
+                cells[name] = _cell_value(name, values[name])
         ws.append([None] * len(columns))
         r = ws.max_row
         for n, (key, _header) in enumerate(columns, start=1):
@@ -147,8 +166,9 @@ def _build(round_: Round, department, user: Any, language: str) -> bytes:
                 cell.fill = _LOCKED_FILL
     last = max(ws.max_row, 2)
 
-    _lists(lists, round_)
+    countries_list = _lists(lists, round_)
     _validations(ws, letters, last, round_)
+    by_country.write(countries_ws, rows, countries_list)
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{letters['visibility']}{last}"
     # Locked cells say what the row is; protection without a password keeps them from being typed
@@ -173,13 +193,15 @@ def _cell_value(name: str, value: str) -> Any:
     """A canonical value as the cell shows it: labels, numbers as numbers, codes separated by commas."""
     if not value:
         return None
-    if name in ("status", "visibility"):
+    if name in ("status", "visibility", "channel", "yes"):
         return choice_label(name, value)
+    if name == "marker":
+        return int(value)
     if name == "countries":
         return ", ".join(value.split(","))
     if name in COUNT_FIELDS:
         return int(value)
-    if name == "value":
+    if name in DECIMAL_FIELDS:
         number = Decimal(value)
         # A number the spreadsheet would round (beyond a float's precision) is written as text.
         if number == number.to_integral_value() and abs(number) < 2**53:
@@ -188,21 +210,41 @@ def _cell_value(name: str, value: str) -> Any:
     return value
 
 
-def _lists(ws, round_: Round) -> None:
-    xlsx_append(ws, [_("Status"), _("Visibility"), _("Focus countries"), ""])
-    statuses = [str(label) for _value, label in Contribution.Status.choices]
-    visibilities = [str(label) for _value, label in Contribution.Visibility.choices]
+def _lists(ws, round_: Round) -> str:
+    """The drop-downs' lists, one a column; returns the range of the country codes (for the sheet
+    of figures by country)."""
+    xlsx_append(
+        ws,
+        [
+            _("Status"),
+            _("Visibility"),
+            _("Focus countries"),
+            "",
+            _("Currency"),
+            _("Channel"),
+            _("Yes/no"),
+            _("Country"),
+            "",
+        ],
+    )
     focus = [str(c).upper() for c in round_.plan.focus_countries or []]
-    for n in range(max(len(statuses), len(visibilities), len(focus))):
-        xlsx_append(
-            ws,
-            [
-                statuses[n] if n < len(statuses) else None,
-                visibilities[n] if n < len(visibilities) else None,
-                focus[n] if n < len(focus) else None,
-                str(all_countries.name(focus[n])) if n < len(focus) else None,
-            ],
-        )
+    plan_currency = round_.plan.currency or "EUR"
+    columns: list[list[str]] = [
+        [str(label) for _value, label in Contribution.Status.choices],
+        [str(label) for _value, label in Contribution.Visibility.choices],
+        focus,
+        [str(all_countries.name(code)) for code in focus],
+        # The plan's currency first: the one most amounts are in.
+        [plan_currency, *sorted(CURRENCIES - {plan_currency})],
+        [str(label) for _value, label in Measurement.Channel.choices],
+        [_("yes"), _("no")],
+        # The plan's focus countries first, then every other country by name.
+        [*focus, *(code for code, _name in all_countries if code not in focus)],
+    ]
+    columns.append([str(all_countries.name(code)) for code in columns[-1]])
+    for n in range(max(len(column) for column in columns)):
+        xlsx_append(ws, [column[n] if n < len(column) else None for column in columns])
+    return f"$H$2:$H${1 + len(columns[7])}"
 
 
 def _validations(ws, letters: dict[str, str], last: int, round_: Round) -> None:
@@ -235,10 +277,29 @@ def _validations(ws, letters: dict[str, str], last: int, round_: Round) -> None:
         type="textLength", operator="lessThanOrEqual", formula1=str(narrative_max()), allow_blank=True
     )
     narrative.error = _("Keep the narrative under %(max)s characters.") % {"max": narrative_max()}
-    for validation in (status, visibility, countries, counts, narrative):
+    currency = DataValidation(type="list", formula1=f"={LISTS}!$E$2:$E${1 + len(CURRENCIES)}", allow_blank=True)
+    currency.error = _("Choose an ISO 4217 currency code from the list, e.g. EUR or USD.")
+    currency.errorTitle = _("Currency")
+    marker = DataValidation(type="list", formula1='"0,1,2"', allow_blank=True)
+    marker.error = _("The gender equality policy marker is 0, 1 or 2.")
+    marker.prompt = _("OECD-DAC gender equality policy marker: 0 not targeted, 1 significant, 2 principal.")
+    n_channel = len(Measurement.Channel.choices)
+    channel = DataValidation(type="list", formula1=f"={LISTS}!$F$2:$F${1 + n_channel}", allow_blank=True)
+    channel.error = _("Choose a funding channel from the list.")
+    yes = DataValidation(type="list", formula1=f"={LISTS}!$G$2:$G$3", allow_blank=True)
+    yes.error = _("Answer yes or no.")
+    numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    numbers.error = _("Enter a number, zero or more.")
+    for validation in (status, visibility, countries, counts, narrative, currency, marker, channel, yes, numbers):
         validation.showErrorMessage = True
         validation.showInputMessage = True
         ws.add_data_validation(validation)
+    currency.add(column("currency"))
+    marker.add(column("marker"))
+    channel.add(column("channel"))
+    yes.add(column("yes"))
+    numbers.add(column("numerator"))
+    numbers.add(column("denominator"))
     status.add(column("status"))
     visibility.add(column("visibility"))
     countries.add(column("countries"))
@@ -298,6 +359,24 @@ def _instructions(ws, round_: Round, department, user: Any, exported_at: dt.date
             False,
         ),
         (_("Value and Unit: the figure of a quantitative instrument and its unit (%, cases, EUR…)."), False),
+        (_("Value of a count: a whole number of what its kind says (trainings, cases…)."), False),
+        (
+            _(
+                "Value, Currency, Gender marker and Channel of an amount of money: the amount, its ISO 4217 "
+                "currency (the plan's if left empty), the OECD-DAC gender equality policy marker (0 not "
+                "targeted, 1 significant, 2 principal objective) and the funding channel (choose from the lists)."
+            ),
+            False,
+        ),
+        (
+            _(
+                "Numerator and Denominator of a share: e.g. 12 women out of 40 people. Leave its Value (the "
+                "percentage) empty: it is computed from them. Without them, give the percentage, 0 to 100."
+            ),
+            False,
+        ),
+        (_("Yes/no: the answer to a yes-or-no instrument; explain it in Text."), False),
+        (_("Note: source, scope or caveats of the answer, for any instrument."), False),
         (
             _(
                 "Countries: the countries concerned. Pick a focus country of the plan from the list, or type ISO "
@@ -306,6 +385,35 @@ def _instructions(ws, round_: Round, department, user: Any, exported_at: dt.date
             False,
         ),
         (_("Visibility: public or internal (internal content is never published)."), False),
+        ("", False),
+        (_("Figures by country"), True),
+        (
+            _(
+                "The sheet “%(sheet)s” breaks an instrument's figures down by country: one row per country, "
+                "with the line's Code and the Instrument no. as on the sheet “%(contributions)s”. It lists the "
+                "rows already saved and an empty row for every instrument with figures: fill it in, copy it for "
+                "more countries, or add rows at the bottom. Grey cells do not apply to the instrument."
+            )
+            % {"sheet": BY_COUNTRY, "contributions": CONTRIBUTIONS},
+            False,
+        ),
+        (
+            _(
+                "Country: an ISO 3166 code (the plan's focus countries come first in the list). Leave a total "
+                "empty on the sheet “%(contributions)s” and naptrack adds up the countries' rows; a total given "
+                "cannot be smaller than its countries."
+            )
+            % {"contributions": CONTRIBUTIONS},
+            False,
+        ),
+        (
+            _(
+                "If you change any row of an instrument, its rows on this sheet replace all its figures by "
+                "country: delete a row to remove that country. An instrument whose rows you leave alone keeps "
+                "its figures by country as they are."
+            ),
+            False,
+        ),
         ("", False),
         (_("Status"), True),
         *[(f"{label}: {STATUS_DEFINITIONS[value]}", False) for value, label in Contribution.Status.choices],
