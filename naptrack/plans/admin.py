@@ -73,6 +73,9 @@ class PlanDepartmentInline(CoordinatorInline, admin.TabularInline):
 class InstrumentInline(CoordinatorInline, TranslationTabularInline):
     model = Instrument
     extra = 0
+    # The kind of answer changes through the instruments screen (plans/instruments.py), which asks
+    # for a reason once rounds have opened; here it is read, not edited.
+    readonly_fields = ["kind", "by_sex", "unit"]
 
 
 class NoteInline(CoordinatorInline, TranslationTabularInline):
