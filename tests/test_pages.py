@@ -19,13 +19,14 @@ def page(client, url: str, status: int = 200) -> str:
 # Each page makes a fixed number of queries, whatever the size of the plan. Each count includes
 # the one query of the public stamp (naptrack.portal.caching) and the reads of published rounds
 # (none here, so their answers are not read: tests/test_portal.py pins the counts with published
-# rounds). An objective's page reads its published civil-society assessments (1 query), a line's
-# its assessments and the recommendations on it (2).
+# rounds). An objective's page reads its published civil-society assessments (1 query) and its
+# published figures (1, none to break down by country here), a line's its assessments and the
+# recommendations on it (2).
 PAGES = [
     ("/", 9),
     ("/plans/", 2),
     (f"{BE}/", 8),
-    (f"{BE}/objectives/3/", 7),
+    (f"{BE}/objectives/3/", 8),
     (f"{BE}/lines/14.a/", 10),
     (f"{BE}/departments/", 3),
     (f"{BE}/departments/interior/", 7),

@@ -498,14 +498,15 @@ def test_public_api_query_counts_are_pinned(
 # includes the one query of the public stamp. Objectives and lines read civil society's published
 # assessments (one query; their evidence, one more, only when there are some) and lines the
 # recommendations of consultations on them (likewise): tests/test_civil_society_portal.py pins
-# them with rows.
+# them with rows. Objectives and countries read their published figures (two queries:
+# tests/test_figures_portal.py).
 PAGES = [
     ("/", 11),
     (f"{PLAN}/", 10),
-    (f"{PLAN}/objectives/4/", 7),
+    (f"{PLAN}/objectives/4/", 9),
     (f"{PLAN}/lines/21/", 11),
     (f"{PLAN}/departments/defence/", 8),
-    (f"{PLAN}/countries/af/", 6),
+    (f"{PLAN}/countries/af/", 8),
     (f"{PLAN}/compare/", 3),
     (f"{PLAN}/compare/?instrument=BY_SEX", 5),
     (f"{PLAN}/search/", 5),

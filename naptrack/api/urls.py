@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from naptrack.api import public as public_api
 from naptrack.api import public_civil_society as public_cs
+from naptrack.api import public_figures
 from naptrack.api.views import assessments, civil_society, contributions, international, plans, rounds, targeted, token
 
 
@@ -103,6 +104,9 @@ urlpatterns = [
         public_api.PublicRoundContributionList.as_view(),
         name="public-round-contributions",
     ),
+    # A plan's published figures and their totals (naptrack.api.public_figures).
+    path("public/plans/<slug:slug>/figures/", public_figures.PublicFigureList.as_view(), name="public-figure-list"),
+    path("public/plans/<slug:slug>/totals/", public_figures.PublicTotals.as_view(), name="public-totals"),
     # Civil society's published record (naptrack.api.public_civil_society).
     path("public/assessments/", public_cs.PublicAssessmentList.as_view(), name="public-assessment-list"),
     path(

@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("open-data/answers.<str:fmt>", packs.open_data_answers, name="open-data-answers"),
     path("open-data/transmissions.<str:fmt>", transmissions.open_data_transmissions, name="open-data-transmissions"),
+    path("open-data/figures.<str:fmt>", transmissions.open_data_figures, name="open-data-figures"),
     path("open-data/", open_data.open_data, name="open-data"),
     path("open-data/dictionary/", open_data.open_data_dictionary, name="open-data-dictionary"),
     path("open-data/dictionary.csv", open_data.open_data_dictionary_csv, name="open-data-dictionary-csv"),

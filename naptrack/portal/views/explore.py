@@ -16,11 +16,13 @@ from django_countries import countries as all_countries
 
 from naptrack.core.numbers import whole_number
 from naptrack.plans.models import Objective, Plan, PlanDepartment
-from naptrack.portal import queries
+from naptrack.portal import figure_sections, queries
+from naptrack.portal import figures as published_figures
 from naptrack.portal.caching import public_page
 from naptrack.portal.search import search as run_search
 from naptrack.portal.search import terms
 from naptrack.portal.views.common import page_language, plan_or_404
+from naptrack.reporting.totals import of_country
 
 # --- focus countries ------------------------------------------------------------------------------
 
@@ -44,6 +46,9 @@ def country_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             tagged.setdefault(c.action.code, c.action)
     for line in lines:
         tagged.setdefault(line.code, line)
+    # The parts of published figures for this country and their totals per year (two queries).
+    figures = published_figures.of_plan(plan)
+    parts = of_country(figures.rows, code)
     return render(
         request,
         "portal/country_detail.html",
@@ -54,6 +59,10 @@ def country_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "focus": code in plan.focus_countries,
             "rounds": rounds,
             "lines": _in_plan_order(tagged.values()),
+            "figures": figure_sections.section(
+                published_figures.yearly(parts), key=f"country-{code}", scope=str(all_countries.name(code))
+            ),
+            "figure_lines": published_figures.lines_of_country(figures, code),
         },
     )
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from naptrack.plans.models import Plan
-from naptrack.portal import civil_society_opendata, opendata, packs, queries
+from naptrack.portal import civil_society_opendata, figures, opendata, packs, queries
 from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import page_language, plan_or_404
 from naptrack.reporting.models import Round
@@ -53,6 +53,8 @@ def open_data(request: HttpRequest) -> HttpResponse:
                 (fmt, reverse("open-data-recommendations", args=[fmt])) for fmt in civil_society_opendata.FORMATS
             ],
             "events_url": reverse("event-list"),
+            "figure_files": [(fmt, reverse("open-data-figures", args=[fmt])) for fmt in figures.FORMATS],
+            "figure_columns": figures.COLUMNS,
         },
     )
 
@@ -67,6 +69,7 @@ def open_data_dictionary(request: HttpRequest) -> HttpResponse:
             "answer_columns": packs.COLUMNS,
             "assessment_columns": civil_society_opendata.ASSESSMENT_COLUMNS,
             "recommendation_columns": civil_society_opendata.RECOMMENDATION_COLUMNS,
+            "figure_columns": figures.COLUMNS,
         },
     )
 

@@ -10,9 +10,12 @@ from django.utils.translation import gettext as _
 from naptrack.plans import exports
 from naptrack.plans.models import Action, Department, Objective, Plan, Responsibility
 from naptrack.portal import civil_society as civil
+from naptrack.portal import figure_sections
+from naptrack.portal import figures as published_figures
 from naptrack.portal import queries as published
 from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import plan_or_404
+from naptrack.reporting.totals import wholes
 
 
 @public_page
@@ -60,6 +63,10 @@ def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
     objective = get_object_or_404(Objective.objects.select_related("plan").with_tree(), plan__slug=slug, number=number)
     siblings = list(Objective.objects.filter(plan=objective.plan).values_list("number", flat=True))
     index = siblings.index(objective.number)
+    # The published figures of the objective's lines and their totals per year (two queries).
+    figures = published_figures.of_objective(objective.plan, objective.number)
+    rows = figures.rows
+    scope = _("Objective %(number)s") % {"number": objective.number}
     return render(
         request,
         "plans/objective_detail.html",
@@ -70,6 +77,10 @@ def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
             # Civil society's published assessments of the objective as a whole (two queries).
             "assessments": civil.objective_assessments(objective),
+            "figures": figure_sections.section(
+                published_figures.yearly(wholes(rows)), key=f"objective-{number}", scope=scope
+            ),
+            "figure_countries": published_figures.countries_with_figures(rows),
         },
     )
 

@@ -1,0 +1,229 @@
+"""The public's figures and their totals, for the portal's pages, open data and the API: the
+flat rows of naptrack.reporting.totals drawn from published contributions only
+(Contribution.objects.public()), with what each reader needs beside them (the round's kind, the
+plan, the line of action).
+
+Amounts are totalled per currency, never across currencies (totals.totals does so); this module
+only groups the rows and writes them out. A fixed number of queries whatever the data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
+from django_countries import countries as all_countries
+
+from naptrack.plans.models import Action, Plan
+from naptrack.portal.opendata import Column
+from naptrack.reporting import totals
+from naptrack.reporting.models import Contribution, Round
+from naptrack.reporting.totals import FigureRow, Totals
+
+FORMAT = "naptrack-figures/1"
+FORMATS = ("csv", "xlsx", "json")
+GROUPS = ("year", "objective", "department", "country", "action")
+KINDS = ("by-sex", "count", "money", "share", "quantitative")
+
+
+@dataclass
+class Figure:
+    """A figure row with its context: the round it was reported in, its plan and line."""
+
+    row: FigureRow
+    round: Round
+    plan_slug: str
+    action: Action
+
+
+@dataclass
+class Figures:
+    """The published figures of a scope (a plan, an objective), in the order of totals.measurements_in."""
+
+    items: list[Figure] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[FigureRow]:
+        return [f.row for f in self.items]
+
+
+def published(contributions: QuerySet[Contribution], plans: dict[int, str] | None = None) -> Figures:
+    """The figures of the public part of `contributions`: two queries (three with `plans` None and
+    the plan slugs wanted: the caller passes {plan id: slug} when it knows them)."""
+    measurements = totals.measurements_in(contributions.public())
+    items = []
+    for m in measurements:
+        c = m.contribution
+        slug = (plans or {}).get(c.round.plan_id, "")
+        for row in totals.figure_rows([m]):
+            items.append(Figure(row=row, round=c.round, plan_slug=slug, action=c.action))
+    return Figures(items)
+
+
+def of_plan(plan: Plan) -> Figures:
+    return published(Contribution.objects.filter(round__plan=plan), {plan.pk: plan.slug})
+
+
+def of_objective(plan: Plan, number: int) -> Figures:
+    return published(
+        Contribution.objects.filter(round__plan=plan, action__goal__objective__number=number), {plan.pk: plan.slug}
+    )
+
+
+def of_every_plan() -> Figures:
+    plans = dict(Plan.objects.values_list("pk", "slug"))
+    return published(Contribution.objects.all(), plans)
+
+
+# --- totals for the pages -------------------------------------------------------------------------
+
+
+@dataclass
+class YearTotals:
+    year: int
+    totals: Totals
+
+
+def yearly(rows: Iterable[FigureRow]) -> list[YearTotals]:
+    """Totals per year of `rows`, which the caller picks as all wholes or all one country's parts
+    (summing a whole and its parts would count twice)."""
+    groups: dict[int, list[FigureRow]] = defaultdict(list)
+    for r in rows:
+        groups[r.year].append(r)
+    return [YearTotals(year, totals.totals(groups[year])) for year in sorted(groups)]
+
+
+def countries_with_figures(rows: Iterable[FigureRow]) -> list[str]:
+    return sorted({r.country for r in rows if r.country}, key=lambda c: str(all_countries.name(c)))
+
+
+def lines_of_country(figures: Figures, country: str) -> list[Action]:
+    """The lines of action with figures for `country`, in plan order."""
+    lines: dict[int, Action] = {}
+    for f in figures.items:
+        if f.row.country == country:
+            lines.setdefault(f.action.pk, f.action)
+    return sorted(lines.values(), key=lambda a: (a.goal.number, a.position))
+
+
+# --- one row per figure and country: open data and the API ----------------------------------------
+
+COLUMNS = [
+    Column("plan", "text", gettext_lazy("The plan's identifier (slug).")),
+    Column("round_id", "integer", gettext_lazy("The reporting round's identifier, as in the API.")),
+    Column("year", "integer", gettext_lazy("The year the round reports on.")),
+    Column("round_kind", "text", gettext_lazy("Code of the kind of round: baseline, annual, mid-term or final.")),
+    Column("objective", "integer", gettext_lazy("Number of the plan's objective.")),
+    Column("action_code", "text", gettext_lazy("Code of the line of action.")),
+    Column("department", "text", gettext_lazy("Code of the reporting department or unit.")),
+    Column("instrument_number", "integer", gettext_lazy("Number of the monitoring instrument within its line.")),
+    Column(
+        "kind",
+        "text",
+        gettext_lazy(
+            "Kind of figure: by-sex (people counted by sex), count, money, share (a percentage) or quantitative "
+            "(a number with its unit)."
+        ),
+    ),
+    Column("unit", "text", gettext_lazy("What is counted or measured (people trained, trainings, ...).")),
+    Column(
+        "country",
+        "text",
+        gettext_lazy(
+            "ISO 3166-1 alpha-2 code of the country this part of the figure concerns; empty for the whole figure. "
+            "Sum the whole figures, or the parts of one country, never both."
+        ),
+    ),
+    Column("women", "integer", gettext_lazy("Number of women (figures by sex).")),
+    Column("men", "integer", gettext_lazy("Number of men (figures by sex).")),
+    Column("other", "integer", gettext_lazy("Number of people of another or unrecorded sex (figures by sex).")),
+    Column(
+        "value",
+        "number",
+        gettext_lazy(
+            "The figure: the amount of money (in the currency of the currency column), the count, the number, or "
+            "for figures by sex the total of people given; empty for shares (see percentage)."
+        ),
+    ),
+    Column(
+        "currency",
+        "text",
+        gettext_lazy("ISO 4217 code of the amount's currency (money only). Never add amounts in different currencies."),
+    ),
+    Column(
+        "gender_marker",
+        "integer",
+        gettext_lazy(
+            "OECD-DAC gender equality policy marker of the amount: 0 not targeted, 1 significant, 2 principal; "
+            "empty when not given (money only)."
+        ),
+    ),
+    Column(
+        "channel",
+        "text",
+        gettext_lazy("Funding channel: bilateral, multilateral, civil-society or other; empty when not given."),
+    ),
+    Column("numerator", "number", gettext_lazy("The share's numerator, when given (shares only).")),
+    Column("denominator", "number", gettext_lazy("The share's denominator, when given (shares only).")),
+    Column("percentage", "number", gettext_lazy("The share as a percentage between 0 and 100 (shares only).")),
+]
+NAMES = [c.name for c in COLUMNS]
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    value = value.normalize()
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def as_text(value: Decimal | None) -> str | None:
+    """A decimal as the API writes it: a string, without trailing zeros, never a float."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return str(int(value)) if value == value.to_integral_value() else format(value, "f")
+
+
+def record(figure: Figure, *, decimals: Callable[[Decimal | None], Any] = _number) -> dict[str, Any]:
+    """One row of open data (numbers as numbers) or of the API (`decimals=as_text`)."""
+    r = figure.row
+    share = r.kind == "share"
+    return {
+        "plan": figure.plan_slug,
+        "round_id": r.round_id,
+        "year": r.year,
+        "round_kind": figure.round.kind,
+        "objective": r.objective,
+        "action_code": r.action,
+        "department": r.department,
+        "instrument_number": r.instrument_position,
+        "kind": r.kind,
+        "unit": r.unit,
+        "country": r.country,
+        "women": r.women,
+        "men": r.men,
+        "other": r.other,
+        "value": None if share else decimals(r.value),
+        "currency": r.currency,
+        "gender_marker": r.marker,
+        "channel": r.channel,
+        "numerator": decimals(r.numerator),
+        "denominator": decimals(r.denominator),
+        "percentage": decimals(r.value) if share else None,
+    }
+
+
+def figures_file(fmt: str) -> bytes:
+    """Every plan's published figures as CSV, XLSX or JSON, with the licence and column sheet."""
+    from django.utils.translation import gettext as _
+
+    from naptrack.portal.opendata import table_file
+
+    rows = [record(f) for f in of_every_plan().items]
+    return table_file(fmt, format_name=FORMAT, title=_("Figures"), columns=COLUMNS, rows=rows)
