@@ -613,8 +613,9 @@ def test_line_review_query_count_is_fixed(
     baseline_round, open_round, plan, coordinator, focal_defence, django_assert_num_queries
 ):
     client = logged_in(coordinator)
-    # 18 for reporting's review, one for the questions of international reporting the line answers.
-    with django_assert_num_queries(19):
+    # 18 for reporting's review, one for the questions of international reporting the line answers,
+    # two for the answers' figures by country (this round's contributions, the earlier rounds').
+    with django_assert_num_queries(21):
         get(client, line(open_round, "14.a"))
     midterm = services.round_open(
         actor=coordinator,
@@ -624,7 +625,7 @@ def test_line_review_query_count_is_fixed(
     )
     submit(focal_defence, contribution_of(midterm, "14.a", "defence"))
     submit(focal_defence, contribution_of(open_round, "14.a", "defence"))
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(21):
         html = get(client, line(open_round, "14.a"))
     assert 'id="earlier-' in html and html.count('class="col earlier-round"') == 2
 
@@ -827,7 +828,8 @@ def test_history_pages_make_a_fixed_number_of_queries(
     client = logged_in(coordinator)
     contribution = contribution_of(open_round, "14.a", "defence")
     save(focal_defence, contribution, narrative="One.")
-    with django_assert_num_queries(10):
+    # The contribution's page reads its answers' figures by country too (one query).
+    with django_assert_num_queries(11):
         get(client, f"/contributions/{contribution.pk}/history/")
     with django_assert_num_queries(12):
         get(client, line(open_round, "14.a") + "history/")
@@ -843,7 +845,7 @@ def test_history_pages_make_a_fixed_number_of_queries(
         services.synthesis_save(
             actor=coordinator, round=open_round, action=first.action, text=f"Synthesis {n}", version=None
         )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         get(client, f"/contributions/{contribution.pk}/history/")
     with django_assert_num_queries(12):
         html = get(client, line(open_round, "14.a") + "history/")

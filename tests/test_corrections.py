@@ -403,8 +403,9 @@ def test_the_form_pages_query_counts_are_pinned(
     round_ = _round_with_line_21(plan, coordinator, focal_defence, monkeypatch=monkeypatch)
     defence = _defence(round_)
     counts = {
-        # session, user, the contribution, its answers, evidence and the line's instruments, roles
-        f"/contributions/{defence.pk}/correct/": 7,
+        # session, user, the contribution, its answers and their figures by country, evidence and the
+        # line's instruments, roles
+        f"/contributions/{defence.pk}/correct/": 8,
         f"/contributions/{defence.pk}/withdraw/": 4,
         f"/rounds/{round_.pk}/lines/21/synthesis/correct/": 4,
         f"/rounds/{round_.pk}/lines/21/synthesis/withdraw/": 4,

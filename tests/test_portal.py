@@ -481,7 +481,8 @@ def test_public_api_query_counts_are_pinned(
     urls = {
         "/api/v1/public/rounds/": 2,
         f"/api/v1/public/rounds/{annual.pk}/": 1,
-        f"/api/v1/public/rounds/{annual.pk}/contributions/": 4,
+        # the round, count, page, their answers and the answers' figures by country
+        f"/api/v1/public/rounds/{annual.pk}/contributions/": 5,
     }
     for url, count in urls.items():
         with django_assert_num_queries(count):
@@ -498,15 +499,16 @@ def test_public_api_query_counts_are_pinned(
 # includes the one query of the public stamp. Objectives and lines read civil society's published
 # assessments (one query; their evidence, one more, only when there are some) and lines the
 # recommendations of consultations on them (likewise): tests/test_civil_society_portal.py pins
-# them with rows. Objectives and countries read their published figures (two queries:
+# them with rows. Lines, departments and countries read their contributions' answers' figures by
+# country (one query). Objectives and countries read their published figures (two queries:
 # tests/test_figures_portal.py).
 PAGES = [
     ("/", 11),
     (f"{PLAN}/", 10),
     (f"{PLAN}/objectives/4/", 9),
-    (f"{PLAN}/lines/21/", 11),
-    (f"{PLAN}/departments/defence/", 8),
-    (f"{PLAN}/countries/af/", 8),
+    (f"{PLAN}/lines/21/", 12),
+    (f"{PLAN}/departments/defence/", 9),
+    (f"{PLAN}/countries/af/", 9),
     (f"{PLAN}/compare/", 3),
     (f"{PLAN}/compare/?instrument=BY_SEX", 5),
     (f"{PLAN}/search/", 5),
@@ -519,7 +521,7 @@ PAGES = [
     (f"/open-data/{BE}/annual-2014.xlsx", 6),
     (f"/open-data/{BE}/annual-2014.json", 6),
     (f"/open-data/{BE}.zip", 28),  # the plan's JSON and XLSX each read its texts' translation states
-    (f"/fr{PLAN}/lines/21/", 11),
+    (f"/fr{PLAN}/lines/21/", 12),
 ]
 
 

@@ -121,7 +121,11 @@ class PublicRoundContributionList(JsonView, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return Contribution.objects.none()
         round_ = get_object_or_404(_published_rounds().only("pk"), pk=self.kwargs["pk"])
-        measurements = Measurement.objects.select_related("instrument").order_by("instrument__position")
+        measurements = (
+            Measurement.objects.select_related("instrument")
+            .prefetch_related("countries")
+            .order_by("instrument__position")
+        )
         return (
             Contribution.objects.public()
             .filter(round=round_)

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from naptrack.plans.models import Instrument
-from naptrack.reporting.models import Contribution, Round
+from naptrack.reporting.models import Contribution, Measurement, Round
 from naptrack.reporting.services import COUNT_MAX
 
 TEXT_MAX = settings.NAPTRACK_NARRATIVE_MAX
@@ -236,14 +236,44 @@ class ReasonSerializer(serializers.Serializer):
 # --- contributions --------------------------------------------------------------------------------
 
 
+def _decimal(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True, coerce_to_string=False, **kwargs)
+
+
+class CountryFigureSerializer(serializers.Serializer):
+    country = serializers.CharField(help_text=_("ISO 3166-1 alpha-2 code."))
+    women = serializers.IntegerField(allow_null=True)
+    men = serializers.IntegerField(allow_null=True)
+    other = serializers.IntegerField(allow_null=True)
+    value = _decimal()
+    numerator = _decimal()
+    denominator = _decimal()
+
+
 class MeasurementSerializer(serializers.Serializer):
     instrument = serializers.IntegerField(source="instrument_id")
     text = serializers.CharField(allow_blank=True)
     women = serializers.IntegerField(allow_null=True)
     men = serializers.IntegerField(allow_null=True)
     other = serializers.IntegerField(allow_null=True)
-    value = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True, coerce_to_string=False)
+    value = _decimal(
+        help_text=_("The number, the count, the amount, the percentage (0-100) or the total of people by sex.")
+    )
     unit = serializers.CharField(allow_blank=True)
+    currency = serializers.CharField(allow_blank=True, help_text=_("ISO 4217 code of an amount of money."))
+    marker = serializers.IntegerField(
+        allow_null=True, help_text=_("OECD-DAC gender equality policy marker: 0, 1 or 2.")
+    )
+    channel = serializers.ChoiceField(choices=[("", "-"), *Measurement.Channel.choices], allow_blank=True)
+    numerator = _decimal()
+    denominator = _decimal()
+    yes = serializers.BooleanField(allow_null=True, help_text=_("The answer to a yes-or-no instrument."))
+    derived = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("The figures computed from the countries' rows (or a share's from its parts), not given."),
+    )
+    countries = CountryFigureSerializer(many=True, source="countries.all", help_text=_("Figures by country."))
     note = serializers.CharField(allow_blank=True)
     total = serializers.SerializerMethodField(
         help_text=_("Derived: the total given for a by-sex instrument, else women + men + other.")
@@ -303,6 +333,27 @@ class ConflictSerializer(ErrorSerializer):
     current = ContributionSerializer(required=False, help_text=_("The contribution as it is now."))
 
 
+@extend_schema_field({"type": "boolean", "nullable": True})
+class YesNoField(serializers.Field):
+    """true, false or null; passed on as sent, for the service to say what a yes-no answer is."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class CountryFigureInputSerializer(serializers.Serializer):
+    country = serializers.CharField(max_length=10, help_text=_("ISO 3166-1 alpha-2 code."))
+    women = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=COUNT_MAX)
+    men = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=COUNT_MAX)
+    other = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=COUNT_MAX)
+    value = _decimal(required=False)
+    numerator = _decimal(required=False)
+    denominator = _decimal(required=False)
+
+
 class MeasurementInputSerializer(serializers.Serializer):
     instrument = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("Instrument id."))
     text = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
@@ -318,6 +369,22 @@ class MeasurementInputSerializer(serializers.Serializer):
         help_text=_("A figure; for an instrument reported by sex, the total of people (whole, not below the parts)."),
     )
     unit = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    # The kind's figures are checked by the service (reporting/services/figures.py), which names
+    # the field and says why in the same words as the form and the workbook.
+    currency = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=10, help_text=_("ISO 4217; the plan's if empty.")
+    )
+    marker = serializers.IntegerField(required=False, allow_null=True, help_text=_("0, 1 or 2."))
+    channel = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
+    numerator = _decimal(required=False)
+    denominator = _decimal(required=False)
+    yes = YesNoField(required=False, allow_null=True)
+    countries = CountryFigureInputSerializer(
+        many=True,
+        required=False,
+        max_length=300,
+        help_text=_("Figures by country: replaces the breakdown; totals left empty are computed from it."),
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
 
 

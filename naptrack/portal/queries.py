@@ -54,6 +54,7 @@ def published_contributions(**filters):
     measurements = (
         Measurement.objects.filter(contribution__withdrawn_at__isnull=True)
         .select_related("instrument")
+        .prefetch_related("countries")
         .order_by("instrument__position")
     )
     return (

@@ -8,6 +8,7 @@ and the command line all say the same thing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -21,8 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
 from naptrack.plans.models import Instrument
+from naptrack.reporting import figure_inputs as inputs
+from naptrack.reporting.figure_inputs import number_text
 from naptrack.reporting.models import Contribution, Measurement
 from naptrack.reporting.services import EVIDENCE_TYPES, Change
+from naptrack.reporting.services.figures import COUNTRY_FIELDS, kind_of
+
+# The inputs of a row by country, after the instrument's prefix: c0-country, c0-value, ...
+ROW_NAME = re.compile(r"c\d+-")
 
 # What each point of the status scale means, shown beside the choice so that departments use the
 # scale the same way.
@@ -87,21 +94,6 @@ class ServiceErrorsMixin:
         return str(self.fields[name].label)
 
 
-def number_text(value: Any) -> str:
-    """A stored number as a person would type it: 12, not 12.0000."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
-
-
-def _number_input(inputmode: str = "numeric") -> forms.TextInput:
-    # Text with inputmode rather than type=number: browsers silently drop what type=number cannot
-    # parse (2,5), and the person would never learn why their figure vanished.
-    return forms.TextInput(attrs={"class": "form-control", "inputmode": inputmode, "autocomplete": "off"})
-
-
 class CountriesField(forms.MultipleChoiceField):
     """Any codes are accepted here; the service says which are unknown, in the same words as the API."""
 
@@ -126,7 +118,20 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, contribution: Contribution, *args: Any, narrative_max: int, **kwargs: Any) -> None:
         self.contribution = contribution
         self.instruments: list[Instrument] = list(contribution.action.instruments.all())
-        saved = {m.instrument_id: m for m in contribution.measurements.all()}
+        self.currency = contribution.round.plan.currency
+        self.saved = saved = {m.instrument_id: m for m in contribution.measurements.all()}
+        data = kwargs.get("data", args[0] if args else None)
+        self.breakdowns = {
+            i.pk: inputs.Breakdown(
+                i,
+                inputs.rows_wanted(
+                    i.pk, data or {}, len(saved[i.pk].countries.all()) if i.pk in saved else 0, bound=data is not None
+                ),
+                list(COUNTRY_FIELDS[kind_of(i)]),
+            )
+            for i in self.instruments
+            if kind_of(i) in COUNTRY_FIELDS
+        }
         kwargs.setdefault("initial", self.initial_from(contribution, saved))
         super().__init__(*args, **kwargs)
         self.fields["narrative"].help_text = gettext(
@@ -137,8 +142,28 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
         # django_countries sorts by the name in the reader's language.
         self.other_countries = [(c.code, c.name) for c in all_countries if c.code not in focus]
         self.fields["countries"].choices = self.focus_countries + self.other_countries
+        self.country_choices = [
+            ("", "—"),
+            (gettext("The plan's focus countries"), self.focus_countries),
+            (gettext("Other countries"), self.other_countries),
+        ]
         for instrument in self.instruments:
             self.fields.update(self.instrument_fields(instrument))
+        if self.is_bound:
+            self._keep_unknown_choices()
+
+    def _keep_unknown_choices(self) -> None:
+        # A code no option carries (a crafted request, a currency dropped from the standard) stays
+        # selected, so that the service's error beside it makes sense and nothing typed is lost.
+        for name, f in self.fields.items():
+            if not (isinstance(f, inputs.AnyChoiceField) and isinstance(f.widget, forms.Select)):
+                continue
+            value = self.data.get(self.add_prefix(name))
+            known = set()
+            for v, label in f.choices:
+                known |= {str(c) for c, _l in label} if isinstance(label, list | tuple) else {str(v)}
+            if value and value not in known:
+                f.choices = [(value, value), *f.choices]
 
     # --- building -----------------------------------------------------------------------------
 
@@ -147,51 +172,23 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
         return f"m-{instrument_id}-{name}"
 
     def instrument_fields(self, instrument: Instrument) -> dict[str, forms.Field]:
-        key = self.key
+        """The inputs of the instrument's kind, and for figures its rows by country."""
         i = instrument.pk
-        note = forms.CharField(
-            label=_("Note"),
-            required=False,
-            help_text=_("Source, scope or caveats."),
-            widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
-        )
-        if instrument.kind == Instrument.Kind.QUALITATIVE:
-            return {
-                key(i, "text"): forms.CharField(
-                    label=_("Answer"),
-                    required=False,
-                    widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
-                ),
-                key(i, "note"): note,
-            }
-        if instrument.by_sex:
-            return {
-                key(i, "women"): forms.CharField(label=_("Women"), required=False, widget=_number_input()),
-                key(i, "men"): forms.CharField(label=_("Men"), required=False, widget=_number_input()),
-                key(i, "other"): forms.CharField(
-                    label=_("Other or not recorded"), required=False, widget=_number_input()
-                ),
-                key(i, "value"): forms.CharField(
-                    label=_("Total (optional)"),
-                    required=False,
-                    help_text=_(
-                        "Leave empty to count women, men and other together. Give it when some people were not "
-                        "counted by sex; it cannot be smaller than the parts."
-                    ),
-                    widget=_number_input(),
-                ),
-                key(i, "note"): note,
-            }
-        return {
-            key(i, "value"): forms.CharField(label=_("Value"), required=False, widget=_number_input("decimal")),
-            key(i, "unit"): forms.CharField(
-                label=_("Unit"),
-                required=False,
-                help_text=_("For example: %, cases, persons, EUR."),
-                widget=forms.TextInput(attrs={"class": "form-control", "maxlength": 40}),
-            ),
-            key(i, "note"): note,
-        }
+        fields = {self.key(i, name): f for name, f in inputs.kind_fields(instrument, self.currency).items()}
+        # A figure computed from the countries shows blank, its value in the input's help text
+        # (which the input names in aria-describedby).
+        for name, hint in inputs.derived_hints(instrument, self.saved.get(i)).items():
+            f = fields[self.key(i, name)]
+            f.help_text = f"{f.help_text} {hint}".strip()
+        breakdown = self.breakdowns.get(i)
+        if breakdown is not None:
+            fields[self.key(i, "rows")] = forms.IntegerField(
+                required=False, widget=forms.HiddenInput(attrs={"id": f"id_m-{i}-rows-count"})
+            )
+            for n in range(breakdown.rows):
+                for name, f in inputs.row_fields(instrument, n, self.country_choices).items():
+                    fields[self.key(i, name)] = f
+        return fields
 
     def initial_from(self, contribution: Contribution, saved: dict[int, Measurement]) -> dict[str, Any]:
         initial: dict[str, Any] = {
@@ -201,14 +198,11 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
             "visibility": contribution.visibility,
             "countries": list(contribution.countries or []),
         }
-        for instrument in contribution.action.instruments.all():
-            m = saved.get(instrument.pk)
-            if m is None:
-                continue
-            for name in ("text", "note", "unit"):
-                initial[self.key(instrument.pk, name)] = getattr(m, name)
-            for name in ("women", "men", "other", "value"):
-                initial[self.key(instrument.pk, name)] = number_text(getattr(m, name))
+        for instrument in self.instruments:
+            values = inputs.initial_values(instrument, saved.get(instrument.pk), self.currency)
+            initial.update({self.key(instrument.pk, name): value for name, value in values.items()})
+            if instrument.pk in self.breakdowns:
+                initial[self.key(instrument.pk, "rows")] = self.breakdowns[instrument.pk].rows
         return initial
 
     @property
@@ -228,6 +222,13 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
             row: dict[str, Any] = {"instrument": instrument.pk}
             for name in self.instrument_field_names(instrument):
                 row[name] = data.get(self.key(instrument.pk, name), "")
+            breakdown = self.breakdowns.get(instrument.pk)
+            # Rows only when the page showed them: a screen without them (the correction of a
+            # published contribution) leaves the breakdown as it is.
+            if breakdown is not None and self.add_prefix(self.key(instrument.pk, "rows")) in self.data:
+                names = self.row_field_names(breakdown)
+                values = {name: data.get(self.key(instrument.pk, name), "") for name in names}
+                row["countries"] = inputs.countries_payload(breakdown, values)
             measurements.append(row)
         return {
             "status": data.get("status", ""),
@@ -238,17 +239,34 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
         }
 
     def instrument_field_names(self, instrument: Instrument) -> list[str]:
+        """The service's names of the instrument's own inputs (not its rows by country)."""
         prefix = f"m-{instrument.pk}-"
-        return [name.removeprefix(prefix) for name in self.fields if name.startswith(prefix)]
+        names = [name.removeprefix(prefix) for name in self.fields if name.startswith(prefix)]
+        return [name for name in names if name != "rows" and not ROW_NAME.match(name)]
+
+    @staticmethod
+    def row_field_names(breakdown: inputs.Breakdown) -> list[str]:
+        return [f"c{n}-{name}" for n in range(breakdown.rows) for name in ("country", *breakdown.figures)]
 
     def field_name(self, key: str) -> str | None:
-        # "measurements.12.women" is the service's name for the input m-12-women.
-        if key.startswith("measurements."):
-            parts = key.split(".")
-            if len(parts) == 3 and parts[1].isdigit():
-                return self.key(int(parts[1]), parts[2])
+        # "measurements.12.women" is the service's name for the input m-12-women;
+        # "measurements.12.countries.0.value" for the value of the first row it was given, which
+        # is the page's first row not left blank.
+        if not key.startswith("measurements."):
+            return key if key in self.fields else None
+        parts = key.split(".")
+        if len(parts) < 3 or not parts[1].isdigit():
             return None
-        return key if key in self.fields else None
+        instrument_id = int(parts[1])
+        if parts[2] != "countries":
+            return self.key(instrument_id, parts[2]) if len(parts) == 3 else None
+        rows = self.key(instrument_id, "rows")
+        breakdown = self.breakdowns.get(instrument_id)
+        if len(parts) == 3 or breakdown is None or not parts[3].isdigit() or int(parts[3]) >= len(breakdown.rows_sent):
+            return rows
+        figure = parts[4] if len(parts) > 4 else "country"
+        name = self.key(instrument_id, f"c{breakdown.rows_sent[int(parts[3])]}-{figure}")
+        return name if name in self.fields else rows
 
     def instrument_of(self, name: str) -> Instrument | None:
         if not name.startswith("m-"):
@@ -259,17 +277,31 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
     def long_label(self, name: str) -> str:
         instrument = self.instrument_of(name)
         label = str(self.fields[name].label) if name in self.fields else name
+        if name.endswith("-rows"):
+            label = gettext("Figures by country")
         if instrument is None:
             return label
         return gettext("%(instrument)s: %(field)s") % {"instrument": _shorten(instrument.text), "field": label}
 
     def blocks(self) -> list[dict[str, Any]]:
-        """One block per monitoring instrument: its inputs and what was saved for it."""
+        """One block per monitoring instrument: its inputs, its rows by country and what was saved
+        for it (a figure computed from the countries shows its value as a hint)."""
         saved = {m.instrument_id: m for m in self.contribution.measurements.all()}
         out = []
         for instrument in self.instruments:
-            fields = {name: self[self.key(instrument.pk, name)] for name in self.instrument_field_names(instrument)}
-            out.append({"instrument": instrument, "fields": fields, **measurement_view(saved.get(instrument.pk))})
+            m = saved.get(instrument.pk)
+            i = instrument.pk
+            fields = {name: self[self.key(i, name)] for name in self.instrument_field_names(instrument)}
+            block = {"instrument": instrument, "fields": fields, **measurement_view(m)}
+            breakdown = self.breakdowns.get(i)
+            if breakdown is not None:
+                block["rows_field"] = self[self.key(i, "rows")]
+                block["row_labels"] = list(inputs.country_labels(instrument).values())
+                block["rows"] = [
+                    [self[self.key(i, f"c{n}-{name}")] for name in ("country", *breakdown.figures)]
+                    for n in range(breakdown.rows)
+                ]
+            out.append(block)
         return out
 
     def typed_entries(self) -> list[tuple[str, str]]:
@@ -277,7 +309,7 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
         contribution was submitted or closed meanwhile): shown so that nothing typed is lost."""
         rows = []
         for name in self.fields:
-            if name == "version":
+            if name == "version" or name.endswith("-rows"):
                 continue
             shown = self.display(name, self.typed(name))
             if shown != "—":
@@ -318,10 +350,12 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
         instrument = next((i for i in self.instruments if str(i.pk) == parts[1]), None) if len(parts) == 3 else None
         if instrument is None:
             return key
-        return gettext("%(instrument)s: %(field)s") % {
-            "instrument": _shorten(instrument.text),
-            "field": Measurement._meta.get_field(parts[2]).verbose_name,
-        }
+        field = (
+            gettext("Figures by country")
+            if parts[2] == "countries"
+            else Measurement._meta.get_field(parts[2]).verbose_name
+        )
+        return gettext("%(instrument)s: %(field)s") % {"instrument": _shorten(instrument.text), "field": field}
 
     def typed(self, name: str) -> Any:
         field = self.fields[name]
@@ -336,6 +370,10 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
             return str(Contribution.Visibility(value).label) if value in Contribution.Visibility.values else str(value)
         if name == "state":
             return str(Contribution.State(value).label) if value in Contribution.State.values else str(value)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return inputs.typed_rows(value)
+        if name.endswith("-rows"):
+            return "—"
         if name == "countries":
             codes = value if isinstance(value, list | tuple) else [value]
             return ", ".join(all_countries.name(str(c).upper()) or str(c) for c in codes)

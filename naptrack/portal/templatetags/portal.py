@@ -47,13 +47,23 @@ def share(value: float | None) -> str:
 
 @register.filter
 def answer_figures(measurement) -> str:
-    """A measurement's figures in words (empty for a qualitative instrument)."""
-    from naptrack.plans.models import Instrument
+    """A measurement's figures in words (empty for a qualitative instrument): people by sex as
+    figures_text writes them, every other kind as the staff screens do ("EUR 500,000 · marker 2
+    (principal) · civil society", "12.5 % (5 of 40)", "Yes", "120 trainings")."""
     from naptrack.portal.queries import figures
+    from naptrack.reporting.answers import answer_words
 
-    if measurement.instrument.kind != Instrument.Kind.QUANTITATIVE:
-        return ""
-    return figures_text(figures(measurement))
+    if measurement.instrument.by_sex:
+        return figures_text(figures(measurement))
+    return answer_words(measurement)
+
+
+@register.filter
+def country_figures(measurement) -> list[tuple[str, str]]:
+    """A measurement's figures by country: [(country's name, figures in words)]."""
+    from naptrack.reporting.answers import country_rows
+
+    return country_rows(measurement)
 
 
 # Translated plan content as plain text, for <option> elements: the same tag as core's.

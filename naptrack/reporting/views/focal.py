@@ -140,6 +140,7 @@ def _page(
     conflict: ContributionConflict | None = None,
     top_errors: list[str] | None = None,
     status: int = 200,
+    more_rows: bool = False,
 ) -> HttpResponse:
     user = request.user
     editable = user.has_perm("reporting.change_contribution", contribution)
@@ -190,7 +191,7 @@ def _page(
         "sections": worklist.contribution_sections(request, c),
         **_deadline(c.round),
     }
-    if form is not None and form.is_bound:
+    if form is not None and form.is_bound and not more_rows:
         context["error_summary"] += form.error_summary()
     if evidence_form is not None and evidence_form.is_bound:
         context["error_summary"] += evidence_form.error_summary()
@@ -236,6 +237,11 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _readable(request, contribution)
     if request.method != "POST":
         return _page(request, contribution)
+    if "more_rows" in request.POST:
+        # More blank rows by country for one instrument: the page again with everything typed,
+        # nothing saved yet.
+        form = ContributionForm(contribution, data=request.POST, narrative_max=services.narrative_max())
+        return _page(request, contribution, form=form, more_rows=True)
     before = contribution.version
     saved, page = _save(request, contribution)
     if page is not None:
