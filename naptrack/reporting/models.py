@@ -231,7 +231,7 @@ class CountryFigure(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["measurement", "id"]
+        ordering = ["id"]  # not by measurement: that would join up to the plan to sort
         verbose_name = _("figures for a country")
         verbose_name_plural = _("figures by country")
         constraints = [
