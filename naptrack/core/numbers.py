@@ -8,6 +8,7 @@ digits are numbers here, and at most 18 of them, so that the number fits any dat
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
@@ -18,3 +19,11 @@ def whole_number(text: object) -> int | None:
     if not isinstance(text, str) or _DIGITS.fullmatch(text) is None:
         return None
     return int(text)
+
+
+def json_number(value: Decimal | int | float | None) -> int | float | None:
+    """A number as JSON can carry it (Decimal has no JSON form): an integer when it is whole, so
+    that 1000.0000 reads 1000, else a float."""
+    if not isinstance(value, Decimal):
+        return value
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -18,18 +18,11 @@ from typing import Any
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
+from naptrack.core.numbers import json_number
 from naptrack.international.models import Answer, Mapping, Question, Request, TargetedQuestion
 from naptrack.reporting.models import Contribution, Measurement
 
 QUOTE_MAX = 1500
-
-
-def _number(value: Decimal | int | None) -> int | float | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def _contributions(request: Request, action_ids: set[int]) -> list[Contribution]:
@@ -149,7 +142,7 @@ def _draft(
         "money": [
             {
                 "currency": currency,
-                "amount": _number(t["amount"]),
+                "amount": json_number(t["amount"]),
                 "marked": round(float(t["marked"] / t["amount"]), 4) if t["amount"] else None,
             }
             for currency, t in sorted(money.items())
@@ -179,12 +172,12 @@ def _said(measurement: Measurement) -> str:
     if kind == "yes-no" and measurement.yes is not None:
         lead = _("Yes.") if measurement.yes else _("No.")
     elif kind == "share" and measurement.value is not None:
-        lead = _("%(percent)s %%.") % {"percent": _number(measurement.value.quantize(Decimal("0.1")))}
+        lead = _("%(percent)s %%.") % {"percent": json_number(measurement.value.quantize(Decimal("0.1")))}
         if measurement.numerator is not None and measurement.denominator is not None:
             lead = _("%(percent)s %% (%(numerator)s of %(denominator)s).") % {
-                "percent": _number(measurement.value.quantize(Decimal("0.1"))),
-                "numerator": _number(measurement.numerator),
-                "denominator": _number(measurement.denominator),
+                "percent": json_number(measurement.value.quantize(Decimal("0.1"))),
+                "numerator": json_number(measurement.numerator),
+                "denominator": json_number(measurement.denominator),
             }
     return f"{lead} {text}".strip()
 
@@ -207,9 +200,9 @@ def _add(figures: dict, code: str, name: str, women, men, other, total) -> None:
     row = figures.setdefault(code, {"department": name, "women": None, "men": None, "other": None, "total": None})
     for key, value in (("women", women), ("men", men), ("other", other), ("total", total)):
         if value is not None:
-            row[key] = _number((row[key] or 0) + value)
+            row[key] = json_number((row[key] or 0) + value)
     if total is None and any(v is not None for v in (women, men, other)):
-        row["total"] = _number((row["total"] or 0) + sum(v or 0 for v in (women, men, other)))
+        row["total"] = json_number((row["total"] or 0) + sum(v or 0 for v in (women, men, other)))
 
 
 def _totals(figures: dict) -> dict[str, Any]:
@@ -217,7 +210,7 @@ def _totals(figures: dict) -> dict[str, Any]:
     for row in figures.values():
         for key in totals:
             if row[key] is not None:
-                totals[key] = _number((totals[key] or 0) + row[key])
+                totals[key] = json_number((totals[key] or 0) + row[key])
     for row in figures.values():
         row["share"] = round(row["total"] / totals["total"], 4) if row["total"] and totals["total"] else None
     return totals

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from django_countries import countries as all_countries
 
+from naptrack.core.numbers import json_number
 from naptrack.plans.models import Action, Plan
 from naptrack.portal.opendata import Column
 from naptrack.reporting import totals
@@ -175,13 +176,6 @@ COLUMNS = [
 NAMES = [c.name for c in COLUMNS]
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    value = value.normalize()
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def as_text(value: Decimal | None) -> str | None:
     """A decimal as the API writes it: a string, without trailing zeros, never a float."""
     if value is None:
@@ -190,7 +184,7 @@ def as_text(value: Decimal | None) -> str | None:
     return str(int(value)) if value == value.to_integral_value() else format(value, "f")
 
 
-def record(figure: Figure, *, decimals: Callable[[Decimal | None], Any] = _number) -> dict[str, Any]:
+def record(figure: Figure, *, decimals: Callable[[Decimal | None], Any] = json_number) -> dict[str, Any]:
     """One row of open data (numbers as numbers) or of the API (`decimals=as_text`)."""
     r = figure.row
     share = r.kind == "share"

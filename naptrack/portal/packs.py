@@ -11,7 +11,6 @@ the number of packs, questions and answers.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from naptrack.core.numbers import json_number
 from naptrack.international.exports import sources_text
 from naptrack.international.models import Answer, Body, Request
 from naptrack.portal.opendata import (
@@ -119,13 +119,6 @@ COLUMNS = [
 NAMES = [c.name for c in COLUMNS]
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    value = value.normalize()
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def answer_rows() -> list[dict[str, Any]]:
     """One row per answer of every published pack, packs in the order they were published, each
     in its questions' order: one query."""
@@ -160,7 +153,7 @@ def answer_rows() -> list[dict[str, Any]]:
                 "women": a.women,
                 "men": a.men,
                 "other": a.other,
-                "total": _number(a.total),
+                "total": json_number(a.total),
                 "yes_no": a.yes,
                 "sources": sources_text((a.draft or {}).get("sources", [])),
                 "published_on": published,

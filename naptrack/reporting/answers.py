@@ -16,7 +16,9 @@ from django_countries import countries as all_countries
 
 from naptrack.reporting.figure_inputs import grouped
 from naptrack.reporting.models import Measurement
-from naptrack.reporting.services.figures import COUNTRY_FIELDS, kind_of
+from naptrack.reporting.services.figures import COUNTRY_FIELDS, figure_label, kind_of
+
+COUNTRY_NAMES = ("women", "men", "other", "value", "numerator", "denominator")
 
 SEPARATOR = " · "
 
@@ -105,17 +107,9 @@ def country_rows(m: Measurement) -> list[tuple[str, str]]:
 
 def derived_words(m: Measurement) -> str:
     """Which of the answer's figures were computed from the countries' rows, in words."""
-    names = {
-        "women": _("women"),
-        "men": _("men"),
-        "other": _("other or not recorded"),
-        "value": _("the total"),
-        "numerator": _("the numerator"),
-        "denominator": _("the denominator"),
-    }
     share = kind_of(m.instrument) == "share"
     # A share's percentage is computed from its own parts, not from the countries.
-    fields = [str(names[n]) for n in m.derived or [] if n in names and not (share and n == "value")]
+    fields = [figure_label(n) for n in m.derived or [] if n in COUNTRY_NAMES and not (share and n == "value")]
     if not fields:
         return ""
     return _("Computed from the countries: %(fields)s.") % {"fields": ", ".join(fields)}

@@ -310,7 +310,7 @@ def settle(m: Measurement, given: dict[str, Any], key: str, errors: dict, defaul
         elif total > current:
             errors[f"{key}.countries"] = [
                 _("The countries add up to %(sum)s for %(field)s, more than the total given (%(total)s).")
-                % {"sum": _plain(total), "field": _label(name), "total": _plain(current)}
+                % {"sum": _plain(total), "field": figure_label(name), "total": _plain(current)}
             ]
     if kind == "share":
         _check_share_parts(m.numerator, m.denominator, key, errors)
@@ -341,7 +341,8 @@ def settle(m: Measurement, given: dict[str, Any], key: str, errors: dict, defaul
     m.derived = derived
 
 
-def _label(name: str) -> str:
+def figure_label(name: str) -> str:
+    """A figure that a breakdown by country sums, named in a sentence."""
     return {
         "women": _("women"),
         "men": _("men"),
