@@ -10,6 +10,7 @@ import html
 import io
 import json
 import re
+import zipfile
 from collections import defaultdict
 from decimal import Decimal
 
@@ -197,6 +198,9 @@ def test_figures_file_sums_to_the_totals(figures, anonymous):
     xlsx = anonymous.get("/open-data/figures.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert anonymous.get("/open-data/figures.pdf").status_code == 404
+    # The plan's archive holds the plan's own figures, the same rows.
+    archive = zipfile.ZipFile(io.BytesIO(anonymous.get(f"/open-data/{BE}.zip").content))
+    assert archive.read(f"{BE}-open-data/figures.csv") == anonymous.get("/open-data/figures.csv").content
 
 
 def test_open_data_page_lists_the_figures_with_their_columns(anonymous):

@@ -396,6 +396,7 @@ def test_zip_holds_the_plan_every_published_round_the_dictionary_and_the_licence
     folder = f"{BE}-open-data"
     names = set(archive.namelist())
     expected = {"LICENCE.txt", "README.txt", "dictionary.csv", "plan.json", "plan.csv", "plan.xlsx"}
+    expected |= {"figures.csv", "figures.json"}
     for stem in ("baseline-2012", "annual-2014"):
         expected |= {f"rounds/{stem}.{fmt}" for fmt in ("csv", "xlsx", "json")}
     assert names == {f"{folder}/{name}" for name in expected}
@@ -520,7 +521,7 @@ PAGES = [
     (f"/open-data/{BE}/annual-2014.csv", 6),
     (f"/open-data/{BE}/annual-2014.xlsx", 6),
     (f"/open-data/{BE}/annual-2014.json", 6),
-    (f"/open-data/{BE}.zip", 28),  # the plan's JSON and XLSX each read its texts' translation states
+    (f"/open-data/{BE}.zip", 30),  # the plan's JSON and XLSX each read its translation states; 2 for figures
     (f"/fr{PLAN}/lines/21/", 12),
 ]
 

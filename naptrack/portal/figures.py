@@ -213,11 +213,17 @@ def record(figure: Figure, *, decimals: Callable[[Decimal | None], Any] = json_n
     }
 
 
-def figures_file(fmt: str) -> bytes:
-    """Every plan's published figures as CSV, XLSX or JSON, with the licence and column sheet."""
+def records(plan: Plan | None = None) -> list[dict[str, Any]]:
+    """Every plan's published figures (or one plan's) as open data rows."""
+    return [record(f) for f in (of_plan(plan) if plan is not None else of_every_plan()).items]
+
+
+def figures_file(fmt: str, rows: list[dict[str, Any]] | None = None) -> bytes:
+    """Figures as CSV, XLSX or JSON with the licence and column sheet: `rows` (from `records`),
+    every plan's by default."""
     from django.utils.translation import gettext as _
 
     from naptrack.portal.opendata import table_file
 
-    rows = [record(f) for f in of_every_plan().items]
+    rows = records() if rows is None else rows
     return table_file(fmt, format_name=FORMAT, title=_("Figures"), columns=COLUMNS, rows=rows)

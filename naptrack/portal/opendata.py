@@ -374,8 +374,8 @@ def licence_text(plan: Plan) -> str:
 
 def plan_zip(plan: Plan) -> bytes:
     """Everything published about a plan: the plan (naptrack-plan/1 JSON, CSV, XLSX), every
-    published round's data in CSV, XLSX and JSON, the data dictionary and the licence. A fixed
-    number of queries, whatever the number of rounds."""
+    published round's data in CSV, XLSX and JSON, its figures by country, the data dictionary and
+    the licence. A fixed number of queries, whatever the number of rounds."""
     rounds = sorted(published_rounds(plan), key=round_key)
     rows = round_rows(plan, rounds)
     out = io.BytesIO()
@@ -386,6 +386,12 @@ def plan_zip(plan: Plan) -> bytes:
         archive.writestr(f"{folder}/plan.json", exports.plan_json(plan))
         archive.writestr(f"{folder}/plan.csv", exports.plan_csv(plan))
         archive.writestr(f"{folder}/plan.xlsx", exports.plan_xlsx(plan))
+        # Imported here: portal.figures describes its columns with this module's Column.
+        from naptrack.portal.figures import figures_file, records
+
+        figures = records(plan)
+        for fmt in ("csv", "json"):
+            archive.writestr(f"{folder}/figures.{fmt}", figures_file(fmt, figures))
         for round_ in rounds:
             stem = f"{folder}/rounds/{file_stem(round_)}"
             archive.writestr(f"{stem}.csv", to_csv(rows[round_.pk]))
@@ -397,6 +403,7 @@ def plan_zip(plan: Plan) -> bytes:
             _("plan.json: the plan in the naptrack-plan/1 format; plan.csv and plan.xlsx: the plan as a table."),
             _("rounds/: per published reporting round, one row per contribution and monitoring instrument."),
             _("dictionary.csv: what each column of the round files means."),
+            _("figures.csv, figures.json: one row per figure and per country, amounts with their currency."),
             _("Rounds: %(rounds)s") % {"rounds": ", ".join(round_label(r) for r in rounds) or "-"},
             "",
         ]
