@@ -487,16 +487,17 @@ def test_an_amount_with_more_than_four_decimals_is_refused(framework, coordinato
 
 
 def test_amounts_are_drafted_per_currency_and_shares_and_yes_no_as_said(framework, coordinator, reported):
-    """Amounts never join the people counted nor each other across currencies; a share and a yes
-    or no are quoted as the department gave them."""
-    money, share, yes_no = instrument("8.a"), instrument("16.a", 1), instrument("26.a")
+    """Amounts never join the people counted nor each other across currencies, counts are summed
+    per unit apart; a share and a yes or no are quoted as the department gave them."""
+    money, share, yes_no, count = instrument("8.a"), instrument("16.a", 1), instrument("26.a"), instrument("16.a", 2)
+    Instrument.objects.filter(pk=count.pk).update(kind="count", by_sex=False, unit="trainings", unit_en="trainings")
     Instrument.objects.filter(pk=money.pk).update(kind="money", by_sex=False)
     Instrument.objects.filter(pk=share.pk).update(kind="share", by_sex=False)
     Instrument.objects.filter(pk=yes_no.pk).update(kind="yes-no", by_sex=False)
     for code, department, answers in (
         ("8.a", "foreign-affairs", {1: {"value": 1000, "currency": "EUR", "marker": 2}}),
         ("8.a", "development", {1: {"value": 300, "currency": "USD", "marker": 0}}),
-        ("16.a", "defence", {1: {"numerator": 5, "denominator": 40}}),
+        ("16.a", "defence", {1: {"numerator": 5, "denominator": 40}, 2: {"value": 12}}),
         (
             "26.a",
             next(iter(Action.objects.get(code="26.a").responsibilities.values_list("department__code", flat=True))),
@@ -505,7 +506,7 @@ def test_amounts_are_drafted_per_currency_and_shares_and_yes_no_as_said(framewor
     ):
         fill(reported, code, department, coordinator, coordinator, answers=answers)
     question = framework.questions.get(code="UN-6")
-    for target in (money, share, yes_no):
+    for target in (money, share, yes_no, count):
         services.mapping_add(actor=coordinator, question=question, instrument=target)
     request = services.request_create(
         actor=coordinator, framework=framework, period_start=2014, due_on=DUE, reference="UN/2015/18"
@@ -515,6 +516,8 @@ def test_amounts_are_drafted_per_currency_and_shares_and_yes_no_as_said(framewor
         {"currency": "EUR", "amount": 1000, "marked": 1.0},
         {"currency": "USD", "amount": 300, "marked": 0.0},
     ]
-    assert drafted.draft["figures"]["total"] is None  # 1,300 is no number of anything
+    assert drafted.draft["counts"] == [{"unit": "trainings", "value": 12}]
+    # Neither 1,300 in two currencies nor 12 trainings is a number of people.
+    assert drafted.draft["figures"]["total"] is None
     assert "12.5 % (5 of 40). (Defence, 16.a)" in drafted.text
     assert "Yes. Adopted by the Council of Ministers." in drafted.text

@@ -120,7 +120,9 @@ def test_a_draft_round_is_no_amendment(plan, coordinator, annual_round):
     assert AuditEvent.objects.filter(action="plans.instrument.kind_set").count() == 1
 
 
-def test_answers_already_given_keep_their_figures(plan, coordinator, focal_defence, open_round):
+def test_an_instrument_answered_with_figures_keeps_its_kind_and_they_their_values(
+    plan, coordinator, focal_defence, open_round
+):
     item = instrument(plan, "7.b")  # "Experts provided and trained.", a count of experts
     contribution = contribution_of(open_round, "7.b", "defence")
     contribution_save(
@@ -129,9 +131,12 @@ def test_answers_already_given_keep_their_figures(plan, coordinator, focal_defen
         version=contribution.version,
         data={"measurements": [{"instrument": item.pk, "value": "4", "text": "Four gender advisers."}]},
     )
-    instrument_kind_set(
-        actor=coordinator, instrument=item, kind="qualitative", reason="Names matter more than numbers."
-    )
+    with pytest.raises(ValidationError) as error:
+        instrument_kind_set(
+            actor=coordinator, instrument=item, kind="qualitative", reason="Names matter more than numbers."
+        )
+    assert "kind" in error.value.message_dict
+    assert Instrument.objects.get(pk=item.pk).kind == "count"
     measurement = Measurement.objects.get(instrument=item)
     assert (measurement.value, measurement.text) == (4, "Four gender advisers.")
 

@@ -5,8 +5,8 @@ the approved replies to the targeted questions put about it.
 Only approved and public content is drafted, so that a draft never carries an internal item into
 a pack that may be published; approved internal contributions are counted beside the draft, for
 the coordinator to consult on the line's page. Figures are summed by sex across departments, each
-department's share shown; amounts of money per currency, apart; shares and yes/no answers are
-quoted as said; narratives are quoted with their department and line.
+department's share shown; amounts of money per currency and counts per unit, apart; shares, free
+numbers and yes/no answers are quoted as said; narratives are quoted with their department and line.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ def _draft(
     instrument_lines = {m.instrument.action_id for m in mappings if m.instrument_id}
     figures: dict[str, dict[str, Any]] = {}
     money: dict[str, dict[str, Decimal]] = {}
+    counts: dict[str, Decimal] = {}
     quotes: list[dict[str, str]] = []
     sources: list[dict[str, str]] = []
     countries: set[str] = set()
@@ -98,7 +99,7 @@ def _draft(
             said = _said(measurement)
             if said:
                 answers.append(_quote(contribution, said))
-            _add_figures(figures, money, department.code, str(department), measurement)
+            _add_figures(figures, money, counts, department.code, str(department), measurement)
         # The narrative is the department's own account of what the figures measure.
         if used and contribution.narrative.strip():
             quotes.append(_quote(contribution, contribution.narrative))
@@ -147,6 +148,7 @@ def _draft(
             }
             for currency, t in sorted(money.items())
         ],
+        "counts": [{"unit": unit, "value": json_number(value)} for unit, value in sorted(counts.items())],
         "quotes": quotes,
         "countries": sorted(countries),
         "sources": sources,
@@ -169,7 +171,11 @@ def _said(measurement: Measurement) -> str:
     text = measurement.text.strip()
     kind = measurement.instrument.kind
     lead = ""
-    if kind == "yes-no" and measurement.yes is not None:
+    if kind == "quantitative" and not measurement.instrument.by_sex and measurement.value is not None:
+        # A free number (a ratio, a change in percentage) is said, never added to anything.
+        unit = measurement.unit or measurement.instrument.unit
+        lead = f"{json_number(measurement.value)} {unit}".strip() + "."
+    elif kind == "yes-no" and measurement.yes is not None:
         lead = _("Yes.") if measurement.yes else _("No.")
     elif kind == "share" and measurement.value is not None:
         lead = _("%(percent)s %%.") % {"percent": json_number(measurement.value.quantize(Decimal("0.1")))}
@@ -182,7 +188,7 @@ def _said(measurement: Measurement) -> str:
     return f"{lead} {text}".strip()
 
 
-def _add_figures(figures: dict, money: dict, code: str, name: str, measurement: Measurement) -> None:
+def _add_figures(figures: dict, money: dict, counts: dict, code: str, name: str, measurement: Measurement) -> None:
     kind = measurement.instrument.kind
     if measurement.instrument.by_sex:
         total = measurement.total
@@ -192,8 +198,11 @@ def _add_figures(figures: dict, money: dict, code: str, name: str, measurement: 
         t["amount"] += measurement.value
         if measurement.marker in (1, 2):
             t["marked"] += measurement.value
-    elif kind in ("count", "quantitative") and measurement.value is not None:
-        _add(figures, code, name, None, None, None, measurement.value)
+    elif kind == "count" and measurement.value is not None:
+        # A count of something (trainings, projects) is summed with counts of the same unit,
+        # never with the people counted by sex.
+        unit = measurement.unit or measurement.instrument.unit
+        counts[unit] = counts.get(unit, Decimal(0)) + measurement.value
 
 
 def _add(figures: dict, code: str, name: str, women, men, other, total) -> None:

@@ -2,9 +2,10 @@
 not), a count of something, an amount of money, a share or a yes/no, and the unit of its figures.
 
 Before a round opens under the plan, this is preparing the plan. Afterwards it changes the
-question departments were asked: it is an amendment of the plan, which needs its reason, and
-the answers already given keep the figures they were given with (reporting reads them as they
-were stored; nothing here rewrites them).
+question departments were asked: it is an amendment of the plan, which needs its reason. An
+instrument already answered with figures keeps its kind: its figures would be read as another
+kind's (an amount as a percentage, a share added up as a count) in every total; its unit and
+text may still change.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from naptrack.audit.services import audit_record
@@ -28,6 +30,18 @@ def rounds_opened(instrument: Instrument) -> bool:
     """Whether a reporting round has been opened under the instrument's plan. Through the
     reverse relation of the rounds to their plan: this app may not import the reporting app."""
     return instrument.action.plan.rounds.exclude(opened_at=None).exists()
+
+
+# The figures an answer may hold (reporting.Measurement), named through the reverse relation.
+_FIGURES = ("value", "women", "men", "other", "numerator", "denominator", "yes")
+
+
+def with_figures(instruments: QuerySet[Instrument]) -> QuerySet[Instrument]:
+    """Those of `instruments` that some answer gives figures for."""
+    holds = Q()
+    for name in _FIGURES:
+        holds |= Q(**{f"measurements__{name}__isnull": False})
+    return instruments.filter(holds).distinct()
 
 
 def _clean(kind: str, by_sex: bool, unit: str) -> dict[str, list[str]]:
@@ -67,6 +81,18 @@ def instrument_kind_set(
     after = {"kind": kind, "by_sex": bool(by_sex), "unit": unit}
     if after == before:
         return False
+    kind_changes = (kind, bool(by_sex)) != (before["kind"], before["by_sex"])
+    if kind_changes and with_figures(Instrument.objects.filter(pk=instrument.pk)).exists():
+        raise ValidationError(
+            {
+                "kind": [
+                    _(
+                        "Departments have already answered this instrument with figures: they would be read as "
+                        "figures of another kind. Keep its kind, or add a new instrument for the new question."
+                    )
+                ]
+            }
+        )
     instrument.kind = kind
     instrument.by_sex = bool(by_sex)
     if after["unit"] != before["unit"]:

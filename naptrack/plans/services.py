@@ -110,8 +110,35 @@ def plan_load(*, actor: Any, document: dict) -> LoadSummary:
         return summary
 
 
+def _check_kinds_kept(plan: Plan, doc: dict) -> None:
+    """An instrument answered with figures keeps its kind (plans/instruments.py says why)."""
+    from naptrack.plans.instruments import with_figures
+
+    given = {
+        (a["code"], position): (i["kind"], i.get("by_sex", False))
+        for o in doc["objectives"]
+        for g in o["goals"]
+        for a in g["actions"]
+        for position, i in enumerate(a["instruments"], start=1)
+    }
+    answered = with_figures(Instrument.objects.filter(action__plan=plan)).select_related("action")
+    changed = [
+        f"{i.action.code} ({i.position})"
+        for i in answered
+        if (i.action.code, i.position) in given and given[(i.action.code, i.position)] != (i.kind, i.by_sex)
+    ]
+    if changed:
+        raise PlanLoadError(
+            "these instruments are answered with figures and cannot change their kind: "
+            + ", ".join(sorted(changed))
+            + "; keep their kind in the file, or add a new instrument for the new question"
+        )
+
+
 def _load(actor: Any, doc: dict) -> LoadSummary:
     existing = Plan.objects.filter(slug=doc["slug"]).first()
+    if existing is not None:
+        _check_kinds_kept(existing, doc)
     summary = LoadSummary(plan=existing, created=existing is None)  # type: ignore[arg-type]
     up = _Upserter(summary)
     plan = up.save(

@@ -3,6 +3,7 @@ answer it asks for, and a form per instrument to change it (naptrack/plans/instr
 
 from __future__ import annotations
 
+import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -57,7 +58,9 @@ class InstrumentKindForm(forms.Form):
 
 
 def _require(request: HttpRequest) -> None:
-    if not request.user.has_perm("plans.change_instrument"):
+    # The rule itself, not user.has_perm: that would also admit anyone given Django's model
+    # permission of the same name in the admin.
+    if not rules.has_perm("plans.change_instrument", request.user):
         raise PermissionDenied(_("Only a coordinator can change what an instrument asks for."))
 
 

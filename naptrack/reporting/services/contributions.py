@@ -107,9 +107,8 @@ def _snapshot(contribution: Contribution, measurements: dict[int, Measurement]) 
         for name in MEASUREMENT_FIELDS:
             value = getattr(m, name)
             state[f"measurements.{instrument_id}.{name}"] = str(value) if isinstance(value, Decimal) else value
-        rows = figures.snapshot_countries(m)
-        if rows:
-            state[f"measurements.{instrument_id}.countries"] = rows
+        # Always, empty too: a breakdown emptied is a change to save.
+        state[f"measurements.{instrument_id}.countries"] = figures.snapshot_countries(m)
     return state
 
 

@@ -57,6 +57,8 @@ MEASUREMENT_FIELDS = (
     "note",
 )
 HUNDRED = Decimal(100)
+# The figures' columns hold 16 digits, 4 of them decimals.
+DECIMAL_LIMIT = Decimal(10) ** 12
 # A percentage given beside its numerator and denominator may differ by rounding, not more.
 SHARE_TOLERANCE = Decimal("0.05")
 
@@ -103,13 +105,18 @@ def decimal(value: Any, key: str, errors: dict, *, minimum: Decimal | None = Non
     except (InvalidOperation, ValueError):
         errors[key] = [_("Enter a number.")]
         return None
-    if not number.is_finite() or abs(number) >= Decimal(10) ** 12:
+    if not number.is_finite() or abs(number) >= DECIMAL_LIMIT:
         errors[key] = [_("Enter a number.")]
+        return None
+    # Rounded first: 999999999999.99999 rounds to a number the column cannot hold.
+    number = number.quantize(Decimal("0.0001"))
+    if abs(number) >= DECIMAL_LIMIT:
+        errors[key] = [_("This number is too large.")]
         return None
     if minimum is not None and number < minimum:
         errors[key] = [_("Enter zero or more.")]
         return None
-    return number.quantize(Decimal("0.0001"))
+    return number
 
 
 def _yes_no(value: Any, key: str, errors: dict) -> bool | None:
@@ -304,6 +311,12 @@ def settle(m: Measurement, given: dict[str, Any], key: str, errors: dict, defaul
             continue
         total = sum(parts)
         current = getattr(m, name)
+        limit = DECIMAL_LIMIT if name in ("value", "numerator", "denominator") else COUNT_MAX + 1
+        if total >= limit:
+            errors[f"{key}.countries"] = [
+                _("The countries add up to more than a figure can hold for %(field)s.") % {"field": figure_label(name)}
+            ]
+            continue
         if current is None:
             setattr(m, name, _as_decimal(total) if name in ("value", "numerator", "denominator") else total)
             derived.append(name)
