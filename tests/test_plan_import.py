@@ -89,14 +89,30 @@ def messages_of(checks, kind: str) -> list[str]:
 
 
 @needs_shared_txt
+def _without_kinds(objectives: list[dict]) -> list[dict]:
+    import copy
+
+    objectives = copy.deepcopy(objectives)
+    for objective in objectives:
+        for goal in objective["goals"]:
+            for action in goal["actions"]:
+                for instrument in action["instruments"]:
+                    instrument.pop("unit", None)
+                    if not instrument.get("by_sex"):
+                        instrument.pop("kind")
+    return objectives
+
+
 def test_text_extraction_reproduces_the_bundled_plan(imported, be_document):
     document, _ = imported["txt"]
     score = accuracy.compare(be_document, document)
     assert score.ratio >= 0.99, score.wrong
     counts = accuracy.compare(be_document, document).by_kind
     assert counts["goals"][1] == 37 and counts["lines"][1] == 102 and counts["instruments"][1] == 122
-    # Beyond the measured fields: footnotes, coordinators, kinds, introductions, metadata.
-    assert document["objectives"] == be_document["objectives"]
+    # Beyond the measured fields: footnotes, coordinators, who is counted by sex, introductions,
+    # metadata. Not the kinds of answer beyond text and numbers by sex (money, count, share, yes/no)
+    # nor units: the bundled plan's come from reading each instrument, which no document states.
+    assert _without_kinds(document["objectives"]) == _without_kinds(be_document["objectives"])
     assert document["departments"] == be_document["departments"]
     assert (document["country"], document["period"], document["focus_countries"]) == (
         "BE",
