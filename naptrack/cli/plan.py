@@ -72,7 +72,67 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     export.set_defaults(func=cmd_plan_export)
     _add_translations_parser(actions)
+    targets = actions.add_parser(
+        "targets",
+        help="print each target's progress at a round",
+        description="One line per instrument with a target: line code, instrument position on the line, "
+        "the latest approved value up to the round (a share of women for an instrument counted by sex), "
+        "the milestone of the round's year, the target, and the status (on-track, behind, achieved, "
+        "no-data). Without --round, the plan's latest round.",
+    )
+    targets.add_argument("slug", metavar="SLUG", help="the plan's slug, as 'naptrack plan list' shows it")
+    targets.add_argument("--round", metavar="YEAR_OR_ID", help="the round: its year (annual first) or its id")
+    targets.set_defaults(func=cmd_plan_targets)
     return parser
+
+
+def _figure(value) -> str:
+    if value is None:
+        return "-"
+    text = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+    return text
+
+
+def cmd_plan_targets(args: argparse.Namespace) -> None:
+    from naptrack.core.numbers import whole_number
+    from naptrack.reporting.models import Round
+    from naptrack.reporting.progress import progress
+
+    plan = _plan(args.slug)
+    rounds = Round.objects.filter(plan=plan).order_by("-year", "kind")
+    if args.round is None:
+        round_ = rounds.exclude(kind=Round.Kind.BASELINE).first() or rounds.first()
+    else:
+        number = whole_number(args.round)
+        if number is None:
+            raise Failure(f"--round takes a year or a round's id, not {args.round!r}")
+        by_year = list(rounds.filter(year=number))
+        round_ = (
+            next((r for r in by_year if r.kind == Round.Kind.ANNUAL), None)
+            or (by_year[0] if by_year else None)
+            or rounds.filter(pk=number).first()
+        )
+    if round_ is None:
+        raise Failure(f"no such round of {plan.slug}; see: naptrack round list --plan {plan.slug}")
+    items = progress(plan, round_)
+    if not items:
+        print(f"{plan.slug} states no target; add them in the plan file (baseline, target, milestones)")
+        return
+    rows = [("LINE", "INSTRUMENT", "LATEST", "MILESTONE", "TARGET", "STATUS")]
+    for p in items:
+        target = p.target
+        rows.append(
+            (
+                target.instrument.action.code,
+                str(target.instrument.position),
+                _figure(p.latest),
+                _figure(p.milestone),
+                target.text[:40] if target.text else _figure(target.value),
+                p.status,
+            )
+        )
+    print(f"{plan.slug}: {round_} ({round_.year})")
+    print_table(rows)
 
 
 # --- load, list, export ---------------------------------------------------------------------------

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from naptrack.core.numbers import json_number
 from naptrack.core.spreadsheets import csv_row, xlsx_append
 from naptrack.plans import interchange
-from naptrack.plans.models import Objective, Plan
+from naptrack.plans.models import Instrument, Objective, Plan, Target
 from naptrack.plans.texts import StateMap, plan_states
 
 
@@ -72,6 +75,9 @@ def plan_document(plan: Plan, *, tree: list[Objective] | None = None, links: lis
                         row["by_sex"] = True
                     if _source(instrument, "unit"):
                         row["unit"] = text(instrument, "instrument", "unit")
+                    # The tree (with_full_tree) joined each instrument's target.
+                    if hasattr(instrument, "target"):
+                        row.update(_target(instrument, instrument.target))
                     instruments.append(row)
                 actions.append(
                     {
@@ -105,6 +111,30 @@ def plan_document(plan: Plan, *, tree: list[Objective] | None = None, links: lis
         "departments": departments,
         "objectives": objectives,
     }
+
+
+def _target(instrument: Instrument, target: Target) -> dict[str, Any]:
+    """An instrument's target in naptrack-plan/1: baseline, target, milestones, direction."""
+    figure = "share_of_women" if instrument.by_sex else "value"
+
+    def point(year: int, value: Decimal | None) -> dict[str, Any]:
+        return {"year": year, figure: json_number(value)}
+
+    out: dict[str, Any] = {}
+    if target.baseline_year is not None and target.baseline_value is not None:
+        out["baseline"] = point(target.baseline_year, target.baseline_value)
+    if target.text:
+        out["target"] = {"year": target.year, "text": target.text}
+    else:
+        out["target"] = point(target.year, target.value)
+    if target.source != Target.Source.PLAN:
+        out["target"]["source"] = target.source
+    milestones = [point(m.year, m.value) for m in target.milestones.all()]
+    if milestones:
+        out["milestones"] = milestones
+    if not target.text:
+        out["direction"] = target.direction
+    return out
 
 
 def plan_json(plan: Plan) -> str:

@@ -258,6 +258,50 @@ def _check_text(p: _Problems, value: Any, path: JsonPath) -> None:
             p.add((*path, "state", lang), f"the text gives no {lang} translation to be {value['state'][lang]}")
 
 
+def _check_target(p: _Problems, instrument: dict, path: JsonPath) -> None:
+    """A target's figures fit the instrument's kind: shares of women for one counted by sex,
+    values for other figures, a text for a qualitative one; milestones once a year, by the
+    target's year."""
+    kind, by_sex = instrument.get("kind"), instrument.get("by_sex") is True
+    target = instrument.get("target")
+    points = [("baseline", instrument.get("baseline"))]
+    milestones = instrument.get("milestones")
+    points += [(("milestones", i), m) for i, m in enumerate(milestones if isinstance(milestones, list) else [])]
+    if not isinstance(target, dict):
+        for name in ("baseline", "milestones", "direction"):
+            if name in instrument:
+                p.add((*path, name), "is given only with a target")
+        return
+    points.append(("target", target))
+    textual = kind in ("qualitative", "yes-no")
+    for where, point in points:
+        if not isinstance(point, dict):
+            continue
+        where_path = (*path, *(where if isinstance(where, tuple) else (where,)))
+        if textual:
+            if where != "target" or "value" in point or "share_of_women" in point:
+                p.add(where_path, "a target of a text or yes/no instrument is a text, with no figures")
+            continue
+        figure, other = ("share_of_women", "value") if by_sex else ("value", "share_of_women")
+        if other in point:
+            p.add((*where_path, other), f"use {figure} for this instrument" + (" (counted by sex)" if by_sex else ""))
+        elif figure not in point:
+            p.add(where_path, f"give its {figure}")
+        if where == "target" and "text" in point:
+            p.add((*where_path, "text"), "a text target is for a text or yes/no instrument")
+    if textual:
+        if not target.get("text"):
+            p.add((*path, "target"), "give its text")
+        if "direction" in instrument:
+            p.add((*path, "direction"), "a text target has no direction")
+    years = [m.get("year") for _where, m in points[1:-1] if isinstance(m, dict)]
+    for i, year in enumerate(years):
+        if year in years[:i]:
+            p.add((*path, "milestones", i, "year"), f"{year} has a milestone already")
+        elif isinstance(year, int) and isinstance(target.get("year"), int) and year > target["year"]:
+            p.add((*path, "milestones", i, "year"), "comes after the target's year")
+
+
 def _objects(value: Any) -> list[tuple[int, dict]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
 
@@ -330,6 +374,7 @@ def _check_action(p: _Problems, action: dict, path: JsonPath, department_codes: 
             and instrument["kind"] != "quantitative"
         ):
             p.add((*path, "instruments", n, "by_sex"), "only a quantitative instrument can be reported by sex")
+        _check_target(p, instrument, (*path, "instruments", n))
         if "unit" in instrument:
             unit = instrument.get("unit")
             _check_text(p, unit, (*path, "instruments", n, "unit"))

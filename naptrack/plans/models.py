@@ -227,6 +227,62 @@ class Instrument(models.Model):
 NUMERIC_KINDS = frozenset({"quantitative", "count", "money", "share"})
 
 
+class Target(models.Model):
+    """What the plan promises for an instrument: from a baseline, through milestones, to a target
+    by a year. For a count by sex the values are shares of women (0 to 1); for a text instrument,
+    the target is a text, assessed each round on the plan's status scale.
+
+    Changing a target once rounds have opened is an amendment with its reason and date; row
+    history keeps each version, so that a past round is read against the target of its time."""
+
+    class Direction(models.TextChoices):
+        UP = "up", _("up")
+        DOWN = "down", _("down")
+
+    class Source(models.TextChoices):
+        PLAN = "plan", _("the plan")
+        AGREEMENT = "agreement", _("a later agreement")
+        AMENDMENT = "amendment", _("an amendment")
+
+    instrument = models.OneToOneField(
+        Instrument, on_delete=models.CASCADE, related_name="target", verbose_name=_("monitoring instrument")
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("target year"))
+    value = models.DecimalField(_("target value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    text = models.TextField(_("target"), blank=True)
+    direction = models.CharField(_("progress is"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.PLAN)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(value=None) | ~models.Q(text=""), name="target_value_or_text")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id}: {self.value if self.value is not None else self.text[:40]} ({self.year})"
+
+
+class Milestone(models.Model):
+    """Where the figure should stand by a year on the way to the target."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="milestones")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        ordering = ["target", "year"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="milestone_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
+
+
 class Responsibility(models.Model):
     """A department responsible for a line of action, possibly as its coordinator."""
 

@@ -47,9 +47,14 @@ class ObjectiveQuerySet(models.QuerySet):
 
     def with_full_tree(self) -> ObjectiveQuerySet:
         """The whole tree down to instruments and notes: what an export or a report needs."""
-        from naptrack.plans.models import Action, Goal
+        from naptrack.plans.models import Action, Goal, Instrument
 
-        actions = Action.objects.order_by("position").prefetch_related(_responsibilities(), "instruments", "notes")
+        # Targets joined, their milestones read only when the plan has targets: no query more for
+        # a plan without.
+        instruments = Instrument.objects.select_related("target").prefetch_related("target__milestones")
+        actions = Action.objects.order_by("position").prefetch_related(
+            _responsibilities(), models.Prefetch("instruments", queryset=instruments), "notes"
+        )
         goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
         return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,11 +18,13 @@ from naptrack.plans.models import (
     Department,
     Goal,
     Instrument,
+    Milestone,
     Note,
     Objective,
     Plan,
     PlanDepartment,
     Responsibility,
+    Target,
 )
 
 
@@ -164,6 +167,9 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
     goals = {g.number: g for g in plan.goals.all()}
     actions = {a.code: a for a in plan.actions.all()}
     instruments = _by_action(Instrument.objects.filter(action__plan=plan))
+    targets = {
+        t.instrument_id: t for t in Target.objects.filter(instrument__action__plan=plan).prefetch_related("milestones")
+    }
     notes = _by_action(Note.objects.filter(action__plan=plan))
     responsibilities = _by_action(Responsibility.objects.filter(action__plan=plan))
     kept_objectives, kept_goals, kept_actions = set(), set(), set()
@@ -209,7 +215,7 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
                 )
                 up.texts(action, "action", {"text": a["text"]})
                 kept_actions.add(action.pk)
-                _load_children(
+                saved = _load_children(
                     up,
                     action,
                     instruments.get(action.pk, []),
@@ -222,6 +228,8 @@ def _load(actor: Any, doc: dict) -> LoadSummary:
                     ],
                     units=[i.get("unit", "") for i in a["instruments"]],
                 )
+                for instrument, given in zip(saved, a["instruments"], strict=True):
+                    _load_target(up, instrument, given, targets)
                 notes_given = a.get("notes", [])
                 _load_children(up, action, notes.get(action.pk, []), Note, "note", notes_given, [{}] * len(notes_given))
                 _load_responsibilities(up, action, responsibilities.get(action.pk, []), a, departments)
@@ -268,8 +276,9 @@ def _load_children(
     texts: list,
     rows: list[dict],
     units: list | None = None,
-) -> None:
+) -> list:
     by_position = {obj.position: obj for obj in current}
+    saved = []
     for position, (text, values) in enumerate(zip(texts, rows, strict=True), start=1):
         obj = up.save(
             by_position.pop(position, None),
@@ -277,7 +286,47 @@ def _load_children(
             {"action": action, "position": position, **_t("text", text), **values},
         )
         up.texts(obj, kind, {"text": text, **({"unit": units[position - 1]} if units else {})})
+        saved.append(obj)
     up.delete(by_position.values())
+    return saved
+
+
+def _figure(point: dict) -> Decimal | None:
+    """A baseline's, milestone's or target's figure: its value, or its share of women."""
+    number = point.get("value", point.get("share_of_women"))
+    return None if number is None else Decimal(str(number)).quantize(Decimal("0.0001"))
+
+
+def _load_target(up: _Upserter, instrument: Instrument, given: dict, targets: dict[int, Target]) -> None:
+    current = targets.get(instrument.pk)
+    target = given.get("target")
+    if target is None:
+        if current is not None:
+            up.delete([current])
+        return
+    baseline = given.get("baseline") or {}
+    saved = up.save(
+        current,
+        Target,
+        {
+            "instrument": instrument,
+            "baseline_year": baseline.get("year"),
+            "baseline_value": _figure(baseline) if baseline else None,
+            "year": target["year"],
+            "value": _figure(target),
+            "text": target.get("text", ""),
+            "direction": given.get("direction", Target.Direction.UP),
+            "source": target.get("source", Target.Source.PLAN),
+        },
+    )
+    milestones = {m.year: m for m in (current.milestones.all() if current is not None else [])}
+    for point in given.get("milestones", []):
+        up.save(
+            milestones.pop(point["year"], None),
+            Milestone,
+            {"target": saved, "year": point["year"], "value": _figure(point)},
+        )
+    up.delete(milestones.values())
 
 
 def _load_responsibilities(

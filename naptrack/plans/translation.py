@@ -8,7 +8,18 @@ translated columns.
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from naptrack.plans.models import Action, Department, Goal, Instrument, Note, Objective, Plan, TranslationState
+from naptrack.plans.models import (
+    Action,
+    Department,
+    Goal,
+    Instrument,
+    Milestone,
+    Note,
+    Objective,
+    Plan,
+    Target,
+    TranslationState,
+)
 
 
 @register(Plan)
@@ -47,5 +58,5 @@ class InstrumentTranslation(TranslationOptions):
 
 
 # A translation's state keeps its history too: who made a text official, and when.
-for model in (Plan, Department, Objective, Goal, Action, Note, Instrument, TranslationState):
+for model in (Plan, Department, Objective, Goal, Action, Note, Instrument, Target, Milestone, TranslationState):
     register_history(model, app="naptrack.plans")

@@ -1,0 +1,222 @@
+"""Progress toward the plan's targets (plans.Target), computed from approved answers.
+
+For an instrument with a target and a round, the value of each year is what the approved answers
+of that year's rounds say, summed across departments as the report sums them: the share of women
+for a count by sex, the sum for a count, an amount (in the plan's currency only: amounts in
+another currency are no part of a target in the plan's) or a number, the pooled numerator over
+denominator for a share (the mean of the percentages where a part is missing). The baseline is
+the target's own, or else the value of the plan's baseline round.
+
+The status, with its rule (RULES says it in words for the pages):
+- no data: no approved value up to the round's year;
+- achieved: the latest value reaches the target (at or above it going up, at or below going down);
+- on track: the latest value reaches where the plan should stand in its year: the milestone of
+  that year, else the straight line from the baseline to the target (without a baseline, any
+  value before the target year);
+- behind: otherwise.
+A text target is read on the plan's status scale: completed is achieved; in progress or
+continuous, on track; not started, behind; no status, no data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
+
+from naptrack.plans.models import Plan, Target
+from naptrack.reporting.models import Contribution, Measurement, Round
+
+NO_DATA, ACHIEVED, ON_TRACK, BEHIND = "no-data", "achieved", "on-track", "behind"
+STATUSES = (ON_TRACK, BEHIND, ACHIEVED, NO_DATA)
+RULES = {
+    NO_DATA: gettext_lazy("No approved value up to this year."),
+    ACHIEVED: gettext_lazy("The latest value reaches the target."),
+    ON_TRACK: gettext_lazy(
+        "The latest value reaches the milestone of its year (or, without one, the straight line from the "
+        "baseline to the target)."
+    ),
+    BEHIND: gettext_lazy("The latest value falls short of where the plan should stand in its year."),
+}
+TEXT_STATUS = {"completed": ACHIEVED, "in-progress": ON_TRACK, "continuous": ON_TRACK, "not-started": BEHIND}
+FOUR = Decimal("0.0001")
+
+
+@dataclass
+class Progress:
+    target: Target
+    year: int
+    values: dict[int, Decimal] = field(default_factory=dict)
+    baseline: tuple[int, Decimal] | None = None
+    latest_year: int | None = None
+    latest: Decimal | None = None
+    milestone: Decimal | None = None
+    expected: Decimal | None = None  # where the plan should stand in the latest value's year
+    to_milestone: Decimal | None = None  # the latest value's lead (+) or lag (-), in progress's direction
+    to_target: Decimal | None = None
+    status: str = NO_DATA
+
+    @property
+    def rule(self) -> str:
+        return str(RULES[self.status])
+
+
+def targets_of(plan: Plan) -> list[Target]:
+    return list(
+        Target.objects.filter(instrument__action__plan=plan)
+        .select_related("instrument__action__goal__objective")
+        .prefetch_related("milestones", "instrument__action__responsibilities__department")
+        .order_by("instrument__action__goal__number", "instrument__action__position", "instrument__position")
+    )
+
+
+def _measurements(plan: Plan, targets: list[Target], year: int) -> QuerySet[Measurement]:
+    return Measurement.objects.filter(
+        instrument__in=[t.instrument_id for t in targets],
+        contribution__state=Contribution.State.APPROVED,
+        contribution__round__plan=plan,
+        contribution__round__year__lte=year,
+    ).select_related("contribution__round", "instrument")
+
+
+def _value(target: Target, measurements: list[Measurement], currency: str) -> Decimal | None:
+    instrument = target.instrument
+    if instrument.by_sex:
+        women = sum(m.women or 0 for m in measurements if m.women is not None)
+        total = sum(Decimal(m.total) for m in measurements if m.total)
+        return (
+            (Decimal(women) / total).quantize(FOUR)
+            if total and any(m.women is not None for m in measurements)
+            else None
+        )
+    if instrument.kind == "share":
+        parts = [m for m in measurements if m.value is not None]
+        if not parts:
+            return None
+        if all(m.numerator is not None and m.denominator for m in parts):
+            return (sum(m.numerator for m in parts) * 100 / sum(m.denominator for m in parts)).quantize(FOUR)
+        return (sum(m.value for m in parts) / len(parts)).quantize(FOUR)
+    values = [
+        m.value for m in measurements if m.value is not None and (instrument.kind != "money" or m.currency == currency)
+    ]
+    return sum(values) if values else None
+
+
+def _reaches(value: Decimal, goal: Decimal, direction: str) -> bool:
+    return value >= goal if direction == Target.Direction.UP else value <= goal
+
+
+def _lead(value: Decimal, goal: Decimal, direction: str) -> Decimal:
+    return (value - goal) if direction == Target.Direction.UP else (goal - value)
+
+
+def _expected(p: Progress, year: int) -> Decimal | None:
+    target = p.target
+    milestone = next((m.value for m in target.milestones.all() if m.year == year), None)
+    if milestone is not None:
+        return milestone
+    if p.baseline is None or target.value is None:
+        return None
+    base_year, base = p.baseline
+    if year >= target.year or target.year == base_year:
+        return target.value
+    return (base + (target.value - base) * (year - base_year) / (target.year - base_year)).quantize(FOUR)
+
+
+def _assess(p: Progress) -> None:
+    target = p.target
+    if not p.values:
+        return
+    p.latest_year = max(p.values)
+    p.latest = p.values[p.latest_year]
+    p.milestone = next((m.value for m in target.milestones.all() if m.year == p.year), None)
+    if target.value is not None:
+        p.to_target = _lead(p.latest, target.value, target.direction)
+    if p.milestone is not None:
+        p.to_milestone = _lead(p.latest, p.milestone, target.direction)
+    p.expected = _expected(p, p.latest_year)
+    if target.value is not None and _reaches(p.latest, target.value, target.direction):
+        p.status = ACHIEVED
+    elif p.expected is not None:
+        p.status = ON_TRACK if _reaches(p.latest, p.expected, target.direction) else BEHIND
+    else:
+        p.status = ON_TRACK if p.latest_year < target.year else BEHIND
+
+
+def progress(plan: Plan, round_: Round) -> list[Progress]:
+    """Every target of `plan` assessed at `round_`'s year: a fixed number of queries."""
+    targets = targets_of(plan)
+    if not targets:
+        return []
+    by_target: dict[int, dict[int, list[Measurement]]] = defaultdict(lambda: defaultdict(list))
+    baseline_rows: dict[int, list[Measurement]] = defaultdict(list)
+    for m in _measurements(plan, targets, round_.year):
+        if m.contribution.round.kind == Round.Kind.BASELINE:
+            baseline_rows[m.instrument_id].append(m)
+        else:
+            by_target[m.instrument_id][m.contribution.round.year].append(m)
+    statuses: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    text_targets = [t for t in targets if t.text]
+    if text_targets:
+        for action_id, year, status in (
+            Contribution.objects.filter(
+                action_id__in={t.instrument.action_id for t in text_targets},
+                state=Contribution.State.APPROVED,
+                round__plan=plan,
+                round__year__lte=round_.year,
+            )
+            .exclude(round__kind=Round.Kind.BASELINE)
+            .values_list("action_id", "round__year", "status")
+        ):
+            if status:
+                statuses[action_id][year].append(status)
+    out = []
+    for target in targets:
+        p = Progress(target=target, year=round_.year)
+        if target.text:
+            years = statuses.get(target.instrument.action_id, {})
+            if years:
+                p.latest_year = max(years)
+                found = {TEXT_STATUS.get(s) for s in years[p.latest_year]} - {None}
+                # Several departments on one line: the line is as far as the least advanced.
+                for status in (BEHIND, ON_TRACK, ACHIEVED):
+                    if status in found:
+                        p.status = status
+                        break
+            out.append(p)
+            continue
+        for year, rows in sorted(by_target.get(target.instrument_id, {}).items()):
+            value = _value(target, rows, plan.currency)
+            if value is not None:
+                p.values[year] = value
+        if target.baseline_year is not None and target.baseline_value is not None:
+            p.baseline = (target.baseline_year, target.baseline_value)
+        elif baseline_rows.get(target.instrument_id):
+            rows = baseline_rows[target.instrument_id]
+            value = _value(target, rows, plan.currency)
+            if value is not None:
+                p.baseline = (rows[0].contribution.round.year, value)
+        _assess(p)
+        out.append(p)
+    return out
+
+
+def shares_on_track(items: list[Progress], key: str) -> dict[object, tuple[int, int]]:
+    """Per objective (key "objective") or department ("department"): how many targets are on
+    track or achieved, out of how many. A target counts for every department of its line."""
+    counts: dict[object, list[int]] = defaultdict(lambda: [0, 0])
+    for p in items:
+        action = p.target.instrument.action
+        keys = (
+            [action.goal.objective.number]
+            if key == "objective"
+            else [r.department.code for r in action.responsibilities.all()]
+        )
+        for k in keys:
+            counts[k][1] += 1
+            if p.status in (ON_TRACK, ACHIEVED):
+                counts[k][0] += 1
+    return {k: (v[0], v[1]) for k, v in sorted(counts.items(), key=lambda kv: str(kv[0]))}
