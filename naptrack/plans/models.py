@@ -49,6 +49,12 @@ class Plan(models.Model):
     focus_countries = models.JSONField(
         _("focus countries"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2 codes.")
     )
+    targets_published_at = models.DateTimeField(
+        _("targets published"),
+        null=True,
+        blank=True,
+        help_text=_("When the coordinator made the plan's targets and progress public; empty while they are not."),
+    )
     currency = models.CharField(
         _("currency"),
         max_length=3,
@@ -254,6 +260,10 @@ class Target(models.Model):
     text = models.TextField(_("target"), blank=True)
     direction = models.CharField(_("progress is"), max_length=4, choices=Direction.choices, default=Direction.UP)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.PLAN)
+    # A change once rounds have opened is an amendment: the day it takes effect and why. A round
+    # is read against the target in force when it closed (row history).
+    effective_from = models.DateField(_("in force from"), null=True, blank=True)
+    reason = models.TextField(_("reason for the change"), blank=True)
 
     class Meta:
         verbose_name = _("target")
