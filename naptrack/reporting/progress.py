@@ -16,18 +16,23 @@ The status, with its rule (RULES says it in words for the pages):
 - behind: otherwise.
 A text target is read on the plan's status scale: completed is achieved; in progress or
 continuous, on track; not started, behind; no status, no data.
+
+A round that is closed or published is read against the targets in force when it closed (when it
+was published, for one published without closing): a target amended later leaves the report of a
+past round as it was. Those come from the targets' and milestones' row history.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from naptrack.plans.models import Plan, Target
+from naptrack.plans.models import Instrument, Milestone, Plan, Target
 from naptrack.reporting.models import Contribution, Measurement, Round
 
 NO_DATA, ACHIEVED, ON_TRACK, BEHIND = "no-data", "achieved", "on-track", "behind"
@@ -64,7 +69,10 @@ class Progress:
         return str(RULES[self.status])
 
 
-def targets_of(plan: Plan) -> list[Target]:
+def targets_of(plan: Plan, at: datetime | None = None) -> list[Target]:
+    """The plan's targets in the plan's order: as they are, or as they were at `at`."""
+    if at is not None:
+        return _targets_at(plan, at)
     return list(
         Target.objects.filter(instrument__action__plan=plan)
         .select_related("instrument__action__goal__objective")
@@ -73,13 +81,54 @@ def targets_of(plan: Plan) -> list[Target]:
     )
 
 
-def _measurements(plan: Plan, targets: list[Target], year: int) -> QuerySet[Measurement]:
-    return Measurement.objects.filter(
+def _targets_at(plan: Plan, at: datetime) -> list[Target]:
+    """The targets in force at `at`, from row history, each with its milestones of then and its
+    instrument (with line, goal, objective and the line's departments of now): five queries."""
+    targets = list(Target.history.as_of(at).filter(instrument__action__plan=plan))
+    if not targets:
+        return []
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone in Milestone.history.as_of(at).filter(target_id__in=[t.pk for t in targets]):
+        milestones[milestone.target_id].append(milestone)
+    instruments = Instrument.objects.select_related("action__goal__objective").prefetch_related(
+        "action__responsibilities__department"
+    )
+    by_pk = {i.pk: i for i in instruments.filter(pk__in=[t.instrument_id for t in targets])}
+    targets = [t for t in targets if t.instrument_id in by_pk]
+    for target in targets:
+        target.instrument = by_pk[target.instrument_id]
+        # The milestones of then, where target.milestones.all() looks for them.
+        target._prefetched_objects_cache = {"milestones": sorted(milestones[target.pk], key=_year)}
+    return sorted(targets, key=_order)
+
+
+def _year(milestone: Milestone) -> int:
+    return milestone.year
+
+
+def _order(target: Target) -> tuple[int, int, int]:
+    action = target.instrument.action
+    return (action.goal.number, action.position, target.instrument.position)
+
+
+def in_force_at(round_: Round) -> datetime | None:
+    """When the targets a round is read against were in force: its closing (or publishing) for
+    a round done with, None (the targets of now) for one still open or in draft."""
+    if round_.state not in (Round.State.CLOSED, Round.State.PUBLISHED):
+        return None
+    return round_.closed_at or round_.published_at
+
+
+def _measurements(plan: Plan, targets: list[Target], year: int, public_only: bool) -> QuerySet[Measurement]:
+    measurements = Measurement.objects.filter(
         instrument__in=[t.instrument_id for t in targets],
         contribution__state=Contribution.State.APPROVED,
         contribution__round__plan=plan,
         contribution__round__year__lte=year,
-    ).select_related("contribution__round", "instrument")
+    )
+    if public_only:
+        measurements = measurements.filter(contribution__in=_contributions(public_only))
+    return measurements.select_related("contribution__round", "instrument")
 
 
 def _value(target: Target, measurements: list[Measurement], currency: str) -> Decimal | None:
@@ -146,14 +195,15 @@ def _assess(p: Progress) -> None:
         p.status = ON_TRACK if p.latest_year < target.year else BEHIND
 
 
-def progress(plan: Plan, round_: Round) -> list[Progress]:
-    """Every target of `plan` assessed at `round_`'s year: a fixed number of queries."""
+def progress(plan: Plan, round_: Round, *, public_only: bool = False) -> list[Progress]:
+    """Every target of `plan` assessed at `round_`'s year: a fixed number of queries. With
+    `public_only`, from what the public may read only (Contribution.objects.public())."""
     targets = targets_of(plan)
     if not targets:
         return []
     by_target: dict[int, dict[int, list[Measurement]]] = defaultdict(lambda: defaultdict(list))
     baseline_rows: dict[int, list[Measurement]] = defaultdict(list)
-    for m in _measurements(plan, targets, round_.year):
+    for m in _measurements(plan, targets, round_.year, public_only):
         if m.contribution.round.kind == Round.Kind.BASELINE:
             baseline_rows[m.instrument_id].append(m)
         else:
@@ -162,7 +212,8 @@ def progress(plan: Plan, round_: Round) -> list[Progress]:
     text_targets = [t for t in targets if t.text]
     if text_targets:
         for action_id, year, status in (
-            Contribution.objects.filter(
+            _contributions(public_only)
+            .filter(
                 action_id__in={t.instrument.action_id for t in text_targets},
                 state=Contribution.State.APPROVED,
                 round__plan=plan,
