@@ -119,6 +119,10 @@ def in_force_at(round_: Round) -> datetime | None:
     return round_.closed_at or round_.published_at
 
 
+def _contributions(public_only: bool) -> QuerySet[Contribution]:
+    return Contribution.objects.public() if public_only else Contribution.objects.all()
+
+
 def _measurements(plan: Plan, targets: list[Target], year: int, public_only: bool) -> QuerySet[Measurement]:
     measurements = Measurement.objects.filter(
         instrument__in=[t.instrument_id for t in targets],
@@ -197,8 +201,10 @@ def _assess(p: Progress) -> None:
 
 def progress(plan: Plan, round_: Round, *, public_only: bool = False) -> list[Progress]:
     """Every target of `plan` assessed at `round_`'s year: a fixed number of queries. With
-    `public_only`, from what the public may read only (Contribution.objects.public())."""
-    targets = targets_of(plan)
+    `public_only`, from what the public may read only (Contribution.objects.public()). A closed
+    or published round is read against the targets in force when it closed (in_force_at): one
+    query more."""
+    targets = targets_of(plan, in_force_at(round_))
     if not targets:
         return []
     by_target: dict[int, dict[int, list[Measurement]]] = defaultdict(lambda: defaultdict(list))
