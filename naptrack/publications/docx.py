@@ -30,6 +30,7 @@ from naptrack.publications.content import (
     InstrumentBlock,
     Line,
     Report,
+    TargetProgress,
     TextPart,
     number,
     percent,
@@ -261,11 +262,16 @@ class _Body(Writer):
         if report.figures is not None:
             self.heading(report.figures.title, 2)
             self.figure_totals(report.figures)
+        if report.targets is not None:
+            self.heading(report.targets.title, 2)
+            self.figure_totals(report.targets)
 
-    def figure_totals(self, totals: FigureTotals) -> None:
+    def figure_totals(self, totals: FigureTotals | TargetProgress) -> None:
         self.para(totals.intro)
         for table in totals.tables:
             self.table(table.caption, table.head, table.rows)
+            for note in table.notes:
+                self.para(note)
         if not totals.tables:
             self.para(totals.none, style="Absent")
 

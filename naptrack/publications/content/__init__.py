@@ -8,8 +8,9 @@ in plan order, in pure Python. The HTML/PDF and DOCX writers only walk the tree.
 
 `loading` reads (and says what the report holds), `building` and `summary` make the tree that
 `tree` defines, with `changes` (what changed since the previous round), `countries` (the country
-chapters), `texts` (the coordinator's own texts and the cover) and `annexes` (those chosen for
-the report); `formatting` writes its texts and numbers in the report's language.
+chapters), `texts` (the coordinator's own texts and the cover), `targets` (progress toward the
+plan's targets) and `annexes` (those chosen for the report); `formatting` writes its texts and
+numbers in the report's language.
 """
 
 from naptrack.publications.content.building import build
@@ -55,6 +56,7 @@ from naptrack.publications.content.tree import (
     Report,
     StatusDefinition,
     Summary,
+    TargetProgress,
     Text,
     TextPart,
     Withdrawal,
@@ -102,6 +104,7 @@ __all__ = [
     "Source",
     "StatusDefinition",
     "Summary",
+    "TargetProgress",
     "Text",
     "TextPart",
     "Withdrawal",

@@ -20,6 +20,7 @@ from naptrack.publications.content.figures import build_figures
 from naptrack.publications.content.formatting import correction_text, round_label, translated
 from naptrack.publications.content.loading import Source, is_shown
 from naptrack.publications.content.summary import build_summary, method_paragraphs, status_definitions
+from naptrack.publications.content.targets import build_targets
 from naptrack.publications.content.texts import build_cover, build_texts
 from naptrack.publications.content.tree import (
     INTERNAL,
@@ -221,6 +222,7 @@ def _build(source: Source, lang: str) -> Report:
         conclusions=texts["conclusions"],
         countries=build_countries(source, lang, dept, status_labels, _figures, _marks),
         figures=build_figures(source, lang),
+        targets=build_targets(source.progress, source.hidden_targets, lang, round_.year, plan.currency, draft, dept),
         annexes=build_annexes(
             source,
             lines=lines,

@@ -11,6 +11,10 @@ rows, no query more.
 The totals of the figures (money, people by sex, counts) are of the same contributions, approved
 only, as flat rows (naptrack.reporting.totals).
 
+Progress toward the plan's targets is naptrack.reporting.progress's, read only when the plan has
+targets (the instruments come with theirs); the published report leaves out the targets whose
+progress counts what it may not show (content/targets.py).
+
 The annexes' other sources: international requests whose answers were sent in the year covered
 (in the final report only published ones), civil society's public consultation events of the year
 and its published assessments of the round.
@@ -29,9 +33,11 @@ from django.utils import translation
 from naptrack.civilsociety.models import Assessment, Event
 from naptrack.international.models import Request
 from naptrack.plans.models import Action, Goal, Instrument, Objective, PlanDepartment, Responsibility
+from naptrack.publications.content.targets import hidden_targets
 from naptrack.publications.content.tree import SOURCE_LANGUAGE
 from naptrack.publications.models import ReportTexts
 from naptrack.reporting.models import Contribution, Measurement, Round, Synthesis
+from naptrack.reporting.progress import Progress, progress
 from naptrack.reporting.totals import FigureRow, figure_rows, measurements_in
 
 
@@ -58,6 +64,8 @@ class Source:
     # The approved figures of this round and the earlier ones the report shows, as rows to total
     # (units in the source language: content/figures.py translates them per report).
     figures: list[FigureRow] = field(default_factory=list)
+    progress: list[Progress] = field(default_factory=list)  # empty when the plan states no target
+    hidden_targets: set[int] = field(default_factory=set)  # ids: not shown in the published report
 
     @property
     def previous(self) -> Round | None:
@@ -104,8 +112,12 @@ def load(round_: Round, *, draft: bool) -> Source:
     ):
         responsibilities[r.action_id].append(r)
     instruments: dict[int, list[Instrument]] = defaultdict(list)
-    for i in Instrument.objects.filter(action__plan_id=plan_id).order_by("action_id", "position"):
+    has_targets = False
+    for i in (
+        Instrument.objects.filter(action__plan_id=plan_id).select_related("target").order_by("action_id", "position")
+    ):
         instruments[i.action_id].append(i)
+        has_targets = has_targets or hasattr(i, "target")
     plan_departments = list(
         PlanDepartment.objects.filter(plan_id=plan_id).select_related("department__parent").order_by("position")
     )
@@ -152,6 +164,8 @@ def load(round_: Round, *, draft: bool) -> Source:
         .select_related("organisation", "action", "objective")
         .order_by("organisation__name", "pk")
     )
+    items = progress(round_.plan, round_) if has_targets else []
+    hidden = set() if draft else hidden_targets(items, round_, earlier_ids)
     return Source(
         round=round_,
         draft=draft,
@@ -170,4 +184,6 @@ def load(round_: Round, *, draft: bool) -> Source:
         events=list(events),
         assessments=list(assessments),
         figures=figures,
+        progress=items,
+        hidden_targets=hidden,
     )

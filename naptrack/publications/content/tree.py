@@ -284,6 +284,7 @@ class FigureTable:
     head: list[str]
     rows: list[list[str | Text]]  # units are plan text
     labels: int = 1
+    notes: list[str] = field(default_factory=list)  # printed under the table
 
 
 @dataclass
@@ -296,6 +297,19 @@ class FigureTotals:
     intro: str
     tables: list[FigureTable] = field(default_factory=list)
     none: str = ""  # said instead of the tables when there is no figure
+
+
+@dataclass
+class TargetProgress:
+    """Progress toward the plan's targets (content/targets.py): the targets' table with the
+    statuses' rules in its notes, then the shares on track per objective and department. Shaped
+    like FigureTotals, so that the writers lay both out alike."""
+
+    anchor: str
+    title: str
+    intro: str
+    tables: list[FigureTable] = field(default_factory=list)
+    none: str = ""
 
 
 @dataclass
@@ -381,6 +395,7 @@ class Report:
     conclusions: TextPart | None = None
     countries: Countries | None = None
     figures: FigureTotals | None = None  # printed at the end of the summary
+    targets: TargetProgress | None = None  # after the figures; None when the plan states no target
     annexes: list[Annex] = field(default_factory=list)  # chosen, with data, numbered
 
     def lines(self) -> list[Line]:
