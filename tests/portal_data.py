@@ -140,3 +140,23 @@ def annual_2014(plan, coordinator, focal_defence, focal_justice, monkeypatch=Non
     if not publish_it:
         return round_
     return publish(round_, coordinator, monkeypatch)
+
+
+def with_current_kinds(document: dict) -> dict:
+    """`document` (a plan file) with each instrument's kind as the database holds it now: a test
+    that turned instruments into numbers and answered them reloads the plan without changing the
+    kinds of answered instruments, which plan_load refuses."""
+    import copy
+
+    document = copy.deepcopy(document)
+    kinds = {(i.action.code, i.position): (i.kind, i.by_sex) for i in Instrument.objects.select_related("action")}
+    for objective in document["objectives"]:
+        for goal in objective["goals"]:
+            for action in goal["actions"]:
+                for position, instrument in enumerate(action["instruments"], start=1):
+                    kind, by_sex = kinds.get((action["code"], position), (instrument["kind"], False))
+                    instrument["kind"] = kind
+                    instrument.pop("by_sex", None)
+                    if by_sex:
+                        instrument["by_sex"] = True
+    return document

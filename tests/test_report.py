@@ -363,23 +363,11 @@ def test_query_count_does_not_grow_with_more_rounds_and_contributions(
 
 
 def test_query_count_does_not_grow_with_more_lines_of_action(report_round, be_document, django_assert_num_queries):
-    import copy
-
-    from naptrack.plans.models import Instrument
     from naptrack.plans.services import plan_load
+    from tests.portal_data import with_current_kinds
 
-    document = copy.deepcopy(be_document)
-    # The kinds the round was answered under (the fixture turned some into numbers): an answered
-    # instrument keeps its kind.
-    kinds = {(i.action.code, i.position): (i.kind, i.by_sex) for i in Instrument.objects.select_related("action")}
-    for objective in document["objectives"]:
-        for goal in objective["goals"]:
-            for action in goal["actions"]:
-                for position, instrument in enumerate(action["instruments"], start=1):
-                    instrument["kind"], by_sex = kinds[(action["code"], position)]
-                    instrument.pop("by_sex", None)
-                    if by_sex:
-                        instrument["by_sex"] = True
+    # The kinds the round was answered under (the fixture turned some into numbers).
+    document = with_current_kinds(be_document)
     goal_1 = document["objectives"][0]["goals"][0]
     for letter in "xyz":
         goal_1["actions"].append(

@@ -5,7 +5,6 @@ report, several laid out side by side."""
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 
@@ -151,7 +150,9 @@ MARKDOWN_TYPST = '#read("/etc/passwd") then #import "x": * and $x^2$ @ref a < b 
 
 
 def test_typst_markup_in_user_text_is_printed_literally_and_reads_nothing(report_round, plan, be_document, coordinator):
-    document = copy.deepcopy(be_document)
+    from tests.portal_data import with_current_kinds
+
+    document = with_current_kinds(be_document)
     document["title"] = "Plan " + PLAN_TYPST
     document["objectives"][0]["title"] = "Objective title " + PLAN_TYPST
     document["objectives"][0]["goals"][0]["actions"][0]["text"] = "Line text " + PLAN_TYPST

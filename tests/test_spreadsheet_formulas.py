@@ -112,7 +112,8 @@ def test_no_spreadsheet_naptrack_writes_holds_a_formula_from_hostile_text(
             xlsx[name] = archive.read(name)
         elif name.endswith(".csv"):
             csvs[name] = archive.read(name)
-    assert len(xlsx) == 6 and len(csvs) == 7
+    # The archive's CSVs: the plan, the dictionary, the round and the plan's figures.
+    assert len(xlsx) == 6 and len(csvs) == 8
 
     assert {name: formula_cells(data) for name, data in xlsx.items()} == {name: [] for name in xlsx}
     assert {name: dangerous_csv_cells(data) for name, data in csvs.items()} == {name: [] for name in csvs}
