@@ -36,6 +36,11 @@ FOUR = Decimal("0.0001")
 BIGGEST = Decimal("999999999999")  # the columns hold 16 digits, 4 after the point
 
 
+def plain(value: Decimal) -> Decimal:
+    """`value` without its trailing zeros, and never written with an exponent (150, not 1.5E+2)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def is_textual(instrument: Instrument) -> bool:
     return instrument.kind in TEXTUAL
 
@@ -138,11 +143,11 @@ def _state(target: Target | None) -> dict[str, Any] | None:
         return None
     return {
         "year": target.year,
-        "value": None if target.value is None else str(target.value.normalize()),
+        "value": None if target.value is None else str(plain(target.value)),
         "text": target.text,
         "baseline_year": target.baseline_year,
-        "baseline_value": None if target.baseline_value is None else str(target.baseline_value.normalize()),
-        "milestones": [[m.year, str(m.value.normalize())] for m in sorted(target.milestones.all(), key=_year)],
+        "baseline_value": None if target.baseline_value is None else str(plain(target.baseline_value)),
+        "milestones": [[m.year, str(plain(m.value))] for m in sorted(target.milestones.all(), key=_year)],
         "direction": target.direction,
         "source": target.source,
         "effective_from": target.effective_from.isoformat() if target.effective_from else None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naptrack.plans import views, views_instruments, views_translations
+from naptrack.plans import views, views_instruments, views_targets, views_translations
 
 urlpatterns = [
     # Included before the portal's plans/<slug>/ pages: "import" is not a plan's slug.
@@ -8,6 +8,14 @@ urlpatterns = [
     path("plans/import/<str:token>/", views.plan_import_preview, name="plan-import-preview"),
     path("plans/<slug:slug>/instruments/", views_instruments.instrument_list, name="plan-instruments"),
     path("plans/<slug:slug>/instruments/<int:pk>/", views_instruments.instrument_edit, name="plan-instrument-edit"),
+    # Before the portal's plans/<slug>/targets/ (the published targets): the coordinator's screens.
+    path("plans/<slug:slug>/targets/edit/", views_targets.target_list, name="plan-target-list"),
+    path("plans/<slug:slug>/targets/edit/<int:pk>/", views_targets.target_edit, name="plan-target-edit"),
+    path(
+        "plans/<slug:slug>/targets/edit/<int:pk>/remove/",
+        views_targets.target_remove_view,
+        name="plan-target-remove",
+    ),
     path("plans/<slug:slug>/translations/", views_translations.translations_overview, name="plan-translations"),
     path(
         "plans/<slug:slug>/translations/<str:lang>/",
