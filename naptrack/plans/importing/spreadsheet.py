@@ -8,7 +8,9 @@ the line above, a blank goal keeps the goal, a blank departments cell on a new l
 departments of the line above (and says so). Monitoring instruments are split at line breaks,
 departments at line breaks, semicolons and commas, and matched to the known departments.
 A "Kind" column says what answer each instrument asks for and a "Unit" column what its figures
-count (kinds.py), a line per instrument of the cell beside it, or one for them all.
+count (kinds.py), a line per instrument of the cell beside it, or one for them all. An indicator
+annex's "Baseline", "Target", "Target year", milestone and "Direction" columns (targets.py) state
+each instrument's baseline, target, milestones and direction, a line per instrument.
 
 The reader gathers the rows of each line into one row of the intermediate matrix (model.py), so
 that structure.py builds the plan as it does from documents. A workbook written by
@@ -28,10 +30,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from naptrack.plans.importing import targets
 from naptrack.plans.importing.assemble import objective_heading
 from naptrack.plans.importing.departments import KnownDepartment
 from naptrack.plans.importing.finishing import as_known, plan_from_matrix
-from naptrack.plans.importing.headers import ACTION, CODE, DEPARTMENTS, GOAL, INSTRUMENTS, OBJECTIVE, match_header_row
+from naptrack.plans.importing.headers import (
+    ACTION,
+    CODE,
+    DEPARTMENTS,
+    GOAL,
+    INSTRUMENTS,
+    OBJECTIVE,
+    match_header,
+    match_header_row,
+)
 from naptrack.plans.importing.kinds import KIND, UNIT, UNIT_MAX, kind_columns, kind_of_word
 from naptrack.plans.importing.model import (
     DEPARTMENT_UNMATCHED,
@@ -118,15 +130,22 @@ class _Line:
 
 
 @dataclass
-class _Kind:
-    """What the kind and unit columns say of one instrument of a row."""
+class _Said:
+    """What the kind, unit and target columns say of one instrument of a row."""
 
     code: str
     action: str
     text: str
-    word: str
-    unit: str
+    cells: dict[str | targets.Column, str]
     location: str
+
+    @property
+    def word(self) -> str:
+        return self.cells.get(KIND, "")
+
+    @property
+    def unit(self) -> str:
+        return self.cells.get(UNIT, "")
 
 
 class _Reader:
@@ -134,8 +153,8 @@ class _Reader:
         self.matrix = Matrix()
         self.front: list[str] = []
         self.columns: dict[int, str] | None = None
-        self.kind_columns: dict[int, str] = {}
-        self.kinds: list[_Kind] = []
+        self.kind_columns: dict[int, str | targets.Column] = {}
+        self.said: list[_Said] = []
         self.pending: _Line | None = None
         self.previous_departments: list[str] = []
         self.body: list[str] = []
@@ -170,11 +189,12 @@ class _Reader:
                     f"{sheet.name} is naptrack's CSV export of a plan (one row per instrument), not a matrix: "
                     "load the JSON export with 'naptrack plan load', or import the XLSX export"
                 )
-            header = match_header_row(texts)
+            header = _header_row(texts)
             if header:
                 self.flush()
                 self.columns = header
-                self.kind_columns = kind_columns(texts, header)
+                kinds = kind_columns(texts, header)
+                self.kind_columns = {**kinds, **targets.target_columns(texts, {**header, **kinds})}
                 self.matrix.blocks.append(TableHeader(header, location))
                 continue
             own = [t for t in texts if t]
@@ -230,10 +250,11 @@ class _Reader:
             self.kinds_of(pending, instruments.text, cells, location)
 
     def kinds_of(self, line: _Line, text: str, cells: list[Cell], location: str) -> None:
-        """Pair the instruments of a row's cell with the lines of its kind and unit cells (a
-        cell merged over several rows says the kind of each of them)."""
+        """Pair the instruments of a row's cell with the lines of its kind, unit and target cells
+        (a cell merged over several rows says the kind of each of them). One line says the kind,
+        unit, years or direction of every instrument of the cell, never the figure of each."""
         texts = [t.replace(_JOINER, "") for t in _paragraphs(INSTRUMENTS, text)]
-        said: dict[str, list[str]] = {}
+        said: dict[str | targets.Column, list[str]] = {}
         for index, name in self.kind_columns.items():
             cell = cells[index] if index < len(cells) else Cell("")
             lines = [line.strip() for line in cell.text.split("\n")]
@@ -242,7 +263,8 @@ class _Reader:
             # A blank line says nothing of its instrument when the lines pair one to one.
             said[name] = lines if len(lines) == len(texts) else [line for line in lines if line]
         for name, lines in said.items():
-            if len(lines) not in (0, 1, len(texts)):
+            figure = isinstance(name, targets.Column) and name.name in targets.FIGURES
+            if len(lines) not in ((0, len(texts)) if figure else (0, 1, len(texts))):
                 self.matrix.check(
                     STRUCTURE,
                     location,
@@ -250,9 +272,22 @@ class _Reader:
                 )
                 said[name] = []
         for n, instrument in enumerate(texts):
-            word, unit = (_nth(said.get(name, []), n) for name in (KIND, UNIT))
-            if word or unit:
-                self.kinds.append(_Kind(line.code, line.action, instrument, word, unit, location))
+            cells = {name: _nth(lines, n) for name, lines in said.items()}
+            cells = {name: text for name, text in cells.items() if text}
+            if cells:
+                self.said.append(_Said(line.code, line.action, instrument, cells, location))
+
+
+def _header_row(texts: list[str]) -> dict[int, str] | None:
+    """The matrix's columns, if `texts` is its header row: the kind, unit and target columns
+    are not the unknown columns that tell a header row from a row of text (headers.py)."""
+    header = match_header_row(texts)
+    if header is None:
+        known = kind_columns(texts, {})
+        header = match_header_row(
+            ["" if (i in known and match_header(t) is None) or targets.is_header(t) else t for i, t in enumerate(texts)]
+        )
+    return header
 
 
 def _nth(lines: list[str], n: int) -> str:
@@ -266,12 +301,12 @@ def read_spreadsheet(path: str | Path) -> Matrix:
     return _read(load(path))[0]
 
 
-def _read(spreadsheet: Spreadsheet) -> tuple[Matrix, str, list[_Kind]]:
+def _read(spreadsheet: Spreadsheet) -> tuple[Matrix, str, list[_Said]]:
     reader = _Reader()
     for sheet in spreadsheet.sheets:
         reader.sheet(sheet)
     reader.matrix.front_text = "\n".join(reader.front[:40])
-    return reader.matrix, "\n".join(reader.body), reader.kinds
+    return reader.matrix, "\n".join(reader.body), reader.said
 
 
 # --- the plan -------------------------------------------------------------------------------------
@@ -318,7 +353,9 @@ def import_plan_spreadsheet(
         if data is not None:
             _complete(document, data)
         # After the plan data: the matrix wins where it says anything.
-        finished += _apply_kinds(document, kinds)
+        located: dict[tuple[int, int, int, int], tuple[str, str]] = {}
+        finished += _apply_kinds(document, kinds, located)
+        finished += targets.drop_misfits(document, located, elsewhere=PLAN_DATA_SHEET)
         # A department the plan data names but the installation does not know is created only on request.
         known_codes = {d.code for d in known}
         reported = {c.subject for c in finished if c.kind == DEPARTMENT_UNMATCHED}
@@ -369,9 +406,9 @@ def _finish(document: dict) -> None:
 
 def _complete(document: dict, data: dict) -> None:
     """What the matrix cannot show, from the plan data of a workbook naptrack exported: the
-    introductions of objectives, the notes and coordinators of lines, the kinds of instruments
-    (matched by their text), the order of the departments, and the translations of every text
-    whose English the matrix shows unchanged. The matrix wins where it says anything."""
+    introductions of objectives, the notes and coordinators of lines, the kinds and targets of
+    instruments (matched by their text), the order of the departments, and the translations of
+    every text whose English the matrix shows unchanged. The matrix wins where it says anything."""
     if isinstance(data.get("title"), dict):
         document["title"] = _translated(document["title"], data["title"])
     objectives = {o["number"]: o for o in data["objectives"]}
@@ -409,6 +446,7 @@ def _complete(document: dict, data: dict) -> None:
                         instrument.pop("by_sex", None)
                     if match.get("unit"):
                         instrument["unit"] = match["unit"]
+                    instrument.update({name: match[name] for name in targets.FIELDS if name in match})
     order = {d["code"]: n for n, d in enumerate(data["departments"])}
     document["departments"].sort(key=lambda d: order.get(d["code"], len(order)))
 
@@ -420,38 +458,49 @@ def _translated(shown: Any, given: Any) -> Any:
     return shown
 
 
-def _apply_kinds(document: dict, kinds: list[_Kind]) -> list[Check]:
-    """Set each instrument's kind and unit as the kind and unit columns say, matching the
-    instrument by its text within its line (by the line's number, else its text); an instrument
-    whose line cannot be told apart takes what the columns say of its text, if they agree."""
+def _apply_kinds(
+    document: dict, kinds: list[_Said], located: dict[tuple[int, int, int, int], tuple[str, str]]
+) -> list[Check]:
+    """Set each instrument's kind and unit, then its target, as the kind, unit and target columns
+    say, matching the instrument by its text within its line (by the line's number, else its
+    text); an instrument whose line cannot be told apart takes what the columns say of its text,
+    if they agree. `located` receives the place of each instrument given a target, and its row."""
     if not kinds:
         return []
-    by_code: dict[tuple[str, str], _Kind] = {}
-    by_action: dict[tuple[str, str], _Kind] = {}
-    by_text: dict[str, list[_Kind]] = {}
+    period = (document["period"]["start"], document["period"]["end"])
+    by_code: dict[tuple[str, str], _Said] = {}
+    by_action: dict[tuple[str, str], _Said] = {}
+    by_text: dict[str, list[_Said]] = {}
     for said in kinds:
         if said.code:
             by_code.setdefault((fold(said.code), fold(said.text)), said)
         by_action.setdefault((fold(said.action), fold(said.text)), said)
         by_text.setdefault(fold(said.text), []).append(said)
     checks: list[Check] = []
-    for objective in document["objectives"]:
-        for goal in objective["goals"]:
-            for action in goal["actions"]:
-                for instrument in action["instruments"]:
+    for o, objective in enumerate(document["objectives"]):
+        for g, goal in enumerate(objective["goals"]):
+            for a, action in enumerate(goal["actions"]):
+                for n, instrument in enumerate(action["instruments"]):
                     text = fold(source_of(instrument["text"]))
                     said = by_code.get((fold(action["code"]), text)) or by_action.get(
                         (fold(source_of(action["text"])), text)
                     )
                     if said is None:
-                        same = {(k.word, k.unit) for k in by_text.get(text, [])}
+                        same = {tuple(sorted(map(str, k.cells.items()))) for k in by_text.get(text, [])}
                         said = by_text[text][0] if len(same) == 1 else None
-                    if said is not None:
-                        checks += _set_kind(instrument, said, action["code"])
+                    if said is None:
+                        continue
+                    checks += _set_kind(instrument, said, action["code"])
+                    stated = {c: t for c, t in said.cells.items() if isinstance(c, targets.Column)}
+                    if stated:
+                        checks += targets.read_target(
+                            instrument, stated, code=action["code"], location=said.location, period=period
+                        )
+                        located[(o, g, a, n)] = (action["code"], said.location)
     return checks
 
 
-def _set_kind(instrument: dict, said: _Kind, code: str) -> list[Check]:
+def _set_kind(instrument: dict, said: _Said, code: str) -> list[Check]:
     checks = []
     if said.word:
         kind = kind_of_word(said.word)
