@@ -49,6 +49,7 @@ def public_actions() -> tuple[str, ...]:
 
     from naptrack.international.services.common import PUBLIC_ACTIONS
     from naptrack.portal.civil_society import PUBLIC_ACTIONS as CIVIL_SOCIETY_ACTIONS
+    from naptrack.portal.targets import PUBLIC_ACTIONS as TARGET_ACTIONS
 
     names = {"plans.plan.loaded", "reporting.round.published", "publications.reports.published"}
     # A report's transmission to parliament shows beside the published report and in open data.
@@ -57,6 +58,8 @@ def public_actions() -> tuple[str, ...]:
     names.update(PUBLIC_ACTIONS)
     # Civil society's assessments published, events and recommendations, the network's listings.
     names.update(CIVIL_SOCIETY_ACTIONS)
+    # A plan's targets published or withdrawn (a target changed is a plans model's event, below).
+    names.update(TARGET_ACTIONS)
     names.update(f"reporting.{noun}.{verb}" for noun in ("contribution", "synthesis") for verb in CORRECTIONS)
     for model in apps.get_app_config("plans").get_models():
         names.update(f"plans.{model._meta.model_name}.{verb}" for verb in ("created", "edited", "deleted"))

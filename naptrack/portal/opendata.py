@@ -375,7 +375,8 @@ def licence_text(plan: Plan) -> str:
 def plan_zip(plan: Plan) -> bytes:
     """Everything published about a plan: the plan (naptrack-plan/1 JSON, CSV, XLSX), every
     published round's data in CSV, XLSX and JSON, its figures by country, the data dictionary and
-    the licence. A fixed number of queries, whatever the number of rounds."""
+    the licence, and once published the plan's targets. A fixed number of queries, whatever the
+    number of rounds, but for the targets: progress()'s per published round (portal.targets.records)."""
     rounds = sorted(published_rounds(plan), key=round_key)
     rows = round_rows(plan, rounds)
     out = io.BytesIO()
@@ -392,6 +393,13 @@ def plan_zip(plan: Plan) -> bytes:
         figures = records(plan)
         for fmt in ("csv", "json"):
             archive.writestr(f"{folder}/figures.{fmt}", figures_file(fmt, figures))
+        if plan.targets_published_at is not None:
+            # Imported here for the same reason as portal.figures.
+            from naptrack.portal import targets
+
+            target_rows = targets.records(plan)
+            for fmt in ("csv", "json"):
+                archive.writestr(f"{folder}/targets.{fmt}", targets.targets_file(fmt, target_rows))
         for round_ in rounds:
             stem = f"{folder}/rounds/{file_stem(round_)}"
             archive.writestr(f"{stem}.csv", to_csv(rows[round_.pk]))
@@ -404,6 +412,11 @@ def plan_zip(plan: Plan) -> bytes:
             _("rounds/: per published reporting round, one row per contribution and monitoring instrument."),
             _("dictionary.csv: what each column of the round files means."),
             _("figures.csv, figures.json: one row per figure and per country, amounts with their currency."),
+            *(
+                [_("targets.csv, targets.json: one row per target of the plan and published round.")]
+                if plan.targets_published_at is not None
+                else []
+            ),
             _("Rounds: %(rounds)s") % {"rounds": ", ".join(round_label(r) for r in rounds) or "-"},
             "",
         ]

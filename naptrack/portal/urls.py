@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naptrack.portal.views import civil_society, corrections, explore, open_data, packs, plan, transmissions
+from naptrack.portal.views import civil_society, corrections, explore, open_data, packs, plan, targets, transmissions
 
 urlpatterns = [
     # The plan's public pages.
@@ -11,6 +11,10 @@ urlpatterns = [
     path("plans/<slug:slug>/lines/<str:code>/", plan.action_detail, name="action-detail"),
     path("plans/<slug:slug>/departments/", plan.department_list, name="department-list"),
     path("plans/<slug:slug>/departments/<slug:code>/", plan.department_detail, name="department-detail"),
+    # The plan's targets and the progress toward them, once the coordinator published them.
+    path("plans/<slug:slug>/targets/", targets.targets_page, name="plan-targets"),
+    path("plans/<slug:slug>/targets/publish/", targets.targets_publish, name="plan-targets-publish"),
+    path("plans/<slug:slug>/targets/withdraw/", targets.targets_withdraw, name="plan-targets-withdraw"),
     # Exploring what was published.
     path("search/", explore.search, name="search"),
     path("plans/<slug:slug>/search/", explore.search, name="plan-search"),
@@ -42,6 +46,7 @@ urlpatterns = [
     path("open-data/dictionary.csv", open_data.open_data_dictionary_csv, name="open-data-dictionary-csv"),
     path("open-data/licence/", open_data.open_data_licence, name="open-data-licence"),
     path("open-data/<slug:slug>.zip", open_data.open_data_zip, name="open-data-zip"),
+    path("open-data/<slug:slug>/targets.<str:fmt>", targets.open_data_targets, name="open-data-targets"),
     path("open-data/<slug:slug>/<str:stem>.<str:fmt>", open_data.open_data_round, name="open-data-round"),
     # The coordinator correcting or withdrawing what was published, from a line's review page:
     # here rather than in the reporting app, since confirming republishes (portal/corrections.py).

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from naptrack.plans.models import Plan
-from naptrack.portal import civil_society_opendata, figures, opendata, packs, queries
+from naptrack.portal import civil_society_opendata, figures, opendata, packs, queries, targets
 from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import page_language, plan_or_404
 from naptrack.reporting.models import Round
@@ -31,7 +31,13 @@ def open_data(request: HttpRequest) -> HttpResponse:
             stem = opendata.file_stem(round_)
             links = [(fmt, reverse("open-data-round", args=[p.slug, stem, fmt])) for fmt in opendata.ROUND_FORMATS]
             files.append((round_, links))
-        entries.append({"plan": p, "rounds": files})
+        # A plan's targets and progress, once the coordinator published them.
+        target_files = (
+            [(fmt, reverse("open-data-targets", args=[p.slug, fmt])) for fmt in targets.FORMATS]
+            if p.targets_published_at
+            else []
+        )
+        entries.append({"plan": p, "rounds": files, "target_files": target_files})
     return render(
         request,
         "portal/open_data.html",
@@ -55,6 +61,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "events_url": reverse("event-list"),
             "figure_files": [(fmt, reverse("open-data-figures", args=[fmt])) for fmt in figures.FORMATS],
             "figure_columns": figures.COLUMNS,
+            "target_columns": targets.COLUMNS,
         },
     )
 
