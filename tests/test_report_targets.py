@@ -17,16 +17,19 @@ from naptrack.publications.content import FigureTable, TargetProgress
 from naptrack.publications.content.targets import STATUS_LABELS
 from naptrack.reporting.progress import RULES, progress
 
-from .portal_data import fill, new_round, publish
+from .portal_data import fill, new_round, publish, with_current_kinds
 from .targets_data import EXPECTED, four_rounds, load_targets
 from .test_report import REPORT_QUERIES, text_of
 from .test_report_pdf import flat, pages_text, reader_of
 
 pytestmark = pytest.mark.django_db
 
-# progress(): the targets, their milestones, their lines' departments (2), the answers, the text
-# lines' statuses; then, for the published report only, the contributions it may not show.
-TARGET_QUERIES = 6
+# progress() beyond the query for the plan's targets that every report makes (REPORT_QUERIES): for
+# an open round, the targets' milestones, their lines' departments (2), the answers, the text lines'
+# statuses; for a closed or published one, read against the targets in force when it closed, one
+# more. Then, for the published report only, the contributions it may not show.
+TARGET_QUERIES = 5
+CLOSED_ROUND_QUERIES = 1
 HIDDEN_QUERIES = 1
 
 
@@ -194,6 +197,8 @@ def test_a_plan_without_targets_has_no_such_section(plan, coordinator):
 def test_the_targets_cost_a_fixed_number_of_queries(rounds, coordinator, django_assert_num_queries):
     with django_assert_num_queries(REPORT_QUERIES + TARGET_QUERIES + HIDDEN_QUERIES):
         services.report_build(rounds[2015], "html", "en")
+    with django_assert_num_queries(REPORT_QUERIES + TARGET_QUERIES + CLOSED_ROUND_QUERIES + HIDDEN_QUERIES):
+        services.report_build(rounds[2014], "html", "en")  # published
     with django_assert_num_queries(REPORT_QUERIES + TARGET_QUERIES):
         services.report_build(rounds[2015], "docx", "fr", draft=True)
     # More answers on the targets' lines: not one query more.
@@ -201,3 +206,13 @@ def test_the_targets_cost_a_fixed_number_of_queries(rounds, coordinator, django_
     fill(rounds[2015], "21", "defence", coordinator, coordinator, answers={2: {"women": 3, "men": 7}})
     with django_assert_num_queries(REPORT_QUERIES + TARGET_QUERIES + HIDDEN_QUERIES):
         services.report_build(rounds[2015], "html", "en")
+
+
+def test_a_past_rounds_report_keeps_the_targets_in_force_when_it_closed(rounds, coordinator, be_document):
+    from naptrack.plans.models import Target
+    from naptrack.plans.services import plan_load
+
+    plan_load(actor=coordinator, document=with_current_kinds(be_document))  # the targets removed
+    assert not Target.objects.exists()
+    assert rows_by_line(report_of(rounds[2014]).targets)["23.a"][-1] == "behind"
+    assert report_of(rounds[2015]).targets is None  # open: the targets of now, none

@@ -11,9 +11,9 @@ rows, no query more.
 The totals of the figures (money, people by sex, counts) are of the same contributions, approved
 only, as flat rows (naptrack.reporting.totals).
 
-Progress toward the plan's targets is naptrack.reporting.progress's, read only when the plan has
-targets (the instruments come with theirs); the published report leaves out the targets whose
-progress counts what it may not show (content/targets.py).
+Progress toward the plan's targets is naptrack.reporting.progress's (one query for a plan without
+targets); the published report leaves out the values of targets whose progress counts what it
+may not show (content/targets.py).
 
 The annexes' other sources: international requests whose answers were sent in the year covered
 (in the final report only published ones), civil society's public consultation events of the year
@@ -112,12 +112,8 @@ def load(round_: Round, *, draft: bool) -> Source:
     ):
         responsibilities[r.action_id].append(r)
     instruments: dict[int, list[Instrument]] = defaultdict(list)
-    has_targets = False
-    for i in (
-        Instrument.objects.filter(action__plan_id=plan_id).select_related("target").order_by("action_id", "position")
-    ):
+    for i in Instrument.objects.filter(action__plan_id=plan_id).order_by("action_id", "position"):
         instruments[i.action_id].append(i)
-        has_targets = has_targets or hasattr(i, "target")
     plan_departments = list(
         PlanDepartment.objects.filter(plan_id=plan_id).select_related("department__parent").order_by("position")
     )
@@ -164,7 +160,9 @@ def load(round_: Round, *, draft: bool) -> Source:
         .select_related("organisation", "action", "objective")
         .order_by("organisation__name", "pk")
     )
-    items = progress(round_.plan, round_) if has_targets else []
+    # Always asked, even when the plan has no target now: a closed round is read against the
+    # targets in force when it closed, which may since have been removed.
+    items = progress(round_.plan, round_)
     hidden = set() if draft else hidden_targets(items, round_, earlier_ids)
     return Source(
         round=round_,
