@@ -14,11 +14,11 @@ from openpyxl import Workbook
 from naptrack import cli
 from naptrack.plans import exports
 from naptrack.plans.importing import import_plan_document
-from naptrack.plans.importing.targets import number_of
+from naptrack.plans.importing.targets import drop_misfits, number_of
 from naptrack.plans.models import Milestone, Plan, Target
 from naptrack.plans.services import plan_load
 from tests.conftest import BE
-from tests.targets_data import load_targets
+from tests.targets_data import load_targets, with_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +48,12 @@ def english_annex(path: Path) -> None:
          "5 %\n-", 2012, "30 %\nThe guide is published.", 2016, "10 %\n-", "20 %\n-", "up\n-", "Defence"]
     )  # fmt: skip
     ws.append(
-        ["1.b", None, "Close the gap.", "Share of men among staff.", "%", "50", None, "20", None, "40", None,
+        ["1.b", None, "Close the gap.", "Share of men among staff.", "%", "50", None, "20", None, None, None,
          "down", "Justice"]
     )  # fmt: skip
     ws.merge_cells("B3:B4")
+    # "40 %" typed in Excel: 0.4 shown as a percentage.
+    ws["J4"].value, ws["J4"].number_format = 0.4, "0%"
     wb.save(path)
 
 
@@ -268,3 +270,17 @@ def test_the_xlsx_export_of_a_plan_with_targets_comes_back_with_them(plan, coord
     assert {**copy_, "slug": BE} == original
     assert Target.objects.filter(instrument__action__plan__slug="be-copy").count() == 5
     assert instruments(copy_)["23.a"][0]["milestones"] == [{"year": 2014, "share_of_women": 0.07}]
+
+
+def test_a_target_from_the_plan_data_that_no_longer_fits_its_instrument_is_left_out_and_said(be_document):
+    # The matrix's kind column made 26.a's text instrument a count: its text target does not fit.
+    document = with_targets(be_document)
+    instrument = instruments(document)["26.a"][0]
+    instrument["kind"] = "count"
+    checks = drop_misfits(document, {}, elsewhere="naptrack-plan")
+    assert [(c.location, c.message) for c in checks] == [
+        ("naptrack-plan", "line 26.a, instrument 1: not used: give its value"),
+        ("naptrack-plan", "line 26.a, instrument 1: not used: a text target is for a text or yes/no instrument"),
+    ]
+    assert "target" not in instrument
+    assert instruments(document)["16.a"][0]["target"] == {"year": 2016, "value": 20}

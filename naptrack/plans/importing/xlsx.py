@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -102,13 +103,13 @@ def _sheet(ws, merged_ranges: list[tuple[int, int, int, int]], caps: Limits) -> 
     merged_values: dict[tuple[int, int], str] = {}  # a merged cell's own value, read before the cells it covers
     rows = []
     bounds = {"max_row": caps.rows, "max_col": caps.columns}
-    for r, values in enumerate(ws.iter_rows(values_only=True, **bounds), start=1):
+    for r, cells in enumerate(ws.iter_rows(**bounds), start=1):
         out: list[Cell] = []
         across = False
-        for c, value in enumerate(values, start=1):
+        for c, cell in enumerate(cells, start=1):
             origin = covered.get((r, c))
             if origin is None:
-                text = text_of(value)
+                text = _percentage(cell.value, getattr(cell, "number_format", None)) or text_of(cell.value)
                 out.append(Cell(text, "own" if text else ""))
                 if (r, c) in origins:
                     merged_values[(r, c)] = text
@@ -123,6 +124,14 @@ def _sheet(ws, merged_ranges: list[tuple[int, int, int, int]], caps: Limits) -> 
         filled = [cell for cell in out if cell.origin == "own"]
         rows.append((r, out, across and len(filled) == 1))
     return Sheet(ws.title, rows)
+
+
+def _percentage(value: Any, number_format: str | None) -> str:
+    """A number shown as a percentage, as it is shown: Excel keeps "30 %" as 0.3 formatted "0%",
+    and a share's target of 0.3 would read as 0.3 %."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or "%" not in (number_format or ""):
+        return ""
+    return f"{(Decimal(repr(value)) * 100).normalize():f} %"
 
 
 def _plan_data(ws, caps: Limits) -> dict | None:
