@@ -306,10 +306,11 @@ def test_dashboard_query_count_is_fixed_and_does_not_grow_with_a_second_round(
     busy_round, plan, coordinator, reader, focal_defence, django_assert_num_queries
 ):
     coordinator_client, reader_client = logged_in(coordinator), logged_in(reader)
-    # 11, plus civil society's box: its counts by state and line 35's three figures.
-    with django_assert_num_queries(15):
+    # 11, plus civil society's box: its counts by state and line 35's three figures, plus the
+    # plan's targets (none: progress asks once).
+    with django_assert_num_queries(16):
         get(coordinator_client, dashboard(busy_round))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         get(reader_client, dashboard(busy_round))
     second = services.round_open(
         actor=coordinator,
@@ -320,12 +321,12 @@ def test_dashboard_query_count_is_fixed_and_does_not_grow_with_a_second_round(
     for code in ("6.b", "7.b", "10.a", "10.b"):
         submit(focal_defence, contribution_of(busy_round, code, "defence"))
         submit(focal_defence, contribution_of(second, code, "defence"))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         html = get(coordinator_client, dashboard(busy_round))
     assert html.count("/lines/10.a/#contribution-") == 1, "the review queue lists the new submissions"
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         get(coordinator_client, dashboard(second))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         get(reader_client, dashboard(second))
 
 
@@ -614,8 +615,9 @@ def test_line_review_query_count_is_fixed(
 ):
     client = logged_in(coordinator)
     # 18 for reporting's review, one for the questions of international reporting the line answers,
-    # two for the answers' figures by country (this round's contributions, the earlier rounds').
-    with django_assert_num_queries(21):
+    # two for the answers' figures by country (this round's contributions, the earlier rounds'),
+    # one for whether the line has targets.
+    with django_assert_num_queries(22):
         get(client, line(open_round, "14.a"))
     midterm = services.round_open(
         actor=coordinator,
@@ -625,7 +627,7 @@ def test_line_review_query_count_is_fixed(
     )
     submit(focal_defence, contribution_of(midterm, "14.a", "defence"))
     submit(focal_defence, contribution_of(open_round, "14.a", "defence"))
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         html = get(client, line(open_round, "14.a"))
     assert 'id="earlier-' in html and html.count('class="col earlier-round"') == 2
 

@@ -18,9 +18,13 @@ from naptrack.reporting.progress import progress
 from naptrack.reporting.services import round_close
 from tests.conftest import logged_in
 from tests.portal_data import new_round
-from tests.targets_data import four_rounds, load_targets
+from tests.targets_data import EXPECTED, four_rounds, load_targets
 
 pytestmark = pytest.mark.django_db
+# The dashboard's 16 (tests/test_coordination_screens.py, with progress's first) and progress's 5 others.
+DASHBOARD_QUERIES = 16 + 5
+# The line page's 22 (tests/test_coordination_screens.py) without whether its line has a target.
+LINE_QUERIES = 21
 
 
 def instrument(plan, code: str, position: int = 1) -> Instrument:
@@ -262,3 +266,39 @@ def test_after_a_round_opened_the_form_asks_for_the_reason(targets, coordinator,
     assert coordinator_client.post(remove, {}).status_code == 400
     assert coordinator_client.post(remove, {"reason": "Done."}).status_code == 302
     assert not Target.objects.filter(instrument=item).exists()
+
+
+# Where progress shows: the round's dashboard and the line's page
+
+
+def test_the_dashboard_counts_statuses_and_lists_the_targets_behind(
+    targets, rounds, coordinator_client, django_assert_num_queries
+):
+    url = reverse("reporting:round-dashboard", args=[rounds[2015].pk])
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        html = coordinator_client.get(url).content.decode()
+    section = html.split('id="targets"')[1].split("</section>")[0]
+    behind = {code for (code, year), status in EXPECTED.items() if year == 2015 and status == "behind"}
+    assert {row.split("/lines/")[1].split("/")[0] for row in section.split('class="target-behind"')[1:]} == behind
+    assert f'data-status="behind">Behind: <strong>{len(behind)}</strong>' in section
+    assert 'data-status="achieved">Achieved: <strong>1</strong>' in section
+    assert 'data-department="justice"' in section
+
+
+def test_the_dashboard_says_when_the_plan_has_no_targets(plan, annual_round, coordinator_client):
+    html = coordinator_client.get(reverse("reporting:round-dashboard", args=[annual_round.pk])).content.decode()
+    assert "The plan states no targets." in html
+
+
+def test_the_line_page_draws_each_target_with_its_table(targets, rounds, coordinator_client, django_assert_num_queries):
+    url = reverse("reporting:line-review", args=[rounds[2014].pk, "23.a"])
+    with django_assert_num_queries(LINE_QUERIES + 7):
+        html = coordinator_client.get(url).content.decode()
+    section = html.split('id="targets"')[1].split("</section>")[0]
+    assert f'data-status="{EXPECTED[("23.a", 2014)]}"' in section
+    assert 'src="data:image/svg+xml;base64,' in section and "Line chart. Values by year: 2013: 7.0" in section
+    assert '<th scope="row">2014</th><td>6.0\u00a0%</td><td>7.0\u00a0%</td><td>behind</td>' in section
+    text = coordinator_client.get(reverse("reporting:line-review", args=[rounds[2014].pk, "26.a"])).content.decode()
+    assert f'data-status="{EXPECTED[("26.a", 2014)]}"' in text and "<img" not in text.split('id="targets"')[1]
+    with django_assert_num_queries(LINE_QUERIES + 1):  # a line without a target: asked once
+        coordinator_client.get(reverse("reporting:line-review", args=[rounds[2014].pk, "14.a"]))

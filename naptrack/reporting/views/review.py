@@ -28,6 +28,7 @@ from naptrack.reporting.completeness import departments_in_tree_order
 from naptrack.reporting.forms_coordination import ContributionFilterForm, SynthesisForm, add_service_errors
 from naptrack.reporting.models import Contribution, Round, Synthesis
 from naptrack.reporting.services import ContributionConflict, WorkflowError
+from naptrack.reporting.targets_shown import line_targets
 from naptrack.reporting.views.common import error_text, require, round_or_404
 
 PAGE_SIZE = 50
@@ -190,6 +191,7 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "can_history": user.has_perm("reporting.view_history"),
             "can_correct_synthesis": synthesis is not None and user.has_perm("reporting.correct_published", synthesis),
             "is_coordinator": is_coordinator(user),
+            "targets": line_targets(round_, action),
             # What the apps above know of the line (international: the questions it answers).
             "sections": worklist.line_sections(request, action),
         },

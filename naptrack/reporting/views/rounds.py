@@ -24,6 +24,7 @@ from naptrack.reporting.completeness import STATES, CountRow, counts_by, departm
 from naptrack.reporting.forms_coordination import RoundCreateForm, RoundEditForm, add_service_errors
 from naptrack.reporting.models import Contribution, Reminder, Round
 from naptrack.reporting.services import WorkflowError
+from naptrack.reporting.targets_shown import round_targets
 from naptrack.reporting.views.common import error_text, require, round_or_404
 
 
@@ -173,6 +174,7 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": [name for name, source in ROUND_TRANSITIONS.items() if source == round_.state]
             if can_manage
             else [],
+            "targets": round_targets(round_),
             # What the apps above add (civil society's assessments and line 35's figures).
             "sections": worklist.round_sections(request, round_),
         },
