@@ -105,8 +105,22 @@ def _secret(word: str) -> dict:
     )
 
 
+def _seed_targets(plan, coordinator) -> None:
+    """Targets on the instruments the secrets answer (line 21's diplomats by sex, 16.a's number),
+    published: the Targets page, its files and the API read the published figures only."""
+    from naptrack.plans.models import Target
+    from naptrack.portal.targets import plan_targets_publish
+
+    diplomats = Instrument.objects.get(action__plan=plan, action__code="21", position=2)
+    Target.objects.create(instrument=diplomats, year=2016, value="0.5")
+    ratio = Instrument.objects.get(action__plan=plan, action__code="16.a", position=1)
+    Target.objects.create(instrument=ratio, year=2016, value=10, baseline_year=2012, baseline_value=5)
+    plan_targets_publish(actor=coordinator, plan=plan)
+
+
 def _seed(plan, coordinator, focal_defence, focal_justice):
     as_numbers(plan, "16.a")
+    _seed_targets(plan, coordinator)
     published = new_round(plan, coordinator, "annual", 2014)
     reporting.round_update(actor=coordinator, round=published, intro={"en": "The report on 2014."})
     fill(
@@ -477,6 +491,10 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
     extra += [f"/api/v1/public/plans/{BE}/totals/?by={key}" for key in ("year", "objective", "department")]
     extra += [f"/api/v1/public/plans/{BE}/totals/?by={key}" for key in ("country", "action")]
     extra += [f"/open-data/figures.{fmt}" for fmt in ("csv", "xlsx", "json")]
+    # The plan's targets at every round, published or not, in the page, open data and the API.
+    for round_ in (published, hidden):
+        extra += [f"/plans/{BE}/targets/?round={round_.pk}", f"/api/v1/public/plans/{BE}/targets/?round={round_.pk}"]
+    extra += [f"/api/v1/public/plans/{BE}/targets/"] + [f"/open-data/{BE}/targets.{fmt}" for fmt in ("csv", "xlsx")]
     # The internal pack's page and files, in every language; the answers in open data.
     for prefix in ("", "/fr", "/nl"):
         extra.append(f"{prefix}/answers/{internal_pack.pk}/")
@@ -510,6 +528,11 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
     # The published figures are there (line 21's 30 women, 40 men), the secret ones are not (above).
     assert '"women":30,"men":40' in texts[f"/api/v1/public/plans/{BE}/figures/?page_size=200"]
     assert ",30,40," in texts["/open-data/figures.csv"]
+    # The Targets page was reached from the plan's page: line 21's published share of women shows.
+    assert "42.9% women" in texts[f"/plans/{BE}/targets/"]
+    assert f"/fr/plans/{BE}/targets/" in texts and f"/open-data/{BE}/targets.json" in texts
+    for url in (f"/plans/{BE}/targets/?round={hidden.pk}", f"/api/v1/public/plans/{BE}/targets/?round={hidden.pk}"):
+        assert statuses[url] == 404, url
     assert "<mark>seventy</mark>" in crawl(anonymous, [(f"/plans/{BE}/search/?q=seventy", 0)], {}).popitem()[1]
     for url in (f"/api/v1/public/rounds/{hidden.pk}/", f"/open-data/{BE}/annual-2015.csv"):
         assert statuses[url] == 404, url
