@@ -31,19 +31,13 @@ from naptrack.portal.opendata import Column, table_file
 from naptrack.portal.queries import published_rounds, round_key
 from naptrack.publications.content import number, percent, translated
 from naptrack.reporting.models import Round
-from naptrack.reporting.progress import ACHIEVED, BEHIND, NO_DATA, ON_TRACK, Progress, progress, shares_on_track
+from naptrack.reporting.progress import STATUS_LABELS, Progress, progress, shares_on_track
 
 PERMISSION = "plans.publish_targets"
 PUBLISHED, WITHDRAWN = "plans.targets.published", "plans.targets.withdrawn"
 PUBLIC_ACTIONS = (PUBLISHED, WITHDRAWN)
 FORMAT = "naptrack-targets/1"
 FORMATS = ("csv", "xlsx", "json")
-STATUS_LABELS = {
-    ON_TRACK: gettext_lazy("on track"),
-    BEHIND: gettext_lazy("behind"),
-    ACHIEVED: gettext_lazy("achieved"),
-    NO_DATA: gettext_lazy("no data"),
-}
 DASH = "\u2013"
 
 

@@ -46,6 +46,13 @@ RULES = {
     ),
     BEHIND: gettext_lazy("The latest value falls short of where the plan should stand in its year."),
 }
+# The statuses in words, for every page, file and report that shows them.
+STATUS_LABELS = {
+    ON_TRACK: gettext_lazy("on track"),
+    BEHIND: gettext_lazy("behind"),
+    ACHIEVED: gettext_lazy("achieved"),
+    NO_DATA: gettext_lazy("no data"),
+}
 TEXT_STATUS = {"completed": ACHIEVED, "in-progress": ON_TRACK, "continuous": ON_TRACK, "not-started": BEHIND}
 FOUR = Decimal("0.0001")
 

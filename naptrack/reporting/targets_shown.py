@@ -19,18 +19,11 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from naptrack.plans.models import Action, Target
 from naptrack.reporting.models import Round
-from naptrack.reporting.progress import BEHIND, STATUSES, Progress, progress, shares_on_track
+from naptrack.reporting.progress import BEHIND, STATUS_LABELS, STATUSES, Progress, progress, shares_on_track
 
-STATUS_LABELS = {
-    "on-track": gettext_lazy("on track"),
-    "behind": gettext_lazy("behind"),
-    "achieved": gettext_lazy("achieved"),
-    "no-data": gettext_lazy("no data"),
-}
 VALUE_COLOUR, MILESTONE_COLOUR, TARGET_COLOUR = "#5e3c99", "#e66101", "#1a9641"
 
 

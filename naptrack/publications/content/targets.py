@@ -22,20 +22,22 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from naptrack.plans.models import Department, Instrument, Target
 from naptrack.publications.content.formatting import number, percent, translated
 from naptrack.publications.content.tree import DASH, SOURCE_LANGUAGE, DepartmentRef, FigureTable, TargetProgress, Text
 from naptrack.reporting.models import Contribution, Round
-from naptrack.reporting.progress import ACHIEVED, BEHIND, NO_DATA, ON_TRACK, RULES, Progress, shares_on_track
+from naptrack.reporting.progress import (
+    ACHIEVED,
+    BEHIND,
+    NO_DATA,
+    ON_TRACK,
+    RULES,
+    STATUS_LABELS,
+    Progress,
+    shares_on_track,
+)
 
-STATUS_LABELS = {
-    ON_TRACK: gettext_lazy("on track"),
-    BEHIND: gettext_lazy("behind"),
-    ACHIEVED: gettext_lazy("achieved"),
-    NO_DATA: gettext_lazy("no data"),
-}
 STATUS_ORDER = (ACHIEVED, ON_TRACK, BEHIND, NO_DATA)
 
 
