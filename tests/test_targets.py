@@ -146,3 +146,41 @@ def test_the_cli_explains_what_it_cannot_find(targets, capsys):
     assert cli.main(["plan", "targets", targets.slug, "--round", "1999"]) != 0
     assert "no such round" in capsys.readouterr().err
     assert cli.main(["plan", "targets", "nope"]) != 0
+
+
+def test_several_rounds_at_once_are_each_read_against_the_targets_of_their_time(
+    targets, rounds, coordinator, django_assert_num_queries
+):
+    from naptrack.plans.models import Instrument
+    from naptrack.plans.targets import target_set
+    from naptrack.reporting import services as reporting
+    from naptrack.reporting.progress import progress_rounds
+
+    closed_2013 = reporting.round_close(actor=coordinator, round=rounds[2013])
+    share = Instrument.objects.get(action__code="16.a", position=1)
+    target_set(
+        actor=coordinator,
+        instrument=share,
+        year=2016,
+        value=Decimal(30),
+        baseline_year=2012,
+        baseline_value=Decimal(50),
+        milestones=[(2014, Decimal(45))],
+        direction="down",
+        reason="Agreed with Justice in 2014.",
+    )
+    closed_2014 = reporting.round_close(actor=coordinator, round=rounds[2014])
+    chosen = [closed_2013, closed_2014, rounds[2015]]
+    # One history read for both closed rounds (five), the targets of now for the open one (four),
+    # the answers and the text lines' statuses once.
+    with django_assert_num_queries(11):
+        together = progress_rounds(targets, chosen)
+    for round_ in chosen:
+        alone = progress(targets, round_)
+        assert [(p.target.instrument_id, p.target.value, p.status, p.latest) for p in together[round_.pk]] == [
+            (p.target.instrument_id, p.target.value, p.status, p.latest) for p in alone
+        ]
+    by_round = {r.year: {p.target.instrument.action.code: p for p in together[r.pk]} for r in chosen}
+    assert by_round[2013]["16.a"].target.value == 20  # closed before the change
+    assert by_round[2014]["16.a"].target.value == 30
+    assert by_round[2014]["16.a"].milestone == 45 and by_round[2014]["16.a"].status == "on-track"

@@ -376,7 +376,7 @@ def plan_zip(plan: Plan) -> bytes:
     """Everything published about a plan: the plan (naptrack-plan/1 JSON, CSV, XLSX), every
     published round's data in CSV, XLSX and JSON, its figures by country, the data dictionary and
     the licence, and once published the plan's targets. A fixed number of queries, whatever the
-    number of rounds, but for the targets: progress()'s per published round (portal.targets.records)."""
+    number of rounds."""
     rounds = sorted(published_rounds(plan), key=round_key)
     rows = round_rows(plan, rounds)
     out = io.BytesIO()

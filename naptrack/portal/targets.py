@@ -31,7 +31,7 @@ from naptrack.portal.opendata import Column, table_file
 from naptrack.portal.queries import published_rounds, round_key
 from naptrack.publications.content import number, percent, translated
 from naptrack.reporting.models import Round
-from naptrack.reporting.progress import STATUS_LABELS, Progress, progress, shares_on_track
+from naptrack.reporting.progress import STATUS_LABELS, Progress, progress, progress_rounds, shares_on_track
 
 PERMISSION = "plans.publish_targets"
 PUBLISHED, WITHDRAWN = "plans.targets.published", "plans.targets.withdrawn"
@@ -235,13 +235,12 @@ def record(
 
 def records(plan: Plan, *, decimals: Callable[[Decimal | None], Any] = json_number) -> list[dict[str, Any]]:
     """Every target at every published round of the plan, the earliest round first; nothing while
-    the targets are not published. progress()'s queries per published round, one more for the rounds."""
+    the targets are not published. progress()'s queries once for all the rounds, one more for them."""
     if plan.targets_published_at is None:
         return []
-    rows = []
-    for round_ in reversed(published_plan_rounds(plan)):
-        rows += [record(plan, round_, p, decimals=decimals) for p in progress(plan, round_, public_only=True)]
-    return rows
+    rounds = list(reversed(published_plan_rounds(plan)))
+    assessed = progress_rounds(plan, rounds, public_only=True)
+    return [record(plan, round_, p, decimals=decimals) for round_ in rounds for p in assessed[round_.pk]]
 
 
 def targets_file(fmt: str, rows: list[dict[str, Any]]) -> bytes:

@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
@@ -79,7 +80,7 @@ class Progress:
 def targets_of(plan: Plan, at: datetime | None = None) -> list[Target]:
     """The plan's targets in the plan's order: as they are, or as they were at `at`."""
     if at is not None:
-        return _targets_at(plan, at)
+        return _targets_at_each(plan, [at])[at]
     return list(
         Target.objects.filter(instrument__action__plan=plan)
         .select_related("instrument__action__goal__objective")
@@ -88,25 +89,41 @@ def targets_of(plan: Plan, at: datetime | None = None) -> list[Target]:
     )
 
 
-def _targets_at(plan: Plan, at: datetime) -> list[Target]:
-    """The targets in force at `at`, from row history, each with its milestones of then and its
-    instrument (with line, goal, objective and the line's departments of now): five queries."""
-    targets = list(Target.history.as_of(at).filter(instrument__action__plan=plan))
-    if not targets:
-        return []
-    milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for milestone in Milestone.history.as_of(at).filter(target_id__in=[t.pk for t in targets]):
-        milestones[milestone.target_id].append(milestone)
+def _as_of(records: list, at: datetime) -> list:
+    """The rows of `records` (row history, oldest first) as they stood at `at`."""
+    latest: dict[int, Any] = {}
+    for record in records:
+        if record.history_date > at:
+            break
+        latest[record.id] = record
+    return [r.instance for r in latest.values() if r.history_type != "-"]
+
+
+def _targets_at_each(plan: Plan, moments: list[datetime]) -> dict[datetime | None, list[Target]]:
+    """The targets in force at each of `moments`, each with its milestones of then and its
+    instrument (with line, goal, objective and the line's departments of now), in five queries
+    whatever the number of moments: the whole history is read once and replayed."""
+    history = list(Target.history.filter(instrument__action__plan=plan).order_by("history_date", "history_id"))
+    if not history:
+        return {at: [] for at in moments}
+    milestone_history = list(
+        Milestone.history.filter(target_id__in={r.id for r in history}).order_by("history_date", "history_id")
+    )
     instruments = Instrument.objects.select_related("action__goal__objective").prefetch_related(
         "action__responsibilities__department"
     )
-    by_pk = {i.pk: i for i in instruments.filter(pk__in=[t.instrument_id for t in targets])}
-    targets = [t for t in targets if t.instrument_id in by_pk]
-    for target in targets:
-        target.instrument = by_pk[target.instrument_id]
-        # The milestones of then, where target.milestones.all() looks for them.
-        target._prefetched_objects_cache = {"milestones": sorted(milestones[target.pk], key=_year)}
-    return sorted(targets, key=_order)
+    by_pk = {i.pk: i for i in instruments.filter(pk__in={r.instrument_id for r in history})}
+    out: dict[datetime | None, list[Target]] = {}
+    for at in moments:
+        milestones: dict[int, list[Milestone]] = defaultdict(list)
+        for milestone in _as_of(milestone_history, at):
+            milestones[milestone.target_id].append(milestone)
+        targets = [t for t in _as_of(history, at) if t.instrument_id in by_pk]
+        for target in targets:
+            target.instrument = by_pk[target.instrument_id]
+            target._prefetched_objects_cache = {"milestones": sorted(milestones[target.pk], key=_year)}
+        out[at] = sorted(targets, key=_order)
+    return out
 
 
 def _year(milestone: Milestone) -> int:
@@ -211,61 +228,85 @@ def progress(plan: Plan, round_: Round, *, public_only: bool = False) -> list[Pr
     `public_only`, from what the public may read only (Contribution.objects.public()). A closed
     or published round is read against the targets in force when it closed (in_force_at): one
     query more."""
-    targets = targets_of(plan, in_force_at(round_))
-    if not targets:
-        return []
-    by_target: dict[int, dict[int, list[Measurement]]] = defaultdict(lambda: defaultdict(list))
-    baseline_rows: dict[int, list[Measurement]] = defaultdict(list)
-    for m in _measurements(plan, targets, round_.year, public_only):
-        if m.contribution.round.kind == Round.Kind.BASELINE:
-            baseline_rows[m.instrument_id].append(m)
-        else:
-            by_target[m.instrument_id][m.contribution.round.year].append(m)
+    return progress_rounds(plan, [round_], public_only=public_only)[round_.pk]
+
+
+def progress_rounds(plan: Plan, rounds: list[Round], *, public_only: bool = False) -> dict[int, list[Progress]]:
+    """progress() at each of `rounds`, by round id, in as many queries as for one round: the
+    answers are read once up to the latest year, the targets of each time once."""
+    if not rounds:
+        return {}
+    moments = {in_force_at(r) for r in rounds}
+    past = sorted(at for at in moments if at is not None)
+    targets_at: dict[datetime | None, list[Target]] = _targets_at_each(plan, past) if past else {}
+    if None in moments:
+        targets_at[None] = targets_of(plan)
+    every = [t for targets in targets_at.values() for t in targets]
+    if not every:
+        return {r.pk: [] for r in rounds}
+    last_year = max(r.year for r in rounds)
+    answers: dict[int, list[Measurement]] = defaultdict(list)
+    for m in _measurements(plan, every, last_year, public_only):
+        answers[m.instrument_id].append(m)
     statuses: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    text_targets = [t for t in targets if t.text]
-    if text_targets:
+    text_lines = {t.instrument.action_id for t in every if t.text}
+    if text_lines:
         for action_id, year, status in (
             _contributions(public_only)
             .filter(
-                action_id__in={t.instrument.action_id for t in text_targets},
+                action_id__in=text_lines,
                 state=Contribution.State.APPROVED,
                 round__plan=plan,
-                round__year__lte=round_.year,
+                round__year__lte=last_year,
             )
             .exclude(round__kind=Round.Kind.BASELINE)
             .values_list("action_id", "round__year", "status")
         ):
             if status:
                 statuses[action_id][year].append(status)
-    out = []
-    for target in targets:
-        p = Progress(target=target, year=round_.year)
-        if target.text:
-            years = statuses.get(target.instrument.action_id, {})
-            if years:
-                p.latest_year = max(years)
-                found = {TEXT_STATUS.get(s) for s in years[p.latest_year]} - {None}
-                # Several departments on one line: the line is as far as the least advanced.
-                for status in (BEHIND, ON_TRACK, ACHIEVED):
-                    if status in found:
-                        p.status = status
-                        break
-            out.append(p)
+    return {r.pk: [_progress(plan, t, r.year, answers, statuses) for t in targets_at[in_force_at(r)]] for r in rounds}
+
+
+def _progress(
+    plan: Plan,
+    target: Target,
+    year: int,
+    answers: dict[int, list[Measurement]],
+    statuses: dict[int, dict[int, list[str]]],
+) -> Progress:
+    p = Progress(target=target, year=year)
+    if target.text:
+        years = {y: found for y, found in statuses.get(target.instrument.action_id, {}).items() if y <= year}
+        if years:
+            p.latest_year = max(years)
+            found = {TEXT_STATUS.get(s) for s in years[p.latest_year]} - {None}
+            # Several departments on one line: the line is as far as the least advanced.
+            for status in (BEHIND, ON_TRACK, ACHIEVED):
+                if status in found:
+                    p.status = status
+                    break
+        return p
+    by_year: dict[int, list[Measurement]] = defaultdict(list)
+    baseline_rows: list[Measurement] = []
+    for m in answers.get(target.instrument_id, []):
+        if m.contribution.round.year > year:
             continue
-        for year, rows in sorted(by_target.get(target.instrument_id, {}).items()):
-            value = _value(target, rows, plan.currency)
-            if value is not None:
-                p.values[year] = value
-        if target.baseline_year is not None and target.baseline_value is not None:
-            p.baseline = (target.baseline_year, target.baseline_value)
-        elif baseline_rows.get(target.instrument_id):
-            rows = baseline_rows[target.instrument_id]
-            value = _value(target, rows, plan.currency)
-            if value is not None:
-                p.baseline = (rows[0].contribution.round.year, value)
-        _assess(p)
-        out.append(p)
-    return out
+        if m.contribution.round.kind == Round.Kind.BASELINE:
+            baseline_rows.append(m)
+        else:
+            by_year[m.contribution.round.year].append(m)
+    for y, rows in sorted(by_year.items()):
+        value = _value(target, rows, plan.currency)
+        if value is not None:
+            p.values[y] = value
+    if target.baseline_year is not None and target.baseline_value is not None:
+        p.baseline = (target.baseline_year, target.baseline_value)
+    elif baseline_rows:
+        value = _value(target, baseline_rows, plan.currency)
+        if value is not None:
+            p.baseline = (baseline_rows[0].contribution.round.year, value)
+    _assess(p)
+    return p
 
 
 def shares_on_track(items: list[Progress], key: str) -> dict[object, tuple[int, int]]:
