@@ -10,6 +10,7 @@ import io
 
 import docx
 import pytest
+from django.utils import timezone
 
 from naptrack.plans.models import Plan
 from naptrack.publications import content, services
@@ -40,7 +41,9 @@ def _own_media(settings, tmp_path):
 
 @pytest.fixture
 def targets(plan, coordinator, be_document):
+    """The targets, made public: the published report shows only published targets."""
     load_targets(be_document, coordinator)
+    Plan.objects.filter(pk=plan.pk).update(targets_published_at=timezone.now())
     return Plan.objects.get(pk=plan.pk)
 
 
@@ -216,3 +219,12 @@ def test_a_past_rounds_report_keeps_the_targets_in_force_when_it_closed(rounds, 
     assert not Target.objects.exists()
     assert rows_by_line(report_of(rounds[2014]).targets)["23.a"][-1] == "behind"
     assert report_of(rounds[2015]).targets is None  # open: the targets of now, none
+
+
+def test_the_published_report_leaves_out_targets_not_yet_public(targets, rounds):
+    Plan.objects.filter(pk=targets.pk).update(targets_published_at=None)
+    from naptrack.reporting.models import Round
+
+    round_ = Round.objects.get(pk=rounds[2014].pk)
+    assert not report_of(round_).targets
+    assert report_of(round_, draft=True).targets  # the coordinator's draft shows them

@@ -184,3 +184,39 @@ def test_several_rounds_at_once_are_each_read_against_the_targets_of_their_time(
     assert by_round[2013]["16.a"].target.value == 20  # closed before the change
     assert by_round[2014]["16.a"].target.value == 30
     assert by_round[2014]["16.a"].milestone == 45 and by_round[2014]["16.a"].status == "on-track"
+
+
+@pytest.mark.parametrize("value", [1e13, float("nan"), float("inf")])
+def test_a_target_figure_the_column_cannot_hold_is_named(be_document, value):
+    document = with_targets(be_document)
+    for objective in document["objectives"]:
+        for goal in objective["goals"]:
+            for action in goal["actions"]:
+                if action["code"] == "20.b":
+                    action["instruments"][1]["target"]["value"] = value
+    with pytest.raises(interchange.PlanFormatError) as error:
+        interchange.validate(document)
+    assert any("target.value: must be a finite number" in p for p in error.value.problems)
+
+
+def test_withdrawn_figures_count_in_no_progress(targets, rounds, coordinator):
+    from naptrack.reporting.models import Contribution
+
+    Contribution.objects.filter(round=rounds[2015], action__code="23.a").update(withdrawn_at=rounds[2015].created_at)
+    items = {p.target.instrument.action.code: p for p in progress(targets, rounds[2015])}
+    assert 2015 not in items["23.a"].values and items["23.a"].status == "behind"
+
+
+def test_unpublished_targets_stay_out_of_public_plan_files(targets, anonymous, coordinator, coordinator_client):
+    from tests.conftest import BE
+
+    def has_targets(client, url: str) -> bool:
+        return '"target"' in client.get(url).content.decode()
+
+    assert not has_targets(anonymous, f"/plans/{BE}/export.json")
+    assert not has_targets(anonymous, f"/api/v1/plans/{BE}/")
+    assert has_targets(coordinator_client, f"/plans/{BE}/export.json")
+    from naptrack.portal.targets import plan_targets_publish
+
+    plan_targets_publish(actor=coordinator, plan=targets)  # which also empties the page cache
+    assert has_targets(anonymous, f"/plans/{BE}/export.json")

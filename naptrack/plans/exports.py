@@ -40,7 +40,9 @@ def plan_tree(plan: Plan) -> list[Objective]:
     return list(Objective.objects.filter(plan=plan).with_full_tree())
 
 
-def plan_document(plan: Plan, *, tree: list[Objective] | None = None, links: list | None = None) -> dict:
+def plan_document(
+    plan: Plan, *, tree: list[Objective] | None = None, links: list | None = None, public: bool = False
+) -> dict:
     """The plan as naptrack-plan/1; `tree` (plan_tree) and `links` (the plan's departments with their
     parents, in order) when the caller has read them already."""
     plan_departments = (
@@ -75,8 +77,9 @@ def plan_document(plan: Plan, *, tree: list[Objective] | None = None, links: lis
                         row["by_sex"] = True
                     if _source(instrument, "unit"):
                         row["unit"] = text(instrument, "instrument", "unit")
-                    # The tree (with_full_tree) joined each instrument's target.
-                    if hasattr(instrument, "target"):
+                    # The tree (with_full_tree) joined each instrument's target. The public reads
+                    # targets once the coordinator has published them.
+                    if hasattr(instrument, "target") and (not public or plan.targets_published_at is not None):
                         row.update(_target(instrument, instrument.target))
                     instruments.append(row)
                 actions.append(
@@ -137,8 +140,8 @@ def _target(instrument: Instrument, target: Target) -> dict[str, Any]:
     return out
 
 
-def plan_json(plan: Plan) -> str:
-    return interchange.dumps(plan_document(plan))
+def plan_json(plan: Plan, *, public: bool = False) -> str:
+    return interchange.dumps(plan_document(plan, public=public))
 
 
 CSV_COLUMNS = [
@@ -168,9 +171,10 @@ def _rows(plan: Plan):
                     yield objective, goal, action, responsibilities, n, instrument
 
 
-def plan_csv(plan: Plan) -> str:
+def plan_csv(plan: Plan, *, public: bool = False) -> str:
     """One row per line of action x monitoring instrument; departments by code, separated by ';'.
-    A text beginning with a formula character gets a quote in front (core.spreadsheets)."""
+    A text beginning with a formula character gets a quote in front (core.spreadsheets). No
+    targets in it, so `public` changes nothing (it is there for the exports' common signature)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -198,7 +202,7 @@ def plan_csv(plan: Plan) -> str:
     return out.getvalue()
 
 
-def plan_xlsx(plan: Plan) -> bytes:
+def plan_xlsx(plan: Plan, *, public: bool = False) -> bytes:
     """The plan's matrix as the plan prints it: an objective heading, then No. / Goal / Line of
     action / Monitoring instruments / Departments, the goal cell merged over its lines."""
     wb = Workbook()
@@ -265,7 +269,7 @@ def plan_xlsx(plan: Plan) -> bytes:
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
-    _plan_data_sheet(wb, plan_document(plan, tree=tree, links=links))
+    _plan_data_sheet(wb, plan_document(plan, tree=tree, links=links, public=public))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ rather than one per attempt.
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,8 @@ from naptrack.core.currencies import is_currency
 FORMAT = "naptrack-plan/1"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "naptrack-plan-1.schema.json"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A figure of a target: 16 digits, 4 of them decimals (plans.Target, Milestone).
+FIGURE_LIMIT = 10**12 - 1
 KINDS = ("qualitative", "quantitative", "count", "money", "share", "yes-no")
 
 # The plan's own text is English (the default-language columns); translations go beside it.
@@ -283,6 +286,9 @@ def _check_target(p: _Problems, instrument: dict, path: JsonPath) -> None:
                 p.add(where_path, "a target of a text or yes/no instrument is a text, with no figures")
             continue
         figure, other = ("share_of_women", "value") if by_sex else ("value", "share_of_women")
+        number = point.get(figure)
+        if isinstance(number, int | float) and not (math.isfinite(number) and abs(number) < FIGURE_LIMIT):
+            p.add((*where_path, figure), f"must be a finite number smaller than {FIGURE_LIMIT:.0e} in size")
         if other in point:
             p.add((*where_path, other), f"use {figure} for this instrument" + (" (counted by sex)" if by_sex else ""))
         elif figure not in point:

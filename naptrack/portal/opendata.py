@@ -384,9 +384,9 @@ def plan_zip(plan: Plan) -> bytes:
         folder = f"{plan.slug}-open-data"
         archive.writestr(f"{folder}/LICENCE.txt", licence_text(plan))
         archive.writestr(f"{folder}/dictionary.csv", dictionary_csv())
-        archive.writestr(f"{folder}/plan.json", exports.plan_json(plan))
+        archive.writestr(f"{folder}/plan.json", exports.plan_json(plan, public=True))
         archive.writestr(f"{folder}/plan.csv", exports.plan_csv(plan))
-        archive.writestr(f"{folder}/plan.xlsx", exports.plan_xlsx(plan))
+        archive.writestr(f"{folder}/plan.xlsx", exports.plan_xlsx(plan, public=True))
         # Imported here: portal.figures describes its columns with this module's Column.
         from naptrack.portal.figures import figures_file, records
 

@@ -151,6 +151,8 @@ def _measurements(plan: Plan, targets: list[Target], year: int, public_only: boo
     measurements = Measurement.objects.filter(
         instrument__in=[t.instrument_id for t in targets],
         contribution__state=Contribution.State.APPROVED,
+        # A withdrawn contribution's figures are read nowhere (the report drops them too).
+        contribution__withdrawn_at__isnull=True,
         contribution__round__plan=plan,
         contribution__round__year__lte=year,
     )
@@ -162,13 +164,12 @@ def _measurements(plan: Plan, targets: list[Target], year: int, public_only: boo
 def _value(target: Target, measurements: list[Measurement], currency: str) -> Decimal | None:
     instrument = target.instrument
     if instrument.by_sex:
-        women = sum(m.women or 0 for m in measurements if m.women is not None)
-        total = sum(Decimal(m.total) for m in measurements if m.total)
-        return (
-            (Decimal(women) / total).quantize(FOUR)
-            if total and any(m.women is not None for m in measurements)
-            else None
-        )
+        # Only answers that give both the women and a total count: women without a total would
+        # push the share past what was counted.
+        counted = [m for m in measurements if m.women is not None and m.total]
+        women = sum(m.women for m in counted)
+        total = sum(Decimal(m.total) for m in counted)
+        return (Decimal(women) / total).quantize(FOUR) if total else None
     if instrument.kind == "share":
         parts = [m for m in measurements if m.value is not None]
         if not parts:
@@ -256,6 +257,7 @@ def progress_rounds(plan: Plan, rounds: list[Round], *, public_only: bool = Fals
             .filter(
                 action_id__in=text_lines,
                 state=Contribution.State.APPROVED,
+                withdrawn_at__isnull=True,
                 round__plan=plan,
                 round__year__lte=last_year,
             )

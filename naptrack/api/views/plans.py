@@ -55,7 +55,7 @@ class PlanDetail(JsonView):
     )
     def get(self, request: Request, slug: str) -> Response:
         plan = get_object_or_404(Plan, slug=slug)
-        document = plan_document(plan)
+        document = plan_document(plan, public=True)
         ids = _instrument_ids(plan)
         for objective in document["objectives"]:
             for goal in objective["goals"]:

@@ -243,7 +243,9 @@ def number_of(text: str) -> tuple[Decimal, bool] | None:
         number = Decimal(text)
     except InvalidOperation:
         return None
-    if not number.is_finite() or abs(number) >= Decimal(10) ** _INTEGER_DIGITS:
+    # Compared once rounded as stored: 999999999999.99995 rounds to a number the column cannot hold.
+    limit = Decimal(10) ** _INTEGER_DIGITS
+    if not number.is_finite() or abs(number) >= limit or abs(number.quantize(Decimal("0.0001"))) >= limit:
         return None
     return number, percent
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import rules
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -182,6 +183,8 @@ def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         raise Http404(_("Unknown format."))
     plan = plan_or_404(slug)
     content_type, build = EXPORTS[fmt]
-    response = HttpResponse(build(plan), content_type=content_type)
+    # Unpublished targets go to the coordinator only (the page cache keeps anonymous answers).
+    public = not rules.has_perm("plans.change_target", request.user)
+    response = HttpResponse(build(plan, public=public), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}.{fmt}"'
     return response

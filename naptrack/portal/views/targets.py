@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from naptrack.core.numbers import whole_number
 from naptrack.plans.models import Plan
 from naptrack.portal import opendata
 from naptrack.portal import targets as public_targets
@@ -26,9 +27,10 @@ def _round_id(request: HttpRequest) -> int | None:
     value = request.GET.get("round", "")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 18:
+    number = whole_number(value)
+    if number is None:
         raise Http404(_("No such published round."))
-    return int(value)
+    return number
 
 
 def _visible(request: HttpRequest, plan: Plan) -> bool:

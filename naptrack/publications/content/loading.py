@@ -163,6 +163,9 @@ def load(round_: Round, *, draft: bool) -> Source:
     # Always asked, even when the plan has no target now: a closed round is read against the
     # targets in force when it closed, which may since have been removed.
     items = progress(round_.plan, round_)
+    if not draft and round_.plan.targets_published_at is None:
+        # Targets the coordinator has not made public stay out of the public report.
+        items = []
     hidden = set() if draft else hidden_targets(items, round_, earlier_ids)
     return Source(
         round=round_,
