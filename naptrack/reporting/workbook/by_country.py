@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -36,7 +34,14 @@ from naptrack.reporting.workbook.layout import (
     _country_columns,
     country_figures_of,
 )
-from naptrack.reporting.workbook.values import _fold, breakdown_text, clean_text, country_values, kind_label
+from naptrack.reporting.workbook.values import (
+    _fold,
+    breakdown_text,
+    clean_text,
+    country_values,
+    header_keys,
+    kind_label,
+)
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 _NOT_APPLICABLE_FILL = PatternFill("solid", fgColor="BFBFBF")
@@ -120,14 +125,7 @@ def _validations(ws, letters: dict[str, str], last: int, countries_list: str) ->
 
 
 def _header_keys() -> dict[str, str]:
-    found: dict[str, str] = {}
-    for language in [settings.LANGUAGE_CODE, *getattr(settings, "UI_LANGUAGES", [])]:
-        with translation.override(language):
-            for key, header in _country_columns():
-                found.setdefault(_fold(header), key)
-    for key, _header in _country_columns():
-        found.setdefault(_fold(key), key)
-    return found
+    return header_keys(_country_columns)
 
 
 def _key_text(value: Any) -> str:

@@ -15,8 +15,6 @@ import io
 import zipfile
 from typing import Any
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -40,7 +38,7 @@ from naptrack.reporting.workbook.layout import (
     ROW_FIELDS,
     _columns,
 )
-from naptrack.reporting.workbook.values import _checksum, _fold
+from naptrack.reporting.workbook.values import _checksum, _fold, header_keys
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -175,15 +173,7 @@ def _read_meta(
 
 
 def _header_keys() -> dict[str, str]:
-    """Every header a column may carry (in any language of the interface, or its key) -> its key."""
-    found: dict[str, str] = {}
-    for language in [settings.LANGUAGE_CODE, *getattr(settings, "UI_LANGUAGES", [])]:
-        with translation.override(language):
-            for key, header in _columns():
-                found.setdefault(_fold(header), key)
-    for key, _header in _columns():
-        found.setdefault(_fold(key), key)
-    return found
+    return header_keys(_columns)
 
 
 def _read_rows(ws, formulas, exported, changes: ChangeSet, caps: ooxml.Limits) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -139,6 +140,19 @@ def yes_no_label(value: str) -> str:
 
 def _fold(text: str) -> str:
     return " ".join(re.sub(r"[-_]+", " ", str(text)).casefold().split())
+
+
+def header_keys(columns: Callable[[], Iterable[tuple[str, str]]]) -> dict[str, str]:
+    """Every header a sheet's column may carry (in any language of the interface, or its key) ->
+    its key; `columns` gives (key, header) pairs in the active language."""
+    found: dict[str, str] = {}
+    for language in [settings.LANGUAGE_CODE, *getattr(settings, "UI_LANGUAGES", [])]:
+        with translation.override(language):
+            for key, header in columns():
+                found.setdefault(_fold(header), key)
+    for key, _header in columns():
+        found.setdefault(_fold(key), key)
+    return found
 
 
 _CHOICES: dict[str, Any] = {
