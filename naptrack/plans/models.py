@@ -3,6 +3,8 @@ and the departments responsible for each line."""
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,12 @@ class Plan(models.Model):
         default="EUR",
         help_text=_("ISO 4217 code proposed for the amounts of money reported under the plan."),
     )
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ADOPTED = "adopted", _("adopted")
+
+    # A plan drafted in naptrack (the successor of another) stays internal until it is adopted.
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ADOPTED)
     departments = models.ManyToManyField(
         Department, through="PlanDepartment", related_name="plans", verbose_name=_("departments")
     )
@@ -85,6 +93,44 @@ class Plan(models.Model):
     @property
     def period(self) -> str:
         return f"{self.period_start}-{self.period_end}"
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.state == self.State.ADOPTED
+
+
+class PlanVersion(models.Model):
+    """The plan as in force from a date: version 1 as adopted, each later one an amendment.
+
+    A round records the version it was opened under, and the version's snapshot (the structure
+    and every text of the lines, instruments and departments then in force) is what that round
+    shows ever after: an amendment changes the live rows, never what a past round read.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
+    number = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(_("in force from"))
+    reason = models.TextField(_("reason"), blank=True)
+    # One entry per change: {"op": "line-retired", "line": "12", ...}; plans/amendments.py reads them.
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
+    # What the amendment answers, when it answers something: a consultation's recommendation or an
+    # evaluation's finding. Generic because both live in apps above this one.
+    basis_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("basis")
+    )
+    basis_id = models.PositiveBigIntegerField(null=True, blank=True)
+    basis = GenericForeignKey("basis_type", "basis_id")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="planversion_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.number}"
 
 
 class PlanDepartment(models.Model):
@@ -150,6 +196,14 @@ class Action(models.Model):
     departments = models.ManyToManyField(
         Department, through="Responsibility", related_name="actions", verbose_name=_("departments")
     )
+    # An amendment adds and retires lines; a retired line keeps its row, for the rounds that
+    # asked for it.
+    introduced_in = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    retired_in = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("retired by")
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -208,6 +262,12 @@ class Instrument(models.Model):
     )
     unit = models.CharField(
         _("unit"), max_length=40, blank=True, help_text=_("What is counted or measured, e.g. trainings.")
+    )
+    introduced_in = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    retired_in = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("retired by")
     )
 
     class Meta:
@@ -291,6 +351,34 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.value}"
+
+
+class LineLink(models.Model):
+    """A line of a later plan continuing a line of an earlier one. A line may continue several
+    (two merged) and several may continue one (one split); a line without a link is new."""
+
+    class Source(models.TextChoices):
+        SUCCESSOR = "successor", _("carried over to the successor plan")
+        CONFIRMED = "confirmed", _("proposed by text similarity and confirmed")
+        MANUAL = "manual", _("set by the coordinator")
+
+    line = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="continues_links", verbose_name=_("line of action")
+    )
+    continues = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="continued_by_links", verbose_name=_("continues")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["line", "continues"]
+        verbose_name = _("line continued")
+        verbose_name_plural = _("lines continued")
+        constraints = [models.UniqueConstraint(fields=["line", "continues"], name="linelink_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} continues {self.continues_id}"
 
 
 class Responsibility(models.Model):

@@ -13,10 +13,12 @@ from naptrack.plans.models import (
     Department,
     Goal,
     Instrument,
+    LineLink,
     Milestone,
     Note,
     Objective,
     Plan,
+    PlanVersion,
     Target,
     TranslationState,
 )
@@ -58,5 +60,18 @@ class InstrumentTranslation(TranslationOptions):
 
 
 # A translation's state keeps its history too: who made a text official, and when.
-for model in (Plan, Department, Objective, Goal, Action, Note, Instrument, Target, Milestone, TranslationState):
+for model in (
+    Plan,
+    Department,
+    Objective,
+    Goal,
+    Action,
+    Note,
+    Instrument,
+    Target,
+    Milestone,
+    TranslationState,
+    PlanVersion,
+    LineLink,
+):
     register_history(model, app="naptrack.plans")

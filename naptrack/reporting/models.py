@@ -37,6 +37,16 @@ class Round(models.Model):
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # The version of the plan in force when the round opened: what it asks for and shows, whatever
+    # the plan's later amendments (plans.PlanVersion).
+    plan_version = models.ForeignKey(
+        "plans.PlanVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("plan version"),
+    )
 
     # Row history is registered in translation.py, after the translated intro columns exist.
     objects = RoundQuerySet.as_manager()
