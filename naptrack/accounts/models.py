@@ -17,6 +17,15 @@ class User(AbstractUser):
         related_name="members",
         help_text=_("The department (or unit) a focal point reports for."),
     )
+    plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("plan evaluated"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluators",
+        help_text=_("The one plan an evaluator reads and evaluates."),
+    )
     language = models.CharField(
         _("language"),
         max_length=8,

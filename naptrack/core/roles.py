@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     FOCAL_POINT = "focal-point", _("focal point")
     READER = "reader", _("reader")
     CIVIL_SOCIETY = "civil-society", _("civil society")
+    EVALUATOR = "evaluator", _("evaluator")
 
 
 def role_names(user) -> frozenset[str]:
@@ -56,6 +57,18 @@ def is_civil_society(user) -> bool:
     """A member of a registered civil-society organisation: reads the public portal and writes
     only their organisation's own assessments (naptrack.civilsociety)."""
     return _in_role(user, Role.CIVIL_SOCIETY)
+
+
+@rules.predicate
+def is_evaluator(user) -> bool:
+    """An evaluator of one plan (the person's `plan`): reads everything internal of that plan,
+    writes its evaluation, and nothing else."""
+    return _in_role(user, Role.EVALUATOR)
+
+
+def evaluates(user, plan_id: int | None) -> bool:
+    """Whether the person is the evaluator of this plan."""
+    return plan_id is not None and is_evaluator(user) and getattr(user, "plan_id", None) == plan_id
 
 
 # Civil-society members are not staff: they never read internal content.
