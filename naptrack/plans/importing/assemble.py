@@ -16,7 +16,16 @@ from django.utils.translation import gettext
 from naptrack.plans.importing import codes as codes_
 from naptrack.plans.importing.codes import Code, code_text, goal_key, parse_code
 from naptrack.plans.importing.departments import Mention
-from naptrack.plans.importing.headers import ACTION, CODE, DEPARTMENTS, GOAL, INSTRUMENTS, OBJECTIVE
+from naptrack.plans.importing.headers import (
+    ACTION,
+    CODE,
+    DEPARTMENTS,
+    GOAL,
+    GOAL_NUMBER,
+    INSTRUMENTS,
+    OBJECTIVE,
+    OBJECTIVE_NUMBER,
+)
 from naptrack.plans.importing.model import (
     CODE_INFERRED,
     NOISE_DROPPED,
@@ -47,6 +56,7 @@ _OBJECTIVE_RE = re.compile(
 )
 _ROMAN = {"I": 1, "V": 5, "X": 10}
 _NUMBERED_TITLE = re.compile(r"^\s*(\d{1,2})\s*[.:)\-\u2013\u2014]\s*(\S.*)$")
+_NUMBER = re.compile(r"^\s*(?:[^\W\d_]{1,12}\s+)?(\d{1,2}|[IVX]{1,5})\s*[.:)]?\s*$")
 
 
 def roman_or_int(text: str) -> int:
@@ -329,6 +339,10 @@ class Assembler:
             numbered = _NUMBERED_TITLE.match(text)
             found = (int(numbered.group(1)), clean(numbered.group(2))) if numbered else (None, text)
         number, title = found
+        if number is None:
+            # The number in a column of its own ("Objective no."), beside the title.
+            own = _NUMBER.match(row.text(OBJECTIVE_NUMBER))
+            number = roman_or_int(own.group(1)) if own else None
         current = self.objective
         same_number = current is not None and (number is None or number == current.number)
         if same_number and (fold(title) == fold(current.title) or fold(current.title).endswith(fold(title))):
@@ -341,7 +355,7 @@ class Assembler:
         """The row's cells but its number, without fragments that are noise."""
         content: dict[str, list[str]] = {}
         for name, paragraphs in row.cells.items():
-            if name in (CODE, OBJECTIVE):
+            if name in (CODE, OBJECTIVE, OBJECTIVE_NUMBER, GOAL_NUMBER):
                 continue
             for fragment in paragraphs:
                 fragment = fragment.strip()

@@ -81,7 +81,24 @@ _PREFIXES = (
     "service public federal ",
     "federale overheidsdienst ",
 )
-_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[-/(),;&+\n]", re.UNICODE)
+# Words as _words cuts them: "l'égalité" is "l" and "égalité", as in the names it is matched with.
+_TOKEN_RE = re.compile(r"[^\W_]+|[-/(),;&+\n]", re.UNICODE)
+
+
+def _translations(d: KnownDepartment) -> list[str]:
+    """The department's name and abbreviation in the other languages of its plan file."""
+    out = []
+    for value in d.texts.values():
+        if isinstance(value, dict):
+            out += [text for language, text in value.items() if language != "state" and isinstance(text, str)]
+    return out
+
+
+def _stripped(name: str) -> set[tuple[str, ...]]:
+    """The words of a name, with and without the generic words that open an official name."""
+    folded = fold(name)
+    names = {folded} | {folded[len(prefix) :] for prefix in _PREFIXES if folded.startswith(prefix)}
+    return {_words(n) for n in names if _words(n)}
 
 
 def fold(text: str) -> str:
@@ -136,39 +153,54 @@ class DepartmentMatcher:
     units: dict[str, dict[tuple[str, ...], str]] = field(init=False)
     everything: dict[tuple[str, ...], str] = field(init=False)
     longest: int = field(init=False)
+    comma_names: set[tuple[str, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_code = {d.code: d for d in self.known}
         top: dict[tuple[str, ...], set[str]] = {}
         units: dict[str, dict[tuple[str, ...], set[str]]] = {}
         everything: dict[tuple[str, ...], set[str]] = {}
-        for d in self.known:
-            for alias in self._aliases(d):
-                everything.setdefault(alias, set()).add(d.code)
-                if d.parent and d.parent in self.by_code:
-                    units.setdefault(d.parent, {}).setdefault(alias, set()).add(d.code)
-                else:
-                    top.setdefault(alias, set()).add(d.code)
+        # The names a plan file gives in its other languages come second: a matrix in French
+        # names its departments in French, but a translation never takes a name from another.
+        for translated in (False, True):
+            taken = set(everything)
+            for d in self.known:
+                for alias in self._aliases(d, translated=translated):
+                    if translated and alias in taken:
+                        continue
+                    everything.setdefault(alias, set()).add(d.code)
+                    if d.parent and d.parent in self.by_code:
+                        units.setdefault(d.parent, {}).setdefault(alias, set()).add(d.code)
+                    else:
+                        top.setdefault(alias, set()).add(d.code)
         # An alias shared by two departments names neither: never guess between them.
         self.top = {a: next(iter(c)) for a, c in top.items() if len(c) == 1}
         self.units = {p: {a: next(iter(c)) for a, c in m.items() if len(c) == 1} for p, m in units.items()}
         self.everything = {a: next(iter(c)) for a, c in everything.items() if len(c) == 1}
         self.longest = max((len(a) for a in self.everything), default=1)
+        # Names that hold a comma ("Foreign Affairs, Foreign Trade and Development"): read whole
+        # across the comma, which elsewhere separates departments.
+        self.comma_names = {
+            alias
+            for d in self.known
+            for name in (d.name, *_translations(d))
+            if "," in name
+            for alias in _stripped(name)
+        }
 
-    def _aliases(self, d: KnownDepartment) -> set[tuple[str, ...]]:
-        names = {d.name, d.abbreviation, re.sub(r"\s*\([^)]*\)", "", d.name)}
+    def _aliases(self, d: KnownDepartment, *, translated: bool = False) -> set[tuple[str, ...]]:
+        if translated:
+            names = set(_translations(d))
+            names |= {re.sub(r"\s*\([^)]*\)", "", n) for n in names}
+        else:
+            names = {d.name, d.abbreviation, re.sub(r"\s*\([^)]*\)", "", d.name)}
         parent = self.by_code.get(d.parent) if d.parent else None
-        if parent and d.code.startswith(parent.code + "-"):
+        if parent and not translated and d.code.startswith(parent.code + "-"):
             names.add(d.code[len(parent.code) + 1 :].replace("-", " "))
-        elif not parent:
+        elif not parent and not translated:
             names.add(d.code.replace("-", " "))
-        for name in list(names):
-            folded = fold(name)
-            for prefix in _PREFIXES:
-                if folded.startswith(prefix):
-                    names.add(folded[len(prefix) :])
-        aliases = {_words(n) for n in names if n and _words(n)}
-        if parent:
+        aliases = {alias for name in names if name for alias in _stripped(name)}
+        if parent and not translated:
             # "Interior Federal Police": the unit under its parent's name, without the hyphen.
             for parent_alias in self._aliases(parent):
                 aliases |= {parent_alias + a for a in list(aliases)}
@@ -201,6 +233,12 @@ class DepartmentMatcher:
                 inner = " ".join(words[i + 1 : close])
                 if mentions and inner in _COORDINATOR_WORDS:
                     mentions[-1].coordinator = True
+                    i = close + 1
+                    continue
+                units = self._units_within(words, i + 1, close, mentions[-1].code) if mentions else None
+                if units:
+                    # "Interior (Federal Police, CGRS)": those units of the department before, not all of it.
+                    mentions[-1:] = [Mention(text[tokens[a][1] : tokens[b - 1][2]], unit) for unit, a, b in units]
                     i = close + 1
                     continue
                 if mentions and mentions[-1].code and self._match_at(words, i + 1, self.everything) is None:
@@ -260,20 +298,39 @@ class DepartmentMatcher:
         """The longest alias starting at token i: (code, index after it)."""
         # Aliases are compared on words only: a hyphen inside a name ("Peace-Building") is skipped.
         picked: list[int] = []
+        commas: list[int] = []  # how many words were picked before each comma crossed
         j = i
         while j < len(words) and len(picked) < self.longest:
             w = words[j]
-            if w in ",;&+\n()/":
+            if w == "," and picked and self.comma_names:
+                commas.append(len(picked))
+            elif w in ",;&+\n()/":
                 break
-            if w != "-":
+            elif w != "-":
                 picked.append(j)
             j += 1
         for length in range(len(picked), 0, -1):
             alias = tuple(words[k] for k in picked[:length])
             code = table.get(alias)
-            if code is not None:
+            if code is not None and (alias in self.comma_names or not any(n < length for n in commas)):
                 return code, picked[length - 1] + 1
         return None
+
+    def _units_within(self, words: list[str], start: int, end: int, parent: str | None) -> list[tuple[str, int, int]]:
+        """The units of `parent` that words[start:end] list, and nothing else: [(code, from, to)]."""
+        children = self.units.get(parent or "")
+        found: list[tuple[str, int, int]] = []
+        j = start
+        while children and j < end:
+            if words[j] in ",;&+/-\n" or words[j] in _CONJUNCTIONS:
+                j += 1
+                continue
+            match = self._match_at(words, j, children)
+            if match is None or match[1] > end:
+                return []
+            found.append((match[0], j, match[1]))
+            j = match[1]
+        return found
 
     def _unit_end(self, words: list[str], i: int) -> int:
         j = i

@@ -19,6 +19,11 @@ ACTION = "action"
 INSTRUMENTS = "instruments"
 DEPARTMENTS = "departments"
 FIELDS = (CODE, OBJECTIVE, GOAL, ACTION, INSTRUMENTS, DEPARTMENTS)
+# The number of an objective or a goal in a column of its own ("Goal no.", "N° objectif"), beside
+# the column of its text: a line's number column is CODE.
+OBJECTIVE_NUMBER = "objective-number"
+GOAL_NUMBER = "goal-number"
+NUMBER_OF = {OBJECTIVE: OBJECTIVE_NUMBER, GOAL: GOAL_NUMBER, ACTION: CODE}
 
 # Phrases after normalisation (lower case, no accents, punctuation as spaces). A header matches a
 # field when it equals a phrase, or when it starts with one (e.g. "departments involved"). The
@@ -180,6 +185,11 @@ _PHRASES: dict[str, tuple[str, ...]] = {
 
 # A header is a short label: a long cell is content, never a header, whatever words it holds.
 _MAX_HEADER_WORDS = 6
+# Words that make a header the number of what the rest of it names: "Goal no.", "Nr. doel",
+# "Number of the objective", "Numéro du but", "Line #".
+_NUMBER_WORDS = ("no", "n o", "n", "nr", "num", "number", "numero", "nummer", "ref", "code", "id")
+_LINE_WORDS = ("line", "lines", "ligne", "lignes", "lijn", "regel")
+_NUMBER_LINKS = ("of the", "of", "du", "de la", "de l", "de", "d", "van de", "van het", "van")
 
 
 def normalise(text: str) -> str:
@@ -198,10 +208,38 @@ def match_header(text: str) -> str | None:
     norm = normalise(text)
     if not norm or len(norm.split()) > _MAX_HEADER_WORDS:
         return None
+    numbered = _number_of(norm + (" no" if text.strip().endswith("#") else ""))
+    if numbered is not None:
+        # An instrument's or a department's number is no field of the plan: an unknown column.
+        return NUMBER_OF.get(numbered)
+    return _field_of(norm)
+
+
+def _number_of(norm: str) -> str | None:
+    """The field whose number a header names ("Goal no.", "N° du but", "Line no."), or None."""
+    for word in _NUMBER_WORDS:
+        rest = None
+        if norm.endswith(" " + word):
+            rest = norm[: -len(word) - 1]
+        elif norm.startswith(word + " "):
+            rest = norm[len(word) + 1 :]
+            for link in _NUMBER_LINKS:
+                if rest.startswith(link + " "):
+                    rest = rest[len(link) + 1 :]
+                    break
+        if rest in _LINE_WORDS:
+            return ACTION
+        field = _field_of(rest, exact=True) if rest else None
+        if field is not None:
+            return field
+    return None
+
+
+def _field_of(norm: str, *, exact: bool = False) -> str | None:
     best: tuple[int, str] | None = None
     for field, phrases in _PHRASES.items():
         for phrase in phrases:
-            if norm == phrase or norm.startswith(phrase + " "):
+            if norm == phrase or (not exact and norm.startswith(phrase + " ")):
                 # An exact match beats a prefix match of the same length.
                 score = len(phrase) * 2 + (1 if norm == phrase else 0)
                 if best is None or score > best[0]:

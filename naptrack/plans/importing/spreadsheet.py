@@ -68,7 +68,16 @@ SUFFIXES = (".xlsx", ".csv")
 # sentences, keeps each line of a cell as one instrument; removed from the plan afterwards.
 _JOINER = "\u2060"
 _STOP_SPACE = re.compile(r"([.!?\u2026][\"'\u201d\u2019\u00bb)\]]*) ")
-_GOAL_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)]\s+(?=\S)")
+# A goal's number before its text: "12. Text", "12) Text", "Goal 12: Text", "But 12 - Texte".
+_GOAL_NUMBER = re.compile(
+    r"^\s*(?:(?:goal|but|doel|specific objective|objectif sp[ée]cifique|specifieke doelstelling)\s*"
+    r"(?:n[°o]\.?\s*|nr\.?\s*)?\d{1,3}\s*[.):\-\u2013\u2014]?|\d{1,3}\s*[.):\-\u2013\u2014])\s+(?=\S)",
+    re.IGNORECASE,
+)
+# Bullets before the items of a cell: "• Text", "- Text", "* Text"; a bullet in the middle of a
+# line ("Text • Text") starts an item too, a hyphen there does not (it joins words).
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2219\u25a0\u25a1\u2713\u27a2*\-\u2013\u2014>]+\s+")
+_INLINE_BULLET = re.compile(r"\s+[\u2022\u25aa\u25cf\u25e6\u2023\u25a0\u25a1\u27a2]\s+")
 
 
 def load_csv(path: str | Path) -> Spreadsheet:
@@ -103,6 +112,9 @@ def load(path: str | Path) -> Spreadsheet:
 
 def _paragraphs(name: str, text: str) -> list[str]:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if name in (INSTRUMENTS, DEPARTMENTS):
+        lines = [_BULLET.sub("", item).strip() for line in lines for item in _INLINE_BULLET.split(line)]
+        lines = [line for line in lines if line]
     if name == DEPARTMENTS:
         # One paragraph, line breaks as semicolons: the department matcher splits at those.
         return ["; ".join(lines)] if lines else []
