@@ -83,6 +83,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     targets.add_argument("slug", metavar="SLUG", help="the plan's slug, as 'naptrack plan list' shows it")
     targets.add_argument("--round", metavar="YEAR_OR_ID", help="the round: its year (annual first) or its id")
     targets.set_defaults(func=cmd_plan_targets)
+    # The next plan: successor, adopt, link, compare (cli/plan_lineage.py).
+    from naptrack.cli import plan_lineage
+
+    plan_lineage.add_parsers(actions)
     return parser
 
 

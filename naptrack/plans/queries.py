@@ -10,12 +10,22 @@ from django.db import models
 class PlanQuerySet(models.QuerySet):
     def current(self):
         """The plan shown at the site root: the one named by NAPTRACK_DEFAULT_PLAN, else the most
-        recent by period. None when the installation holds no plan."""
+        recent by period; never a draft, which is no one's current plan until it is adopted. None
+        when the installation holds no adopted plan."""
+        adopted = self.adopted()
         if settings.DEFAULT_PLAN:
-            plan = self.filter(slug=settings.DEFAULT_PLAN).first()
+            plan = adopted.filter(slug=settings.DEFAULT_PLAN).first()
             if plan is not None:
                 return plan
-        return self.order_by("-period_end", "-period_start", "slug").first()
+        return adopted.order_by("-period_end", "-period_start", "slug").first()
+
+    def adopted(self) -> PlanQuerySet:
+        """Plans the public may see: a draft (a successor being prepared) stays internal."""
+        return self.filter(state="adopted")
+
+    def visible_to(self, user) -> PlanQuerySet:
+        """The plans this person may see: drafts only for those who prepare them."""
+        return self if user.has_perm("plans.view_draft") else self.adopted()
 
     def with_departments(self) -> PlanQuerySet:
         from naptrack.plans.models import PlanDepartment
@@ -82,6 +92,17 @@ class ActionQuerySet(models.QuerySet):
 
     def with_detail(self) -> ActionQuerySet:
         return self.with_context().prefetch_related("instruments", "notes")
+
+    def with_lineage(self) -> ActionQuerySet:
+        """Lines with the lines they continue and the lines continuing them, each with its plan:
+        two queries more, whatever the number of links."""
+        from naptrack.plans.models import LineLink
+
+        links = LineLink.objects.order_by("pk")
+        return self.prefetch_related(
+            models.Prefetch("continues_links", queryset=links.select_related("continues__plan")),
+            models.Prefetch("continued_by_links", queryset=links.select_related("line__plan")),
+        )
 
 
 class DepartmentQuerySet(models.QuerySet):

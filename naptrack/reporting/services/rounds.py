@@ -19,6 +19,10 @@ from naptrack.reporting.services.common import WorkflowError, _author, _now, _re
 @transaction.atomic
 def round_create(*, actor, plan: Plan, kind: str, year: int, deadline: dt.date, intro: str = "") -> Round:
     _require(actor, "reporting.manage_round")
+    if not plan.is_adopted:
+        raise ValidationError(
+            {"plan": [_("%(slug)s is a draft: adopt it before opening a round.") % {"slug": plan.slug}]}
+        )
     errors: dict[str, list[str]] = {}
     if kind not in Round.Kind.values:
         errors["kind"] = [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Round.Kind.values)}]
