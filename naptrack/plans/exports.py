@@ -92,7 +92,11 @@ def plan_document(
                         "coordinator": coordinator,
                     }
                 )
-            goals.append({"number": goal.number, "text": text(goal, "goal", "text"), "actions": actions})
+            # A goal whose lines were all retired by amendments asks for nothing any more.
+            if actions:
+                goals.append({"number": goal.number, "text": text(goal, "goal", "text"), "actions": actions})
+        if not goals:
+            continue
         objectives.append(
             {
                 "number": objective.number,

@@ -63,6 +63,7 @@ class Plan(models.Model):
         default="EUR",
         help_text=_("ISO 4217 code proposed for the amounts of money reported under the plan."),
     )
+
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         ADOPTED = "adopted", _("adopted")

@@ -51,19 +51,27 @@ class ObjectiveQuerySet(models.QuerySet):
         """Objectives with their goals, lines of action and responsible departments."""
         from naptrack.plans.models import Action, Goal
 
-        actions = Action.objects.order_by("position").prefetch_related(_responsibilities())
+        # Retired lines stay, with the version that retired them: the portal shows them as retired.
+        actions = Action.objects.order_by("position").select_related("retired_in").prefetch_related(_responsibilities())
         goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
         return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
 
     def with_full_tree(self) -> ObjectiveQuerySet:
-        """The whole tree down to instruments and notes: what an export or a report needs."""
+        """The whole tree in force down to instruments and notes: what an export needs. Lines and
+        instruments an amendment retired are left out: the plan file says what is asked now."""
         from naptrack.plans.models import Action, Goal, Instrument
 
         # Targets joined, their milestones read only when the plan has targets: no query more for
         # a plan without.
-        instruments = Instrument.objects.select_related("target").prefetch_related("target__milestones")
-        actions = Action.objects.order_by("position").prefetch_related(
-            _responsibilities(), models.Prefetch("instruments", queryset=instruments), "notes"
+        instruments = (
+            Instrument.objects.filter(retired_in__isnull=True)
+            .select_related("target")
+            .prefetch_related("target__milestones")
+        )
+        actions = (
+            Action.objects.filter(retired_in__isnull=True)
+            .order_by("position")
+            .prefetch_related(_responsibilities(), models.Prefetch("instruments", queryset=instruments), "notes")
         )
         goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
         return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
@@ -79,6 +87,10 @@ class ObjectiveQuerySet(models.QuerySet):
 
 
 class ActionQuerySet(models.QuerySet):
+    def in_force(self) -> ActionQuerySet:
+        """Lines no amendment has retired: what a round opened now asks for."""
+        return self.filter(retired_in__isnull=True)
+
     def in_plan_order(self) -> ActionQuerySet:
         return self.order_by("goal__number", "position")
 

@@ -27,12 +27,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import translation
 
 from naptrack.civilsociety.models import Assessment, Event
 from naptrack.international.models import Request
-from naptrack.plans.models import Action, Goal, Instrument, Objective, PlanDepartment, Responsibility
+from naptrack.plans import versions
+from naptrack.plans.models import (
+    Action,
+    Department,
+    Goal,
+    Instrument,
+    Objective,
+    PlanDepartment,
+    PlanVersion,
+    Responsibility,
+)
 from naptrack.publications.content.targets import hidden_targets
 from naptrack.publications.content.tree import SOURCE_LANGUAGE
 from naptrack.publications.models import ReportTexts
@@ -95,28 +105,48 @@ def earlier_rounds(round_: Round, *, draft: bool) -> QuerySet[Round]:
 
 def load(round_: Round, *, draft: bool) -> Source:
     # The report's texts come with the round (a reverse one-to-one join), not in a query of their own.
-    round_ = Round.objects.select_related("plan", "report_texts").get(pk=round_.pk)
+    newest = PlanVersion.objects.filter(plan=OuterRef("plan")).order_by("-number").values("pk")[:1]
+    round_ = (
+        Round.objects.select_related("plan", "report_texts", "plan_version")
+        .annotate(newest_version=Subquery(newest))
+        .get(pk=round_.pk)
+    )
     try:
         texts: ReportTexts | None = round_.report_texts
     except ObjectDoesNotExist:
         texts = None
     plan_id = round_.plan_id
-    objectives = list(Objective.objects.filter(plan_id=plan_id).order_by("number"))
-    goals = list(Goal.objects.filter(plan_id=plan_id).order_by("number"))
-    actions = list(Action.objects.filter(plan_id=plan_id).order_by("goal__number", "position"))
-    responsibilities: dict[int, list[Responsibility]] = defaultdict(list)
-    for r in (
-        Responsibility.objects.filter(action__plan_id=plan_id)
-        .select_related("department__parent")
-        .order_by("action_id", "position")
-    ):
-        responsibilities[r.action_id].append(r)
-    instruments: dict[int, list[Instrument]] = defaultdict(list)
-    for i in Instrument.objects.filter(action__plan_id=plan_id).order_by("action_id", "position"):
-        instruments[i.action_id].append(i)
     plan_departments = list(
         PlanDepartment.objects.filter(plan_id=plan_id).select_related("department__parent").order_by("position")
     )
+    # A round opened before the plan's latest amendment shows the plan of its time (its version's
+    # snapshot); any other, the plan in force.
+    superseded = round_.plan_version_id is not None and round_.plan_version_id != round_.newest_version
+    version = round_.plan_version if superseded else None
+    departments = {pd.department_id: pd.department for pd in plan_departments}
+    missing = versions.missing_departments(version, departments)
+    if missing:
+        departments.update({d.pk: d for d in Department.objects.filter(pk__in=missing).select_related("parent")})
+    structure = versions.as_of(
+        version,
+        objectives=Objective.objects.filter(plan_id=plan_id).order_by("number"),
+        goals=Goal.objects.filter(plan_id=plan_id).order_by("number"),
+        actions=Action.objects.filter(plan_id=plan_id).order_by("goal__number", "position"),
+        instruments=Instrument.objects.filter(action__plan_id=plan_id).order_by("action_id", "position"),
+        responsibilities=Responsibility.objects.filter(action__plan_id=plan_id)
+        .select_related("department__parent")
+        .order_by("action_id", "position"),
+        departments=departments,
+        focus_countries=round_.plan.focus_countries,
+    )
+    round_.plan.focus_countries = structure.focus_countries  # in memory only: the chapters' countries
+    objectives, goals, actions = structure.objectives, structure.goals, structure.actions
+    responsibilities: dict[int, list[Responsibility]] = defaultdict(list)
+    for r in structure.responsibilities:
+        responsibilities[r.action_id].append(r)
+    instruments: dict[int, list[Instrument]] = defaultdict(list)
+    for i in structure.instruments:
+        instruments[i.action_id].append(i)
     earlier = list(earlier_rounds(round_, draft=draft))
 
     # This round's contributions in every state (to say what is missing), earlier rounds' only

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from naptrack.audit.services import audit_record
-from naptrack.plans.models import Plan, Responsibility
+from naptrack.plans import versions
+from naptrack.plans.models import Instrument, Plan, Responsibility
 from naptrack.reporting.models import Contribution, Measurement, Round
 from naptrack.reporting.services.common import WorkflowError, _author, _now, _require
 
@@ -90,21 +91,25 @@ def round_open(*, actor, round: Round, notify: bool = True) -> Round:
     sends those e-mails itself (notifications.round_opened, once this has committed): the
     command line does, to say how many went out."""
     _require(actor, "reporting.manage_round")
-    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    round_ = Round.objects.select_for_update().select_related("plan").get(pk=round.pk)
     if round_.state != Round.State.DRAFT:
         raise WorkflowError(
             _("The round is already %(state)s; only a draft round can be opened.")
             % {"state": round_.get_state_display()}
         )
-    pairs = Responsibility.objects.filter(action__plan_id=round_.plan_id).values_list("action_id", "department_id")
+    # The round follows the plan in force now, and keeps that version whatever is amended later.
+    round_.plan_version = versions.in_force(round_.plan)
+    pairs = Responsibility.objects.filter(action__plan_id=round_.plan_id, action__retired_in__isnull=True).values_list(
+        "action_id", "department_id"
+    )
     contributions = Contribution.objects.bulk_create(
         [Contribution(round=round_, action_id=a, department_id=d) for a, d in pairs]
     )
     if any(c.pk is None for c in contributions):  # databases that return no ids on bulk insert
         contributions = list(Contribution.objects.filter(round=round_))
     instruments: dict[int, list[int]] = {}
-    for instrument_id, action_id in Measurement.instrument.field.related_model.objects.filter(
-        action__plan_id=round_.plan_id
+    for instrument_id, action_id in Instrument.objects.filter(
+        action__plan_id=round_.plan_id, retired_in__isnull=True
     ).values_list("pk", "action_id"):
         instruments.setdefault(action_id, []).append(instrument_id)
     Measurement.objects.bulk_create(

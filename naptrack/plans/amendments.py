@@ -1,0 +1,414 @@
+"""Amending a plan during its period: lines added, retired or reworded, instruments added, retired
+or asking for another kind of answer, departments added to or removed from a line, the focus
+countries changed. Each amendment is a new PlanVersion with the date it takes effect, its reason,
+what it answers (a recommendation, an evaluation's finding) and its changes, one entry each.
+
+Rounds opened from then on follow the plan as amended; a round opened before keeps its version
+(plans/versions.py). Once a round has opened, nothing is deleted: a line or instrument taken out
+is retired, its row kept for the rounds that asked for it. Before any round, taking out deletes.
+
+A change is a dict, as stored in PlanVersion.changes:
+  {"op": "line-added", "line": "38", "goal": 37, "text": ..., "instruments": [...],
+   "departments": [...], "coordinator": null}
+  {"op": "line-retired", "line": "12"}          {"op": "line-text", "line": "23.b", "text": ...}
+  {"op": "instrument-added", "line": "14.a", "text": ..., "kind": "count", "unit": ..., "by_sex": false}
+  {"op": "instrument-retired", "line": "14.a", "instrument": 2}
+  {"op": "instrument-text", "line": "14.a", "instrument": 1, "text": ...}
+  {"op": "instrument-kind", "line": "14.a", "instrument": 1, "kind": "count", "unit": "", "by_sex": false}
+  {"op": "department-added" | "department-removed", "line": "3", "department": "defence"}
+  {"op": "coordinator", "line": "33", "department": "equality" | null}
+  {"op": "focus-countries", "countries": ["AF", "CD"]}
+  {"op": "goal-added", "goal": 38, "objective": 6, "text": ...}   {"op": "goal-text", "goal": 4, "text": ...}
+  {"op": "objective-added", "objective": 7, "title": ..., "intro": ...}
+  {"op": "objective-text", "objective": 2, "title": ..., "intro": ...}
+A text is a string (English, the source) or an object of languages, as in naptrack-plan/1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from naptrack.audit.services import audit_record
+from naptrack.core.services import require
+from naptrack.plans import changes as content_changes
+from naptrack.plans import versions
+from naptrack.plans.interchange import SOURCE, TARGETS, source_of, translations_of
+from naptrack.plans.models import (
+    Action,
+    Department,
+    Goal,
+    Instrument,
+    Objective,
+    Plan,
+    PlanVersion,
+    Responsibility,
+)
+
+OPS = (
+    "department-joined",
+    "objective-added",
+    "objective-text",
+    "goal-added",
+    "goal-text",
+    "line-added",
+    "line-retired",
+    "line-text",
+    "instrument-added",
+    "instrument-retired",
+    "instrument-text",
+    "instrument-kind",
+    "department-added",
+    "department-removed",
+    "coordinator",
+    "focus-countries",
+)
+
+
+class AmendmentError(ValidationError):
+    """Changes that cannot be made, each named: nothing of the amendment is written."""
+
+
+# What an amendment may answer, registered by the apps that hold them (civil society's
+# recommendations, an evaluation's findings): "app_label.model" -> the plan id of an object.
+_BASES: dict[str, Callable[[models.Model], int | None]] = {}
+
+
+def basis_register(label: str, plan_of: Callable[[models.Model], int | None]) -> None:
+    _BASES[label] = plan_of
+
+
+def basis_kinds() -> tuple[str, ...]:
+    return tuple(_BASES)
+
+
+def has_opened_rounds(plan: Plan) -> bool:
+    """Whether a round ever asked for the plan's lines: from then on nothing is deleted."""
+    return plan.rounds.filter(opened_at__isnull=False).exists()
+
+
+def _columns(name: str, value: Any) -> dict[str, str]:
+    """The columns a text sets: its English source, and its translations when given as an object."""
+    columns = {f"{name}_{SOURCE}": source_of(value) or ""}
+    given = translations_of(value)
+    if given is not None:
+        columns.update({f"{name}_{lang}": given.get(lang) or "" for lang in TARGETS if lang in given})
+    return columns
+
+
+def describe(change: dict[str, Any]) -> str:
+    """One change in a line of words, in the active language: what the change log shows."""
+    op, line = change.get("op"), change.get("line", "")
+    params = {"line": line, "n": change.get("instrument", ""), "department": change.get("department") or ""}
+    texts = {
+        "line-added": _("line %(line)s: added"),
+        "line-retired": _("line %(line)s: retired"),
+        "line-text": _("line %(line)s: text changed"),
+        "instrument-added": _("line %(line)s: instrument added"),
+        "instrument-retired": _("line %(line)s: instrument %(n)s retired"),
+        "instrument-text": _("line %(line)s: instrument %(n)s reworded"),
+        "department-added": _("line %(line)s: department %(department)s added"),
+        "department-joined": _("department %(department)s: joins the plan"),
+        "department-removed": _("line %(line)s: department %(department)s removed"),
+    }
+    if op in texts:
+        return texts[op] % params
+    if op == "instrument-kind":
+        if change.get("replaced_by"):
+            return _("line %(line)s: instrument %(n)s replaced by instrument %(new)s, asking for %(kind)s") % {
+                **params,
+                "new": change["replaced_by"],
+                "kind": Instrument.Kind(change["kind"]).label,
+            }
+        return _("line %(line)s: instrument %(n)s now asks for %(kind)s") % {
+            **params,
+            "kind": Instrument.Kind(change["kind"]).label,
+        }
+    if op == "coordinator":
+        if change.get("department"):
+            return _("line %(line)s: coordinated by %(department)s") % params
+        return _("line %(line)s: no coordinating department") % params
+    if op == "focus-countries":
+        return _("focus countries: %(countries)s") % {"countries": ", ".join(change["countries"]) or "—"}
+    if op == "goal-added":
+        return _("goal %(goal)s: added") % {"goal": change["goal"]}
+    if op == "goal-text":
+        return _("goal %(goal)s: text changed") % {"goal": change["goal"]}
+    if op == "objective-added":
+        return _("objective %(objective)s: added") % {"objective": change["objective"]}
+    return _("objective %(objective)s: title or introduction changed") % {"objective": change.get("objective")}
+
+
+@dataclass
+class _Plan:
+    """The live plan an amendment works on, read once."""
+
+    plan: Plan
+    objectives: dict[int, Objective]
+    goals: dict[int, Goal]
+    actions: dict[str, Action]  # by code, retired ones included
+    departments: dict[str, Department]  # the plan's, by code
+
+    @classmethod
+    def read(cls, plan: Plan) -> _Plan:
+        return cls(
+            plan=plan,
+            objectives={o.number: o for o in plan.objectives.all()},
+            goals={g.number: g for g in plan.goals.all()},
+            actions={a.code: a for a in plan.actions.all()},
+            departments={
+                pd.department.code: pd.department for pd in plan.plan_departments.select_related("department")
+            },
+        )
+
+    def line(self, code: str, errors: list[str], *, in_force: bool = True) -> Action | None:
+        action = self.actions.get(code)
+        if action is None:
+            errors.append(_("line %(line)s: the plan has no such line") % {"line": code})
+        elif in_force and action.retired_in_id is not None:
+            errors.append(_("line %(line)s: the line is retired") % {"line": code})
+            return None
+        return action
+
+    def instruments(self, action: Action) -> list[Instrument]:
+        """The line's instruments in force, in order: the "instrument N" of a change counts these."""
+        return list(action.instruments.filter(retired_in__isnull=True).order_by("position"))
+
+
+def _require_text(value: Any, label: str, errors: list[str]) -> None:
+    if not (source_of(value) or "").strip():
+        errors.append(_("%(what)s: give a text") % {"what": label})
+
+
+def _check_instrument(spec: dict, label: str, errors: list[str]) -> None:
+    _require_text(spec.get("text"), label, errors)
+    kind = spec.get("kind", Instrument.Kind.QUALITATIVE)
+    if kind not in Instrument.Kind.values:
+        errors.append(_("%(what)s: unknown kind of answer %(kind)s") % {"what": label, "kind": kind})
+    elif spec.get("by_sex") and kind != Instrument.Kind.QUANTITATIVE:
+        errors.append(_("%(what)s: only a number can be counted by sex") % {"what": label})
+
+
+def check(live: _Plan, change_list: list[dict[str, Any]]) -> list[str]:
+    """Every problem of a list of changes, in words; empty when all can be made."""
+    errors: list[str] = []
+    new_codes = {c.get("line") for c in change_list if c.get("op") == "line-added"}
+    new_goals = {c.get("goal") for c in change_list if c.get("op") == "goal-added"}
+    new_objectives = {c.get("objective") for c in change_list if c.get("op") == "objective-added"}
+    for change in change_list:
+        op, code = change.get("op"), str(change.get("line", ""))
+        if op not in OPS:
+            errors.append(_("unknown change %(op)s") % {"op": op})
+        elif op == "line-added":
+            if code in live.actions:
+                errors.append(_("line %(line)s: the plan already has a line with this code") % {"line": code})
+            if not code.strip() or len(code) > 20:
+                errors.append(_("line %(line)s: give a code of at most 20 characters") % {"line": code})
+            if change.get("goal") not in live.goals and change.get("goal") not in new_goals:
+                errors.append(
+                    _("line %(line)s: the plan has no goal %(goal)s") % {"line": code, "goal": change.get("goal")}
+                )
+            _require_text(change.get("text"), _("line %(line)s") % {"line": code}, errors)
+            for spec in change.get("instruments", []):
+                _check_instrument(spec, _("line %(line)s") % {"line": code}, errors)
+            _check_departments(live, code, change.get("departments", []), change.get("coordinator"), errors)
+        elif op in ("goal-added", "goal-text"):
+            exists = change.get("goal") in live.goals
+            if op == "goal-added" and exists:
+                errors.append(_("goal %(goal)s: the plan already has it") % {"goal": change.get("goal")})
+            if op == "goal-text" and not exists:
+                errors.append(_("goal %(goal)s: the plan has no such goal") % {"goal": change.get("goal")})
+            if op == "goal-added" and change.get("objective") not in live.objectives | dict.fromkeys(new_objectives):
+                errors.append(_("goal %(goal)s: the plan has no objective %(objective)s") % change)
+            _require_text(change.get("text"), _("goal %(goal)s") % {"goal": change.get("goal")}, errors)
+        elif op in ("objective-added", "objective-text"):
+            exists = change.get("objective") in live.objectives
+            if exists == (op == "objective-added"):
+                errors.append(_("objective %(objective)s: not possible") % {"objective": change.get("objective")})
+            _require_text(change.get("title"), _("objective %(objective)s") % change, errors)
+        elif op == "department-joined":
+            _check_joining(live, change, errors)
+        elif op == "focus-countries":
+            unknown = [
+                c for c in change.get("countries", []) if not isinstance(c, str) or len(c) != 2 or c not in countries
+            ]
+            if unknown:
+                errors.append(_("focus countries: unknown codes %(codes)s") % {"codes": ", ".join(map(str, unknown))})
+        elif code in new_codes:
+            errors.append(_("line %(line)s: added by this amendment; give it whole in its addition") % {"line": code})
+        else:
+            action = live.line(code, errors)
+            if action is not None:
+                _check_on_line(live, action, change, errors)
+    return errors
+
+
+def _check_joining(live: _Plan, change: dict[str, Any], errors: list[str]) -> None:
+    row = change.get("row") or {}
+    code = change.get("department")
+    if code in live.departments:
+        errors.append(_("department %(department)s: already in the plan") % {"department": code})
+    elif not code or row.get("code") != code or not (source_of(row.get("name")) or "").strip():
+        errors.append(_("department %(department)s: give its code and name") % {"department": code})
+    elif (
+        row.get("parent")
+        and row["parent"] not in live.departments
+        and not Department.objects.filter(code=row["parent"]).exists()
+    ):
+        errors.append(_("department %(department)s: unknown parent %(parent)s") % {"department": code, **row})
+    else:
+        # Lines added or changed by the same amendment may name it.
+        live.departments[code] = Department(code=code)
+
+
+def _check_departments(live: _Plan, code: str, given: list[str], coordinator: str | None, errors: list[str]) -> None:
+    unknown = [d for d in given if d not in live.departments]
+    if unknown:
+        errors.append(
+            _("line %(line)s: departments not in the plan: %(codes)s") % {"line": code, "codes": ", ".join(unknown)}
+        )
+    if coordinator and coordinator not in given:
+        errors.append(_("line %(line)s: the coordinating department must be responsible for it") % {"line": code})
+
+
+def _check_on_line(live: _Plan, action: Action, change: dict[str, Any], errors: list[str]) -> None:
+    op, code = change["op"], action.code
+    if op == "line-text":
+        _require_text(change.get("text"), _("line %(line)s") % {"line": code}, errors)
+    elif op == "instrument-added":
+        _check_instrument(change, _("line %(line)s") % {"line": code}, errors)
+    elif op in ("instrument-retired", "instrument-text", "instrument-kind"):
+        n = change.get("instrument")
+        if not isinstance(n, int) or not 1 <= n <= len(live.instruments(action)):
+            errors.append(_("line %(line)s: no instrument %(n)s in force") % {"line": code, "n": n})
+        elif op == "instrument-text":
+            _require_text(change.get("text"), _("line %(line)s") % {"line": code}, errors)
+        elif op == "instrument-kind":
+            _check_instrument({**change, "text": "-"}, _("line %(line)s") % {"line": code}, errors)
+    elif op in ("department-added", "department-removed", "coordinator"):
+        department = change.get("department")
+        responsible = set(action.responsibilities.values_list("department__code", flat=True))
+        if department and department not in live.departments:
+            errors.append(_("line %(line)s: department %(department)s is not in the plan") % change)
+        elif op == "department-added" and department in responsible:
+            errors.append(_("line %(line)s: department %(department)s is already responsible") % change)
+        elif op != "department-added" and department and department not in responsible:
+            errors.append(_("line %(line)s: department %(department)s is not responsible for it") % change)
+
+
+@transaction.atomic
+def plan_amend(
+    *,
+    actor: Any,
+    plan: Plan,
+    change_list: list[dict[str, Any]],
+    effective_from: dt.date,
+    reason: str,
+    basis: models.Model | None = None,
+) -> PlanVersion:
+    """Make the changes as one amendment: a new version of the plan, in force for rounds opened
+    from now on, with its date, reason and basis. All or nothing."""
+    require(actor, "plans.amend_plan")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    live = _Plan.read(plan)
+    problems = _check_header(plan, effective_from, reason, basis) + check(live, change_list)
+    if not change_list:
+        problems.append(_("The amendment changes nothing."))
+    if problems:
+        raise AmendmentError(problems)
+    previous = versions.in_force(plan)
+    # The superseded version keeps the plan as it stands now, edits made since it began included;
+    # rounds opened before versions existed belong to it.
+    previous.snapshot = versions.snapshot(plan)
+    previous.save(update_fields=["snapshot"])
+    plan.rounds.filter(opened_at__isnull=False, plan_version__isnull=True).update(plan_version=previous)
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=previous.number + 1,
+        effective_from=effective_from,
+        reason=reason.strip(),
+        basis_type=ContentType.objects.get_for_model(basis) if basis is not None else None,
+        basis_id=basis.pk if basis is not None else None,
+    )
+    keeps = has_opened_rounds(plan)
+    # "Instrument 2" means the second in force before the amendment, whatever the changes before it.
+    for change in change_list:
+        if "instrument" in change and change["op"] != "instrument-added":
+            change["instrument_id"] = live.instruments(live.actions[str(change["line"])])[change["instrument"] - 1].pk
+    applied = [_apply(live, version, dict(change), keeps=keeps) for change in _ordered(change_list)]
+    plan.refresh_from_db()
+    version.changes = applied
+    version.snapshot = versions.snapshot(plan)
+    version.save(update_fields=["changes", "snapshot"])
+    content_changes.plans_changed([plan.pk])
+    audit_record(
+        actor=actor,
+        action="plans.plan.amended",
+        target=plan,
+        data={
+            "version": version.number,
+            "effective_from": effective_from.isoformat(),
+            "reason": version.reason,
+            "basis": f"{version.basis_type.app_label}.{version.basis_type.model}:{basis.pk}" if basis else None,
+            "changes": applied,
+        },
+    )
+    return version
+
+
+def _check_header(plan: Plan, effective_from: Any, reason: str, basis: models.Model | None) -> list[str]:
+    problems = []
+    if not isinstance(effective_from, dt.date):
+        problems.append(_("Give the date the amendment takes effect (YYYY-MM-DD)."))
+    else:
+        last = plan.versions.order_by("-number").first()
+        if last is not None and last.number > 1 and effective_from < last.effective_from:
+            problems.append(
+                _("The amendment cannot take effect before the previous one (%(date)s).")
+                % {"date": last.effective_from.isoformat()}
+            )
+        if not plan.period_start - 1 <= effective_from.year <= plan.period_end + 1:
+            problems.append(_("The date the amendment takes effect must lie within the plan's period."))
+    if not (reason or "").strip():
+        problems.append(_("Say why the plan is amended."))
+    if basis is not None:
+        label = f"{basis._meta.app_label}.{basis._meta.model_name}"
+        if label not in _BASES:
+            problems.append(_("An amendment answers a recommendation or an evaluation's finding, nothing else."))
+        elif _BASES[label](basis) != plan.pk:
+            problems.append(_("What the amendment answers belongs to another plan."))
+    return problems
+
+
+def _ordered(change_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Objectives before goals before lines before what changes on lines: a line added under a
+    new goal finds it."""
+    return sorted(change_list, key=lambda c: OPS.index(c["op"]))
+
+
+def _apply(live: _Plan, version: PlanVersion, change: dict[str, Any], *, keeps: bool) -> dict[str, Any]:
+    from naptrack.plans import amendment_steps
+
+    return amendment_steps.apply(live, version, change, keeps=keeps)
+
+
+def next_position(queryset: models.QuerySet) -> int:
+    return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+def responsibility_add(action: Action, department: Department, *, coordinator: bool = False) -> Responsibility:
+    return Responsibility.objects.create(
+        action=action,
+        department=department,
+        position=next_position(action.responsibilities.all()),
+        is_coordinator=coordinator,
+    )

@@ -1,0 +1,197 @@
+"""Amending the Belgian plan between two rounds: the earlier round keeps the plan of its time,
+byte for byte in its report; the later one follows the plan as amended."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from naptrack.audit.models import AuditEvent
+from naptrack.plans import amendments
+from naptrack.plans.amendment_files import plan_amend_document, read_changes
+from naptrack.plans.exports import plan_document
+from naptrack.plans.models import Action, Instrument, PlanVersion
+from naptrack.publications import services as publications
+from naptrack.reporting.models import Contribution, Measurement
+from tests.portal_data import DEFENCE_2014, fill, new_round, publish
+
+NEW_TEXT_23B = "Train every Federal Police officer deployed abroad on sexual violence in conflict."
+NEW_LINE = "Report each year on the women, peace and security agenda to the federal parliament committee."
+
+CHANGES = [
+    {"op": "line-retired", "line": "12"},
+    {"op": "line-text", "line": "23.b", "text": NEW_TEXT_23B},
+    {
+        "op": "line-added",
+        "line": "37.b",
+        "goal": 37,
+        "text": NEW_LINE,
+        "instruments": [{"text": "Committee hearings held.", "kind": "count", "unit": "hearings"}],
+        "departments": ["foreign-affairs", "equality"],
+        "coordinator": "equality",
+    },
+    {"op": "instrument-retired", "line": "4.d", "instrument": 2},
+    {"op": "instrument-added", "line": "15", "text": "Women among the officers trained.", "kind": "share"},
+    {"op": "department-added", "line": "12.x", "department": "defence"},
+]
+
+
+def amend(plan, coordinator, change_list=None, **kwargs):
+    return amendments.plan_amend(
+        actor=coordinator,
+        plan=plan,
+        change_list=change_list if change_list is not None else [c for c in CHANGES if c["line"] != "12.x"],
+        effective_from=kwargs.pop("effective_from", dt.date(2015, 1, 1)),
+        reason=kwargs.pop("reason", "Mid-term review: the council of ministers adjusted the plan."),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def round_2014(plan, coordinator, focal_defence, monkeypatch):
+    round_ = new_round(plan, coordinator, "annual", 2014)
+    fill(round_, "23.a", "defence", focal_defence, coordinator, narrative=DEFENCE_2014)
+    return publish(round_, coordinator, monkeypatch)
+
+
+def test_an_earlier_rounds_report_is_unchanged_byte_for_byte_after_an_amendment(plan, coordinator, round_2014):
+    before = {
+        (fmt, lang): publications.report_build(round_2014, fmt, lang) for fmt in ("html",) for lang in ("en", "fr")
+    }
+    version = amend(plan, coordinator)
+    assert version.number == 2
+    after = {key: publications.report_build(round_2014, *key) for key in before}
+    assert after == before
+    html = before[("html", "en")].decode()
+    assert "37.b" not in html and NEW_LINE not in html
+    # The text of 2014 still reads as it did.
+    assert Action.objects.get(plan=plan, code="23.b").text != NEW_TEXT_23B or NEW_TEXT_23B not in html
+
+
+def test_a_round_opened_after_the_amendment_follows_the_plan_as_amended(plan, coordinator, round_2014):
+    amend(plan, coordinator)
+    later = new_round(plan, coordinator, "annual", 2015)
+    asked = set(Contribution.objects.filter(round=later).values_list("action__code", "department__code"))
+    assert ("37.b", "equality") in asked and ("37.b", "foreign-affairs") in asked
+    assert not any(code == "12" for code, _ in asked)
+    retired = Instrument.objects.get(action__plan=plan, action__code="4.d", position=2)
+    assert retired.retired_in.number == 2
+    assert not Measurement.objects.filter(contribution__round=later, instrument=retired).exists()
+    assert Measurement.objects.filter(contribution__round=round_2014, instrument=retired).exists()
+    html = publications.report_build(later, "html", "en", draft=True).decode()
+    assert NEW_LINE in html and NEW_TEXT_23B in html
+    assert later.plan_version.number == 2
+    # The earlier round was opened under version 1.
+    round_2014.refresh_from_db()
+    assert round_2014.plan_version.number == 1
+
+
+def test_an_amendment_is_kept_with_its_date_reason_changes_and_audit_event(plan, coordinator, round_2014):
+    version = amend(plan, coordinator)
+    assert version.effective_from == dt.date(2015, 1, 1)
+    assert [c["op"] for c in version.changes] == [
+        "line-added",
+        "line-retired",
+        "line-text",
+        "instrument-added",
+        "instrument-retired",
+    ]
+    assert version.history.count() >= 1
+    event = AuditEvent.objects.get(action="plans.plan.amended")
+    assert event.data["version"] == 2 and event.data["changes"][0]["line"] == "37.b"
+    assert [amendments.describe(c) for c in version.changes][:3] == [
+        "line 37.b: added",
+        "line 12: retired",
+        "line 23.b: text changed",
+    ]
+
+
+def test_an_amendment_with_a_bad_change_writes_nothing(plan, coordinator, round_2014):
+    with pytest.raises(amendments.AmendmentError) as caught:
+        amend(plan, coordinator, CHANGES)  # the last change names a line that does not exist
+    assert "line 12.x: the plan has no such line" in caught.value.messages
+    assert PlanVersion.objects.filter(plan=plan).count() == 1  # the version the round opened under
+    assert not Action.objects.filter(plan=plan, code="37.b").exists()
+    assert Action.objects.get(plan=plan, code="12").retired_in is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"op": "line-retired", "line": "99"}, "line 99: the plan has no such line"),
+        ({"op": "line-text", "line": "3.a", "text": " "}, "line 3.a: give a text"),
+        ({"op": "instrument-retired", "line": "3.a", "instrument": 2}, "line 3.a: no instrument 2 in force"),
+        ({"op": "department-removed", "line": "3.a", "department": "defence"}, None),
+        ({"op": "focus-countries", "countries": ["XX"]}, "focus countries: unknown codes XX"),
+        ({"op": "line-added", "line": "1.a", "goal": 1, "text": "x"}, None),
+        ({"op": "instrument-kind", "line": "3.a", "instrument": 1, "kind": "count", "by_sex": True}, None),
+    ],
+)
+def test_impossible_changes_are_named(plan, coordinator, change, message):
+    with pytest.raises(amendments.AmendmentError) as caught:
+        amend(plan, coordinator, [change])
+    assert caught.value.messages
+    if message:
+        assert message in caught.value.messages
+
+
+def test_only_the_coordinator_amends(plan, focal_defence, reader):
+    for person in (focal_defence, reader):
+        with pytest.raises(PermissionDenied):
+            amend(plan, person)
+
+
+def test_an_amendment_needs_a_reason_and_a_date_in_the_plans_period(plan, coordinator):
+    with pytest.raises(amendments.AmendmentError) as caught:
+        amend(plan, coordinator, reason=" ", effective_from=dt.date(2030, 1, 1))
+    assert "Say why the plan is amended." in caught.value.messages
+    assert any("within the plan's period" in m for m in caught.value.messages)
+
+
+def test_before_any_round_taking_out_deletes(plan, coordinator):
+    amend(plan, coordinator, [{"op": "line-retired", "line": "12"}])
+    assert not Action.objects.filter(plan=plan, code="12").exists()
+
+
+def test_an_instrument_answered_with_figures_is_replaced_when_its_kind_changes(
+    plan, coordinator, focal_defence, round_2014
+):
+    instrument = Instrument.objects.get(action__plan=plan, action__code="16.a", position=1)
+    later = new_round(plan, coordinator, "annual", 2015)
+    contribution = Contribution.objects.get(round=later, action__code="16.a", department__code="defence")
+    Measurement.objects.filter(contribution=contribution, instrument=instrument).update(value=12)
+    version = amend(plan, coordinator, [{"op": "instrument-kind", "line": "16.a", "instrument": 1, "kind": "count"}])
+    instrument.refresh_from_db()
+    assert instrument.retired_in == version and instrument.kind != "count"
+    replacement = Instrument.objects.get(action=instrument.action, introduced_in=version)
+    assert replacement.kind == "count" and replacement.text == instrument.text
+    assert "replaced by instrument 3" in amendments.describe(version.changes[0])
+
+
+def test_a_changed_plan_file_reads_as_its_changes(plan, coordinator, round_2014):
+    document = copy.deepcopy(plan_document(plan))
+    lines = {a["code"]: a for o in document["objectives"] for g in o["goals"] for a in g["actions"]}
+    lines["23.b"]["text"] = NEW_TEXT_23B
+    for objective in document["objectives"]:  # goal 12 has line 12 alone: the file leaves both out
+        objective["goals"] = [g for g in objective["goals"] if g["number"] != 12]
+    lines["4.d"]["instruments"].pop(1)
+    lines["3.a"]["departments"].append("defence")
+    document["focus_countries"] = ["AF", "CD", "ML", "PS"]
+    reading = read_changes(plan, document)
+    assert [amendments.describe(c) for c in reading.changes] == [
+        "line 3.a: department defence added",
+        "line 4.d: instrument 2 retired",
+        "line 23.b: text changed",
+        "line 12: retired",
+        "focus countries: AF, CD, ML, PS",
+    ]
+    assert reading.left_alone == []
+    version, _ = plan_amend_document(
+        actor=coordinator, plan=plan, document=document, effective_from=dt.date(2015, 6, 1), reason="Review."
+    )
+    assert version.number == 2
+    plan.refresh_from_db()
+    assert read_changes(plan, document).changes == []  # the plan now says what the file says
