@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "naptrack.reporting",
     "naptrack.international",
     "naptrack.civilsociety",
+    "naptrack.evaluations",
     "naptrack.publications",
     "naptrack.portal",
     "rest_framework",

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("audit/", include("naptrack.audit.urls")),
     path("international/", include("naptrack.international.urls")),
     path("civil-society/", include("naptrack.civilsociety.urls")),
+    path("evaluations/", include("naptrack.evaluations.urls")),
     path("", include("naptrack.plans.urls")),
     # Before the reporting app's rounds/<pk>/state/<transition>/, which has no publish of its own.
     path("rounds/<int:pk>/state/publish/", publishing.round_publish, name="round-publish"),

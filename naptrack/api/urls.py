@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from naptrack.api import public as public_api
 from naptrack.api import public_civil_society as public_cs
-from naptrack.api import public_figures, public_targets
+from naptrack.api import public_evaluations, public_figures, public_targets
 from naptrack.api.views import assessments, civil_society, contributions, international, plans, rounds, targeted, token
 
 
@@ -109,6 +109,12 @@ urlpatterns = [
     path("public/plans/<slug:slug>/totals/", public_figures.PublicTotals.as_view(), name="public-totals"),
     # A plan's targets and progress, once published (naptrack.api.public_targets).
     path("public/plans/<slug:slug>/targets/", public_targets.PublicTargets.as_view(), name="public-targets"),
+    # A plan's published evaluations (naptrack.api.public_evaluations).
+    path(
+        "public/plans/<slug:slug>/evaluations/",
+        public_evaluations.PublicEvaluations.as_view(),
+        name="public-evaluations",
+    ),
     # Civil society's published record (naptrack.api.public_civil_society).
     path("public/assessments/", public_cs.PublicAssessmentList.as_view(), name="public-assessment-list"),
     path(

@@ -49,6 +49,7 @@ def public_actions() -> tuple[str, ...]:
 
     from naptrack.international.services.common import PUBLIC_ACTIONS
     from naptrack.portal.civil_society import PUBLIC_ACTIONS as CIVIL_SOCIETY_ACTIONS
+    from naptrack.portal.evaluations import PUBLIC_ACTIONS as EVALUATION_ACTIONS
     from naptrack.portal.targets import PUBLIC_ACTIONS as TARGET_ACTIONS
 
     names = {"plans.plan.loaded", "reporting.round.published", "publications.reports.published"}
@@ -60,6 +61,8 @@ def public_actions() -> tuple[str, ...]:
     names.update(CIVIL_SOCIETY_ACTIONS)
     # A plan's targets published or withdrawn (a target changed is a plans model's event, below).
     names.update(TARGET_ACTIONS)
+    # An evaluation published, withdrawn, or the government's response to it changed.
+    names.update(EVALUATION_ACTIONS)
     names.update(f"reporting.{noun}.{verb}" for noun in ("contribution", "synthesis") for verb in CORRECTIONS)
     for model in apps.get_app_config("plans").get_models():
         names.update(f"plans.{model._meta.model_name}.{verb}" for verb in ("created", "edited", "deleted"))

@@ -400,6 +400,13 @@ def plan_zip(plan: Plan) -> bytes:
             target_rows = targets.records(plan)
             for fmt in ("csv", "json"):
                 archive.writestr(f"{folder}/targets.{fmt}", targets.targets_file(fmt, target_rows))
+        # Imported here for the same reason as portal.figures: the plan's published evaluations.
+        from naptrack.portal import evaluations
+
+        evaluation_rows = evaluations.records(plan)
+        if evaluation_rows:
+            for fmt in ("csv", "json"):
+                archive.writestr(f"{folder}/evaluations.{fmt}", evaluations.evaluations_file(fmt, evaluation_rows))
         for round_ in rounds:
             stem = f"{folder}/rounds/{file_stem(round_)}"
             archive.writestr(f"{stem}.csv", to_csv(rows[round_.pk]))
@@ -415,6 +422,11 @@ def plan_zip(plan: Plan) -> bytes:
             *(
                 [_("targets.csv, targets.json: one row per target of the plan and published round.")]
                 if plan.targets_published_at is not None
+                else []
+            ),
+            *(
+                [_("evaluations.csv, evaluations.json: the plan's published evaluations, one row per entry.")]
+                if evaluation_rows
                 else []
             ),
             _("Rounds: %(rounds)s") % {"rounds": ", ".join(round_label(r) for r in rounds) or "-"},

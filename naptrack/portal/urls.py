@@ -1,6 +1,16 @@
 from django.urls import path
 
-from naptrack.portal.views import civil_society, corrections, explore, open_data, packs, plan, targets, transmissions
+from naptrack.portal.views import (
+    civil_society,
+    corrections,
+    evaluations,
+    explore,
+    open_data,
+    packs,
+    plan,
+    targets,
+    transmissions,
+)
 
 urlpatterns = [
     # The plan's public pages.
@@ -15,6 +25,13 @@ urlpatterns = [
     path("plans/<slug:slug>/targets/", targets.targets_page, name="plan-targets"),
     path("plans/<slug:slug>/targets/publish/", targets.targets_publish, name="plan-targets-publish"),
     path("plans/<slug:slug>/targets/withdraw/", targets.targets_withdraw, name="plan-targets-withdraw"),
+    # A plan's evaluations once published (staff see them before, marked as drafts).
+    path("plans/<slug:slug>/evaluations/<int:pk>/", evaluations.evaluation_page, name="portal-evaluation"),
+    path(
+        "plans/<slug:slug>/evaluations/<int:pk>/report-<str:lang>.<str:fmt>",
+        evaluations.evaluation_report,
+        name="evaluation-report",
+    ),
     # Exploring what was published.
     path("search/", explore.search, name="search"),
     path("plans/<slug:slug>/search/", explore.search, name="plan-search"),
@@ -41,6 +58,7 @@ urlpatterns = [
     path("open-data/answers.<str:fmt>", packs.open_data_answers, name="open-data-answers"),
     path("open-data/transmissions.<str:fmt>", transmissions.open_data_transmissions, name="open-data-transmissions"),
     path("open-data/figures.<str:fmt>", transmissions.open_data_figures, name="open-data-figures"),
+    path("open-data/evaluations.<str:fmt>", evaluations.open_data_evaluations, name="open-data-evaluations"),
     path("open-data/", open_data.open_data, name="open-data"),
     path("open-data/dictionary/", open_data.open_data_dictionary, name="open-data-dictionary"),
     path("open-data/dictionary.csv", open_data.open_data_dictionary_csv, name="open-data-dictionary-csv"),

@@ -83,7 +83,7 @@ def _cover(report: Report, template: DocxTemplate) -> dict:
         "page_word": _("Page"),
         "of_word": _("of"),
         "plan_title": report.plan_title.text,
-        "report_title": _("Report to parliament"),
+        "report_title": cover.title if cover and cover.title else _("Report to parliament"),
         "round_label": report.round_label,
         "kind_caption": _("Kind of round"),
         "kind_label": report.kind_label,
@@ -96,7 +96,9 @@ def _cover(report: Report, template: DocxTemplate) -> dict:
         "draft_note": _(
             "This draft also shows contributions that are submitted but not yet approved, and contributions "
             "marked internal. Each is marked; none of them appears in the published report."
-        ),
+        )
+        if report.summary
+        else "",
     }
 
 
@@ -142,10 +144,11 @@ class _Body(Writer):
         if report.foreword:
             entries.append((1, report.foreword.title))
         if self._show_intro:
-            entries.append((1, _("Introduction")))
+            entries.append((1, report.introduction.title if report.introduction else _("Introduction")))
         if report.achievements:
             entries.append((1, report.achievements.title))
-        entries.append((1, _("Summary")))
+        if report.summary:
+            entries.append((1, _("Summary")))
         for o in report.objectives:
             entries.append((1, f"{_('Objective %(number)s') % {'number': o.number}}. {o.title.text}"))
             for g in o.goals:
@@ -216,6 +219,8 @@ class _Body(Writer):
     def summary(self) -> None:
         report = self.report
         s = report.summary
+        if s is None:
+            return
         self.heading(_("Summary"), 1)
         self.foreign_note(s)
         self.para(

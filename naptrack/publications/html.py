@@ -103,7 +103,7 @@ def render_html(report: Report, *, back_url: str | None = None) -> str:
             "kind_label": report.kind_label,
             "date_label": report.date_label,
             "method": report.method,
-            "summary_tables": summary_tables(report),
+            "summary_tables": summary_tables(report) if report.summary else [],
             "show_intro": report.introduction is not None or report.draft,
             "movement_labels": movement_labels(),
             "logo_uri": logo_uri(report.cover.logo if report.cover else ""),

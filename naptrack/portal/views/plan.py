@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from naptrack.plans import exports
 from naptrack.plans.models import Action, Department, Objective, Plan, Responsibility
 from naptrack.portal import civil_society as civil
+from naptrack.portal import evaluations as public_evaluations
 from naptrack.portal import figure_sections
 from naptrack.portal import figures as published_figures
 from naptrack.portal import queries as published
@@ -55,6 +56,8 @@ def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
             "other_plans": other_plans,
             # The state of implementation from the latest published round (None before any).
             "implementation": published.implementation(plan, objectives),
+            # The plan's published evaluations (one query).
+            "evaluations": public_evaluations.published_of(plan),
         },
     )
 

@@ -378,7 +378,7 @@ class Report:
     date: dt.date
     date_label: str
     title: str  # the document's title (also the PDF's and the running header's)
-    summary: Summary
+    summary: Summary | None  # None for a document that is no round's report (an evaluation's)
     objectives: list[ObjectiveSection]
     departments: list[DepartmentRef]
     statuses: list[StatusDefinition]

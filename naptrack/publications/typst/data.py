@@ -220,7 +220,9 @@ def labels(report: Report) -> dict[str, str]:
         "foreign_note": foreign_phrase(),
         "summary": _("Summary"),
         "received": _("%(received)s of %(expected)s expected contributions are included in this report.")
-        % {"received": number(report.summary.received), "expected": number(report.summary.expected)},
+        % {"received": number(report.summary.received), "expected": number(report.summary.expected)}
+        if report.summary
+        else "",
         "by_objective": _("By objective"),
         "by_department": _("By department"),
         "objective": _("Objective"),
