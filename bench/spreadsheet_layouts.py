@@ -24,7 +24,8 @@ The layouts (LAYOUTS), and what sets each apart:
                     the line's number repeated on each; departments by abbreviation, one per line.
   merged-rows       title rows merged across the sheet; a line's number, text and departments merged
                     over its instrument rows, the objective, goal number and goal text over their
-                    lines; a unit as "Interior/Federal Police".
+                    lines; "Goal" heading the numbers and "Goal description" the texts; a unit as
+                    "Interior/Federal Police".
 
 Prints the share of fields right for each layout; asserts nothing (tests/test_plan_spreadsheet_layouts.py does).
 """
@@ -52,7 +53,7 @@ LAYOUTS = {
     "joined-goals": "objective rows; 'Goal 12: text' once; an instrument per row; commas; en dash; blank rows",
     "csv-french": "CSV (;), French headers and department names holding commas, units alone, dashes",
     "csv-dutch": "CSV (,), Dutch headers, '12. text' goals, an instrument per row, abbreviations",
-    "merged-rows": "title rows; number, line and departments merged over instrument rows; Parent/Unit",
+    "merged-rows": "title rows; cells merged over instrument rows and lines; 'Goal' over numbers; Parent/Unit",
 }
 SUFFIX = {"csv-french": ".csv", "csv-dutch": ".csv"}
 
@@ -214,7 +215,8 @@ def _merged_rows(document: dict, ws) -> None:
     ws.append(["Monitoring matrix"])
     ws.merge_cells("A2:G2")
     ws.append([])
-    ws.append(["No.", "Objective", "Goal no.", "Goal", "Action", "Instruments", "Departments"])
+    # "Goal" heads the goal's number, "Goal description" its text: told apart by what they hold.
+    ws.append(["No.", "Objective", "Goal", "Goal description", "Action", "Instruments", "Departments"])
     runs: dict[int, list[tuple[object, int]]] = {2: [], 3: [], 4: []}
     for objective, goal, action in _lines(document):
         instruments = _instruments(action) or [""]

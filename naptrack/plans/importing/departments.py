@@ -241,6 +241,9 @@ class DepartmentMatcher:
                     mentions[-1:] = [Mention(text[tokens[a][1] : tokens[b - 1][2]], unit) for unit, a, b in units]
                     i = close + 1
                     continue
+                if mentions and mentions[-1].code and self.everything.get(_words(inner)) == mentions[-1].code:
+                    i = close + 1  # "Interior (IBZ)": the department's other name, not a second one
+                    continue
                 if mentions and mentions[-1].code and self._match_at(words, i + 1, self.everything) is None:
                     # "Institute for Equality (IEWM)": a remark on the department before it.
                     remark = text[tokens[i][1] : tokens[min(close, len(tokens) - 1)][2]]

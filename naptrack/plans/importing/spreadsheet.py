@@ -1,12 +1,14 @@
 """Reading a plan's matrix from a spreadsheet: an Excel workbook (.xlsx) or a CSV file.
 
-New plans (the next NAP, another country's) often arrive as a matrix in a spreadsheet: a header
-row naming the columns (in English, French or Dutch, in any order: headers.py), then a row per
-line of action, or several rows per line (one per monitoring instrument). A cell merged over
-several rows, or left blank under a value, inherits the value above it: a blank number carries on
-the line above, a blank goal keeps the goal, a blank departments cell on a new line takes the
-departments of the line above (and says so). Monitoring instruments are split at line breaks,
-departments at line breaks, semicolons and commas, and matched to the known departments.
+New plans (the next NAP, another country's) often arrive as a matrix in a spreadsheet: title rows,
+then a header row naming the columns (in English, French or Dutch, in any order: headers.py; the
+numbers of objectives and goals in columns of their own or joined to their texts: columns.py),
+then a row per line of action, or several rows per line (one per monitoring instrument). A cell
+merged over several rows, or left blank under a value, inherits the value above it: a blank number
+carries on the line above, a blank goal keeps the goal, a blank departments cell on a new line
+takes the departments of the line above (and says so); a value repeated on each row of a line is
+said once. Monitoring instruments are split at line breaks and bullets, departments at line
+breaks, semicolons and commas, and matched to the known departments (departments.py).
 A "Kind" column says what answer each instrument asks for and a "Unit" column what its figures
 count (kinds.py), a line per instrument of the cell beside it, or one for them all. An indicator
 annex's "Baseline", "Target", "Target year", milestone and "Direction" columns (targets.py) state
@@ -24,13 +26,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from naptrack.plans.importing import targets
+from naptrack.plans.importing import columns, targets
 from naptrack.plans.importing.assemble import objective_heading
 from naptrack.plans.importing.completing import complete_from_plan_data
 from naptrack.plans.importing.departments import KnownDepartment
@@ -42,8 +43,6 @@ from naptrack.plans.importing.headers import (
     GOAL,
     INSTRUMENTS,
     OBJECTIVE,
-    match_header,
-    match_header_row,
 )
 from naptrack.plans.importing.kinds import KIND, UNIT, UNIT_MAX, kind_columns, kind_of_word
 from naptrack.plans.importing.model import (
@@ -64,20 +63,6 @@ from naptrack.plans.importing.xlsx import MAX_BYTES, PLAN_DATA_SHEET, Cell, Shee
 from naptrack.plans.interchange import source_of
 
 SUFFIXES = (".xlsx", ".csv")
-# Joins the sentences of one instrument so that structure.py, which splits a cell at its
-# sentences, keeps each line of a cell as one instrument; removed from the plan afterwards.
-_JOINER = "\u2060"
-_STOP_SPACE = re.compile(r"([.!?\u2026][\"'\u201d\u2019\u00bb)\]]*) ")
-# A goal's number before its text: "12. Text", "12) Text", "Goal 12: Text", "But 12 - Texte".
-_GOAL_NUMBER = re.compile(
-    r"^\s*(?:(?:goal|but|doel|specific objective|objectif sp[ée]cifique|specifieke doelstelling)\s*"
-    r"(?:n[°o]\.?\s*|nr\.?\s*)?\d{1,3}\s*[.):\-\u2013\u2014]?|\d{1,3}\s*[.):\-\u2013\u2014])\s+(?=\S)",
-    re.IGNORECASE,
-)
-# Bullets before the items of a cell: "• Text", "- Text", "* Text"; a bullet in the middle of a
-# line ("Text • Text") starts an item too, a hyphen there does not (it joins words).
-_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2219\u25a0\u25a1\u2713\u27a2*\-\u2013\u2014>]+\s+")
-_INLINE_BULLET = re.compile(r"\s+[\u2022\u25aa\u25cf\u25e6\u2023\u25a0\u25a1\u27a2]\s+")
 
 
 def load_csv(path: str | Path) -> Spreadsheet:
@@ -108,21 +93,6 @@ def load(path: str | Path) -> Spreadsheet:
 
 
 # --- from rows to the matrix ----------------------------------------------------------------------
-
-
-def _paragraphs(name: str, text: str) -> list[str]:
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    if name in (INSTRUMENTS, DEPARTMENTS):
-        lines = [_BULLET.sub("", item).strip() for line in lines for item in _INLINE_BULLET.split(line)]
-        lines = [line for line in lines if line]
-    if name == DEPARTMENTS:
-        # One paragraph, line breaks as semicolons: the department matcher splits at those.
-        return ["; ".join(lines)] if lines else []
-    if name == INSTRUMENTS:
-        return [_STOP_SPACE.sub(rf"\1{_JOINER} ", line) for line in lines]
-    if name == GOAL and lines:
-        lines[0] = _GOAL_NUMBER.sub("", lines[0])
-    return lines
 
 
 @dataclass
@@ -190,7 +160,7 @@ class _Reader:
         self.matrix.blocks.append(Row(dict(line.cells), line.location))
 
     def sheet(self, sheet: Sheet) -> None:
-        for number, cells, across in sheet.rows:
+        for position, (number, cells, across) in enumerate(sheet.rows):
             texts = [c.text if c.origin == "own" else "" for c in cells]
             if not any(c.text for c in cells):
                 continue
@@ -202,8 +172,9 @@ class _Reader:
                     f"{sheet.name} is naptrack's CSV export of a plan (one row per instrument), not a matrix: "
                     "load the JSON export with 'naptrack plan load', or import the XLSX export"
                 )
-            header = _header_row(texts)
+            header = columns.header_row(texts)
             if header:
+                header = columns.by_content(header, texts, sheet.rows[position + 1 :])
                 self.flush()
                 self.columns = header
                 kinds = kind_columns(texts, header)
@@ -252,7 +223,7 @@ class _Reader:
             # on by themselves (structure.py keeps them for the lines below).
             if cell.origin == "above" and (not starts or name in (GOAL, OBJECTIVE, CODE)):
                 continue
-            paragraphs = _paragraphs(name, cell.text)
+            paragraphs = columns.paragraphs(name, cell.text)
             pending.add(name, paragraphs)
             if name == ACTION and not pending.action:
                 pending.action = cell.text
@@ -266,7 +237,7 @@ class _Reader:
         """Pair the instruments of a row's cell with the lines of its kind, unit and target cells
         (a cell merged over several rows says the kind of each of them). One line says the kind,
         unit, years or direction of every instrument of the cell, never the figure of each."""
-        texts = [t.replace(_JOINER, "") for t in _paragraphs(INSTRUMENTS, text)]
+        texts = [t.replace(columns.JOINER, "") for t in columns.paragraphs(INSTRUMENTS, text)]
         said: dict[str | targets.Column, list[str]] = {}
         for index, name in self.kind_columns.items():
             cell = cells[index] if index < len(cells) else Cell("")
@@ -289,18 +260,6 @@ class _Reader:
             cells = {name: text for name, text in cells.items() if text}
             if cells:
                 self.said.append(_Said(line.code, line.action, instrument, cells, location))
-
-
-def _header_row(texts: list[str]) -> dict[int, str] | None:
-    """The matrix's columns, if `texts` is its header row: the kind, unit and target columns
-    are not the unknown columns that tell a header row from a row of text (headers.py)."""
-    header = match_header_row(texts)
-    if header is None:
-        known = kind_columns(texts, {})
-        header = match_header_row(
-            ["" if (i in known and match_header(t) is None) or targets.is_header(t) else t for i, t in enumerate(texts)]
-        )
-    return header
 
 
 def _nth(lines: list[str], n: int) -> str:
@@ -403,9 +362,9 @@ def import_plan_spreadsheet(
 
 
 def _unjoin(check: Check) -> Check:
-    if _JOINER not in check.message:
+    if columns.JOINER not in check.message:
         return check
-    return Check(check.kind, check.location, check.message.replace(_JOINER, ""), check.subject)
+    return Check(check.kind, check.location, check.message.replace(columns.JOINER, ""), check.subject)
 
 
 def _finish(document: dict) -> None:
@@ -414,7 +373,7 @@ def _finish(document: dict) -> None:
         for goal in objective["goals"]:
             for action in goal["actions"]:
                 for instrument in action["instruments"]:
-                    instrument["text"] = instrument["text"].replace(_JOINER, "")
+                    instrument["text"] = instrument["text"].replace(columns.JOINER, "")
 
 
 def _apply_kinds(

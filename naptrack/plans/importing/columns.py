@@ -1,0 +1,95 @@
+"""What the cells of a plan spreadsheet hold: which row is the matrix's header and what each of its
+columns is, once the cells below are seen (headers.py names them), and the paragraphs of a cell
+(instruments one a line or after bullets, departments at line breaks, a goal without its number).
+spreadsheet.py reads the rows with them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from naptrack.plans.importing import targets
+from naptrack.plans.importing.headers import (
+    DEPARTMENTS,
+    GOAL,
+    INSTRUMENTS,
+    NUMBER_OF,
+    match_header,
+    match_header_row,
+)
+from naptrack.plans.importing.kinds import kind_columns
+from naptrack.plans.importing.xlsx import Cell
+
+# Joins the sentences of one instrument so that structure.py, which splits a cell at its
+# sentences, keeps each line of a cell as one instrument; removed from the plan afterwards.
+JOINER = "\u2060"
+_STOP_SPACE = re.compile(r"([.!?\u2026][\"'\u201d\u2019\u00bb)\]]*) ")
+# A goal's number before its text: "12. Text", "12) Text", "Goal 12: Text", "But 12 - Texte".
+_GOAL_NUMBER = re.compile(
+    r"^\s*(?:(?:goal|but|doel|specific objective|objectif sp[ée]cifique|specifieke doelstelling)\s*"
+    r"(?:n[°o]\.?\s*|nr\.?\s*)?\d{1,3}\s*[.):\-\u2013\u2014]?|\d{1,3}\s*[.):\-\u2013\u2014])\s+(?=\S)",
+    re.IGNORECASE,
+)
+# A cell that holds a number only: "12", "IV", "14.a", "Goal 12".
+_NUMBER_CELL = re.compile(r"^\s*(?:[^\W\d_]{1,12}\s+)?(?:\d{1,3}|[IVX]{1,5})(?:[.\-]?(?:\d{1,3}|[a-z]))*\s*[.):]?\s*$")
+# Rows below a header row that tell what its columns hold.
+_LOOK_AHEAD = 200
+# Bullets before the items of a cell: "• Text", "- Text", "* Text"; a bullet in the middle of a
+# line ("Text • Text") starts an item too, a hyphen there does not (it joins words).
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2219\u25a0\u25a1\u2713\u27a2*\-\u2013\u2014>]+\s+")
+_INLINE_BULLET = re.compile(r"\s+[\u2022\u25aa\u25cf\u25e6\u2023\u25a0\u25a1\u27a2]\s+")
+
+
+def paragraphs(name: str, text: str) -> list[str]:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if name in (INSTRUMENTS, DEPARTMENTS):
+        lines = [_BULLET.sub("", item).strip() for line in lines for item in _INLINE_BULLET.split(line)]
+        lines = [line for line in lines if line]
+    if name == DEPARTMENTS:
+        # One paragraph, line breaks as semicolons: the department matcher splits at those.
+        return ["; ".join(lines)] if lines else []
+    if name == INSTRUMENTS:
+        return [_STOP_SPACE.sub(rf"\1{JOINER} ", line) for line in lines]
+    if name == GOAL and lines:
+        lines[0] = _GOAL_NUMBER.sub("", lines[0])
+    return lines
+
+
+def header_row(texts: list[str]) -> dict[int, str] | None:
+    """The matrix's columns, if `texts` is its header row: the kind, unit and target columns
+    are not the unknown columns that tell a header row from a row of text (headers.py)."""
+    header = match_header_row(texts)
+    if header is None:
+        known = kind_columns(texts, {})
+        header = match_header_row(
+            ["" if (i in known and match_header(t) is None) or targets.is_header(t) else t for i, t in enumerate(texts)]
+        )
+    return header
+
+
+def by_content(header: dict[int, str], texts: list[str], below: list[tuple[int, list[Cell], bool]]) -> dict[int, str]:
+    """The columns once their cells are seen: of two columns headed alike ("Goal" and "Goal
+    text", "Objective" twice), the one holding nothing but numbers is the number column, the
+    other the text; a lone goal or objective column of numbers beside no text stays as it is."""
+    header = dict(header)
+    for name, number in NUMBER_OF.items():
+        columns = [
+            i for i, text in enumerate(texts) if header.get(i, match_header(text) if i not in header else None) == name
+        ]
+        if len(columns) < 2:
+            continue
+        numeric = [i for i in columns if _numbers_only(i, below[:_LOOK_AHEAD])]
+        words = [i for i in columns if i not in numeric]
+        if not numeric or not words:
+            continue
+        for i in columns:
+            header.pop(i, None)
+        header[words[0]] = name
+        if number not in header.values():
+            header[numeric[0]] = number
+    return dict(sorted(header.items()))
+
+
+def _numbers_only(index: int, rows: list[tuple[int, list[Cell], bool]]) -> bool:
+    values = [cells[index].text for _, cells, _ in rows if index < len(cells) and cells[index].text]
+    return bool(values) and all(_NUMBER_CELL.match(value) for value in values)
