@@ -21,7 +21,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from naptrack.cli.common import Failure, actor, print_table, read_plan_file, write_atomically
+from naptrack.cli.common import (
+    Failure,
+    acting_user,
+    actor,
+    iso_date,
+    print_table,
+    read_plan_file,
+    service_failure,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from naptrack.plans.importing import Check
@@ -52,11 +61,20 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "load",
         help="load or update a plan from a naptrack-plan/1 JSON file",
         description="Validate a naptrack-plan/1 file and load it. A plan already present (same slug) "
-        "is updated in place: lines keep their identity, nothing is duplicated. An invalid file "
-        "writes nothing; every problem is listed with its JSON path.",
+        "is updated in place: lines keep their identity, nothing is duplicated. Once a reporting round "
+        "has opened under the plan, the file is an amendment instead ('naptrack plan amend'): its "
+        "changes are listed, one per line, and rounds already opened keep the plan of their time. An "
+        "invalid file writes nothing; every problem is listed with its JSON path.",
     )
     load.add_argument("file", metavar="FILE", help="the JSON file, or - for standard input")
     load.add_argument("--check", action="store_true", help="only validate the file; write nothing")
+    load.add_argument(
+        "--dry-run", action="store_true", help="for a plan with rounds: list the amendment's changes; write nothing"
+    )
+    load.add_argument(
+        "--effective", type=iso_date, metavar="YYYY-MM-DD", help="for an amendment: the day it takes effect (today)"
+    )
+    load.add_argument("--reason", default="", help="for an amendment: why the plan changes")
     load.set_defaults(func=cmd_plan_load)
     _add_import_parser(actions)
     plan_list = actions.add_parser("list", help="list the plans in this installation")
@@ -83,7 +101,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     targets.add_argument("slug", metavar="SLUG", help="the plan's slug, as 'naptrack plan list' shows it")
     targets.add_argument("--round", metavar="YEAR_OR_ID", help="the round: its year (annual first) or its id")
     targets.set_defaults(func=cmd_plan_targets)
-    # The next plan: successor, adopt, link, compare (cli/plan_lineage.py).
+    # Amendments (cli/plan_amend.py); the next plan: successor, adopt, link, compare (cli/plan_lineage.py).
+    from naptrack.cli import plan_amend
+
+    plan_amend.add_parsers(actions)
     from naptrack.cli import plan_lineage
 
     plan_lineage.add_parsers(actions)
@@ -143,6 +164,8 @@ def cmd_plan_targets(args: argparse.Namespace) -> None:
 
 
 def cmd_plan_load(args: argparse.Namespace) -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
     from naptrack.plans.services import PlanLoadError, plan_load
 
     document = read_plan_file(args.file)
@@ -150,9 +173,28 @@ def cmd_plan_load(args: argparse.Namespace) -> None:
         print(f"{args.file}: valid naptrack-plan/1 document for plan {document['slug']}")
         return
     try:
-        summary = plan_load(actor=actor(), document=document)
+        summary = plan_load(
+            actor=acting_user(None),
+            document=document,
+            effective_from=args.effective,
+            reason=args.reason or f"Plan file {Path(args.file).name} loaded.",
+            dry_run=args.dry_run,
+        )
     except PlanLoadError as exc:
         raise Failure(f"{exc}; nothing was loaded") from None
+    except (ValidationError, PermissionDenied) as exc:
+        raise service_failure(exc) from None
+    if summary.reading is not None:
+        from naptrack.cli.plan_amend import print_reading
+
+        print_reading(summary.reading)
+        if summary.amendment is not None:
+            print(f"plan {summary.plan.slug} amended: version {summary.amendment.number}")
+        elif summary.reading.changes:
+            print(f"dry run: {len(summary.reading.changes)} changes; nothing was written", file=sys.stderr)
+        else:
+            print(f"plan {summary.plan.slug}: the file changes nothing")
+        return
     counts = summary.counts
     verb = "created" if summary.created else "updated"
     print(

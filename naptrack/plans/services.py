@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -9,9 +10,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from naptrack.audit.services import audit_record
 from naptrack.plans import changes, interchange, translating
+from naptrack.plans.amendment_files import plan_amend_document
+from naptrack.plans.amendments import has_opened_rounds
 from naptrack.plans.interchange import SOURCE, TARGETS, source_of, states_of, translations_of
 from naptrack.plans.models import (
     Action,
@@ -34,6 +38,10 @@ class LoadSummary:
     created: bool
     counts: dict[str, int] = field(default_factory=dict)
     changes: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "deleted": 0})
+    # A plan that rounds have asked for is amended rather than rewritten: the changes read from
+    # the file, and the version they made (None on a dry run or when the file changes nothing).
+    amendment: Any = None
+    reading: Any = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"created": self.created, "counts": self.counts, "changes": self.changes}
@@ -96,17 +104,41 @@ def _t(name: str, value: Any) -> dict[str, str | None]:
     return columns
 
 
-def plan_load(*, actor: Any, document: dict) -> LoadSummary:
+def plan_load(
+    *,
+    actor: Any,
+    document: dict,
+    effective_from: dt.date | None = None,
+    reason: str = "",
+    dry_run: bool = False,
+) -> LoadSummary:
     """Create or update the plan a naptrack-plan/1 document describes.
 
     The plan is matched by slug, objectives and goals by number, lines by code, instruments and
     notes by position: reloading keeps every row's identity, so that reports filed against a
     line stay attached to it. What the document no longer holds is removed. The document is
     validated first and the whole load is one transaction: an invalid file writes nothing.
+
+    Once a round has opened under the plan, the file is an amendment instead (effective from
+    `effective_from`, today by default, with its `reason`): rounds already opened keep the plan
+    of their time (plans/amendments.py). With dry_run, an amendment's changes are only read.
     """
     interchange.validate(document)
     if getattr(actor, "is_authenticated", False) and not actor.has_perm("plans.load_plan"):
         raise PermissionDenied("Only a coordinator can load a plan.")
+    existing = Plan.objects.filter(slug=document["slug"]).first()
+    if existing is not None and has_opened_rounds(existing):
+        version, reading = plan_amend_document(
+            actor=actor,
+            plan=existing,
+            document=document,
+            effective_from=effective_from or timezone.localdate(),
+            reason=reason or "Plan file loaded.",
+            dry_run=dry_run,
+        )
+        return LoadSummary(plan=existing, created=False, amendment=version, reading=reading)
+    if dry_run:
+        raise PlanLoadError("a dry run reads an amendment's changes; this plan has no round yet, so loading edits it")
     with transaction.atomic():
         summary = _load(actor, document)
         changes.plans_changed([summary.plan.pk])
