@@ -27,6 +27,7 @@ from naptrack.plans.importing.headers import (
     match_header,
 )
 from naptrack.plans.importing.model import DEPARTMENT_FUZZY, DEPARTMENT_UNMATCHED, NOISE_DROPPED
+from naptrack.plans.importing.spreadsheet import load_csv
 from naptrack.plans.importing.xlsx import Cell
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +119,51 @@ def test_separate_goal_number_and_goal_columns_keep_the_goal_texts(tmp_path):
     )
     goals = [(g["number"], g["text"], [a["code"] for a in g["actions"]]) for g in document["objectives"][0]["goals"]]
     assert goals == [(1, "Train the staff.", ["1.a", "1.b"]), (2, "Inform the public.", ["2"])]
+
+
+def test_a_csv_file_with_excels_separator_line_and_numbered_instruments_is_read(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "sep=;\r\nLine no.;Goal;Line of action;Indicators;Responsible\r\n"
+        '1.a;1. Train the staff.;Give courses.;"1. Courses given.\n2. Guide written.";Defence, Justice\r\n'
+        '1.b;;Write the rules.;"Rules written. Guide updated.";Justice\r\n',
+        encoding="utf-8",
+    )
+    # The separator line is no row of the matrix: the header is the file's second line.
+    assert [(n, cells[0].text) for n, cells, _ in load_csv(path).sheets[0].rows] == [
+        (2, "Line no."),
+        (3, "1.a"),
+        (4, "1.b"),
+    ]
+    document, _ = import_plan_document(
+        path, slug="p", title="Plan 2017-2021", country="BE", known_departments=_KNOWN_SMALL
+    )
+    assert shown(document) == [
+        (1, 1, "Train the staff.", "1.a", "Give courses.", ["Courses given.", "Guide written."],
+         ["defence", "justice"], None),
+        (1, 1, "Train the staff.", "1.b", "Write the rules.", ["Rules written. Guide updated."], ["justice"], None),
+    ]  # fmt: skip
+
+
+def test_without_a_number_column_a_line_repeated_on_each_of_its_instruments_rows_is_one_line(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "Goal,Line of action,Indicator,Departments\n"
+        "Train the staff.,Give courses.,Courses given.,Defence\n"
+        "Train the staff.,Give courses.,Guide written.,Defence\n"
+        "\n"
+        "Train the staff.,Write the rules.,Rules written.,Justice\n"
+        "Inform the public.,Run a campaign.,Campaign run.,Defence\n",
+        encoding="utf-8",
+    )
+    document, _ = import_plan_document(
+        path, slug="p", title="Plan 2017-2021", country="BE", known_departments=_KNOWN_SMALL
+    )
+    assert [(g, code, text, instruments) for _, g, _, code, text, instruments, _, _ in shown(document)] == [
+        (1, "1.a", "Give courses.", ["Courses given.", "Guide written."]),
+        (1, "1.b", "Write the rules.", ["Rules written."]),
+        (2, "2", "Run a campaign.", ["Campaign run."]),
+    ]
 
 
 def test_of_two_columns_headed_alike_the_one_holding_numbers_is_the_number_column():

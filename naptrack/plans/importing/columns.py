@@ -38,13 +38,18 @@ _LOOK_AHEAD = 200
 # line ("Text • Text") starts an item too, a hyphen there does not (it joins words).
 _BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u2219\u25a0\u25a1\u2713\u27a2*\-\u2013\u2014>]+\s+")
 _INLINE_BULLET = re.compile(r"\s+[\u2022\u25aa\u25cf\u25e6\u2023\u25a0\u25a1\u27a2]\s+")
+# A numbered list ("1. Text", "b) Text"): a list only when every line of the cell is numbered.
+_LIST_NUMBER = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s+(?=\S)")
 
 
 def paragraphs(name: str, text: str) -> list[str]:
+    """The paragraphs of a cell of the column `name`, as structure.py reads them."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if name in (INSTRUMENTS, DEPARTMENTS):
         lines = [_BULLET.sub("", item).strip() for line in lines for item in _INLINE_BULLET.split(line)]
         lines = [line for line in lines if line]
+        if len(lines) > 1 and all(_LIST_NUMBER.match(line) for line in lines):
+            lines = [_LIST_NUMBER.sub("", line) for line in lines]
     if name == DEPARTMENTS:
         # One paragraph, line breaks as semicolons: the department matcher splits at those.
         return ["; ".join(lines)] if lines else []

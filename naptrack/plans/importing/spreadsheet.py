@@ -24,8 +24,10 @@ it shows, so that a person may edit the matrix to prepare the next plan.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +65,7 @@ from naptrack.plans.importing.xlsx import MAX_BYTES, PLAN_DATA_SHEET, Cell, Shee
 from naptrack.plans.interchange import source_of
 
 SUFFIXES = (".xlsx", ".csv")
+_SEPARATOR_LINE = re.compile(r"^\ufeff?sep=([,;\t|])[ \t]*\r?\n", re.IGNORECASE)
 
 
 def load_csv(path: str | Path) -> Spreadsheet:
@@ -72,12 +75,17 @@ def load_csv(path: str | Path) -> Spreadsheet:
     if len(raw) > MAX_BYTES:
         raise DocumentImportError(f"{Path(path).name} is larger than {MAX_BYTES // (1024 * 1024)} MB")
     text = decode(raw)
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel  # a single column, or nothing to tell: commas
+    first, options = 1, {}
+    said = _SEPARATOR_LINE.match(text)
+    dialect: Any = csv.excel
+    if said:
+        # Excel's "sep=;" first line says the separator, and is no row of the matrix.
+        text, first, options = text[said.end() :], 2, {"delimiter": said.group(1)}
+    else:
+        with contextlib.suppress(csv.Error):  # a single column, or nothing to tell: commas
+            dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
     rows = []
-    for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+    for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect, **options), start=first):
         cells = [Cell(text_of(v), "own" if text_of(v) else "") for v in record]
         rows.append((n, cells, False))
     return Spreadsheet([Sheet(Path(path).name, rows)])
