@@ -69,7 +69,7 @@ class FigureQuerySerializer(serializers.Serializer):
 
 
 def _plan(slug: str) -> Plan:
-    return get_object_or_404(Plan.objects.only("pk", "slug"), slug=slug)
+    return get_object_or_404(Plan.objects.adopted().only("pk", "slug"), slug=slug)
 
 
 class PublicFigureList(JsonView, generics.ListAPIView):

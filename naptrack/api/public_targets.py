@@ -84,7 +84,7 @@ class PublicTargets(JsonView):
     def get(self, request: Request, slug: str) -> Response:
         query = TargetsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        plan = get_object_or_404(Plan, slug=slug)
+        plan = get_object_or_404(Plan.objects.adopted(), slug=slug)
         if plan.targets_published_at is None:
             raise Http404(_("This plan's targets are not public."))
         view = targets.at_round(plan, query.validated_data.get("round"))

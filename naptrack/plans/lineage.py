@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -317,12 +317,12 @@ class Lineage:
 
 def lineage_of(line: Action, *, drafts: bool = False) -> Lineage:
     """The lines `line` continues and those continuing it, of plans the reader may see (adopted
-    ones, and drafts when `drafts`). `line` comes from ActionQuerySet.with_lineage()."""
-
-    def shown(plan: Plan) -> bool:
-        return drafts or plan.is_adopted
-
-    previous = [link.continues for link in line.continues_links.all() if shown(link.continues.plan)]
-    following = [link.line for link in line.continued_by_links.all() if shown(link.line.plan)]
+    ones, and drafts when `drafts`). One query."""
+    previous, following = [], []
+    links = LineLink.objects.filter(models.Q(line=line) | models.Q(continues=line))
+    for link in links.select_related("line__plan", "continues__plan"):
+        other = link.continues if link.line_id == line.pk else link.line
+        if drafts or other.plan.is_adopted:
+            (previous if link.line_id == line.pk else following).append(other)
     order = lambda a: (a.plan.period_start, a.plan.slug, a.code)  # noqa: E731
     return Lineage(sorted(previous, key=order), sorted(following, key=order))

@@ -105,17 +105,6 @@ class ActionQuerySet(models.QuerySet):
     def with_detail(self) -> ActionQuerySet:
         return self.with_context().prefetch_related("instruments", "notes")
 
-    def with_lineage(self) -> ActionQuerySet:
-        """Lines with the lines they continue and the lines continuing them, each with its plan:
-        two queries more, whatever the number of links."""
-        from naptrack.plans.models import LineLink
-
-        links = LineLink.objects.order_by("pk")
-        return self.prefetch_related(
-            models.Prefetch("continues_links", queryset=links.select_related("continues__plan")),
-            models.Prefetch("continued_by_links", queryset=links.select_related("line__plan")),
-        )
-
 
 class DepartmentQuerySet(models.QuerySet):
     def with_parent(self) -> DepartmentQuerySet:

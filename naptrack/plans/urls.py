@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naptrack.plans import views, views_instruments, views_targets, views_translations
+from naptrack.plans import views, views_instruments, views_lineage, views_targets, views_translations
 
 urlpatterns = [
     # Included before the portal's plans/<slug>/ pages: "import" is not a plan's slug.
@@ -17,6 +17,9 @@ urlpatterns = [
         name="plan-target-remove",
     ),
     path("plans/<slug:slug>/translations/", views_translations.translations_overview, name="plan-translations"),
+    # The next plan: adopting a draft, and confirming the links proposed to an earlier plan's lines.
+    path("plans/<slug:slug>/adopt/", views_lineage.plan_adopt_view, name="plan-adopt"),
+    path("plans/<slug:slug>/lineage/", views_lineage.lineage_review, name="plan-lineage-review"),
     path(
         "plans/<slug:slug>/translations/<str:lang>/",
         views_translations.translations_language,

@@ -5,6 +5,7 @@ from naptrack.portal.views import (
     corrections,
     evaluations,
     explore,
+    lineage,
     open_data,
     packs,
     plan,
@@ -23,6 +24,8 @@ urlpatterns = [
     path("plans/<slug:slug>/departments/<slug:code>/", plan.department_detail, name="department-detail"),
     # The plan's targets and the progress toward them, once the coordinator published them.
     path("plans/<slug:slug>/targets/", targets.targets_page, name="plan-targets"),
+    # Two plans side by side, line by line (naptrack.plans.lineage).
+    path("plans/<slug:slug>/compared-with/<slug:old>/", lineage.plan_compared, name="plan-compared"),
     path("plans/<slug:slug>/targets/publish/", targets.targets_publish, name="plan-targets-publish"),
     path("plans/<slug:slug>/targets/withdraw/", targets.targets_withdraw, name="plan-targets-withdraw"),
     # A plan's evaluations once published (staff see them before, marked as drafts).

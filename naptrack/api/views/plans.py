@@ -27,7 +27,10 @@ class PlanList(JsonView, generics.ListAPIView):
     permission_classes = [AllowAny]
     pagination_class = Pagination
     serializer_class = s.PlanSummarySerializer
-    queryset = Plan.objects.order_by("-period_end", "slug")
+
+    def get_queryset(self):
+        # A draft plan only for the coordinator who prepares it.
+        return Plan.objects.visible_to(self.request.user).order_by("-period_end", "slug")
 
     @extend_schema(responses=responses({200: s.PlanSummarySerializer(many=True)}, 401, 404))
     def get(self, request: Request, *args, **kwargs) -> Response:
@@ -54,7 +57,7 @@ class PlanDetail(JsonView):
         tags=["plans"],
     )
     def get(self, request: Request, slug: str) -> Response:
-        plan = get_object_or_404(Plan, slug=slug)
+        plan = get_object_or_404(Plan.objects.visible_to(request.user), slug=slug)
         document = plan_document(plan, public=True)
         ids = _instrument_ids(plan)
         for objective in document["objectives"]:

@@ -20,7 +20,7 @@ from naptrack.reporting.models import Round
 
 @public_page
 def open_data(request: HttpRequest) -> HttpResponse:
-    plans = list(Plan.objects.order_by("-period_end", "slug"))
+    plans = list(Plan.objects.adopted().order_by("-period_end", "slug"))
     rounds: dict[int, list[Round]] = {}
     for round_ in Round.objects.filter(state=Round.State.PUBLISHED):
         rounds.setdefault(round_.plan_id, []).append(round_)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from naptrack.plans import exports
+from naptrack.plans.lineage import lineage_of
 from naptrack.plans.models import Action, Department, Objective, Plan, Responsibility
 from naptrack.portal import civil_society as civil
 from naptrack.portal import evaluations as public_evaluations
@@ -28,21 +29,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return _glance(
         request,
         plan,
-        other_plans=Plan.objects.exclude(pk=plan.pk).only(
-            "slug", "title_en", "title_fr", "title_nl", "title_de", "period_start", "period_end"
-        ),
+        other_plans=Plan.objects.adopted()
+        .exclude(pk=plan.pk)
+        .only("slug", "title_en", "title_fr", "title_nl", "title_de", "period_start", "period_end"),
     )
 
 
 @public_page
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.annotate(n_actions=Count("actions")).order_by("-period_end", "slug")
+    plans = Plan.objects.adopted().annotate(n_actions=Count("actions")).order_by("-period_end", "slug")
     return render(request, "plans/plan_list.html", {"plans": plans})
 
 
 @public_page
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _glance(request, plan_or_404(slug))
+    return _glance(request, plan_or_404(slug, request.user))
 
 
 def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
@@ -64,7 +65,8 @@ def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
 
 @public_page
 def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    objective = get_object_or_404(Objective.objects.select_related("plan").with_tree(), plan__slug=slug, number=number)
+    objectives = Objective.objects.select_related("plan").with_tree().filter(plan__in=_visible(request))
+    objective = get_object_or_404(objectives, plan__slug=slug, number=number)
     siblings = list(Objective.objects.filter(plan=objective.plan).values_list("number", flat=True))
     index = siblings.index(objective.number)
     # The published figures of the objective's lines and their totals per year (two queries).
@@ -91,7 +93,8 @@ def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
 
 @public_page
 def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    action = get_object_or_404(Action.objects.with_detail(), plan__slug=slug, code=code)
+    actions = Action.objects.with_detail().filter(plan__in=_visible(request))
+    action = get_object_or_404(actions, plan__slug=slug, code=code)
     codes = list(Action.objects.filter(plan=action.plan).in_plan_order().values_list("code", flat=True))
     index = codes.index(action.code)
     rounds, series = published.line_history(action)
@@ -114,8 +117,15 @@ def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "events": civil.events_of(recommendations),
             "previous": codes[index - 1] if index > 0 else None,
             "next": codes[index + 1] if index + 1 < len(codes) else None,
+            # The lines it continues in earlier plans and those continuing it in later ones.
+            "lineage": lineage_of(action, drafts=request.user.has_perm("plans.view_draft")),
         },
     )
+
+
+def _visible(request: HttpRequest):
+    """The plans this visitor may see (drafts for the coordinator only), as a subquery."""
+    return Plan.objects.visible_to(request.user).values("pk")
 
 
 @public_page
@@ -184,7 +194,7 @@ EXPORTS = {
 def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
         raise Http404(_("Unknown format."))
-    plan = plan_or_404(slug)
+    plan = plan_or_404(slug, request.user)
     content_type, build = EXPORTS[fmt]
     # Unpublished targets go to the coordinator only (the page cache keeps anonymous answers).
     public = not rules.has_perm("plans.change_target", request.user)
