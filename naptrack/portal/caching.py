@@ -53,6 +53,8 @@ def public_actions() -> tuple[str, ...]:
     from naptrack.portal.targets import PUBLIC_ACTIONS as TARGET_ACTIONS
 
     names = {"plans.plan.loaded", "reporting.round.published", "publications.reports.published"}
+    # A draft plan adopted appears on the home page, the list of plans and its lines' lineage.
+    names.add("plans.plan.adopted")
     # A report's transmission to parliament shows beside the published report and in open data.
     names.update({"publications.transmission.recorded", "publications.transmission.deleted"})
     # Answer packs published, taken back, or changed while published (their own action names).
