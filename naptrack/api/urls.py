@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from naptrack.api import public as public_api
 from naptrack.api import public_civil_society as public_cs
-from naptrack.api import public_evaluations, public_figures, public_targets
+from naptrack.api import public_evaluations, public_figures, public_targets, public_versions
 from naptrack.api.views import assessments, civil_society, contributions, international, plans, rounds, targeted, token
 
 
@@ -107,6 +107,10 @@ urlpatterns = [
     # A plan's published figures and their totals (naptrack.api.public_figures).
     path("public/plans/<slug:slug>/figures/", public_figures.PublicFigureList.as_view(), name="public-figure-list"),
     path("public/plans/<slug:slug>/totals/", public_figures.PublicTotals.as_view(), name="public-totals"),
+    # A plan's versions: as adopted, then each amendment (naptrack.api.public_versions).
+    path(
+        "public/plans/<slug:slug>/versions/", public_versions.PublicPlanVersions.as_view(), name="public-plan-versions"
+    ),
     # A plan's targets and progress, once published (naptrack.api.public_targets).
     path("public/plans/<slug:slug>/targets/", public_targets.PublicTargets.as_view(), name="public-targets"),
     # A plan's published evaluations (naptrack.api.public_evaluations).

@@ -103,7 +103,16 @@ class ActionQuerySet(models.QuerySet):
         return self.prefetch_related("instruments")
 
     def with_detail(self) -> ActionQuerySet:
-        return self.with_context().prefetch_related("instruments", "notes")
+        """A line with everything its page shows, retired instruments with the amendment that
+        retired them (joined: no query more)."""
+        from naptrack.plans.models import Instrument
+
+        instruments = Instrument.objects.select_related("retired_in").order_by("position")
+        return (
+            self.with_context()
+            .select_related("retired_in")
+            .prefetch_related(models.Prefetch("instruments", queryset=instruments), "notes")
+        )
 
 
 class DepartmentQuerySet(models.QuerySet):

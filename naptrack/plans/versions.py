@@ -175,3 +175,33 @@ def missing_departments(version: PlanVersion | None, known: Iterable[int]) -> se
         return set()
     named = {row[1] for row in version.snapshot.get("responsibilities", [])}
     return named - set(known)
+
+
+@dataclass
+class Change:
+    """One change of an amendment as a reader sees it: the version it belongs to and its words."""
+
+    version: PlanVersion
+    change: dict[str, Any]
+
+    @property
+    def description(self) -> str:
+        from naptrack.plans.amendments import describe
+
+        return describe(self.change)
+
+
+def amendments_of(plan: Plan) -> list[PlanVersion]:
+    """The plan's amendments, the latest first (version 1, the plan as adopted, left out). One query."""
+    return list(plan.versions.filter(number__gt=1).order_by("-number"))
+
+
+def line_changes(action: Action) -> list[Change]:
+    """What amendments changed on this line, the latest first: a plan has few versions, so they
+    are read whole (one query) and filtered here."""
+    return [
+        Change(version, change)
+        for version in amendments_of(action.plan)
+        for change in version.changes
+        if str(change.get("line", "")) == action.code
+    ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from naptrack.portal.views import (
+    changes,
     civil_society,
     corrections,
     evaluations,
@@ -20,6 +21,7 @@ urlpatterns = [
     path("plans/<slug:slug>/export.<str:fmt>", plan.plan_export, name="plan-export"),
     path("plans/<slug:slug>/objectives/<int:number>/", plan.objective_detail, name="objective-detail"),
     path("plans/<slug:slug>/lines/<str:code>/", plan.action_detail, name="action-detail"),
+    path("plans/<slug:slug>/changes/", changes.plan_changes, name="plan-changes"),
     path("plans/<slug:slug>/departments/", plan.department_list, name="department-list"),
     path("plans/<slug:slug>/departments/<slug:code>/", plan.department_detail, name="department-detail"),
     # The plan's targets and the progress toward them, once the coordinator published them.

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from naptrack.plans import exports
+from naptrack.plans import exports, versions
 from naptrack.plans.lineage import lineage_of
 from naptrack.plans.models import Action, Department, Objective, Plan, Responsibility
 from naptrack.portal import civil_society as civil
@@ -119,6 +119,8 @@ def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "next": codes[index + 1] if index + 1 < len(codes) else None,
             # The lines it continues in earlier plans and those continuing it in later ones.
             "lineage": lineage_of(action, drafts=request.user.has_perm("plans.view_draft")),
+            # What amendments changed on the line (one query).
+            "changes": versions.line_changes(action),
         },
     )
 
