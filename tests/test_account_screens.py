@@ -92,8 +92,8 @@ def test_the_people_list_comes_a_page_at_a_time_at_a_fixed_cost(
 
 def test_the_person_page_changes_role_and_department(coordinator_client, focal_defence, django_assert_num_queries):
     url = f"/accounts/people/{focal_defence.pk}/"
-    # session, user, roles (header), person, their roles, their history, departments (form)
-    with django_assert_num_queries(7):
+    # session, user, roles (header), person, their roles, their history, departments and plans (form)
+    with django_assert_num_queries(8):
         html = page(coordinator_client, url)
     assert "accounts.user.created" in html and 'value="defence" selected' in html
     response = coordinator_client.post(url, {"role": "focal-point", "department": "justice"})
@@ -129,8 +129,8 @@ def test_a_coordinator_is_not_offered_to_deactivate_themselves(coordinator, coor
 
 
 def test_the_invitation_form_invites(coordinator_client, django_assert_num_queries, mailoutbox):
-    # session, user, roles (header), departments (form)
-    with django_assert_num_queries(4):
+    # session, user, roles (header), departments and plans (form)
+    with django_assert_num_queries(5):
         html = page(coordinator_client, "/accounts/people/invite/")
     assert 'name="email"' in html and "works once, for 7 days" in html
     data = {"email": "Jan.Peeters@example.org", "role": "focal-point", "department": "defence", "language": "nl"}
@@ -252,7 +252,7 @@ def test_a_reset_link_of_a_deactivated_account_opens_nothing(coordinator, focal_
 
 
 def test_roles_shown_are_the_model_roles():
-    assert {r.value for r in Role} == {"coordinator", "focal-point", "reader", "civil-society"}
+    assert {r.value for r in Role} == {"coordinator", "focal-point", "reader", "civil-society", "evaluator"}
 
 
 def test_the_account_screens_offer_no_civil_society_role(coordinator):

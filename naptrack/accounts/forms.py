@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from naptrack.accounts.models import User
 from naptrack.accounts.queries import STATUSES
 from naptrack.core.roles import Role
-from naptrack.plans.models import Department
+from naptrack.plans.models import Department, Plan
 
 
 class Bootstrap:
@@ -47,6 +47,16 @@ def _departments() -> forms.ModelChoiceField:
     )
 
 
+def _plans() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Plan evaluated"),
+        queryset=Plan.objects.order_by("slug"),
+        to_field_name="slug",
+        required=False,
+        help_text=_("Required for evaluators, and only for them: the one plan they read and evaluate."),
+    )
+
+
 class PeopleFilterForm(Bootstrap, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False)
     department = forms.ModelChoiceField(
@@ -66,6 +76,7 @@ STAFF_ROLES = [(value, label) for value, label in Role.choices if value != Role.
 class RoleForm(Bootstrap, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLES)
     department = _departments()
+    plan = _plans()
 
 
 class InviteForm(RoleForm):
@@ -84,7 +95,7 @@ class InviteForm(RoleForm):
         help_text=_("The language of the invitation and of later e-mails."),
     )
 
-    field_order = ["email", "first_name", "last_name", "username", "role", "department", "language"]
+    field_order = ["email", "first_name", "last_name", "username", "role", "department", "plan", "language"]
 
 
 class SetPasswordForm(Bootstrap, auth_forms.SetPasswordForm):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from naptrack.accounts import mail
 from naptrack.accounts.models import Invitation, Role, User
-from naptrack.accounts.services import check_role, require_manager, role_groups_ensure
+from naptrack.accounts.services import check_plan, check_role, require_manager, role_groups_ensure
 from naptrack.audit.services import audit_record
 
 VALID, USED, EXPIRED, UNKNOWN = "valid", "used", "expired", "unknown"
@@ -82,10 +82,11 @@ def user_invite(
     last_name: str = "",
     language: str = "en",
     for_organisation: bool = False,
+    plan_slug: str | None = None,
 ) -> Sent:
     """Create an account for `email` in a role and e-mail its holder an invitation. Inviting an
     address whose account was never opened again sends a new link (the old one stops working) and
-    takes the role and department given now. The username defaults to the e-mail address.
+    takes the role, department and plan given now. The username defaults to the e-mail address.
 
     The e-mail goes out once the transaction has committed, so that a slow or failing mail server
     never holds the database's write lock; if sending fails the invitation stays, and sending a new
@@ -98,6 +99,7 @@ def user_invite(
         except ValidationError:
             raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
         department = check_role(role, department_code, for_organisation=for_organisation)
+        plan = check_plan(role, plan_slug)
         user = User.objects.filter(email__iexact=email).first()
         again = user is not None
         if user is not None and (user.is_active or user.has_usable_password()):
@@ -108,10 +110,10 @@ def user_invite(
                 }
             )
         if user is None:
-            user = _new_account(email, username or email, first_name, last_name, language, department, role)
+            user = _new_account(email, username or email, first_name, last_name, language, department, role, plan)
         else:
-            user.department, user.is_staff = department, role == Role.COORDINATOR
-            user.save(update_fields=["department", "is_staff"])
+            user.department, user.plan, user.is_staff = department, plan, role == Role.COORDINATOR
+            user.save(update_fields=["department", "plan", "is_staff"])
         user.groups.set([role_groups_ensure()[role]])
         user.__dict__.pop("_naptrack_roles", None)
         invitation, link = _invitation_new(user, actor)
@@ -123,6 +125,7 @@ def user_invite(
                 "email": email,
                 "role": role,
                 "department": department_code or None,
+                **({"plan": plan.slug} if plan else {}),
                 "expires": invitation.expires.isoformat(),
                 **({"again": True} if again else {}),
             },
@@ -132,7 +135,7 @@ def user_invite(
     return sent
 
 
-def _new_account(email, username, first_name, last_name, language, department, role) -> User:
+def _new_account(email, username, first_name, last_name, language, department, role, plan) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("A user named %(name)s already exists.") % {"name": username}})
     user = User(
@@ -142,6 +145,7 @@ def _new_account(email, username, first_name, last_name, language, department, r
         last_name=last_name,
         language=language,
         department=department,
+        plan=plan,
         is_staff=role == Role.COORDINATOR,
         is_active=False,
     )
@@ -158,6 +162,7 @@ def invitation_resend(*, actor: Any, user: User) -> Sent:
         email=user.email,
         role=user.role or Role.READER,
         department_code=user.department.code if user.department_id else None,
+        plan_slug=user.plan.slug if user.plan_id else None,
         # A member of an organisation keeps the role their organisation's invitation gave them.
         for_organisation=user.role == Role.CIVIL_SOCIETY,
     )

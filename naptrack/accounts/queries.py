@@ -15,11 +15,12 @@ STATUSES = ((ACTIVE, _("Active")), (INVITED, _("Invited")), (DEACTIVATED, _("Dea
 
 
 def people(*, role: str = "", department=None, status: str = "") -> QuerySet[User]:
-    """People by username, each with `invitation_expires`: when the link of the invitation they
-    have not used expires (None without one)."""
+    """People by username (with their department and evaluated plan), each with
+    `invitation_expires`: when the link of the invitation they have not used expires (None
+    without one)."""
     pending = Invitation.objects.filter(user=OuterRef("pk"), accepted__isnull=True).order_by("-created")
     found = (
-        User.objects.select_related("department")
+        User.objects.select_related("department", "plan")
         .prefetch_related("groups")
         .annotate(invitation_expires=Subquery(pending.values("expires")[:1]))
         .order_by("username")

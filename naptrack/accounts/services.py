@@ -20,7 +20,7 @@ from naptrack.accounts import changes
 from naptrack.accounts import rules as _rules  # noqa: F401  (registers the permissions checked below)
 from naptrack.accounts.models import Role, User
 from naptrack.audit.services import audit_record
-from naptrack.plans.models import Department
+from naptrack.plans.models import Department, Plan
 
 
 def require_manager(actor: Any) -> None:
@@ -56,6 +56,8 @@ def check_role(role: str, department_code: str | None, *, for_organisation: bool
         )
     if role == Role.CIVIL_SOCIETY and department_code:
         raise ValidationError({"department": _("A civil-society account has no department.")})
+    if role == Role.EVALUATOR and department_code:
+        raise ValidationError({"department": _("An evaluator has no department: they read the whole of one plan.")})
     if role == Role.FOCAL_POINT and not department_code:
         raise ValidationError({"department": _("A focal point needs a department (--department CODE).")})
     if not department_code:
@@ -72,6 +74,24 @@ def check_role(role: str, department_code: str | None, *, for_organisation: bool
     return department
 
 
+def check_plan(role: str, plan_slug: str | None) -> Plan | None:
+    """The plan an evaluator evaluates, checked: an evaluator needs one, and only an evaluator has
+    one (a person whose role changes away from evaluator loses it)."""
+    if role != Role.EVALUATOR:
+        if plan_slug:
+            raise ValidationError({"plan": _("Only an evaluator has a plan of their own; leave the plan empty.")})
+        return None
+    if not plan_slug:
+        raise ValidationError({"plan": _("An evaluator needs the plan they evaluate (--plan SLUG).")})
+    plan = Plan.objects.filter(slug=plan_slug).first()
+    if plan is None:
+        known = ", ".join(Plan.objects.order_by("slug").values_list("slug", flat=True)) or _("none yet")
+        raise ValidationError(
+            {"plan": _("Unknown plan %(slug)s; known plans: %(known)s.") % {"slug": plan_slug, "known": known}}
+        )
+    return plan
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -84,9 +104,12 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     check_password: bool = True,
+    plan_slug: str | None = None,
 ) -> User:
-    """Create a user in a role. `actor` is the person or process creating the account."""
+    """Create a user in a role (an evaluator with the plan they evaluate). `actor` is the person
+    or process creating the account."""
     department = check_role(role, department_code)
+    plan = check_plan(role, plan_slug)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("A user named %(name)s already exists.") % {"name": username}})
     user = User(
@@ -95,6 +118,7 @@ def user_create(
         first_name=first_name,
         last_name=last_name,
         department=department,
+        plan=plan,
         is_staff=role == Role.COORDINATOR,
     )
     user.full_clean(exclude=["password"])
@@ -107,7 +131,7 @@ def user_create(
         actor=actor,
         action="accounts.user.created",
         target=user,
-        data={"role": role, "department": department_code, "email": email},
+        data={"role": role, "department": department_code, "email": email, **({"plan": plan.slug} if plan else {})},
     )
     return user
 
@@ -169,20 +193,29 @@ def _keep_a_coordinator(user: User) -> None:
 
 
 @transaction.atomic
-def user_set_role(*, actor: Any, user: User, role: str, department_code: str | None = None) -> User:
-    """Give a person another role or department. Their API tokens are revoked when either changes:
-    a token must not carry the powers of a role its holder no longer has."""
+def user_set_role(
+    *, actor: Any, user: User, role: str, department_code: str | None = None, plan_slug: str | None = None
+) -> User:
+    """Give a person another role, department or evaluated plan (a role other than evaluator
+    leaves no plan). Their API tokens are revoked when any changes: a token must not carry the
+    powers of a role its holder no longer has."""
     require_manager(actor)
     department = check_role(role, department_code)
-    before = {"role": user.role, "department": user.department.code if user.department_id else None}
-    after = {"role": role, "department": department.code if department else None}
+    plan = check_plan(role, plan_slug)
+    before = {
+        "role": user.role,
+        "department": user.department.code if user.department_id else None,
+        "plan": user.plan.slug if user.plan_id else None,
+    }
+    after = {"role": role, "department": department.code if department else None, "plan": plan.slug if plan else None}
     if before == after:
         return user
     if before["role"] != role:
         _keep_a_coordinator(user)
     user.department = department
+    user.plan = plan
     user.is_staff = role == Role.COORDINATOR or user.is_superuser
-    user.save(update_fields=["department", "is_staff"])
+    user.save(update_fields=["department", "plan", "is_staff"])
     user.groups.set([role_groups_ensure()[role]])
     # The person object may have cached its role and departments for this request.
     for cached in ("_naptrack_roles", "_naptrack_departments"):

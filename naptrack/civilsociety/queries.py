@@ -47,12 +47,15 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(state="accepted")
 
     def readable_by(self, user) -> AssessmentQuerySet:
-        """Coordinators and readers read every assessment; a member of an organisation its own
-        organisation's in any state; everyone else (focal points included) only published ones."""
-        from naptrack.core.roles import is_civil_society, is_coordinator, is_reader
+        """Coordinators and readers read every assessment; an evaluator their plan's; a member of
+        an organisation its own organisation's in any state; everyone else (focal points included)
+        only published ones."""
+        from naptrack.core.roles import is_civil_society, is_coordinator, is_evaluator, is_reader
 
         if is_coordinator(user) or is_reader(user):
             return self
+        if is_evaluator(user):
+            return self.filter(Q(round__plan_id=user.plan_id) | Q(state="accepted"))
         if is_civil_society(user):
             membership = getattr(user, "membership", None) if user.is_authenticated else None
             if membership is not None:

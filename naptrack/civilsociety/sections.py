@@ -16,10 +16,11 @@ from naptrack.reporting.worklist import Section
 
 
 def round_section(request: HttpRequest, round_: Any) -> Section | None:
-    """Coordinators and readers only: four queries (counts by state, line 35's three figures)."""
+    """Coordinators, readers and the plan's evaluator only: four queries (counts by state, line
+    35's three figures)."""
     # rules.has_perm, not user.has_perm: a focal point's refusal would cost Django's two
     # permission queries on every dashboard.
-    if not rules.has_perm("civilsociety.read_all", request.user):
+    if not rules.has_perm("civilsociety.read_plan", request.user, round_):
         return None
     counts = Assessment.objects.filter(round=round_).counts_by_state()
     return Section(
@@ -28,6 +29,8 @@ def round_section(request: HttpRequest, round_: Any) -> Section | None:
             "counts": [(state, label, counts.get(state, 0)) for state, label in Assessment.State.choices],
             "total": sum(counts.values()),
             "figures": round_figures(round_),
+            # The queue lists every plan's assessments: not for an evaluator.
+            "queue": rules.has_perm("civilsociety.read_all", request.user),
         },
     )
 
@@ -39,7 +42,7 @@ def contribution_section(request: HttpRequest, contribution: Any) -> Section | N
     so no line is singled out by its number; the list stays folded until one is cited. One query."""
     cited = Event.cited_by.through.objects.filter(contribution_id=contribution.pk, event_id=OuterRef("pk"))
     events = Event.objects.filter(plan_id=contribution.round.plan_id).annotate(cited=Exists(cited))
-    if not rules.has_perm("civilsociety.read_all", request.user):
+    if not rules.has_perm("civilsociety.read_plan", request.user, contribution):
         # A focal point reads the published record only (and what their contribution already cites).
         events = events.filter(Q(public=True) | Q(cited=True))
     events = list(events.order_by("date", "pk"))

@@ -9,7 +9,8 @@ import sys
 
 from naptrack.cli.common import Failure, acting_user, actor, print_table, validation_lines
 
-ROLES = ("coordinator", "focal-point", "reader")
+ROLES = ("coordinator", "focal-point", "reader", "evaluator")
+PLAN_HELP = "slug of the plan an evaluator evaluates, e.g. be-nap-2013-2016 (evaluators only)"
 LANGUAGES = ("en", "fr", "nl", "de")
 
 
@@ -23,13 +24,16 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     actions = parser.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     add = actions.add_parser(
         "add",
+        aliases=["create"],
         help="add a user in a role",
         description="Add a user. Roles: coordinator (runs rounds, edits the plan), focal-point (reports "
-        "for one department; needs --department), reader (reads everything, changes nothing).",
+        "for one department; needs --department), reader (reads everything, changes nothing), evaluator "
+        "(reads everything internal of one plan, changes nothing; needs --plan).",
     )
     add.add_argument("username", metavar="USERNAME")
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--department", metavar="CODE", help="department code, e.g. defence (focal points)")
+    add.add_argument("--plan", metavar="SLUG", help=PLAN_HELP)
     add.add_argument("--email", metavar="ADDRESS", help="e-mail address for notifications")
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of standard input"
@@ -53,6 +57,7 @@ def _add_management_parsers(actions: argparse._SubParsersAction) -> None:
     invite.add_argument("email", metavar="EMAIL")
     invite.add_argument("--role", choices=ROLES, required=True)
     invite.add_argument("--department", metavar="CODE", help="department code, e.g. defence (focal points)")
+    invite.add_argument("--plan", metavar="SLUG", help=PLAN_HELP)
     invite.add_argument("--username", metavar="NAME", help="the name to log in with (default: the e-mail address)")
     invite.add_argument("--language", choices=LANGUAGES, default="en", help="language of the e-mails (default: en)")
     invite.set_defaults(func=cmd_user_invite)
@@ -60,11 +65,13 @@ def _add_management_parsers(actions: argparse._SubParsersAction) -> None:
     set_role = actions.add_parser(
         "set-role",
         help="change a person's role or department",
-        description="Change a person's role and department. Their API tokens stop working.",
+        description="Change a person's role, department and evaluated plan (a role other than evaluator "
+        "has none). Their API tokens stop working.",
     )
     set_role.add_argument("username", metavar="USERNAME")
     set_role.add_argument("--role", choices=ROLES, required=True)
     set_role.add_argument("--department", metavar="CODE", help="department code, e.g. defence (focal points)")
+    set_role.add_argument("--plan", metavar="SLUG", help=PLAN_HELP)
     set_role.set_defaults(func=cmd_user_set_role)
 
     deactivate = actions.add_parser(
@@ -120,26 +127,27 @@ def cmd_user_add(args: argparse.Namespace) -> None:
             password=password,
             department_code=args.department,
             email=args.email or "",
+            plan_slug=args.plan,
         )
     except ValidationError as exc:
         raise Failure(*validation_lines(exc)) from None
-    where = f" of {user.department.code}" if user.department else ""
-    print(f"user {user.username} added as {args.role}{where}")
+    print(f"user {user.username} added as {args.role}{_where(user)}")
 
 
 def cmd_user_list(args: argparse.Namespace) -> None:
     from naptrack.accounts.models import User
 
-    users = User.objects.select_related("department").prefetch_related("groups").order_by("username")
+    users = User.objects.select_related("department", "plan").prefetch_related("groups").order_by("username")
     if not users:
         print("no user yet; add one with: naptrack user add USERNAME --role coordinator --password-stdin")
         return
-    rows = [("USERNAME", "ROLE", "DEPARTMENT", "E-MAIL", "ACTIVE")]
+    rows = [("USERNAME", "ROLE", "DEPARTMENT", "PLAN", "E-MAIL", "ACTIVE")]
     rows += [
         (
             u.username,
             u.role or ("superuser" if u.is_superuser else "-"),
             u.department.code if u.department else "-",
+            u.plan.slug if u.plan else "-",
             u.email or "-",
             "yes" if u.is_active else "no",
         )
@@ -154,7 +162,7 @@ def cmd_user_list(args: argparse.Namespace) -> None:
 def _user_named(username: str):
     from naptrack.accounts.models import User
 
-    user = User.objects.select_related("department").filter(username__iexact=username).first()
+    user = User.objects.select_related("department", "plan").filter(username__iexact=username).first()
     if user is None:
         raise Failure(f"no user {username!r}; 'naptrack user list' shows the accounts")
     return user
@@ -182,6 +190,8 @@ def _print_link(link: str) -> None:
 
 
 def _where(user) -> str:
+    if user.plan_id:
+        return f" of {user.plan.slug}"
     return f" of {user.department.code}" if user.department_id else ""
 
 
@@ -195,6 +205,7 @@ def cmd_user_invite(args: argparse.Namespace) -> None:
         email=args.email,
         role=args.role,
         department_code=args.department,
+        plan_slug=args.plan,
         username=args.username,
         language=args.language,
     )
@@ -207,7 +218,13 @@ def cmd_user_invite(args: argparse.Namespace) -> None:
 def cmd_user_set_role(args: argparse.Namespace) -> None:
     from naptrack.accounts.services import user_set_role
 
-    user = _manage(user_set_role, user=_user_named(args.username), role=args.role, department_code=args.department)
+    user = _manage(
+        user_set_role,
+        user=_user_named(args.username),
+        role=args.role,
+        department_code=args.department,
+        plan_slug=args.plan,
+    )
     print(f"user {user.username} is now {args.role}{_where(user)}; API tokens issued before no longer work")
 
 

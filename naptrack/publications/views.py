@@ -1,8 +1,8 @@
 """Downloads of the report to parliament.
 
 Staff (coordinator, focal points, readers) build any round's final report on demand, the
-coordinator and readers also its draft; everyone else gets only the files stored when a round was
-published.
+coordinator and readers also its draft, an evaluator both for their plan's rounds; everyone else
+gets only the files stored when a round was published.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from naptrack.publications import services
 from naptrack.publications.models import PublishedReport
 from naptrack.reporting.models import Round
+from naptrack.reporting.views.common import in_own_plan
 
 
 def _style_hashes(html: str) -> list[str]:
@@ -45,7 +46,8 @@ def round_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in services.FORMATS:
         raise Http404(_("Unknown format."))
     round_ = get_object_or_404(Round.objects.select_related("plan"), pk=pk)
-    # Staff only, like the round itself.
+    # Staff only, like the round itself (an evaluator, their plan's).
+    in_own_plan(request.user, round_)
     if not request.user.has_perm("reporting.view_round", round_):
         raise PermissionDenied(_("You may not do this."))
     lang = _language(request)

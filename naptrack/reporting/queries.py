@@ -19,10 +19,13 @@ class RoundQuerySet(models.QuerySet):
         return self.annotate(n_contributions=Count("contributions"), **annotations)
 
     def visible_to(self, user) -> RoundQuerySet:
-        from naptrack.core.roles import is_staff_member
+        """Staff see every round; an evaluator their plan's (and only those); others the published."""
+        from naptrack.core.roles import is_evaluator, is_staff_member
 
         if is_staff_member(user):
             return self
+        if is_evaluator(user):
+            return self.filter(plan_id=user.plan_id)
         return self.filter(state="published")
 
 
@@ -54,13 +57,16 @@ class ContributionQuerySet(models.QuerySet):
 
     def readable_by(self, user) -> ContributionQuerySet:
         """What the person may read, in SQL: the same rule as reporting.rules.can_read_contribution.
-        Coordinators and readers read everything; a focal point their own department's and its
-        units' contributions in any state, another department's once approved and public."""
+        Coordinators and readers read everything; an evaluator everything of their plan; a focal
+        point their own department's and its units' contributions in any state, another
+        department's once approved and public."""
         from naptrack.accounts.rules import department_ids
-        from naptrack.core.roles import is_coordinator, is_focal_point, is_reader
+        from naptrack.core.roles import is_coordinator, is_evaluator, is_focal_point, is_reader
 
         if is_coordinator(user) or is_reader(user):
             return self
+        if is_evaluator(user):
+            return self.filter(round__plan_id=user.plan_id)
         if not is_focal_point(user):
             return self.none()
         shared = Q(state="approved", visibility="public")

@@ -9,6 +9,11 @@ Least privilege between departments: a focal point reads their own department's 
 contributions in any state, with their evidence, review notes and internal items; another
 department's only once approved and public, and then without its evidence or review note. Every
 list filters with ContributionQuerySet.readable_by, which says the same in SQL.
+
+Evaluator: reads what a reader reads, of their own plan only (User.plan), and changes nothing.
+Every check on an object compares the object's plan; a check without an object (may this person
+list rounds or contributions at all?) passes only because the lists then keep to the evaluator's
+plan in SQL (RoundQuerySet.visible_to, ContributionQuerySet.readable_by).
 """
 
 from __future__ import annotations
@@ -16,7 +21,30 @@ from __future__ import annotations
 import rules
 
 from naptrack.accounts.rules import department_ids
-from naptrack.core.roles import is_coordinator, is_focal_point, is_reader, is_staff_member
+from naptrack.core.roles import evaluates, is_coordinator, is_evaluator, is_focal_point, is_reader, is_staff_member
+
+
+def plan_id_of(obj) -> int | None:
+    """The plan of a plan, round, contribution, synthesis or evidence (reporting's objects, and
+    those of the apps above that hang from a round), read from what the object already holds."""
+    from naptrack.plans.models import Plan
+
+    if obj is None:
+        return None
+    if isinstance(obj, Plan):
+        return obj.pk
+    if hasattr(obj, "plan_id"):
+        return obj.plan_id
+    if hasattr(obj, "contribution_id"):
+        obj = obj.contribution
+    round_ = getattr(obj, "round", None)
+    return getattr(round_, "plan_id", None)
+
+
+@rules.predicate
+def is_evaluator_of_plan(user, obj) -> bool:
+    """The evaluator of the object's plan; never without an object."""
+    return obj is not None and evaluates(user, plan_id_of(obj))
 
 
 @rules.predicate
@@ -91,23 +119,29 @@ def is_submitted(user, contribution) -> bool:
     return contribution is not None and contribution.state == "submitted"
 
 
-# The oversight roles read every department's work in any state.
+# The oversight roles read every department's work in any state; an evaluator, of their plan.
 is_oversight = is_coordinator | is_reader
-can_read_contribution = is_oversight | (
-    is_focal_point & (is_any_contribution | is_own_department | is_shared_with_departments)
+reads_plan_internals = is_oversight | is_evaluator_of_plan
+# An evaluator asked without an object (may they list rounds, contributions at all?): yes, because
+# the lists keep to their plan in SQL (RoundQuerySet.visible_to, ContributionQuerySet.readable_by).
+evaluator_listing = is_evaluator & is_any_contribution
+can_read_contribution = (
+    reads_plan_internals
+    | (is_focal_point & (is_any_contribution | is_own_department | is_shared_with_departments))
+    | evaluator_listing
 )
 # Evidence files and links, review notes and history: never another department's.
-can_read_contribution_in_full = is_oversight | (is_focal_point & is_own_department)
+can_read_contribution_in_full = reads_plan_internals | (is_focal_point & is_own_department)
 
 can_edit_contribution = is_round_open & is_editable_state & (is_coordinator | (is_focal_point & is_own_department))
 
-rules.add_perm("reporting.view_round", is_staff_member)
+rules.add_perm("reporting.view_round", is_staff_member | is_evaluator_of_plan | evaluator_listing)
 rules.add_perm("reporting.manage_round", is_coordinator)
 rules.add_perm("reporting.view_contribution", can_read_contribution)
 rules.add_perm("reporting.view_evidence", can_read_contribution_in_full)
 rules.add_perm("reporting.view_review_note", can_read_contribution_in_full)
 # Every department's contributions in any state, as the draft report to parliament shows them.
-rules.add_perm("reporting.view_all_contributions", is_oversight)
+rules.add_perm("reporting.view_all_contributions", reads_plan_internals)
 rules.add_perm("reporting.change_contribution", can_edit_contribution)
 rules.add_perm("reporting.submit_contribution", can_edit_contribution)
 rules.add_perm("reporting.review_contribution", is_coordinator & is_round_reviewable & is_submitted)
@@ -116,4 +150,7 @@ rules.add_perm("reporting.write_synthesis", is_coordinator)
 # Correcting or withdrawing what was published (a contribution or a synthesis).
 rules.add_perm("reporting.correct_published", is_coordinator & is_round_published & is_published_content)
 rules.add_perm("reporting.remind", is_coordinator)
-rules.add_perm("reporting.view_history", is_coordinator | is_reader)
+rules.add_perm("reporting.view_history", reads_plan_internals)
+# The navigation's "My contributions" (templates/base.html): staff, not evaluators, who report on
+# nothing and land on their plan's rounds.
+rules.add_rule("reporting.work_list", is_staff_member)

@@ -70,6 +70,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 role=data["role"],
                 department_code=data["department"].code if data["department"] else None,
+                plan_slug=data["plan"].slug if data["plan"] else None,
                 username=data["username"] or None,
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -101,16 +102,17 @@ def invite(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     found = queries.describe(get_object_or_404(queries.people(), pk=pk))
-    initial = {"role": found.role, "department": found.department}
+    initial = {"role": found.role, "department": found.department, "plan": found.plan}
     form = RoleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        department = form.cleaned_data["department"]
+        department, plan = form.cleaned_data["department"], form.cleaned_data["plan"]
         try:
             services.user_set_role(
                 actor=request.user,
                 user=found,
                 role=form.cleaned_data["role"],
                 department_code=department.code if department else None,
+                plan_slug=plan.slug if plan else None,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
@@ -15,6 +16,8 @@ from rest_framework.views import APIView
 
 from naptrack.api import serializers as s
 from naptrack.api.parsers import JsonParser
+from naptrack.core.roles import evaluates, is_evaluator
+from naptrack.reporting.rules import plan_id_of
 
 _ERRORS = {
     400: OpenApiResponse(
@@ -70,6 +73,9 @@ class CanViewContributions(HasPerm):
 
 def require(request: Request, perm: str, obj=None) -> None:
     # Checked before the body is read, so that who may not act learns only that (403), not what
-    # is wrong with the body; the services check again, under their lock.
+    # is wrong with the body; the services check again, under their lock. An evaluator learns
+    # nothing of another plan's objects (404), as on the pages.
+    if obj is not None and is_evaluator(request.user) and not evaluates(request.user, plan_id_of(obj)):
+        raise NotFound()
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied(_("You may not do this."))

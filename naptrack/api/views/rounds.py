@@ -36,8 +36,9 @@ class RoundFilter(filters.FilterSet):
         fields = ["plan", "kind", "state", "year"]
 
 
-def _round_detail(pk: int) -> Round:
-    round_ = get_object_or_404(Round.objects.with_counts().select_related("plan"), pk=pk)
+def _round_detail(pk: int, user=None) -> Round:
+    rounds = Round.objects.visible_to(user) if user is not None else Round.objects
+    round_ = get_object_or_404(rounds.with_counts().select_related("plan"), pk=pk)
     round_.department_counts = list(Contribution.objects.filter(round=round_).counts_by_department())
     return round_
 
@@ -92,7 +93,8 @@ class RoundDetail(JsonView):
         tags=["rounds"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(s.RoundDetailSerializer(_round_detail(pk)).data)
+        # An evaluator reads their plan's rounds only; another plan's is not found.
+        return Response(s.RoundDetailSerializer(_round_detail(pk, request.user)).data)
 
 
 class RoundTransition(JsonView):

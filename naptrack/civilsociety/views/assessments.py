@@ -101,7 +101,7 @@ def _page(
         "own": own,
         "staff": user.has_perm("civilsociety.read_all"),
         # The moderator's note is the organisation's and the staff's, not the public's.
-        "show_note": own or user.has_perm("civilsociety.read_all"),
+        "show_note": own or user.has_perm("civilsociety.read_plan", assessment),
         "can_moderate": user.has_perm("civilsociety.moderate") and assessment.state == Assessment.State.SUBMITTED,
         "readonly_reason": None if editable else _readonly_reason(assessment, own),
         "form": form,

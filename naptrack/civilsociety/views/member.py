@@ -20,20 +20,23 @@ from django.views.decorators.http import require_POST
 
 from naptrack.civilsociety import services
 from naptrack.civilsociety.models import Assessment, Expert, Member, RoundInvitation
-from naptrack.core.roles import is_civil_society
+from naptrack.core.roles import is_civil_society, is_evaluator
 from naptrack.plans.models import Action
 from naptrack.reporting.models import Round
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login page; a civil-society member lands on their organisation's home, everyone
-    else where they always did (LOGIN_REDIRECT_URL), unless the link asked for a page."""
+    """Django's login page; a civil-society member lands on their organisation's home, an
+    evaluator on their plan's rounds, everyone else where they always did (LOGIN_REDIRECT_URL),
+    unless the link asked for a page."""
 
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
         if is_civil_society(self.request.user):
             return reverse("civilsociety:home")
+        if is_evaluator(self.request.user):
+            return reverse("reporting:round-list")
         return super().get_default_redirect_url()
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from naptrack.accounts.rules import department_ids
 from naptrack.core.numbers import whole_number
-from naptrack.core.roles import is_coordinator, is_focal_point, is_reader
+from naptrack.core.roles import is_coordinator, is_evaluator, is_focal_point, is_reader
 from naptrack.reporting import services, worklist
 from naptrack.reporting.forms import (
     STATUS_DEFINITIONS,
@@ -34,6 +34,7 @@ from naptrack.reporting.forms import (
 )
 from naptrack.reporting.models import Contribution, Evidence, Round
 from naptrack.reporting.services import ContributionConflict, WorkflowError
+from naptrack.reporting.views.common import in_own_plan
 
 # --- the focal point's home -----------------------------------------------------------------------
 
@@ -57,6 +58,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
                 "is_coordinator": is_coordinator(user),
                 "is_reader": is_reader(user),
                 "is_focal_point": is_focal_point(user),
+                "evaluated_plan": user.plan if is_evaluator(user) else None,
             },
         )
     contributions = (
@@ -108,13 +110,14 @@ def _contribution(pk: int) -> Contribution:
 
 def _readable(request: HttpRequest, contribution: Contribution) -> None:
     # Another department's contribution only once approved and public (reporting/rules.py).
+    in_own_plan(request.user, contribution)
     if not request.user.has_perm("reporting.view_contribution", contribution):
         raise PermissionDenied(_("You may not see this contribution."))
 
 
 def _readonly_reason(user: Any, c: Contribution) -> str:
     """Why this person may not change the contribution, in the order that helps them most."""
-    if is_reader(user) and not is_coordinator(user):
+    if (is_reader(user) or is_evaluator(user)) and not is_coordinator(user):
         return _("You have read-only access to contributions.")
     if not is_coordinator(user) and c.department_id not in department_ids(user):
         return _(
@@ -338,7 +341,8 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """An uploaded file, to those who may see its contribution in full: as an attachment, with the type
     checked at upload, so that a browser never renders it in the site's origin."""
-    evidence = get_object_or_404(Evidence.objects.select_related("contribution"), pk=pk)
+    evidence = get_object_or_404(Evidence.objects.select_related("contribution__round"), pk=pk)
+    in_own_plan(request.user, evidence.contribution)
     # Never another department's file, even of an approved contribution it may read.
     if not request.user.has_perm("reporting.view_evidence", evidence.contribution):
         raise PermissionDenied(_("You may not see this contribution's evidence."))

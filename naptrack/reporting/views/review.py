@@ -29,7 +29,7 @@ from naptrack.reporting.forms_coordination import ContributionFilterForm, Synthe
 from naptrack.reporting.models import Contribution, Round, Synthesis
 from naptrack.reporting.services import ContributionConflict, WorkflowError
 from naptrack.reporting.targets_shown import line_targets
-from naptrack.reporting.views.common import error_text, require, round_or_404
+from naptrack.reporting.views.common import error_text, in_own_plan, require, round_or_404
 
 PAGE_SIZE = 50
 
@@ -188,7 +188,7 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "form": form if can_write else None,
             "conflict": conflict,
             "earlier": [EarlierRound(r, syntheses.get(r.pk), previous[r.pk]) for r in earlier],
-            "can_history": user.has_perm("reporting.view_history"),
+            "can_history": user.has_perm("reporting.view_history", round_),
             "can_correct_synthesis": synthesis is not None and user.has_perm("reporting.correct_published", synthesis),
             "is_coordinator": is_coordinator(user),
             "targets": line_targets(round_, action),
@@ -213,6 +213,7 @@ def contribution_review(request: HttpRequest, pk: int, decision: str) -> HttpRes
         raise Http404(_("Unknown decision."))
     contribution = get_object_or_404(Contribution.objects.with_context(), pk=pk)
     user = request.user
+    in_own_plan(user, contribution)
     # Only the coordinator reviews; when the contribution's state forbids this decision the
     # coordinator is told why (the services' WorkflowError) rather than refused.
     if not user.has_perm(REVIEW_DECISIONS[decision], contribution) and not is_coordinator(user):

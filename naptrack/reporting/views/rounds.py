@@ -167,7 +167,7 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "past_deadline": overdue_after_deadline,
             "queue": queue,
             "can_manage": can_manage,
-            "can_read_drafts": user.has_perm("reporting.view_all_contributions"),
+            "can_read_drafts": user.has_perm("reporting.view_all_contributions", round_),
             "workbook_departments": [d for d, _level in tree] if can_manage and round_.state == "open" else [],
             "can_edit": can_manage and round_.state != Round.State.PUBLISHED,
             "can_remind": user.has_perm("reporting.remind", round_) and round_.state == Round.State.OPEN,

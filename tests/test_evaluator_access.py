@@ -1,0 +1,470 @@
+"""The evaluator: reads everything internal of the one plan they evaluate (its rounds, dashboards,
+contributions in every state with their evidence and review notes, the draft report, the API),
+changes nothing, and learns nothing of another plan (404).
+
+Two plans: Belgium's (A, evaluated) and a copy of it loaded under another slug (B), each with an
+open 2014 round.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.utils.html import escape
+from rest_framework.test import APIClient
+
+from naptrack.accounts.models import User
+from naptrack.accounts.services import user_create, user_set_role
+from naptrack.api.services import token_issue
+from naptrack.plans.services import plan_load
+from naptrack.portal import publishing
+from naptrack.reporting import services
+from naptrack.reporting.models import Contribution, Round
+from tests.conftest import BE, contribution_of, logged_in
+from tests.test_cli import run as cli_run
+
+OTHER = "be-nap-other"
+SECRET = "Quillonite"
+
+
+@pytest.fixture
+def other_plan(plan, be_document):
+    document = copy.deepcopy(be_document)
+    document["slug"] = OTHER
+    document["title"] = "Another national action plan"
+    return plan_load(actor="tests", document=document).plan
+
+
+@pytest.fixture
+def other_round(other_plan, coordinator, open_round):
+    round_ = services.round_create(
+        actor=coordinator, plan=other_plan, kind="annual", year=2014, deadline=dt.date(2015, 1, 31)
+    )
+    return services.round_open(actor=coordinator, round=round_)
+
+
+@pytest.fixture
+def evaluator(plan):
+    return user_create(
+        actor="tests",
+        username="evaluator",
+        role="evaluator",
+        password="correct horse battery staple",
+        plan_slug=BE,
+        email="evaluator@example.org",
+        check_password=False,
+    )
+
+
+@pytest.fixture
+def evaluator_client(evaluator) -> Client:
+    return logged_in(evaluator)
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=user)[0]}")
+    client.get("/api/v1/plans/")  # the token's first use records last_used
+    return client
+
+
+def defence_draft(round_, focal_defence, *, internal: bool = False) -> Contribution:
+    """Defence's contribution on line 14.a with a secret answer and an evidence link."""
+    c = contribution_of(round_, "14.a", "defence")
+    c = services.contribution_save(
+        actor=focal_defence,
+        contribution=c,
+        version=c.version,
+        data={
+            "status": "in-progress",
+            "narrative": f"{SECRET} narrative.",
+            "visibility": "internal" if internal else "public",
+        },
+    )
+    services.evidence_add(actor=focal_defence, contribution=c, title="Report", url="https://mil.be/quillonite")
+    return contribution_of(round_, "14.a", "defence")
+
+
+def defence_internal_approved(round_, focal_defence, coordinator) -> Contribution:
+    """Approved, marked internal, with the coordinator's note from its return."""
+    c = defence_draft(round_, focal_defence, internal=True)
+    c = services.contribution_submit(actor=focal_defence, contribution=c)
+    c = services.contribution_return(actor=coordinator, contribution=c, note=f"{SECRET} note.")
+    c = services.contribution_submit(actor=focal_defence, contribution=c)
+    return services.contribution_approve(actor=coordinator, contribution=c)
+
+
+# --- reading their own plan ----------------------------------------------------------------------
+
+
+def test_evaluator_reads_their_plans_dashboard_and_contributions(
+    evaluator_client, open_round, other_round, django_assert_num_queries
+):
+    # session, user, roles, round, counts per department, reminders, departments, counts per
+    # objective, objectives, contributions, queue, targets' reads, sections: pinned as a reader's
+    response = evaluator_client.get(f"/rounds/{open_round.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Read-only: no transition, no reminder, no workbook, but the draft report.
+    assert "state/open" not in html and "state/close" not in html and "/remind/" not in html
+    assert "/workbook/" not in html
+    assert f"/rounds/{open_round.pk}/report.html?lang=en&amp;draft=1" in html
+    assert evaluator_client.get(f"/rounds/{open_round.pk}/contributions/").status_code == 200
+    assert evaluator_client.get(f"/rounds/{open_round.pk}/lines/14.a/").status_code == 200
+    assert evaluator_client.get(f"/rounds/{open_round.pk}/lines/14.a/history/").status_code == 200
+
+
+def test_evaluator_reads_a_draft_with_its_evidence(evaluator_client, open_round, focal_defence):
+    c = defence_draft(open_round, focal_defence)
+    response = evaluator_client.get(f"/work/contributions/{c.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"{SECRET} narrative." in html and "https://mil.be/quillonite" in html
+    assert "You have read-only access to contributions." in html
+    assert "<textarea" not in html
+    assert evaluator_client.get(f"/contributions/{c.pk}/history/").status_code == 200
+
+
+def test_evaluator_reads_an_internal_contribution_and_its_review_note(
+    evaluator_client, evaluator, reader, open_round, focal_defence, coordinator
+):
+    c = defence_internal_approved(open_round, focal_defence, coordinator)
+    html = evaluator_client.get(f"/work/contributions/{c.pk}/").content.decode()
+    as_reader = logged_in(reader).get(f"/work/contributions/{c.pk}/").content.decode()
+    assert f"{SECRET} narrative." in html and "https://mil.be/quillonite" in html
+    # What the page shows a reader of it, the evaluator reads too.
+    assert (f"{SECRET} note." in html) is (f"{SECRET} note." in as_reader)
+    for perm in ("view_contribution", "view_evidence", "view_review_note", "view_history"):
+        assert evaluator.has_perm(f"reporting.{perm}", c), perm
+
+
+def test_evaluator_reads_the_draft_report_of_their_plan(evaluator_client, open_round, focal_defence, coordinator):
+    defence_internal_approved(open_round, focal_defence, coordinator)
+    response = evaluator_client.get(f"/rounds/{open_round.pk}/report.html?draft=1")
+    assert response.status_code == 200
+    assert f"{SECRET} narrative." in response.content.decode()
+    assert evaluator_client.get(f"/rounds/{open_round.pk}/report.html").status_code == 200
+
+
+def test_evaluator_lists_only_their_plans_rounds(evaluator, evaluator_client, open_round, other_round):
+    assert list(Round.objects.visible_to(evaluator)) == [open_round]
+    html = evaluator_client.get("/rounds/").content.decode()
+    assert f"/rounds/{open_round.pk}/" in html and f"/rounds/{other_round.pk}/" not in html
+    # Nothing to create.
+    assert "/rounds/new/" not in html
+
+
+def test_readable_by_keeps_an_evaluator_to_their_plan(evaluator, open_round, other_round, focal_defence):
+    own = defence_draft(open_round, focal_defence)
+    other = defence_draft(other_round, focal_defence)
+    readable = Contribution.objects.readable_by(evaluator)
+    assert readable.filter(pk=own.pk).exists() and not readable.filter(pk=other.pk).exists()
+    assert set(readable.values_list("round__plan__slug", flat=True).distinct()) == {BE}
+    # The rule says the same on every contribution of both rounds.
+    everything = Contribution.objects.filter(round__in=[open_round, other_round]).select_related("round")
+    expected = {c.pk for c in everything if evaluator.has_perm("reporting.view_contribution", c)}
+    assert set(everything.readable_by(evaluator).values_list("pk", flat=True)) == expected
+    assert len(expected) == Contribution.objects.filter(round=open_round).count()
+
+
+def test_evaluator_api_reads_their_plan_only(evaluator, open_round, other_round, focal_defence):
+    client = api(evaluator)
+    rounds = client.get("/api/v1/rounds/").json()
+    assert [r["id"] for r in rounds["results"]] == [open_round.pk]
+    listed = client.get(f"/api/v1/rounds/{open_round.pk}/contributions/?page_size=200").json()
+    assert listed["count"] == Contribution.objects.filter(round=open_round).count()
+    assert {c["id"] for c in listed["results"]} <= set(
+        Contribution.objects.filter(round=open_round).values_list("pk", flat=True)
+    )
+    own = defence_draft(open_round, focal_defence)
+    detail = client.get(f"/api/v1/contributions/{own.pk}/")
+    assert detail.status_code == 200 and detail.json()["narrative"] == f"{SECRET} narrative."
+    assert client.get(f"/api/v1/rounds/{open_round.pk}/").status_code == 200
+
+
+# --- nothing of another plan ---------------------------------------------------------------------
+
+
+def test_evaluator_gets_nothing_of_another_plan(evaluator, evaluator_client, other_round, focal_defence):
+    other = defence_draft(other_round, focal_defence)
+    evidence = other.evidence.get()
+    for url in (
+        f"/rounds/{other_round.pk}/",
+        f"/rounds/{other_round.pk}/contributions/",
+        f"/rounds/{other_round.pk}/lines/14.a/",
+        f"/rounds/{other_round.pk}/lines/14.a/history/",
+        f"/rounds/{other_round.pk}/report.html",
+        f"/rounds/{other_round.pk}/report.html?draft=1",
+        f"/work/contributions/{other.pk}/",
+        f"/contributions/{other.pk}/history/",
+        f"/work/evidence/{evidence.pk}/",
+    ):
+        response = evaluator_client.get(url)
+        assert response.status_code == 404, url
+        assert SECRET not in response.content.decode(), url
+    for perm in ("view_round", "view_all_contributions", "view_history"):
+        assert not evaluator.has_perm(f"reporting.{perm}", other_round), perm
+    for perm in ("view_contribution", "view_evidence", "view_review_note", "view_history"):
+        assert not evaluator.has_perm(f"reporting.{perm}", other), perm
+
+
+def test_evaluator_api_gets_nothing_of_another_plan(evaluator, other_round, focal_defence):
+    other = defence_draft(other_round, focal_defence)
+    client = api(evaluator)
+    for url in (
+        f"/api/v1/rounds/{other_round.pk}/",
+        f"/api/v1/rounds/{other_round.pk}/contributions/",
+        f"/api/v1/contributions/{other.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert SECRET not in response.content.decode(), url
+
+
+def test_an_evaluator_without_a_plan_reads_nothing(plan, open_round):
+    # Not something the services make (they require the plan); a row changed behind their back.
+    lost = user_create(
+        actor="tests", username="lost", role="evaluator", password="x" * 12, plan_slug=BE, check_password=False
+    )
+    User.objects.filter(pk=lost.pk).update(plan=None)
+    lost = User.objects.get(pk=lost.pk)
+    assert not Round.objects.visible_to(lost).exists()
+    assert not Contribution.objects.readable_by(lost).exists()
+    assert logged_in(lost).get(f"/rounds/{open_round.pk}/").status_code == 404
+
+
+def test_the_object_less_checks_need_an_object_of_their_plan(evaluator, open_round, other_round):
+    # The draft report's permission is asked with its round: without one, nothing is granted.
+    assert not evaluator.has_perm("reporting.view_all_contributions")
+    assert evaluator.has_perm("reporting.view_all_contributions", open_round)
+    assert not evaluator.has_perm("reporting.view_all_contributions", other_round)
+    assert not evaluator.has_perm("reporting.view_history")
+    # Listing rounds and contributions at all: yes, the lists keep to the plan (tests above).
+    assert evaluator.has_perm("reporting.view_round") and evaluator.has_perm("reporting.view_contribution")
+
+
+# --- changing nothing ----------------------------------------------------------------------------
+
+
+def test_evaluator_changes_no_contribution(evaluator, evaluator_client, open_round, focal_defence, mailoutbox):
+    c = defence_draft(open_round, focal_defence)
+    before = (c.version, c.state, c.narrative)
+    url = f"/work/contributions/{c.pk}/"
+    posted = {"version": c.version, "status": "completed", "narrative": "Evaluator was here.", "visibility": "public"}
+    assert evaluator_client.post(url, posted).status_code == 403
+    assert evaluator_client.post(f"{url}submit/", posted).status_code == 403
+    assert evaluator_client.post(f"{url}evidence/", {"title": "x", "url": "https://example.org"}).status_code == 403
+    evidence = c.evidence.get()
+    assert evaluator_client.post(f"/work/evidence/{evidence.pk}/remove/").status_code == 403
+    c.refresh_from_db()
+    assert (c.version, c.state, c.narrative) == before
+    assert c.evidence.count() == 1
+    with pytest.raises(PermissionDenied):
+        services.contribution_save(actor=evaluator, contribution=c, version=c.version, data={"narrative": "x"})
+
+
+def test_evaluator_reviews_nothing(evaluator, evaluator_client, open_round, focal_defence, coordinator):
+    c = services.contribution_submit(actor=focal_defence, contribution=defence_draft(open_round, focal_defence))
+    for decision in ("return", "approve"):
+        response = evaluator_client.post(f"/contributions/{c.pk}/review/{decision}/", {"note": "x"})
+        assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.contribution_approve(actor=evaluator, contribution=c)
+    c.refresh_from_db()
+    assert c.state == "submitted"
+    approved = services.contribution_approve(actor=coordinator, contribution=c)
+    assert evaluator_client.post(f"/contributions/{c.pk}/review/reopen/", {"reason": "x"}).status_code == 403
+    approved.refresh_from_db()
+    assert approved.state == "approved"
+
+
+def test_evaluator_runs_no_round(evaluator, evaluator_client, annual_round, mailoutbox):
+    for transition in ("open", "close", "reopen", "publish"):
+        assert evaluator_client.post(f"/rounds/{annual_round.pk}/state/{transition}/").status_code == 403
+    assert evaluator_client.post(f"/rounds/{annual_round.pk}/remind/defence/").status_code == 403
+    assert evaluator_client.get(f"/rounds/{annual_round.pk}/edit/").status_code == 403
+    assert evaluator_client.post("/rounds/new/", {"plan": BE, "kind": "annual", "year": 2015}).status_code == 403
+    for step in (services.round_open, publishing.round_publish):
+        with pytest.raises(PermissionDenied):
+            step(actor=evaluator, round=annual_round)
+    annual_round.refresh_from_db()
+    assert annual_round.state == "draft" and not mailoutbox
+    assert evaluator_client.get(f"/work/rounds/{annual_round.pk}/workbook/?department=defence").status_code == 403
+
+
+def test_evaluator_writes_nothing_through_the_api(evaluator, open_round, focal_defence):
+    draft = defence_draft(open_round, focal_defence)
+    client = api(evaluator)
+    url = f"/api/v1/contributions/{draft.pk}/"
+    assert client.patch(url, {"version": draft.version, "narrative": "x"}, format="json").status_code == 403
+    assert client.post(f"{url}submit/", {"version": draft.version}, format="json").status_code == 403
+    draft.refresh_from_db()
+    assert (draft.version, draft.state, draft.narrative) == (2, "draft", f"{SECRET} narrative.")
+    submitted = services.contribution_save(
+        actor=focal_defence,
+        contribution=contribution_of(open_round, "23.a", "defence"),
+        version=1,
+        data={"status": "completed"},
+    )
+    submitted = services.contribution_submit(actor=focal_defence, contribution=submitted)
+    url = f"/api/v1/contributions/{submitted.pk}/"
+    for step in ("approve", "return"):
+        assert (
+            client.post(f"{url}{step}/", {"version": submitted.version, "note": "x"}, format="json").status_code == 403
+        )
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+    for step in ("close", "publish"):
+        assert client.post(f"/api/v1/rounds/{open_round.pk}/{step}/", {}, format="json").status_code == 403
+    open_round.refresh_from_db()
+    assert open_round.state == "open"
+
+
+# --- their landing and the screens they do not get -----------------------------------------------
+
+
+def test_evaluator_lands_on_their_plans_rounds(evaluator, open_round):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "evaluator", "password": "correct horse battery staple"})
+    assert response.status_code == 302
+    # A reader's second step (two-factor) may come first; either way the rounds are where they land.
+    assert "/rounds/" in response["Location"] or "two-factor" in response["Location"]
+
+
+def test_evaluator_has_no_work_list(evaluator_client, open_round):
+    html = evaluator_client.get(f"/rounds/{open_round.pk}/").content.decode()
+    assert '/work/"' not in html and "My contributions" not in html
+    page = evaluator_client.get("/work/").content.decode()
+    assert "As the evaluator of" in page and "/rounds/" in page
+
+
+def test_evaluator_gets_no_international_civil_society_or_account_screens(evaluator_client, evaluator):
+    for url in ("/international/", "/civil-society/moderation/", "/accounts/people/", "/audit/"):
+        assert evaluator_client.get(url).status_code in (403, 404), url
+    client = api(evaluator)
+    for url in ("/api/v1/requests/", "/api/v1/frameworks/", "/api/v1/targeted-questions/", "/api/v1/organisations/"):
+        assert client.get(url).status_code == 403, url
+
+
+# --- query counts of what they list --------------------------------------------------------------
+
+
+def test_evaluator_lists_at_a_fixed_number_of_queries(
+    evaluator, evaluator_client, open_round, other_round, focal_defence, coordinator, django_assert_num_queries
+):
+    # What a reader's pages cost: the plan's scope is a condition in the same queries. The line's
+    # page has one query less than a reader's: no international answers section.
+    pages = {
+        "/rounds/": 6,
+        f"/rounds/{open_round.pk}/": 16,
+        f"/rounds/{open_round.pk}/contributions/": 8,
+        f"/rounds/{open_round.pk}/lines/14.a/": 16,
+    }
+    for url, queries in pages.items():
+        with django_assert_num_queries(queries):
+            assert evaluator_client.get(url).status_code == 200, url
+    # The same with contributions in every state, in both plans.
+    defence_internal_approved(open_round, focal_defence, coordinator)
+    defence_draft(other_round, focal_defence)
+    for url, queries in pages.items():
+        with django_assert_num_queries(queries):
+            assert evaluator_client.get(url).status_code == 200, url
+    client = api(evaluator)
+    # token+user, groups, count, page
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/rounds/").json()["count"] == 1
+    # token+user, groups, round, count, page, measurements, their countries, evidence, instruments
+    with django_assert_num_queries(9):
+        client.get(f"/api/v1/rounds/{open_round.pk}/contributions/")
+    # token+user, groups, round with counts, counts per department
+    with django_assert_num_queries(4):
+        client.get(f"/api/v1/rounds/{open_round.pk}/")
+
+
+# --- creating evaluators -------------------------------------------------------------------------
+
+
+def test_an_evaluator_needs_a_plan_and_only_an_evaluator_has_one(plan, coordinator):
+    with pytest.raises(ValidationError) as info:
+        user_create(actor=coordinator, username="e", role="evaluator", password="x" * 12, check_password=False)
+    assert "An evaluator needs the plan they evaluate" in str(info.value.message_dict["plan"])
+    with pytest.raises(ValidationError) as info:
+        user_create(
+            actor=coordinator, username="e", role="reader", password="x" * 12, plan_slug=BE, check_password=False
+        )
+    assert "Only an evaluator has a plan" in str(info.value.message_dict["plan"])
+    with pytest.raises(ValidationError) as info:
+        user_create(
+            actor=coordinator, username="e", role="evaluator", password="x" * 12, plan_slug="nope", check_password=False
+        )
+    assert "Unknown plan nope" in str(info.value.message_dict["plan"])
+    with pytest.raises(ValidationError) as info:
+        user_create(
+            actor=coordinator,
+            username="e",
+            role="evaluator",
+            password="x" * 12,
+            plan_slug=BE,
+            department_code="defence",
+            check_password=False,
+        )
+    assert "department" in info.value.message_dict
+    assert not User.objects.filter(username="e").exists()
+
+
+def test_changing_the_role_away_from_evaluator_clears_the_plan(evaluator, coordinator):
+    assert evaluator.plan.slug == BE
+    user_set_role(actor=coordinator, user=evaluator, role="reader")
+    evaluator.refresh_from_db()
+    assert evaluator.plan_id is None and evaluator.role == "reader"
+    user_set_role(actor=coordinator, user=evaluator, role="evaluator", plan_slug=BE)
+    evaluator.refresh_from_db()
+    assert evaluator.plan.slug == BE
+
+
+def test_the_coordinator_invites_an_evaluator_from_the_browser(coordinator_client, plan, mailoutbox):
+    form = {"email": "eva@example.org", "role": "evaluator", "language": "en"}
+    refused = coordinator_client.post("/accounts/people/invite/", form)
+    assert refused.status_code == 400 and "An evaluator needs the plan they evaluate" in refused.content.decode()
+    refused = coordinator_client.post("/accounts/people/invite/", {**form, "role": "reader", "plan": BE})
+    assert refused.status_code == 400 and "Only an evaluator has a plan" in refused.content.decode()
+    assert not User.objects.filter(email="eva@example.org").exists()
+    assert coordinator_client.post("/accounts/people/invite/", {**form, "plan": BE}).status_code == 302
+    eva = User.objects.get(email="eva@example.org")
+    assert (eva.role, eva.plan.slug) == ("evaluator", BE)
+    listed = coordinator_client.get("/accounts/people/?role=evaluator").content.decode()
+    assert "eva@example.org" in listed and escape(plan.title) in listed
+
+
+def test_the_person_page_sets_and_clears_the_plan(coordinator_client, evaluator):
+    url = f"/accounts/people/{evaluator.pk}/"
+    assert f'value="{BE}" selected' in coordinator_client.get(url).content.decode()
+    assert coordinator_client.post(url, {"role": "reader", "plan": BE}).status_code == 400
+    assert coordinator_client.post(url, {"role": "reader"}).status_code == 302
+    evaluator.refresh_from_db()
+    assert evaluator.plan_id is None
+
+
+def test_the_command_line_creates_an_evaluator(plan, capsys, monkeypatch):
+    def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+        return cli_run(capsys, *argv, stdin=stdin, monkeypatch=monkeypatch)
+
+    code, _out, err = run("user", "create", "eva", "--role", "evaluator", "--password-stdin", stdin="p" * 16 + "\n")
+    assert code == 1 and "plan: An evaluator needs the plan they evaluate" in err
+    code, out, _err = run(
+        "user", "create", "eva", "--role", "evaluator", "--plan", BE, "--password-stdin", stdin="a long passphrase 1\n"
+    )
+    assert code == 0 and f"user eva added as evaluator of {BE}" in out
+    code, out, _err = run("user", "list")
+    assert any(line.split()[:4] == ["eva", "evaluator", "-", BE] for line in out.splitlines())
+    code, out, _err = run("user", "set-role", "eva", "--role", "reader")
+    assert code == 0 and User.objects.get(username="eva").plan_id is None
+
+
+def test_anonymous_is_no_evaluator(open_round):
+    assert not AnonymousUser().has_perm("reporting.view_all_contributions", open_round)
