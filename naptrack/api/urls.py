@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
+from naptrack.api import lineage, public_evaluations, public_figures, public_targets, public_versions
 from naptrack.api import public as public_api
 from naptrack.api import public_civil_society as public_cs
-from naptrack.api import public_evaluations, public_figures, public_targets, public_versions
 from naptrack.api.views import assessments, civil_society, contributions, international, plans, rounds, targeted, token
 
 
@@ -41,6 +41,14 @@ urlpatterns = [
     path("token/", token.TokenView.as_view(), name="token"),
     path("plans/", plans.PlanList.as_view(), name="plan-list"),
     path("plans/<slug:slug>/", plans.PlanDetail.as_view(), name="plan-detail"),
+    # Lines continued from plan to plan (naptrack.api.lineage): read, and set by the coordinator.
+    path("plans/<slug:slug>/lineage/", lineage.PlanLineage.as_view(), name="plan-lineage"),
+    path(
+        "plans/<slug:slug>/lineage/<str:code>/<slug:old>/<str:old_code>/",
+        lineage.PlanLineageLink.as_view(),
+        name="plan-lineage-link",
+    ),
+    path("plans/<slug:slug>/compared-with/<slug:old>/", lineage.PlanComparison.as_view(), name="plan-comparison"),
     path("rounds/", rounds.RoundList.as_view(), name="round-list"),
     path("rounds/<api_id:pk>/", rounds.RoundDetail.as_view(), name="round-detail"),
     path("rounds/<api_id:pk>/open/", rounds.RoundOpen.as_view(), name="round-open"),
@@ -110,6 +118,13 @@ urlpatterns = [
     # A plan's versions: as adopted, then each amendment (naptrack.api.public_versions).
     path(
         "public/plans/<slug:slug>/versions/", public_versions.PublicPlanVersions.as_view(), name="public-plan-versions"
+    ),
+    # Lines continued from plan to plan, and two plans compared (naptrack.api.lineage).
+    path("public/plans/<slug:slug>/lineage/", lineage.PublicLineage.as_view(), name="public-plan-lineage"),
+    path(
+        "public/plans/<slug:slug>/compared-with/<slug:old>/",
+        lineage.PublicComparison.as_view(),
+        name="public-plan-comparison",
     ),
     # A plan's targets and progress, once published (naptrack.api.public_targets).
     path("public/plans/<slug:slug>/targets/", public_targets.PublicTargets.as_view(), name="public-targets"),
