@@ -7,7 +7,7 @@ import copy
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from naptrack.audit.models import AuditEvent
 from naptrack.plans import amendments
@@ -195,3 +195,58 @@ def test_a_changed_plan_file_reads_as_its_changes(plan, coordinator, round_2014)
     assert version.number == 2
     plan.refresh_from_db()
     assert read_changes(plan, document).changes == []  # the plan now says what the file says
+
+
+def test_an_earlier_rounds_open_data_is_unchanged_after_an_amendment(plan, coordinator, round_2014, anonymous):
+    from naptrack.portal.caching import pages
+
+    urls = [f"/open-data/{plan.slug}/annual-2014.{fmt}" for fmt in ("csv", "json")]
+    before = [anonymous.get(url).content for url in urls]
+    amend(
+        plan,
+        coordinator,
+        [
+            *[c for c in CHANGES if c["line"] != "12.x"],
+            {"op": "instrument-text", "line": "23.a", "instrument": 1, "text": "Reworded instrument."},
+        ],
+    )
+    pages.clear()
+    assert [anonymous.get(url).content for url in urls] == before
+    assert b"Reworded instrument." not in before[0]
+
+
+def test_each_rounds_form_asks_for_the_instruments_of_its_version(plan, coordinator, focal_defence):
+    from naptrack.reporting import services as reporting
+    from naptrack.reporting.forms import ContributionForm
+    from naptrack.reporting.queries import instruments_asked
+
+    earlier = new_round(plan, coordinator, "annual", 2014)
+    amend(
+        plan,
+        coordinator,
+        [
+            {"op": "instrument-retired", "line": "16.a", "instrument": 2},
+            {"op": "instrument-added", "line": "16.a", "text": "Women among the officers trained.", "kind": "share"},
+        ],
+    )
+    later = new_round(plan, coordinator, "annual", 2015)
+    retired = Instrument.objects.get(action__plan=plan, action__code="16.a", position=2)
+    added = Instrument.objects.get(action__plan=plan, action__code="16.a", position=3)
+
+    def asked(round_):
+        contribution = Contribution.objects.with_detail().get(round=round_, action__code="16.a")
+        return contribution, [i.pk for i in instruments_asked(contribution)]
+
+    old, old_asked = asked(earlier)
+    assert retired.pk in old_asked and added.pk not in old_asked
+    new, new_asked = asked(later)
+    assert retired.pk not in new_asked and added.pk in new_asked
+    assert [i.pk for i in ContributionForm(new, narrative_max=10_000).instruments] == new_asked
+    with pytest.raises(ValidationError) as caught:
+        reporting.contribution_save(
+            actor=focal_defence,
+            contribution=old,
+            version=old.version,
+            data={"measurements": [{"instrument": added.pk, "value": "0.5", "numerator": 1, "denominator": 2}]},
+        )
+    assert "Not a monitoring instrument of this line of action." in str(caught.value)

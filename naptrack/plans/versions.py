@@ -205,3 +205,51 @@ def line_changes(action: Action) -> list[Change]:
         for change in version.changes
         if str(change.get("line", "")) == action.code
     ]
+
+
+_KEYS: dict[type[models.Model], str] = {
+    Objective: "objectives",
+    Goal: "goals",
+    Action: "actions",
+    Instrument: "instruments",
+}
+
+
+def superseded(round_versions: Iterable[PlanVersion | None], all_versions: Iterable[PlanVersion]) -> set[int]:
+    """The ids of those versions some newer one replaced: a round of one reads its snapshot."""
+    newest: dict[int, int] = {}
+    for v in all_versions:
+        if v.number > newest.get(v.plan_id, 0):
+            newest[v.plan_id] = v.number
+    return {v.pk for v in round_versions if v is not None and v.number < newest.get(v.plan_id, 0)}
+
+
+def put_texts(obj: models.Model, version: PlanVersion | None) -> models.Model:
+    """`obj` (an objective, goal, line or instrument) with its texts and kind as `version` had
+    them, in memory; unchanged without a version or when the version did not hold it."""
+    if version is None:
+        return obj
+    held = version.snapshot.get(_KEYS[type(obj)], {}).get(str(obj.pk))
+    if held is not None:
+        _texts(obj, held)
+        for name in ("kind", "by_sex"):
+            if name in held:
+                setattr(obj, name, held[name])
+    return obj
+
+
+def held_instrument(version: PlanVersion | None, instrument_id: int) -> bool:
+    """Whether the version asked for this instrument (any instrument, without a version)."""
+    return version is None or str(instrument_id) in version.snapshot.get("instruments", {})
+
+
+def asks(obj: Action | Instrument, version_id: int | None) -> bool:
+    """Whether a round opened under the version `version_id` asks for this line or instrument:
+    added by that version or before, and not retired by then. Versions of a plan are made one at
+    a time under a lock on the plan (plans/amendments.py), so their ids grow with their numbers
+    and compare without reading them."""
+    if version_id is None:
+        return obj.retired_in_id is None
+    if obj.introduced_in_id is not None and obj.introduced_in_id > version_id:
+        return False
+    return obj.retired_in_id is None or obj.retired_in_id > version_id

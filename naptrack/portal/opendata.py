@@ -9,6 +9,7 @@ from (/fr/open-data/... in French), codes beside them in every language.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -26,8 +27,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
 from naptrack.core.spreadsheets import csv_safe, xlsx_append
-from naptrack.plans import exports
-from naptrack.plans.models import Instrument, Plan
+from naptrack.plans import exports, versions
+from naptrack.plans.models import Instrument, Plan, PlanVersion
 from naptrack.portal.queries import published_rounds, round_key
 from naptrack.publications.content import round_label, translated
 from naptrack.reporting.models import Contribution, Measurement, Round
@@ -239,16 +240,36 @@ def round_rows(plan: Plan, rounds: list[Round]) -> dict[int, list[dict[str, Any]
     instruments: dict[int, list[Instrument]] = defaultdict(list)
     for i in Instrument.objects.filter(action__plan=plan).order_by("action_id", "position"):
         instruments[i.action_id].append(i)
+    # A round opened before the plan's latest amendment shows the lines and instruments of its
+    # version (plans/versions.py); the others, those in force.
+    plan_versions = list(PlanVersion.objects.filter(plan=plan))
+    by_pk = {v.pk: v for v in plan_versions}
+    old = versions.superseded([by_pk.get(r.plan_version_id) for r in rounds], plan_versions)
+    asked: dict[tuple[int, int], list[Instrument]] = {}
     rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
     for c in contributions:
+        version = by_pk[by_id[c.round_id].plan_version_id] if by_id[c.round_id].plan_version_id in old else None
+        for obj in (c.action, c.action.goal, c.action.goal.objective):
+            versions.put_texts(obj, version)
         base, tail = _base(by_id[c.round_id], c, lang), _correction(c)
-        line = instruments.get(c.action_id) or [None]
+        key = (version.pk if version else 0, c.action_id)
+        if key not in asked:
+            asked[key] = _asked(instruments.get(c.action_id, []), version)
+        line = asked[key] or [None]
         for instrument in line:
             answer = (
                 EMPTY_ANSWER if instrument is None else _answer(instrument, answers.get((c.pk, instrument.pk)), lang)
             )
             rows[c.round_id].append({**base, **answer, **tail})
     return rows
+
+
+def _asked(instruments: list[Instrument], version: PlanVersion | None) -> list[Instrument]:
+    """A line's instruments as a round of `version` asked for them (None: those in force)."""
+    if version is None:
+        return [i for i in instruments if i.retired_in_id is None]
+    held = [versions.put_texts(copy.copy(i), version) for i in instruments if versions.held_instrument(version, i.pk)]
+    return sorted(held, key=lambda i: i.position)
 
 
 def file_stem(round_: Round) -> str:

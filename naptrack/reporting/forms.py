@@ -25,6 +25,7 @@ from naptrack.plans.models import Instrument
 from naptrack.reporting import figure_inputs as inputs
 from naptrack.reporting.figure_inputs import number_text
 from naptrack.reporting.models import Contribution, Measurement
+from naptrack.reporting.queries import instruments_asked
 from naptrack.reporting.services import EVIDENCE_TYPES, Change
 from naptrack.reporting.services.figures import COUNTRY_FIELDS, kind_of
 
@@ -117,7 +118,7 @@ class ContributionForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, contribution: Contribution, *args: Any, narrative_max: int, **kwargs: Any) -> None:
         self.contribution = contribution
-        self.instruments: list[Instrument] = list(contribution.action.instruments.all())
+        self.instruments: list[Instrument] = instruments_asked(contribution)
         self.currency = contribution.round.plan.currency
         self.saved = saved = {m.instrument_id: m for m in contribution.measurements.all()}
         data = kwargs.get("data", args[0] if args else None)

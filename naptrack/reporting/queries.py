@@ -98,3 +98,13 @@ class ContributionQuerySet(models.QuerySet):
             .annotate(n_contributions=Count("pk"), **annotations)
             .order_by("department__code")
         )
+
+
+def instruments_asked(contribution) -> list:
+    """The instruments of a contribution's line that its round asks for: the plan's version the
+    round opened under says which (an instrument added or retired by a later amendment is not
+    this round's). Reads the line's instruments, prefetched or not, and no more."""
+    from naptrack.plans.versions import asks
+
+    version_id = contribution.round.plan_version_id
+    return [i for i in contribution.action.instruments.all() if asks(i, version_id)]

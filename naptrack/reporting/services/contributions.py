@@ -16,6 +16,7 @@ from django_countries import countries as all_countries
 from naptrack.accounts.rules import department_ids
 from naptrack.audit.services import audit_record
 from naptrack.reporting.models import Contribution, Measurement
+from naptrack.reporting.queries import instruments_asked
 from naptrack.reporting.services import figures
 from naptrack.reporting.services.common import (
     Change,
@@ -85,7 +86,7 @@ def _clean(contribution: Contribution, data: dict) -> _Cleaned:
 
 
 def _clean_measurements(contribution: Contribution, rows: Any, out: _Cleaned, errors: dict) -> None:
-    instruments = {i.pk: i for i in contribution.action.instruments.all()}
+    instruments = {i.pk: i for i in instruments_asked(contribution)}
     if not isinstance(rows, list):
         errors["measurements"] = [_("Give a list of measurements.")]
         return
@@ -227,7 +228,7 @@ def _merge_measurements(
     """Put the cleaned answers into `measurements` (by instrument id), adding the ones the
     contribution lacks, then make each one's figures agree (figures.settle) and add the countries
     of its breakdown to the contribution's; raises ValidationError with every error."""
-    instruments = {i.pk: i for i in contribution.action.instruments.all()}
+    instruments = {i.pk: i for i in instruments_asked(contribution)}
     errors: dict[str, list[str]] = {}
 
     def currency() -> str:

@@ -23,6 +23,7 @@ from naptrack.audit.services import audit_record
 from naptrack.core.roles import is_coordinator, is_focal_point
 from naptrack.reporting import workbook
 from naptrack.reporting.models import Contribution, Round
+from naptrack.reporting.queries import instruments_asked
 from naptrack.reporting.services.common import ContributionConflict, WorkflowError
 from naptrack.reporting.services.contributions import contribution_save, contribution_validate
 from naptrack.reporting.workbook import (
@@ -311,7 +312,7 @@ def _result(round_: Round, department, changes: ChangeSet, plans: list[_Plan], d
     headers = changes.headers
     for plan in plans:
         c = plan.contribution
-        instruments = {i.pk: i for i in c.action.instruments.all()}
+        instruments = {i.pk: i for i in instruments_asked(c)}
         differing = {row.row for row in plan.differing}
         for row in plan.rows:
             instrument = instruments.get(row.instrument_id)

@@ -33,6 +33,7 @@ from naptrack.reporting.forms import (
     measurement_view,
 )
 from naptrack.reporting.models import Contribution, Evidence, Round
+from naptrack.reporting.queries import instruments_asked
 from naptrack.reporting.services import ContributionConflict, WorkflowError
 from naptrack.reporting.views.common import in_own_plan
 
@@ -158,7 +159,7 @@ def _page(
     else:
         form = evidence_form = None
         saved = {m.instrument_id: m for m in c.measurements.all()}
-        blocks = [{"instrument": i, **measurement_view(saved.get(i.pk))} for i in c.action.instruments.all()]
+        blocks = [{"instrument": i, **measurement_view(saved.get(i.pk))} for i in instruments_asked(c)]
     plan = c.round.plan
     # Evidence and the reviewer's note stay within the department, the coordinator and readers.
     in_full = user.has_perm("reporting.view_evidence", c)

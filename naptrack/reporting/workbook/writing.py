@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from naptrack.core.currencies import CODES as CURRENCIES
 from naptrack.core.spreadsheets import xlsx_append, xlsx_text
 from naptrack.reporting.models import Contribution, Measurement, Round
+from naptrack.reporting.queries import instruments_asked
 from naptrack.reporting.workbook import by_country
 from naptrack.reporting.workbook.layout import (
     BREAKDOWN,
@@ -86,7 +87,7 @@ def contributions_for(round_: Round, department) -> list[Contribution]:
 def _rows(contributions: list[Contribution]):
     """(contribution, instrument or None, measurement or None, fields) per row of the sheet."""
     for c in contributions:
-        instruments = list(c.action.instruments.all())
+        instruments = instruments_asked(c)
         measurements = {m.instrument_id: m for m in c.measurements.all()}
         if not instruments:
             yield c, None, None, fields_of(None, True)
