@@ -8,13 +8,15 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from naptrack.accounts.services import user_create
+from naptrack.plans.models import Plan
 from naptrack.portal import publishing
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Round
 
-from .conftest import contribution_of
+from .conftest import contribution_of, logged_in
 
 ALLOWED, DENIED = True, False
 
@@ -31,14 +33,26 @@ def focal_interior(plan):
     )
 
 
+def _evaluator(username: str, plan_slug: str):
+    return user_create(
+        actor="tests", username=username, role="evaluator", password="x" * 12, plan_slug=plan_slug, check_password=False
+    )
+
+
 @pytest.fixture
-def personas(coordinator, focal_defence, focal_justice, reader, focal_interior):
+def personas(plan, coordinator, focal_defence, focal_justice, reader, focal_interior):
+    # The evaluator of the Belgian plan, whose rounds these are, and the evaluator of another plan.
+    elsewhere = Plan.objects.create(
+        slug="be-nap-2017-2021", title="Third plan", country="BE", period_start=2017, period_end=2021
+    )
     return {
         "coordinator": coordinator,
         "focal-defence": focal_defence,
         "focal-justice": focal_justice,
         "focal-interior": focal_interior,
         "reader": reader,
+        "evaluator": _evaluator("evaluator", plan.slug),
+        "evaluator-elsewhere": _evaluator("evaluator-elsewhere", elsewhere.slug),
         "anonymous": AnonymousUser(),
     }
 
@@ -59,6 +73,8 @@ EDIT = {
     "focal-justice": DENIED,
     "focal-interior": DENIED,
     "reader": DENIED,
+    "evaluator": DENIED,
+    "evaluator-elsewhere": DENIED,
     "anonymous": DENIED,
 }
 
@@ -116,6 +132,8 @@ REVIEW = {
     "focal-justice": DENIED,
     "focal-interior": DENIED,
     "reader": DENIED,
+    "evaluator": DENIED,
+    "evaluator-elsewhere": DENIED,
     "anonymous": DENIED,
 }
 
@@ -203,6 +221,8 @@ READ = {
     "focal-justice": ALLOWED,
     "focal-interior": ALLOWED,
     "reader": ALLOWED,
+    "evaluator": ALLOWED,
+    "evaluator-elsewhere": DENIED,
     "anonymous": DENIED,
 }
 # Justice's draft on line 14.a: its department and the oversight roles, no other department.
@@ -213,6 +233,8 @@ HISTORY = {
     "focal-justice": DENIED,
     "focal-interior": DENIED,
     "reader": ALLOWED,
+    "evaluator": ALLOWED,
+    "evaluator-elsewhere": DENIED,
     "anonymous": DENIED,
 }
 
@@ -300,6 +322,8 @@ OTHER_DEPARTMENT = {
 CROSS = {
     "coordinator": dict.fromkeys(OTHER_DEPARTMENT, EVERYTHING),
     "reader": dict.fromkeys(OTHER_DEPARTMENT, EVERYTHING),
+    "evaluator": dict.fromkeys(OTHER_DEPARTMENT, EVERYTHING),
+    "evaluator-elsewhere": dict.fromkeys(OTHER_DEPARTMENT, NOTHING),
     "focal-defence": dict.fromkeys(OTHER_DEPARTMENT, EVERYTHING),
     "focal-justice": OTHER_DEPARTMENT,
     "focal-interior": OTHER_DEPARTMENT,
@@ -352,7 +376,49 @@ def test_readable_by_agrees_with_the_rule_on_every_contribution(
     assert set(everything.readable_by(user).values_list("pk", flat=True)) == expected
 
 
-def test_only_the_oversight_roles_read_every_departments_work(personas):
+def test_only_the_oversight_roles_read_every_departments_work(personas, annual_round):
     for persona, user in personas.items():
         allowed = persona in ("coordinator", "reader")
         assert user.has_perm("reporting.view_all_contributions") is allowed, persona
+        # Asked of a round (the draft report, the dashboard), the plan's evaluator reads them too.
+        allowed = persona in ("coordinator", "reader", "evaluator")
+        assert user.has_perm("reporting.view_all_contributions", annual_round) is allowed, persona
+
+
+# --- the staff pages of a round, for every persona -------------------------------------------------
+
+OK, LOGIN, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
+# persona -> status, for each page of the open round; {contribution} is Justice's draft on 14.a.
+EVERYONE_STAFF = {
+    "coordinator": OK,
+    "focal-defence": OK,
+    "focal-justice": OK,
+    "focal-interior": OK,
+    "reader": OK,
+    "evaluator": OK,
+    "evaluator-elsewhere": NOT_FOUND,
+    "anonymous": LOGIN,
+}
+OVERSIGHT = {**EVERYONE_STAFF, "focal-defence": FORBIDDEN, "focal-justice": FORBIDDEN, "focal-interior": FORBIDDEN}
+COORDINATOR_ONLY = {**OVERSIGHT, "reader": FORBIDDEN, "evaluator": FORBIDDEN}
+PAGES = {
+    "/rounds/{round}/": EVERYONE_STAFF,
+    "/rounds/{round}/contributions/": EVERYONE_STAFF,
+    "/rounds/{round}/lines/14.a/": EVERYONE_STAFF,
+    "/rounds/{round}/report.html": EVERYONE_STAFF,
+    "/rounds/{round}/report.html?draft=1": OVERSIGHT,
+    "/rounds/{round}/lines/14.a/history/": OVERSIGHT,
+    "/contributions/{contribution}/history/": OVERSIGHT,
+    "/work/contributions/{contribution}/": {**OVERSIGHT, "focal-justice": OK},
+    "/rounds/{round}/edit/": COORDINATOR_ONLY,
+}
+
+
+@pytest.mark.parametrize("persona", list(EVERYONE_STAFF))
+def test_who_opens_the_staff_pages_of_a_round(open_round, personas, persona):
+    user = personas[persona]
+    client = Client() if persona == "anonymous" else logged_in(user)
+    contribution = contribution_of(open_round, "14.a", "justice")
+    for url, expected in PAGES.items():
+        address = url.format(round=open_round.pk, contribution=contribution.pk)
+        assert client.get(address).status_code == expected[persona], (persona, address)
