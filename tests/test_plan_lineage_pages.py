@@ -40,7 +40,9 @@ def test_a_draft_is_nowhere_for_the_public_and_the_staff_but_the_coordinator(
         assert client.get(f"/plans/{NEXT}.json").status_code == 404
         assert NEXT not in client.get("/api/v1/plans/").content.decode()
         assert client.get(f"/api/v1/plans/{NEXT}/").status_code == 404
-    assert coordinator_client.get(f"/plans/{NEXT}/").status_code == 200
+    overview = coordinator_client.get(f"/plans/{NEXT}/").content.decode()
+    assert "This plan is a draft" in overview and f'href="/plans/{NEXT}/adopt/"' in overview
+    assert f'href="/plans/{NEXT}/lineage/"' in overview
     line = coordinator_client.get(f"/plans/{NEXT}/lines/3.a/").content.decode()
     assert f'href="/plans/{BE}/lines/3.b/"' in line, "the coordinator sees the draft's lineage"
     page = coordinator_client.get(COMPARED).content.decode()
