@@ -176,7 +176,14 @@ def _kind(code: str, n: int, old: dict, new: dict, reading: Reading) -> None:
 
 
 def plan_amend_document(
-    *, actor: Any, plan: Plan, document: dict, effective_from: dt.date, reason: str, dry_run: bool = False
+    *,
+    actor: Any,
+    plan: Plan,
+    document: dict,
+    effective_from: dt.date,
+    reason: str,
+    dry_run: bool = False,
+    basis: Any = None,
 ) -> tuple[PlanVersion | None, Reading]:
     """Amend the plan to what a changed naptrack-plan/1 file says. With dry_run, only read the
     changes. A file that changes nothing makes no version."""
@@ -185,6 +192,11 @@ def plan_amend_document(
     if dry_run or not reading.changes:
         return None, reading
     version = plan_amend(
-        actor=actor, plan=plan, change_list=reading.changes, effective_from=effective_from, reason=reason
+        actor=actor,
+        plan=plan,
+        change_list=reading.changes,
+        effective_from=effective_from,
+        reason=reason,
+        basis=basis,
     )
     return version, reading

@@ -27,7 +27,7 @@ A text is a string (English, the source) or an object of languages, as in naptra
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,16 +79,29 @@ class AmendmentError(ValidationError):
 
 
 # What an amendment may answer, registered by the apps that hold them (civil society's
-# recommendations, an evaluation's findings): "app_label.model" -> the plan id of an object.
+# recommendations, an evaluation's findings): "app_label.model" -> the plan id of an object,
+# and what a plan holds of them, each with the words a form offers it by.
 _BASES: dict[str, Callable[[models.Model], int | None]] = {}
+_CHOICES: dict[str, Callable[[Plan], Iterable[tuple[models.Model, str]]]] = {}
 
 
-def basis_register(label: str, plan_of: Callable[[models.Model], int | None]) -> None:
+def basis_register(
+    label: str,
+    plan_of: Callable[[models.Model], int | None],
+    choices: Callable[[Plan], Iterable[tuple[models.Model, str]]] | None = None,
+) -> None:
     _BASES[label] = plan_of
+    if choices is not None:
+        _CHOICES[label] = choices
 
 
 def basis_kinds() -> tuple[str, ...]:
     return tuple(_BASES)
+
+
+def basis_choices(plan: Plan) -> list[tuple[str, str, models.Model]]:
+    """What the plan's amendments may answer, for a form: ("app_label.model:pk", words, object)."""
+    return [(f"{label}:{obj.pk}", words, obj) for label, offer in _CHOICES.items() for obj, words in offer(plan)]
 
 
 def has_opened_rounds(plan: Plan) -> bool:
