@@ -422,3 +422,17 @@ def test_who_opens_the_staff_pages_of_a_round(open_round, personas, persona):
     for url, expected in PAGES.items():
         address = url.format(round=open_round.pk, contribution=contribution.pk)
         assert client.get(address).status_code == expected[persona], (persona, address)
+
+
+# --- the coordinator's screens for amending the plan -----------------------------------------------
+
+AMENDING = dict.fromkeys(EVERYONE_STAFF, FORBIDDEN) | {"coordinator": OK, "anonymous": LOGIN}
+AMENDMENT_PAGES = ["", "lines/14.a/", "new-line/", "focus-countries/", "file/"]
+
+
+@pytest.mark.parametrize("persona", list(AMENDING))
+def test_who_opens_the_screens_that_amend_the_plan(plan, personas, persona):
+    client = Client() if persona == "anonymous" else logged_in(personas[persona])
+    for page in AMENDMENT_PAGES:
+        address = f"/plans/{plan.slug}/amendments/{page}"
+        assert client.get(address).status_code == AMENDING[persona], (persona, address)
