@@ -504,8 +504,8 @@ def test_public_api_query_counts_are_pinned(
 # country (one query). Objectives and countries read their published figures (two queries:
 # tests/test_figures_portal.py).
 PAGES = [
-    ("/", 11),
-    (f"{PLAN}/", 10),
+    ("/", 12),
+    (f"{PLAN}/", 11),  # with its published evaluations (1)
     (f"{PLAN}/objectives/4/", 9),
     (f"{PLAN}/lines/21/", 12),
     (f"{PLAN}/departments/defence/", 9),
@@ -521,7 +521,7 @@ PAGES = [
     (f"/open-data/{BE}/annual-2014.csv", 6),
     (f"/open-data/{BE}/annual-2014.xlsx", 6),
     (f"/open-data/{BE}/annual-2014.json", 6),
-    (f"/open-data/{BE}.zip", 30),  # the plan's JSON and XLSX each read its translation states; 2 for figures
+    (f"/open-data/{BE}.zip", 31),  # the plan's JSON and XLSX each read its translation states; 2 for figures; 1 evaluations
     (f"/fr{PLAN}/lines/21/", 12),
 ]
 
