@@ -145,3 +145,14 @@ def test_linking_from_the_service_shows_on_both_plans(pair, coordinator, coordin
 def _same_code(old: Plan, new: Plan) -> list[tuple[Action, Action]]:
     olds = {a.code: a for a in Action.objects.filter(plan=old)}
     return [(a, olds[a.code]) for a in Action.objects.filter(plan=new).order_by("pk") if a.code in olds]
+
+
+def test_pickers_offer_no_draft(pair, focal_defence):
+    from naptrack.civilsociety.forms import OrganisationForm
+    from naptrack.reporting.forms_coordination import RoundCreateForm
+
+    _plan, draft = pair
+    assert draft not in RoundCreateForm().fields["plan"].queryset
+    follows = OrganisationForm().fields["follows"].queryset
+    assert follows.filter(plan__slug=BE).exists() and not follows.filter(plan=draft).exists()
+    assert draft not in Plan.objects.visible_to(focal_defence)

@@ -232,7 +232,8 @@ class OrganisationForm(CivilSocietyForm):
         ]
         networks = Organisation.objects.order_by("name")
         self.fields["network"].queryset = networks.exclude(pk=instance.pk) if instance else networks
-        actions = Action.objects.select_related("plan", "goal").in_plan_order()
+        # A draft plan's lines are the coordinator's until it is adopted.
+        actions = Action.objects.of_adopted_plans().select_related("plan", "goal").in_plan_order()
         self.fields["follows"].queryset = actions
         self.fields["follows"].label_from_instance = lambda a: f"{a.plan.slug} · {action_label(a)}"
 

@@ -87,6 +87,10 @@ class ObjectiveQuerySet(models.QuerySet):
 
 
 class ActionQuerySet(models.QuerySet):
+    def of_adopted_plans(self) -> ActionQuerySet:
+        """Lines of adopted plans: what a picker offers people who may not see a draft."""
+        return self.filter(plan__state="adopted")
+
     def in_force(self) -> ActionQuerySet:
         """Lines no amendment has retired: what a round opened now asks for."""
         return self.filter(retired_in__isnull=True)

@@ -52,7 +52,8 @@ def add_service_errors(form: forms.Form, error: ValidationError, fields: dict[st
 
 
 class RoundCreateForm(_Bootstrap, forms.Form):
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.order_by("-period_end", "slug"))
+    # A draft plan opens no round (reporting.services.round_create): it is not offered.
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.adopted().order_by("-period_end", "slug"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Round.Kind.choices)
     year = forms.IntegerField(label=_("Year covered"), help_text=_("The year the round reports on."))
     deadline = forms.DateField(label=_("Submission deadline"), widget=DateInput)

@@ -66,7 +66,7 @@ def _organisations_named(ids: list[int], field: str, errors: dict[str, list[str]
 
 
 def _organisations():
-    follows = Action.objects.select_related("plan").order_by("plan_id", "goal__number", "position")
+    follows = Action.objects.of_adopted_plans().select_related("plan").order_by("plan_id", "goal__number", "position")
     return (
         Organisation.objects.with_counts()
         .annotate(n_published=Count("assessments", filter=Q(assessments__state="accepted"), distinct=True))

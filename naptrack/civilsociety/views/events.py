@@ -28,7 +28,8 @@ from naptrack.reporting.models import Contribution, Round
 
 def _plan(request: HttpRequest) -> Plan | None:
     slug = request.GET.get("plan", "")
-    return (Plan.objects.filter(slug=slug).first() if slug else None) or Plan.objects.current()
+    plans = Plan.objects.visible_to(request.user)
+    return (plans.filter(slug=slug).first() if slug else None) or Plan.objects.current()
 
 
 @login_required
@@ -46,7 +47,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "civilsociety/events.html",
         {
             "plan": plan,
-            "plans": list(Plan.objects.order_by("-period_end", "slug")),
+            "plans": list(Plan.objects.visible_to(request.user).order_by("-period_end", "slug")),
             "page": paginate(request, events),
             "query": f"plan={plan.slug}" if plan else "",
             "can_manage": request.user.has_perm("civilsociety.manage"),
