@@ -214,6 +214,42 @@ def test_retiring_an_instrument_and_naming_a_coordinator(plan, coordinator_clien
     assert Instrument.objects.get(action=action, position=2).retired_in is not None
 
 
+def test_a_department_added_to_a_line_may_coordinate_it_at_once(plan, coordinator_client):
+    data = line_data(plan, "4.d", departments=["foreign-affairs", "development", "equality"], coordinator="equality")
+    assert coordinator_client.post(url("plan-amend-line", plan, "4.d"), data).status_code == 302
+    assert amended(plan).changes == [
+        {"op": "department-added", "line": "4.d", "department": "equality"},
+        {"op": "coordinator", "line": "4.d", "department": "equality"},
+    ]
+    action = Action.objects.get(plan=plan, code="4.d")
+    assert action.responsibilities.get(is_coordinator=True).department.code == "equality"
+
+
+def test_the_service_lets_a_department_added_to_a_line_coordinate_it_in_the_same_amendment(plan, coordinator):
+    change_list = [
+        {"op": "coordinator", "line": "12", "department": "defence"},
+        {"op": "department-added", "line": "12", "department": "defence"},
+    ]
+    amendments.plan_amend(
+        actor=coordinator, plan=plan, change_list=change_list, effective_from=dt.date(2015, 1, 1), reason=REASON
+    )
+    assert Action.objects.get(plan=plan, code="12").responsibilities.get(is_coordinator=True).department.code == (
+        "defence"
+    )
+    # Added to another line, it coordinates this one no more than before.
+    with pytest.raises(amendments.AmendmentError, match="is not responsible for it"):
+        amendments.plan_amend(
+            actor=coordinator,
+            plan=plan,
+            change_list=[
+                {"op": "department-added", "line": "37", "department": "justice"},
+                {"op": "coordinator", "line": "12", "department": "justice"},
+            ],
+            effective_from=dt.date(2015, 1, 1),
+            reason=REASON,
+        )
+
+
 def test_removing_the_coordinating_department_ends_its_coordination_in_one_change(plan, coordinator_client):
     data = line_data(
         plan, "33", departments=["foreign-affairs", "development", "defence", "interior", "justice"], coordinator=""

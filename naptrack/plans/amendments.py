@@ -217,6 +217,8 @@ def check(live: _Plan, change_list: list[dict[str, Any]]) -> list[str]:
     new_codes = {c.get("line") for c in change_list if c.get("op") == "line-added"}
     new_goals = {c.get("goal") for c in change_list if c.get("op") == "goal-added"}
     new_objectives = {c.get("objective") for c in change_list if c.get("op") == "objective-added"}
+    # A department added to a line may coordinate it in the same amendment (applied in that order).
+    joining = {(str(c.get("line", "")), c.get("department")) for c in change_list if c.get("op") == "department-added"}
     for change in change_list:
         op, code = change.get("op"), str(change.get("line", ""))
         if op not in OPS:
@@ -261,7 +263,7 @@ def check(live: _Plan, change_list: list[dict[str, Any]]) -> list[str]:
         else:
             action = live.line(code, errors)
             if action is not None:
-                _check_on_line(live, action, change, errors)
+                _check_on_line(live, action, change, errors, joining)
     return errors
 
 
@@ -293,7 +295,9 @@ def _check_departments(live: _Plan, code: str, given: list[str], coordinator: st
         errors.append(_("line %(line)s: the coordinating department must be responsible for it") % {"line": code})
 
 
-def _check_on_line(live: _Plan, action: Action, change: dict[str, Any], errors: list[str]) -> None:
+def _check_on_line(
+    live: _Plan, action: Action, change: dict[str, Any], errors: list[str], joining: Iterable[tuple[str, Any]] = ()
+) -> None:
     op, code = change["op"], action.code
     if op == "line-text":
         _require_text(change.get("text"), _("line %(line)s") % {"line": code}, errors)
@@ -310,6 +314,8 @@ def _check_on_line(live: _Plan, action: Action, change: dict[str, Any], errors: 
     elif op in ("department-added", "department-removed", "coordinator"):
         department = change.get("department")
         responsible = set(action.responsibilities.values_list("department__code", flat=True))
+        if op == "coordinator":
+            responsible |= {d for line, d in joining if line == code}
         if department and department not in live.departments:
             errors.append(_("line %(line)s: department %(department)s is not in the plan") % change)
         elif op == "department-added" and department in responsible:
