@@ -26,7 +26,7 @@ from naptrack.plans.importing.headers import (
     OBJECTIVE_NUMBER,
     match_header,
 )
-from naptrack.plans.importing.model import DEPARTMENT_FUZZY, DEPARTMENT_UNMATCHED, NOISE_DROPPED
+from naptrack.plans.importing.model import CODE_INFERRED, DEPARTMENT_FUZZY, DEPARTMENT_UNMATCHED, NOISE_DROPPED
 from naptrack.plans.importing.spreadsheet import load_csv
 from naptrack.plans.importing.xlsx import Cell
 
@@ -166,6 +166,27 @@ def test_without_a_number_column_a_line_repeated_on_each_of_its_instruments_rows
     ]
 
 
+def test_lines_lettered_within_their_goal_are_numbered_with_the_goals_number(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Goal no.", "Goal", "Line", "Line of action", "Indicators", "Responsible"])
+    ws.append([1, "Train the staff.", "a", "Give courses.", "Courses given.", "Defence"])
+    ws.append([1, "Train the staff.", "b", "Write a guide.", "Guide written.", "Justice"])
+    ws.append([None, None, None, None, "Guide read.", None])
+    ws.append([2, "Inform the public.", "a", "Run a campaign.", "Campaign run.", "Defence"])
+    wb.save(path)
+    document, checks = import_plan_document(
+        path, slug="p", title="Plan 2017-2021", country="BE", known_departments=_KNOWN_SMALL
+    )
+    assert [(g, code, instruments) for _, g, _, code, _, instruments, _, _ in shown(document)] == [
+        (1, "1.a", ["Courses given."]),
+        (1, "1.b", ["Guide written.", "Guide read."]),
+        (2, "2.a", ["Campaign run."]),
+    ]
+    assert not [c for c in checks if c.kind == CODE_INFERRED]
+
+
 def test_of_two_columns_headed_alike_the_one_holding_numbers_is_the_number_column():
     texts = ["Goal", "Goal description", "Objective", "Objective", "Line of action"]
     below = [
@@ -228,6 +249,7 @@ def matcher(be_document) -> DepartmentMatcher:
         ("Interior/Federal Police", ["interior-federal-police"]),
         ("Federal Police", ["interior-federal-police"]),
         ("Interior (Federal Police, CGRS)", ["interior-federal-police", "interior-cgrs"]),
+        ("Federal Police (Interior)", ["interior-federal-police"]),
         # A comma separates a department from a unit: both are named.
         ("Interior, Federal Police", ["interior", "interior-federal-police"]),
         ("Interior (IBZ), Justice", ["interior", "justice"]),

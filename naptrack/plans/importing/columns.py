@@ -10,12 +10,16 @@ import re
 
 from naptrack.plans.importing import targets
 from naptrack.plans.importing.headers import (
+    CODE,
     DEPARTMENTS,
     GOAL,
+    GOAL_NUMBER,
     INSTRUMENTS,
+    LINE_WORDS,
     NUMBER_OF,
     match_header,
     match_header_row,
+    normalise,
 )
 from naptrack.plans.importing.kinds import kind_columns
 from naptrack.plans.importing.xlsx import Cell
@@ -30,8 +34,13 @@ _GOAL_NUMBER = re.compile(
     r"(?:n[°o]\.?\s*|nr\.?\s*)?\d{1,3}\s*[.):\-\u2013\u2014]?|\d{1,3}\s*[.):\-\u2013\u2014])\s+(?=\S)",
     re.IGNORECASE,
 )
-# A cell that holds a number only: "12", "IV", "14.a", "Goal 12".
-_NUMBER_CELL = re.compile(r"^\s*(?:[^\W\d_]{1,12}\s+)?(?:\d{1,3}|[IVX]{1,5})(?:[.\-]?(?:\d{1,3}|[a-z]))*\s*[.):]?\s*$")
+# A cell that holds a number only: "12", "IV", "14.a", "Goal 12", "b".
+_NUMBER_CELL = re.compile(
+    r"^\s*(?:[^\W\d_]{1,12}\s+)?(?:\d{1,3}[a-z]?|[IVX]{1,5}|[a-zA-Z])(?:[.\-](?:\d{1,3}|[a-z]))*\s*[.):]?\s*$"
+)
+# A line's letter within its goal, and a goal's number in a column of its own.
+_LETTER = re.compile(r"^\s*[a-z]{1,2}\s*[.)]?\s*$")
+_GOAL = re.compile(r"^\s*(?:[^\W\d_]{1,12}\s+)?(\d{1,3})\s*[.):]?\s*$")
 # Rows below a header row that tell what its columns hold.
 _LOOK_AHEAD = 200
 # Bullets before the items of a cell: "• Text", "- Text", "* Text"; a bullet in the middle of a
@@ -58,6 +67,16 @@ def paragraphs(name: str, text: str) -> list[str]:
     if name == GOAL and lines:
         lines[0] = _GOAL_NUMBER.sub("", lines[0])
     return lines
+
+
+def number_lines(values: dict[str, Cell]) -> None:
+    """A line lettered within its goal ("a", "b") beside the goal's number: numbered "14.a", as
+    the plans that number their lines through number them, so that the letters of two goals
+    are two lines."""
+    code, goal = values.get(CODE), values.get(GOAL_NUMBER)
+    if code is None or goal is None or not _LETTER.match(code.text) or not _GOAL.match(goal.text):
+        return
+    values[CODE] = Cell(f"{_GOAL.match(goal.text).group(1)}.{code.text.strip().rstrip('.)')}", code.origin)
 
 
 def header_row(texts: list[str]) -> dict[int, str] | None:
@@ -92,6 +111,10 @@ def by_content(header: dict[int, str], texts: list[str], below: list[tuple[int, 
         header[words[0]] = name
         if number not in header.values():
             header[numeric[0]] = number
+    if CODE not in header.values():
+        # A column headed "Line" beside the lines' texts, holding "a", "b", "14.c": their numbers.
+        lettered = [i for i, t in enumerate(texts) if i not in header and normalise(t) in LINE_WORDS]
+        header.update({i: CODE for i in lettered[:1] if _numbers_only(i, below[:_LOOK_AHEAD])})
     return dict(sorted(header.items()))
 
 

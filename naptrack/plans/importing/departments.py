@@ -178,8 +178,8 @@ class DepartmentMatcher:
         self.units = {p: {a: next(iter(c)) for a, c in m.items() if len(c) == 1} for p, m in units.items()}
         self.everything = {a: next(iter(c)) for a, c in everything.items() if len(c) == 1}
         self.longest = max((len(a) for a in self.everything), default=1)
-        # Names that hold a comma ("Foreign Affairs, Foreign Trade and Development"): read whole
-        # across the comma, which elsewhere separates departments.
+        # Names that hold a comma ("Ministry of Trade, Industry and Energy"): read whole across
+        # the comma, which elsewhere separates departments.
         self.comma_names = {
             alias
             for d in self.known
@@ -237,12 +237,18 @@ class DepartmentMatcher:
                     continue
                 units = self._units_within(words, i + 1, close, mentions[-1].code) if mentions else None
                 if units:
-                    # "Interior (Federal Police, CGRS)": those units of the department before, not all of it.
+                    # "Home Office (Police, Immigration)": those units of the department before, not all of it.
                     mentions[-1:] = [Mention(text[tokens[a][1] : tokens[b - 1][2]], unit) for unit, a, b in units]
                     i = close + 1
                     continue
-                if mentions and mentions[-1].code and self.everything.get(_words(inner)) == mentions[-1].code:
-                    i = close + 1  # "Interior (IBZ)": the department's other name, not a second one
+                if (
+                    mentions
+                    and mentions[-1].code
+                    and self.everything.get(_words(inner)) in self._named(mentions[-1].code)
+                ):
+                    # "Police (Home Office)", "Home Office (HO)": the unit's parent or the
+                    # department's other name, not a second department.
+                    i = close + 1
                     continue
                 if mentions and mentions[-1].code and self._match_at(words, i + 1, self.everything) is None:
                     # "Institute for Equality (IEWM)": a remark on the department before it.
@@ -318,6 +324,10 @@ class DepartmentMatcher:
             if code is not None and (alias in self.comma_names or not any(n < length for n in commas)):
                 return code, picked[length - 1] + 1
         return None
+
+    def _named(self, code: str) -> tuple[str, ...]:
+        """The department and its parent, which a remark in brackets after it may name."""
+        return (code, self.by_code[code].parent or code)
 
     def _units_within(self, words: list[str], start: int, end: int, parent: str | None) -> list[tuple[str, int, int]]:
         """The units of `parent` that words[start:end] list, and nothing else: [(code, from, to)]."""

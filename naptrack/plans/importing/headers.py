@@ -188,7 +188,8 @@ _MAX_HEADER_WORDS = 6
 # Words that make a header the number of what the rest of it names: "Goal no.", "Nr. doel",
 # "Number of the objective", "Numéro du but", "Line #".
 _NUMBER_WORDS = ("no", "n o", "n", "nr", "num", "number", "numero", "nummer", "ref", "code", "id")
-_LINE_WORDS = ("line", "lines", "ligne", "lignes", "lijn", "regel")
+# "Line": a line's number or its text, as the column's cells tell (columns.by_content).
+LINE_WORDS = ("line", "lines", "ligne", "lignes", "lijn", "regel")
 _NUMBER_LINKS = ("of the", "of", "du", "de la", "de l", "de", "d", "van de", "van het", "van")
 
 
@@ -227,7 +228,7 @@ def _number_of(norm: str) -> str | None:
                 if rest.startswith(link + " "):
                     rest = rest[len(link) + 1 :]
                     break
-        if rest in _LINE_WORDS:
+        if rest in LINE_WORDS:
             return ACTION
         field = _field_of(rest, exact=True) if rest else None
         if field is not None:

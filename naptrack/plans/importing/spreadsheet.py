@@ -207,6 +207,7 @@ class _Reader:
         values: dict[str, Cell] = {}
         for index, name in self.columns.items():
             values[name] = cells[index] if index < len(cells) else Cell("")
+        columns.number_lines(values)
         code, action, objective = values.get(CODE), values.get(ACTION), values.get(OBJECTIVE)
         pending = self.pending
         starts = pending is None
