@@ -81,6 +81,15 @@ SECRET_WORDS = [INTERNAL, SUBMITTED, RETURNED, DRAFT, UNPUBLISHED]
 SECRET_WORDS += [PACK_INTERNAL, PACK_REFERENCE, PACK_REPLY, PACK_UNAPPROVED, PACK_HANDLER]
 SECRET_WORDS += [CS_DRAFT, CS_SUBMITTED, CS_RETURNED, CS_REJECTED, CS_NOTE, CS_FILE, CS_EVENT, CS_RECOMMENDATION]
 SECRET_WORDS += [CS_UNCONSENTED, CS_WITHDRAWN, CS_EMAIL]
+# The next plan, a draft: only the coordinator sees it until it is adopted.
+DRAFT_PLAN = "Jacarandish"  # its title and one of its lines
+DRAFT_SLUG = "be-nap-2017-2021"
+SECRET_WORDS += [DRAFT_PLAN, DRAFT_SLUG]
+# Evaluations: an unpublished evaluation's every text, and one published then withdrawn.
+EVAL_DRAFT = "Quaggamire"  # in the summary, an assessment, a finding, a recommendation, the response
+EVAL_WITHDRAWN = "Rhodolithic"
+EVAL_PUBLISHED = "Sapphirine survey"  # a published evaluation's finding: it must show
+SECRET_WORDS += [EVAL_DRAFT, EVAL_WITHDRAWN]
 SECRET_FIGURES = {
     INTERNAL: (7770101, 7770102, 7770103),
     SUBMITTED: (7770201, 7770202, 7770203),
@@ -116,6 +125,27 @@ def _seed_targets(plan, coordinator) -> None:
     ratio = Instrument.objects.get(action__plan=plan, action__code="16.a", position=1)
     Target.objects.create(instrument=ratio, year=2016, value=10, baseline_year=2012, baseline_value=5)
     plan_targets_publish(actor=coordinator, plan=plan)
+
+
+def _seed_draft_plan(plan, coordinator) -> None:
+    """The Belgian plan's successor, drafted (every line linked to the line it continues), a
+    secret in its title and in a line it rewords."""
+    from naptrack.plans.successors import plan_successor
+
+    draft = plan_successor(
+        actor=coordinator, plan=plan, slug=DRAFT_SLUG, title=f"{DRAFT_PLAN} plan", period_start=2017, period_end=2021
+    )
+    Action.objects.filter(plan=draft, code="21").update(text_en=f"{DRAFT_PLAN} diplomats")
+
+
+def _draft_plan_urls() -> list[str]:
+    """Where the draft would be if it leaked: its pages, files, comparison and API answers."""
+    plan = f"/plans/{DRAFT_SLUG}"
+    urls = [f"{plan}/", f"{plan}/lines/21/", f"{plan}/objectives/1/", f"{plan}/departments/", f"{plan}/search/"]
+    urls += [f"{plan}/compared-with/{BE}/", f"/plans/{DRAFT_SLUG}.json", f"/open-data/{DRAFT_SLUG}.zip"]
+    urls += [f"/api/v1/plans/{DRAFT_SLUG}/", f"/api/v1/public/plans/{DRAFT_SLUG}/lineage/"]
+    urls += [f"/api/v1/public/plans/{DRAFT_SLUG}/compared-with/{BE}/", f"/api/v1/public/plans/{DRAFT_SLUG}/figures/"]
+    return urls
 
 
 def _seed(plan, coordinator, focal_defence, focal_justice):
@@ -269,6 +299,41 @@ def _seed_packs(plan, coordinator, focal_defence):
     reply(published, f"{PACK_UNAPPROVED} reply.", approve=False)
     published = intl.request_set_visibility(actor=coordinator, request=published, public=True)
     return internal, published
+
+
+def _seed_evaluations(plan, coordinator) -> dict:
+    """A published evaluation beside an unpublished one and one published then withdrawn, each
+    with a summary, an assessment, a finding, a recommendation and the government's response."""
+    from naptrack.evaluations import services as evaluations
+
+    out = {}
+    for key, word in (("published", EVAL_PUBLISHED), ("draft", EVAL_DRAFT), ("withdrawn", EVAL_WITHDRAWN)):
+        evaluation = evaluations.evaluation_create(
+            actor=coordinator,
+            plan=plan,
+            kind="final",
+            evaluator_kind="external",
+            evaluator_name=f"{word} evaluator",
+            summary=f"{word} summary.",
+        )
+        line_21 = Action.objects.get(plan=plan, code="21")
+        evaluations.assessments_set(
+            actor=coordinator, evaluation=evaluation, lines={line_21.pk: ("completed", f"{word} assessment")}
+        )
+        evaluations.finding_add(actor=coordinator, evaluation=evaluation, text=f"{word} finding")
+        recommendation = evaluations.recommendation_add(
+            actor=coordinator, evaluation=evaluation, text=f"{word} recommendation", actions=[line_21]
+        )
+        evaluations.response_set(
+            actor=coordinator, recommendation=recommendation, response="accepted", text=f"{word} response"
+        )
+        evaluations.evaluation_response_set(actor=coordinator, evaluation=evaluation, text=f"{word} overall response")
+        if key != "draft":
+            evaluations.evaluation_publish(actor=coordinator, evaluation=evaluation)
+        if key == "withdrawn":
+            evaluations.evaluation_withdraw(actor=coordinator, evaluation=evaluation)
+        out[key] = evaluation
+    return out
 
 
 def _seed_civil_society(plan, coordinator):
@@ -462,6 +527,8 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
     published, hidden = _seed(plan, coordinator, focal_defence, focal_justice)
     internal_pack, published_pack = _seed_packs(plan, coordinator, focal_defence)
     seeded = _seed_civil_society(plan, coordinator)
+    _seed_draft_plan(plan, coordinator)
+    evaluations = _seed_evaluations(plan, coordinator)
     assert PACK_REPLY in internal_pack.answers.get(question__code="Q2").text, "the reply reached the internal pack"
     assert Round.objects.get(pk=published.pk).state == "published"
     states = set(Contribution.objects.filter(round=published).values_list("state", "visibility"))
@@ -505,6 +572,15 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
         ]
         extra += [f"{prefix}/open-data/answers.{fmt}" for fmt in ("csv", "xlsx", "json")]
     extra += _civil_society_extra(seeded)
+    extra += [*_draft_plan_urls(), "/api/v1/plans/", f"/api/v1/public/plans/{BE}/lineage/", f"/search/?q={DRAFT_PLAN}"]
+    # The unpublished and the withdrawn evaluations' pages and reports; evaluations in open data and the API.
+    for key in ("draft", "withdrawn"):
+        base = f"/plans/{BE}/evaluations/{evaluations[key].pk}/"
+        extra += [base, f"/fr{base}"] + [
+            f"{base}report-{lang}.{fmt}" for lang in ("en", "nl") for fmt in ("html", "pdf", "docx")
+        ]
+    extra += [f"/open-data/evaluations.{fmt}" for fmt in ("csv", "xlsx", "json")]
+    extra += [f"/api/v1/public/plans/{BE}/evaluations/"]
     for word in [*SECRET_WORDS, SECRET_COUNTRY[1], str(SECRET_FIGURES[INTERNAL][0]), "narrative", "answer"]:
         for prefix in ("", "/fr", "/nl"):
             extra.append(f"{prefix}/plans/{BE}/search/?q={word}")
@@ -512,6 +588,8 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
     texts.update(crawl(anonymous, [(url, 0) for url in extra], statuses))
 
     assert leaks(texts) == {}
+    for url in _draft_plan_urls():
+        assert statuses[url] == 404, url
 
     # The crawl saw the published content, so its silence on the rest means something.
     assert len(texts) > 250
@@ -575,6 +653,15 @@ def test_nothing_unpublished_appears_in_any_public_page_file_api_answer_or_searc
     assert statuses[f"/assessments/evidence/{submitted_file.pk}/"] == 404
     accepted_file = seeded["accepted"].evidence.get()
     assert statuses[f"/assessments/evidence/{accepted_file.pk}/"] == 200
+    # The published evaluation was reached from the plan's page, its report too; the others are 404s.
+    shown = f"/plans/{BE}/evaluations/{evaluations['published'].pk}/"
+    for url in (shown, f"/fr{shown}", f"{shown}report-en.html", f"/open-data/{BE}.zip", "/open-data/evaluations.csv"):
+        assert EVAL_PUBLISHED in " ".join(texts[url].split()), url
+    assert "Sapphirine" in texts[f"{shown}report-fr.pdf"] and "Sapphirine" in texts[f"{shown}report-nl.docx"]
+    assert EVAL_PUBLISHED in texts[f"/api/v1/public/plans/{BE}/evaluations/"]
+    for key in ("draft", "withdrawn"):
+        assert statuses[f"/plans/{BE}/evaluations/{evaluations[key].pk}/"] == 404
+        assert statuses[f"/plans/{BE}/evaluations/{evaluations[key].pk}/report-en.pdf"] == 404
 
 
 def _member_urls(seeded: dict) -> list[str]:
