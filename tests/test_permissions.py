@@ -436,3 +436,47 @@ def test_who_opens_the_screens_that_amend_the_plan(plan, personas, persona):
     for page in AMENDMENT_PAGES:
         address = f"/plans/{plan.slug}/amendments/{page}"
         assert client.get(address).status_code == AMENDING[persona], (persona, address)
+
+
+# --- the next plan: drafting, adopting, linking lines, and who sees a draft ----------------------
+
+NEXT_PLAN = "be-nap-2022-2026"
+LINEAGE = dict.fromkeys(EVERYONE_STAFF, FORBIDDEN) | {"coordinator": OK, "anonymous": LOGIN}
+# A draft's public pages: the coordinator previews them; for everyone else there is no such plan.
+DRAFT_SEEN = dict.fromkeys(EVERYONE_STAFF, NOT_FOUND) | {"coordinator": OK}
+
+
+@pytest.mark.parametrize("persona", list(LINEAGE))
+def test_who_drafts_adopts_and_links_the_next_plan(plan, personas, persona):
+    from django.core.exceptions import PermissionDenied
+
+    from naptrack.plans.lineage import line_link_set
+    from naptrack.plans.models import Action
+    from naptrack.plans.successors import plan_adopt, plan_successor
+
+    user = personas[persona]
+    allowed = LINEAGE[persona] == OK
+    kwargs = {"slug": NEXT_PLAN, "title": "Next", "period_start": 2022, "period_end": 2026}
+    if allowed:
+        draft = plan_successor(actor=user, plan=plan, **kwargs)
+    else:
+        with pytest.raises(PermissionDenied):
+            plan_successor(actor=user, plan=plan, **kwargs)
+        draft = plan_successor(actor=personas["coordinator"], plan=plan, **kwargs)
+    client = Client() if persona == "anonymous" else logged_in(user)
+    for page in ("", "lines/14.a/", f"compared-with/{plan.slug}/"):
+        address = f"/plans/{NEXT_PLAN}/{page}"
+        assert client.get(address).status_code == DRAFT_SEEN[persona], (persona, address)
+    for page in ("adopt/", f"lineage/?from={plan.slug}"):
+        address = f"/plans/{NEXT_PLAN}/{page}"
+        assert client.get(address).status_code == LINEAGE[persona], (persona, address)
+    line = Action.objects.select_related("plan").get(plan=draft, code="14.a")
+    old = Action.objects.select_related("plan").get(plan=plan, code="14.b")
+    if allowed:
+        line_link_set(actor=user, line=line, continues=[old])
+        plan_adopt(actor=user, plan=draft)
+    else:
+        with pytest.raises(PermissionDenied):
+            line_link_set(actor=user, line=line, continues=[old])
+        with pytest.raises(PermissionDenied):
+            plan_adopt(actor=user, plan=draft)
