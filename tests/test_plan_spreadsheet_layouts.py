@@ -269,6 +269,12 @@ def test_a_departments_cell_names_the_known_departments(matcher, cell, codes):
     assert [m.code for m in matcher.parse(cell)] == codes
 
 
+def test_a_unit_the_plan_does_not_know_is_reported_under_its_parent_whatever_the_dash(matcher):
+    for cell in ("Interior-Regional Office", "Interior \u2013 Regional Office", "Interior \u2014 Regional Office"):
+        (mention,) = matcher.parse(cell)
+        assert (mention.text, mention.code, mention.parent) == ("Regional Office", None, "interior")
+
+
 def test_a_translation_never_takes_a_name_another_department_has_in_the_plans_own_language():
     matcher = DepartmentMatcher(
         [

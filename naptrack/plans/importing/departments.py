@@ -82,7 +82,8 @@ _PREFIXES = (
     "federale overheidsdienst ",
 )
 # Words as _words cuts them: "l'égalité" is "l" and "égalité", as in the names it is matched with.
-_TOKEN_RE = re.compile(r"[^\W_]+|[-/(),;&+\n]", re.UNICODE)
+# Dashes are tokens too: fold() makes an en or em dash ("Parent \u2013 Unit") a hyphen.
+_TOKEN_RE = re.compile(r"[^\W_]+|[-\u2013\u2014/(),;&+\n]", re.UNICODE)
 
 
 def _translations(d: KnownDepartment) -> list[str]:
