@@ -455,6 +455,7 @@ def test_a_discarded_file_writes_nothing(plan, coordinator_client):
     [
         (b"{not json", "The file is not JSON"),
         (b"\xff\xfe", "The file is not JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "The file is not JSON"),
         (json.dumps({"format": "naptrack-plan/1"}).encode(), "The file is not a valid plan file:"),
     ],
 )

@@ -158,22 +158,24 @@ class LineForm(AmendmentForm):
         _styled(self)
 
     def _instrument_fields(self, prefix: str, n: int | None) -> None:
-        which = _("instrument %(n)s") % {"n": n} if n else _("new instrument")
+        which = _("Instrument %(n)s") % {"n": n} if n else _("New instrument")
         self.fields[f"{prefix}-text"] = forms.CharField(
-            label=_("Text of the %(which)s (English)") % {"which": which},
+            label=_("%(which)s: text (English)") % {"which": which},
             required=False,
             widget=forms.Textarea(attrs={"rows": 2}),
         )
+        # A new row posted without its kind asks for text, as a plan file's instrument does.
         self.fields[f"{prefix}-kind"] = forms.ChoiceField(
-            label=_("Kind of answer, %(which)s") % {"which": which},
+            label=_("%(which)s: kind of answer") % {"which": which},
             choices=Instrument.Kind.choices,
             initial=Instrument.Kind.QUALITATIVE,
+            required=n is not None,
         )
         self.fields[f"{prefix}-unit"] = forms.CharField(
-            label=_("Unit, %(which)s") % {"which": which}, required=False, max_length=UNIT_MAX
+            label=_("%(which)s: unit") % {"which": which}, required=False, max_length=UNIT_MAX
         )
         self.fields[f"{prefix}-by_sex"] = forms.BooleanField(
-            label=_("Counted by sex, %(which)s") % {"which": which}, required=False
+            label=_("%(which)s: counted by sex") % {"which": which}, required=False
         )
 
     def instrument_rows(self) -> list[tuple[int, Instrument, list[forms.BoundField]]]:

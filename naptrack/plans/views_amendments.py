@@ -61,15 +61,15 @@ def _latest_number(plan: Plan) -> int:
     return plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
 
 
-def _amend(request: HttpRequest, plan: Plan, form: AmendmentForm, changes: list[dict[str, Any]]) -> bool:
+def _amend(request: HttpRequest, plan: Plan, form: AmendmentForm, changes: list[dict[str, Any]]) -> PlanVersion | None:
     """Make the amendment; a refusal goes to the form's error summary, nothing written."""
     try:
         version = plan_amend(actor=request.user, plan=plan, change_list=changes, **form.header())
     except AmendmentError as exc:
         form.add_error(None, exc.messages)
-        return False
+        return None
     _done(request, version)
-    return True
+    return version
 
 
 def _done(request: HttpRequest, version: PlanVersion) -> None:
@@ -163,8 +163,8 @@ def line_amend(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         changes = form.changes()
         if not changes:
             unchanged = True
-        elif _amend(request, plan, form, changes):
-            return _to_log(plan, plan.versions.order_by("-number").first())
+        elif version := _amend(request, plan, form, changes):
+            return _to_log(plan, version)
     context = {"plan": plan, "action": action, "form": form, "unchanged": unchanged}
     return _page(request, "line.html", context, form)
 
@@ -178,8 +178,8 @@ def line_add(request: HttpRequest, slug: str) -> HttpResponse:
         goals=list(plan.goals.order_by("number")),
         departments=_departments(plan),
     )
-    if request.method == "POST" and form.is_valid() and _amend(request, plan, form, form.changes()):
-        return _to_log(plan, plan.versions.order_by("-number").first())
+    if request.method == "POST" and form.is_valid() and (version := _amend(request, plan, form, form.changes())):
+        return _to_log(plan, version)
     return _page(request, "new_line.html", {"plan": plan, "form": form}, form)
 
 
@@ -192,8 +192,8 @@ def focus_countries(request: HttpRequest, slug: str) -> HttpResponse:
         changes = form.changes()
         if not changes:
             unchanged = True
-        elif _amend(request, plan, form, changes):
-            return _to_log(plan, plan.versions.order_by("-number").first())
+        elif version := _amend(request, plan, form, changes):
+            return _to_log(plan, version)
     return _page(request, "focus_countries.html", {"plan": plan, "form": form, "unchanged": unchanged}, form)
 
 
@@ -221,7 +221,7 @@ def _document(form: PlanFileForm, plan: Plan) -> dict | None:
     upload = form.cleaned_data["document"]
     try:
         document = json.loads(upload.read().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         form.add_error("document", _("The file is not JSON: %(reason)s.") % {"reason": exc})
         return None
     try:
