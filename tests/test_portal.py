@@ -521,7 +521,8 @@ PAGES = [
     (f"/open-data/{BE}/annual-2014.csv", 6),
     (f"/open-data/{BE}/annual-2014.xlsx", 6),
     (f"/open-data/{BE}/annual-2014.json", 6),
-    (f"/open-data/{BE}.zip", 31),  # the plan's JSON and XLSX each read its translation states; 2 for figures; 1 evaluations
+    # The plan's JSON and XLSX each read its translation states; 2 for figures; 1 for evaluations.
+    (f"/open-data/{BE}.zip", 31),
     (f"/fr{PLAN}/lines/21/", 12),
 ]
 
