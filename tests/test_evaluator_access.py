@@ -187,6 +187,78 @@ def test_evaluator_api_reads_their_plan_only(evaluator, open_round, other_round,
     assert client.get(f"/api/v1/rounds/{open_round.pk}/").status_code == 200
 
 
+def test_evaluator_reads_their_plans_civil_society_assessments(
+    evaluator, evaluator_client, coordinator, open_round, other_round
+):
+    from naptrack.civilsociety import services as civil_society
+    from naptrack.plans.models import Action
+    from tests.civil_society_data import member, organisations
+
+    ngo, _partner = organisations(coordinator)
+    an = member(coordinator, ngo, "an@vrouwenvoorvrede.example")
+
+    def submitted(round_, slug: str, words: str):
+        line = Action.objects.get(plan__slug=slug, code="17.a")
+        created = civil_society.assessment_create(actor=an, round=round_, action=line, data={"narrative": words})
+        return civil_society.assessment_submit(actor=an, assessment=created)
+
+    own = submitted(open_round, BE, f"{SECRET} own.")
+    other = submitted(other_round, OTHER, f"{SECRET} other.")
+    page = evaluator_client.get(f"/civil-society/assessments/{own.pk}/")
+    assert page.status_code == 200 and f"{SECRET} own." in page.content.decode()
+    assert evaluator_client.get(f"/civil-society/assessments/{other.pk}/").status_code == 404
+    listed = api(evaluator).get("/api/v1/assessments/").json()
+    assert [a["id"] for a in listed["results"]] == [own.pk]
+    # The round's dashboard counts them, without the moderation queue (every plan's) to follow.
+    html = evaluator_client.get(f"/rounds/{open_round.pk}/").content.decode()
+    assert "Civil-society assessments" in html and "/civil-society/moderation/" not in html
+    assert f"{SECRET} other." not in evaluator_client.get(f"/rounds/{open_round.pk}/").content.decode()
+
+
+def test_evaluator_reads_the_plans_internal_screens_read_only(
+    evaluator_client, other_plan, reader, focal_defence, django_assert_num_queries
+):
+    # session, user, roles, plan, then each screen's reads: lines with instruments (2), rounds
+    # opened; instruments with targets and milestones (2), rounds opened; the plan's texts and
+    # their translations' states (7). As the coordinator's, whatever the number of lines.
+    screens = {
+        f"/plans/{BE}/instruments/": (7, "Kinds of answer", f"/plans/{BE}/instruments/"),
+        f"/plans/{BE}/targets/edit/": (7, "Milestones", f"/plans/{BE}/targets/edit/"),
+        f"/plans/{BE}/translations/": (11, "Translations of the plan", f"/plans/{BE}/translations/fr/"),
+    }
+    for url, (queries, title, change_link) in screens.items():
+        with django_assert_num_queries(queries):
+            response = evaluator_client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200 and title in html, url
+        # Nothing to change from them.
+        assert ">Change<" not in html and "Add a target" not in html and change_link + "1" not in html, url
+        assert f'href="{change_link}"' not in html or change_link == url, url
+        # Readers follow the rounds, not the plan's set-up (tests/test_targets_screens.py).
+        assert logged_in(reader).get(url).status_code == 403, url
+        assert logged_in(focal_defence).get(url).status_code == 403, url
+        assert evaluator_client.get(url.replace(BE, OTHER)).status_code == 404, url
+    instrument = plan_instrument(BE)
+    for url in (
+        f"/plans/{BE}/instruments/{instrument.pk}/",
+        f"/plans/{BE}/targets/edit/{instrument.pk}/",
+        f"/plans/{BE}/targets/edit/{instrument.pk}/remove/",
+        f"/plans/{BE}/translations/fr/",
+        f"/plans/{BE}/translations/fr/download.xlsx",
+    ):
+        assert evaluator_client.get(url).status_code == 403, url
+    kind = instrument.kind
+    assert evaluator_client.post(f"/plans/{BE}/instruments/{instrument.pk}/", {"kind": "count"}).status_code == 403
+    instrument.refresh_from_db()
+    assert instrument.kind == kind
+
+
+def plan_instrument(slug: str):
+    from naptrack.plans.models import Instrument
+
+    return Instrument.objects.filter(action__plan__slug=slug, action__code="14.a").order_by("position").first()
+
+
 # --- nothing of another plan ---------------------------------------------------------------------
 
 
@@ -328,12 +400,13 @@ def test_evaluator_writes_nothing_through_the_api(evaluator, open_round, focal_d
 # --- their landing and the screens they do not get -----------------------------------------------
 
 
-def test_evaluator_lands_on_their_plans_rounds(evaluator, open_round):
+def test_evaluator_lands_on_their_plans_rounds_after_a_second_factor(evaluator, open_round):
     client = Client()
     response = client.post("/accounts/login/", {"username": "evaluator", "password": "correct horse battery staple"})
-    assert response.status_code == 302
-    # A reader's second step (two-factor) may come first; either way the rounds are where they land.
-    assert "/rounds/" in response["Location"] or "two-factor" in response["Location"]
+    assert response.status_code == 302 and response.url == "/rounds/"
+    # They read a plan's internals, as readers do: a second factor first.
+    held = client.get("/rounds/")
+    assert held.status_code == 302 and "/accounts/two-factor/" in held.url
 
 
 def test_evaluator_has_no_work_list(evaluator_client, open_round):

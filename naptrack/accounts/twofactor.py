@@ -4,8 +4,8 @@ codes (otp_static).
 Signing in takes two steps: the password (LoginView, with django-axes in front), then, for a
 person with a device, a code; until then the person is not verified (OTPMiddleware's
 `request.user.is_verified()`) and `accounts/middleware.py` lets them reach only the second step.
-Coordinators, readers and administrators must have a device (everyone under
-NAPTRACK_2FA_REQUIRED_FOR_ALL); focal points may.
+Coordinators, readers, evaluators (who read a plan's internals as readers do) and administrators
+must have a device (everyone under NAPTRACK_2FA_REQUIRED_FOR_ALL); focal points may.
 
 The secret of a device being set up stays in the person's session until they confirm it with a
 first code: only confirmed devices exist in the database, and a page reloaded halfway shows the
@@ -37,7 +37,7 @@ from django_otp.util import random_hex
 
 from naptrack.accounts.models import User
 from naptrack.audit.services import audit_record
-from naptrack.core.roles import is_coordinator, is_reader
+from naptrack.core.roles import is_coordinator, is_evaluator, is_reader
 
 RECOVERY_CODES = 10
 TOTP_DIGITS = 6
@@ -60,7 +60,7 @@ def _required_for_everyone(user) -> bool:
 
 # Administrators first: their flags cost no query; the roles are read once per request.
 two_factor_required = rules.is_authenticated & (
-    rules.is_staff | rules.is_superuser | _required_for_everyone | is_coordinator | is_reader
+    rules.is_staff | rules.is_superuser | _required_for_everyone | is_coordinator | is_reader | is_evaluator
 )
 
 

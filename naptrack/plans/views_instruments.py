@@ -8,12 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from naptrack.core.roles import evaluates, is_evaluator
 from naptrack.plans.instruments import UNIT_MAX, instrument_kind_set, rounds_opened
 from naptrack.plans.interchange import SOURCE
 from naptrack.plans.models import Action, Instrument, Plan
@@ -64,13 +65,31 @@ def _require(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only a coordinator can change what an instrument asks for."))
 
 
+def read_or_change(request: HttpRequest, plan: Plan, change_perm: str) -> bool:
+    """Whether the person may change what the plan's internal screen shows (the coordinator); if
+    not, that they may read it (the plan's evaluator), else PermissionDenied. Another plan's
+    evaluator gets 404: whether it exists is none of their business."""
+    user = request.user
+    if rules.has_perm(change_perm, user):
+        return True
+    if is_evaluator(user) and not evaluates(user, plan.pk):
+        raise Http404
+    if not rules.has_perm("plans.view_internals", user, plan):
+        raise PermissionDenied(_("You may not do this."))
+    return False
+
+
 @login_required
 def instrument_list(request: HttpRequest, slug: str) -> HttpResponse:
-    _require(request)
     plan = get_object_or_404(Plan, slug=slug)
+    can_change = read_or_change(request, plan, "plans.change_instrument")
     actions = Action.objects.filter(plan=plan).in_plan_order().with_instruments()
     opened = plan.rounds.exclude(opened_at=None).exists()
-    return render(request, "plans/instruments/list.html", {"plan": plan, "actions": actions, "opened": opened})
+    return render(
+        request,
+        "plans/instruments/list.html",
+        {"plan": plan, "actions": actions, "opened": opened, "can_change": can_change},
+    )
 
 
 @login_required

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from naptrack.plans.instruments import rounds_opened
 from naptrack.plans.models import Action, Instrument, Plan, Target
 from naptrack.plans.targets import is_textual, plain, target_remove, target_set
+from naptrack.plans.views_instruments import read_or_change
 
 HUNDRED = Decimal(100)
 BLANK_ROWS = 3
@@ -104,13 +105,15 @@ def _stored(value: Decimal | None) -> Decimal | None:
 
 @login_required
 def target_list(request: HttpRequest, slug: str) -> HttpResponse:
-    _require(request)
     plan = get_object_or_404(Plan, slug=slug)
+    can_change = read_or_change(request, plan, "plans.change_target")
     instruments = Instrument.objects.select_related("target").prefetch_related("target__milestones")
     actions = Action.objects.filter(plan=plan).in_plan_order().prefetch_related(Prefetch("instruments", instruments))
     rows = [_row(action, instrument) for action in actions for instrument in action.instruments.all()]
     opened = plan.rounds.exclude(opened_at=None).exists()
-    return render(request, "plans/targets/list.html", {"plan": plan, "rows": rows, "opened": opened})
+    return render(
+        request, "plans/targets/list.html", {"plan": plan, "rows": rows, "opened": opened, "can_change": can_change}
+    )
 
 
 def _row(action: Action, instrument: Instrument) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from naptrack.plans.interchange import DRAFT, TARGETS
 from naptrack.plans.models import Plan, TranslationState
 from naptrack.plans.texts import coverage, plan_texts
 from naptrack.plans.translating import TranslationFile, TranslationImportError, translations_import
+from naptrack.plans.views_instruments import read_or_change
 
 PENDING = "translations"  # folder of the data directory where uploads wait for confirmation
 
@@ -70,12 +71,12 @@ def _language_names() -> dict[str, str]:
 
 @login_required
 def translations_overview(request: HttpRequest, slug: str) -> HttpResponse:
-    _require(request)
     plan = get_object_or_404(Plan, slug=slug)
+    can_change = read_or_change(request, plan, "plans.translate_plan")
     texts = plan_texts(plan)
     names = _language_names()
     rows = [(lang, names[lang], coverage(texts, lang)) for lang in TARGETS]
-    return render(request, "plans/translations/overview.html", {"plan": plan, "rows": rows})
+    return render(request, "plans/translations/overview.html", {"plan": plan, "rows": rows, "can_change": can_change})
 
 
 @login_required

@@ -29,6 +29,7 @@ from naptrack.core.roles import is_civil_society
 from naptrack.reporting.forms import STATUS_DEFINITIONS, EvidenceForm
 from naptrack.reporting.models import Contribution, Round
 from naptrack.reporting.services import EVIDENCE_MAX_BYTES
+from naptrack.reporting.views.common import in_own_plan
 
 MAX_MB = EVIDENCE_MAX_BYTES // (1024 * 1024)
 
@@ -45,6 +46,8 @@ def _assessment(pk: int) -> Assessment:
 def _readable(request: HttpRequest, assessment: Assessment) -> None:
     # Another organisation's draft is as closed as a department's (rules.py).
     if not request.user.has_perm("civilsociety.view_assessment", assessment):
+        # An evaluator learns nothing of another plan's unpublished assessments (404).
+        in_own_plan(request.user, assessment)
         raise PermissionDenied(_("You may not see this assessment."))
 
 
