@@ -114,6 +114,9 @@ def test_evaluator_reads_their_plans_dashboard_and_contributions(
     assert "state/open" not in html and "state/close" not in html and "/remind/" not in html
     assert "/workbook/" not in html
     assert f"/rounds/{open_round.pk}/report.html?lang=en&amp;draft=1" in html
+    # And the plan's set-up screens, which they read too.
+    for url in (f"/plans/{BE}/instruments/", f"/plans/{BE}/targets/edit/", f"/plans/{BE}/translations/"):
+        assert f'href="{url}"' in html
     assert evaluator_client.get(f"/rounds/{open_round.pk}/contributions/").status_code == 200
     assert evaluator_client.get(f"/rounds/{open_round.pk}/lines/14.a/").status_code == 200
     assert evaluator_client.get(f"/rounds/{open_round.pk}/lines/14.a/history/").status_code == 200

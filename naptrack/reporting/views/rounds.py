@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from naptrack.core.roles import evaluates
 from naptrack.core.templatetags.naptrack import translated
 from naptrack.plans.models import Department, Objective
 from naptrack.reporting import notifications, services, worklist
@@ -168,6 +169,8 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "queue": queue,
             "can_manage": can_manage,
             "can_read_drafts": user.has_perm("reporting.view_all_contributions", round_),
+            # The plan's set-up screens, which the evaluator reads too (plans.view_internals).
+            "plan_screens": evaluates(user, round_.plan_id),
             "workbook_departments": [d for d, _level in tree] if can_manage and round_.state == "open" else [],
             "can_edit": can_manage and round_.state != Round.State.PUBLISHED,
             "can_remind": user.has_perm("reporting.remind", round_) and round_.state == Round.State.OPEN,
