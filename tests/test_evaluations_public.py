@@ -167,3 +167,10 @@ def test_public_pages_files_and_api_make_a_fixed_number_of_queries(
     url = path.format(slug=BE, pk=published.pk)
     with django_assert_num_queries(queries):
         assert anonymous.get(url).status_code == 200
+
+
+def test_an_evaluation_published_without_entries_is_in_the_api_with_none(plan, coordinator, anonymous):
+    evaluation = evaluation_of(plan, coordinator, entries=False)
+    services.evaluation_publish(actor=coordinator, evaluation=evaluation)
+    [shown] = anonymous.get(f"/api/v1/public/plans/{BE}/evaluations/").json()["evaluations"]
+    assert (shown["id"], shown["entries"], shown["completed_on"]) == (evaluation.pk, [], "2017-03-31")

@@ -60,19 +60,18 @@ class PublicEvaluations(JsonView):
     )
     def get(self, request: Request, slug: str) -> Response:
         plan = get_object_or_404(Plan.objects.adopted(), slug=slug)
-        found: dict[int, dict] = {}
-        for row in evaluations.records(plan):
-            evaluation = found.setdefault(
-                row["evaluation_id"],
-                {
-                    "id": row["evaluation_id"],
-                    "kind": row["evaluation_kind"],
-                    "evaluator": row["evaluator"],
-                    "evaluator_kind": row["evaluator_kind"],
-                    "organisation": row["organisation"],
-                    "completed_on": row["completed_on"],
-                    "entries": [],
-                },
-            )
-            evaluation["entries"].append({name: row[name] for name in ENTRY_FIELDS})
-        return Response({"plan": plan.slug, "evaluations": list(found.values())})
+        found = [
+            {
+                "id": evaluation.pk,
+                "kind": evaluation.kind,
+                "evaluator": evaluation.evaluator_name,
+                "evaluator_kind": evaluation.evaluator_kind,
+                "organisation": evaluation.organisation,
+                "completed_on": evaluation.completed_on.isoformat() if evaluation.completed_on else "",
+                "entries": [
+                    {name: row[name] for name in ENTRY_FIELDS} for row in evaluations.evaluation_rows(evaluation)
+                ],
+            }
+            for evaluation in evaluations.published_with_entries(plan)
+        ]
+        return Response({"plan": plan.slug, "evaluations": found})

@@ -128,17 +128,25 @@ def _rows(evaluation: Evaluation) -> list[dict[str, Any]]:
     return rows
 
 
-def records(plan: Plan | None = None) -> list[dict[str, Any]]:
-    """The rows of every published evaluation (of `plan` only when given): six queries."""
+def published_with_entries(plan: Plan | None = None) -> list[Evaluation]:
+    """Every published evaluation (of `plan` only when given) with its entries: seven queries, one
+    when there is none."""
     evaluations = (
         Evaluation.objects.published().with_entries().prefetch_related("assessments__objective", "assessments__action")
     )
     if plan is not None:
         evaluations = evaluations.filter(plan=plan)
-    rows = []
-    for evaluation in evaluations.order_by("plan__slug", "pk"):
-        rows.extend(_rows(evaluation))
-    return rows
+    return list(evaluations.order_by("plan__slug", "pk"))
+
+
+def evaluation_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The evaluation's rows of the open-data table: its assessments, findings, recommendations."""
+    return _rows(evaluation)
+
+
+def records(plan: Plan | None = None) -> list[dict[str, Any]]:
+    """The rows of every published evaluation (of `plan` only when given)."""
+    return [row for evaluation in published_with_entries(plan) for row in _rows(evaluation)]
 
 
 def evaluations_file(fmt: str, rows: list[dict[str, Any]]) -> bytes:
