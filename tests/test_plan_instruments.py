@@ -109,9 +109,24 @@ def test_after_a_round_opened_the_change_needs_its_reason(plan, coordinator, ope
     instrument_kind_set(
         actor=coordinator, instrument=item, kind="count", unit="sessions", reason="Departments report sessions held."
     )
-    event = AuditEvent.objects.get(action="plans.instrument.amended")
+    # An amendment: a new version of the plan, the rounds already opened keeping the question.
+    event = AuditEvent.objects.get(action="plans.plan.amended")
     assert event.data["reason"] == "Departments report sessions held."
-    assert event.data["after"] == {"kind": "count", "by_sex": False, "unit": "sessions"}
+    assert event.data["changes"] == [
+        {
+            "op": "instrument-kind",
+            "line": "5.a",
+            "instrument": 1,
+            "kind": "count",
+            "by_sex": False,
+            "unit": "sessions",
+            "before": "qualitative",
+        }
+    ]
+    item.refresh_from_db()
+    assert (item.kind, item.unit) == ("count", "sessions")
+    open_round.refresh_from_db()
+    assert open_round.plan_version.number == 1 and plan.versions.count() == 2
     assert not AuditEvent.objects.filter(action="plans.instrument.kind_set").exists()
 
 

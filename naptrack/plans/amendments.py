@@ -395,8 +395,9 @@ def _check_header(plan: Plan, effective_from: Any, reason: str, basis: models.Mo
                 _("The amendment cannot take effect before the previous one (%(date)s).")
                 % {"date": last.effective_from.isoformat()}
             )
-        if not plan.period_start - 1 <= effective_from.year <= plan.period_end + 1:
-            problems.append(_("The date the amendment takes effect must lie within the plan's period."))
+        # A plan may be amended after its last year (its evaluation, a late report), never before it began.
+        if effective_from.year < plan.period_start - 1:
+            problems.append(_("The amendment cannot take effect before the plan's period."))
     if not (reason or "").strip():
         problems.append(_("Say why the plan is amended."))
     if basis is not None:

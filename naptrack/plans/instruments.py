@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from naptrack.audit.services import audit_record
@@ -93,6 +94,27 @@ def instrument_kind_set(
                 ]
             }
         )
+    if amended:
+        # Once rounds have asked for the plan, a new kind is an amendment like any other: a new
+        # version of the plan, so that the rounds already opened keep the question they asked.
+        from naptrack.plans.amendments import plan_amend
+
+        in_force = list(instrument.action.instruments.filter(retired_in__isnull=True).order_by("position"))
+        plan_amend(
+            actor=actor,
+            plan=instrument.action.plan,
+            change_list=[
+                {
+                    "op": "instrument-kind",
+                    "line": instrument.action.code,
+                    "instrument": [i.pk for i in in_force].index(instrument.pk) + 1,
+                    **after,
+                }
+            ],
+            effective_from=timezone.localdate(),
+            reason=reason,
+        )
+        return True
     instrument.kind = kind
     instrument.by_sex = bool(by_sex)
     if after["unit"] != before["unit"]:
@@ -107,12 +129,5 @@ def instrument_kind_set(
     author(instrument, actor).save()
     changes.plans_changed([instrument.action.plan_id], after_commit=True)
     data: dict[str, Any] = {"line": instrument.action.code, "before": before, "after": after}
-    if reason:
-        data["reason"] = reason
-    audit_record(
-        actor=actor,
-        action="plans.instrument.amended" if amended else "plans.instrument.kind_set",
-        target=instrument,
-        data=data,
-    )
+    audit_record(actor=actor, action="plans.instrument.kind_set", target=instrument, data=data)
     return True
