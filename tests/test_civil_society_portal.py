@@ -450,8 +450,9 @@ PAGES = [
     ("/api/v1/public/events/EVENT/", 7),
     # Lines with their published assessments (two queries) and recommendations (two), before
     # the round is published; tests/test_portal.py pins them with published rounds.
-    (f"{PLAN}/lines/21/", 12),
-    (f"{PLAN}/lines/17.a/", 11),
+    # And each line's lineage (one query) and its changes by amendment (one).
+    (f"{PLAN}/lines/21/", 14),
+    (f"{PLAN}/lines/17.a/", 13),
     (f"{PLAN}/objectives/4/", 9),  # and its figures (none published: one query)
 ]
 

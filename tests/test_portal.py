@@ -507,7 +507,7 @@ PAGES = [
     ("/", 12),
     (f"{PLAN}/", 11),  # with its published evaluations (1)
     (f"{PLAN}/objectives/4/", 9),
-    (f"{PLAN}/lines/21/", 12),
+    (f"{PLAN}/lines/21/", 14),  # with its lineage (one query) and its changes by amendment (one)
     (f"{PLAN}/departments/defence/", 9),
     (f"{PLAN}/countries/af/", 9),
     (f"{PLAN}/compare/", 3),
@@ -523,7 +523,7 @@ PAGES = [
     (f"/open-data/{BE}/annual-2014.json", 6),
     # The plan's JSON and XLSX each read its translation states; 2 for figures; 1 for evaluations.
     (f"/open-data/{BE}.zip", 31),
-    (f"/fr{PLAN}/lines/21/", 12),
+    (f"/fr{PLAN}/lines/21/", 14),
 ]
 
 
