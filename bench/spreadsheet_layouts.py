@@ -26,6 +26,9 @@ The layouts (LAYOUTS), and what sets each apart:
                     over its instrument rows, the objective, goal number and goal text over their
                     lines; "Goal" heading the numbers and "Goal description" the texts; a unit as
                     "Interior/Federal Police".
+  two-row-header    the header over two rows: "Objective", "Goal" and "Line of action" each merged
+                    over "No." and "Text" below, the other headers merged down both rows; the
+                    departments as "A, B and C", a unit as "Federal Police (Interior)".
 
 Prints the share of fields right for each layout; asserts nothing (tests/test_plan_spreadsheet_layouts.py does).
 """
@@ -54,6 +57,7 @@ LAYOUTS = {
     "csv-french": "CSV (;), French headers and department names holding commas, units alone, dashes",
     "csv-dutch": "CSV (,), Dutch headers, '12. text' goals, an instrument per row, abbreviations",
     "merged-rows": "title rows; cells merged over instrument rows and lines; 'Goal' over numbers; Parent/Unit",
+    "two-row-header": "header over two rows ('Goal' over 'No.' and 'Text'); 'A, B and C'; 'Unit (Parent)'",
 }
 SUFFIX = {"csv-french": ".csv", "csv-dutch": ".csv"}
 
@@ -250,6 +254,30 @@ def _merged_rows(document: dict, ws) -> None:
                 ws.merge_cells(start_row=first, start_column=column, end_row=stop - 1, end_column=column)
 
 
+def _two_row_header(document: dict, ws) -> None:
+    labels = _department_names(document, lambda parent, unit: f"{unit} ({parent})")
+    ws.append([_text(document["title"])])
+    ws.append(["Objective", None, "Goal", None, "Line of action", None, "Monitoring instruments", "Departments"])
+    ws.append(["No.", "Text", "No.", "Text", "No.", "Text", None, None])
+    for first, last in (("A2", "B2"), ("C2", "D2"), ("E2", "F2"), ("G2", "G3"), ("H2", "H3")):
+        ws.merge_cells(f"{first}:{last}")
+    for objective, goal, action in _lines(document):
+        names = _departments(action, labels)
+        listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+        ws.append(
+            [
+                objective["number"],
+                _text(objective["title"]),
+                goal["number"],
+                _text(goal["text"]),
+                action["code"],
+                _text(action["text"]),
+                "\n".join(_instruments(action)),
+                listed,
+            ]
+        )
+
+
 def render(document: dict, layout: str) -> bytes:
     """The plan as a spreadsheet in `layout` (a key of LAYOUTS): XLSX or CSV bytes (SUFFIX)."""
     if layout == "csv-french":
@@ -270,6 +298,8 @@ def render(document: dict, layout: str) -> bytes:
         _joined_goals(document, ws)
     elif layout == "merged-rows":
         _merged_rows(document, ws)
+    elif layout == "two-row-header":
+        _two_row_header(document, ws)
     else:
         raise ValueError(f"no layout {layout!r}: one of {', '.join(LAYOUTS)}")
     out = io.BytesIO()

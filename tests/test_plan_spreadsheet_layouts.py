@@ -1,4 +1,4 @@
-"""Plan spreadsheets in the layouts real plans use (#19): the Belgian plan written as the six
+"""Plan spreadsheets in the layouts real plans use (#19): the Belgian plan written in each of the
 layouts of bench/spreadsheet_layouts.py comes back with every goal text, line text, instrument and
 department list of the plan; and the pieces that read them: number columns told from text
 columns, bullets, and department cells written every way a matrix writes them.
@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from naptrack.plans.importing import import_plan_document
-from naptrack.plans.importing.columns import by_content, paragraphs
+from naptrack.plans.importing.columns import by_content, paragraphs, two_row_header
 from naptrack.plans.importing.departments import DepartmentMatcher, KnownDepartment
 from naptrack.plans.importing.headers import (
     ACTION,
@@ -205,6 +205,22 @@ def test_of_two_columns_headed_alike_the_one_holding_numbers_is_the_number_colum
     # Two text columns headed alike: the first is the column, as before.
     words = [(2, [Cell("Train.", "own"), Cell("Teach.", "own")], False)]
     assert by_content({0: GOAL, 2: ACTION}, ["Goal", "Goal text", "Action"], words) == {0: GOAL, 2: ACTION}
+
+
+def test_a_header_over_two_rows_joins_each_label_to_the_parts_named_under_it():
+    first = ["Goal", "", "Line of action", "", "Indicators", "Departments"]
+    own = [Cell(t, "own" if t else "") for t in ("No.", "Text", "#", "Text", "", "")]
+    assert two_row_header(first, own) == [
+        "Goal No.",
+        "Goal Text",
+        "Line of action #",
+        "Line of action Text",
+        "Indicators",
+        "Departments",
+    ]
+    # A row of the matrix under the header, or a part under no label, is no second header row.
+    assert two_row_header(first, [Cell("1", "own"), Cell("Train the staff.", "own")]) is None
+    assert two_row_header(["", "Goal"], [Cell("No.", "own"), Cell("Text", "own")]) is None
 
 
 def test_a_cell_of_instruments_is_split_at_line_breaks_and_bullets():

@@ -41,6 +41,12 @@ _NUMBER_CELL = re.compile(
 # A line's letter within its goal, and a goal's number in a column of its own.
 _LETTER = re.compile(r"^\s*[a-z]{1,2}\s*[.)]?\s*$")
 _GOAL = re.compile(r"^\s*(?:[^\W\d_]{1,12}\s+)?(\d{1,3})\s*[.):]?\s*$")
+# What the second row of a two-row header says of the columns under a label.
+_SUB_LABELS = {
+    *("#", "no", "n o", "n", "nr", "num", "number", "numero", "nummer", "code", "ref", "id"),
+    *("text", "texte", "tekst", "description", "omschrijving", "title", "titre", "titel", "wording", "libelle"),
+    *("intitule", "name", "nom", "naam", "beschrijving"),
+}
 # Rows below a header row that tell what its columns hold.
 _LOOK_AHEAD = 200
 # Bullets before the items of a cell: "• Text", "- Text", "* Text"; a bullet in the middle of a
@@ -77,6 +83,26 @@ def number_lines(values: dict[str, Cell]) -> None:
     if code is None or goal is None or not _LETTER.match(code.text) or not _GOAL.match(goal.text):
         return
     values[CODE] = Cell(f"{_GOAL.match(goal.text).group(1)}.{code.text.strip().rstrip('.)')}", code.origin)
+
+
+def two_row_header(first: list[str], second: list[Cell]) -> list[str] | None:
+    """The header's labels when it takes two rows: a label over several columns ("Goal" merged
+    over two) and, under it, what each of them holds ("No.", "Text"); None when the row under
+    `first` is not such a row. Each label becomes "Goal No.", "Goal Text", as headers.py reads."""
+    subs = [c.text if c.origin == "own" else "" for c in second]
+    named = [normalise(t) or t.strip() for t in subs if t]
+    if len(named) < 2 or any(n not in _SUB_LABELS for n in named):
+        return None
+    combined, group = [], ""
+    for i in range(max(len(first), len(subs))):
+        own, sub = (first[i] if i < len(first) else ""), (subs[i] if i < len(subs) else "")
+        # A label stretches to the right over the empty cells of its merged range, as far as
+        # the row below names parts of it.
+        group = own or (group if sub else "")
+        if sub and not group:
+            return None
+        combined.append(f"{group} {sub}" if sub else own)
+    return combined if header_row(combined) else None
 
 
 def header_row(texts: list[str]) -> dict[int, str] | None:

@@ -168,9 +168,10 @@ class _Reader:
         self.matrix.blocks.append(Row(dict(line.cells), line.location))
 
     def sheet(self, sheet: Sheet) -> None:
+        second = -1  # the second row of a two-row header, read with the first
         for position, (number, cells, across) in enumerate(sheet.rows):
             texts = [c.text if c.origin == "own" else "" for c in cells]
-            if not any(c.text for c in cells):
+            if not any(c.text for c in cells) or position == second:
                 continue
             location = f"{sheet.name}, row {number}"
             if {"line_of_action", "instrument_number", "goal_text"} <= set(texts):
@@ -180,9 +181,13 @@ class _Reader:
                     f"{sheet.name} is naptrack's CSV export of a plan (one row per instrument), not a matrix: "
                     "load the JSON export with 'naptrack plan load', or import the XLSX export"
                 )
+            below = sheet.rows[position + 1 :]
+            combined = columns.two_row_header(texts, below[0][1]) if below else None
+            if combined is not None:
+                texts, second, below = combined, position + 1, below[1:]
             header = columns.header_row(texts)
             if header:
-                header = columns.by_content(header, texts, sheet.rows[position + 1 :])
+                header = columns.by_content(header, texts, below)
                 self.flush()
                 self.columns = header
                 kinds = kind_columns(texts, header)
