@@ -480,3 +480,44 @@ def test_who_drafts_adopts_and_links_the_next_plan(plan, personas, persona):
             line_link_set(actor=user, line=line, continues=[old])
         with pytest.raises(PermissionDenied):
             plan_adopt(actor=user, plan=draft)
+
+
+# --- a plan's evaluation (naptrack.evaluations) ------------------------------------------------------
+
+EVALUATION_READ = {**EVERYONE_STAFF, "evaluator-elsewhere": FORBIDDEN}
+EVALUATION_WRITE = {**EVALUATION_READ, "focal-defence": FORBIDDEN, "focal-justice": FORBIDDEN}
+EVALUATION_WRITE |= {"focal-interior": FORBIDDEN, "reader": FORBIDDEN}
+EVALUATION_RESPOND = {**EVALUATION_WRITE, "evaluator": FORBIDDEN}
+# An unpublished evaluation's public page: a preview for those who read it, else no such page.
+EVALUATION_PREVIEW = {**EVALUATION_READ, "evaluator-elsewhere": NOT_FOUND, "anonymous": NOT_FOUND}
+EVALUATION_PAGES = {
+    "/evaluations/plan/{slug}/": EVALUATION_READ,
+    "/evaluations/{pk}/": EVALUATION_READ,
+    "/evaluations/{pk}/edit/": EVALUATION_WRITE,
+    "/evaluations/{pk}/assessments/": EVALUATION_WRITE,
+    "/evaluations/{pk}/findings/new/": EVALUATION_WRITE,
+    "/evaluations/{pk}/findings/1/": EVALUATION_WRITE,
+    "/evaluations/{pk}/recommendations/1/": EVALUATION_WRITE,
+    "/evaluations/{pk}/findings/1/remove/": EVALUATION_WRITE,
+    "/evaluations/{pk}/recommendations/1/response/": EVALUATION_RESPOND,
+    "/evaluations/{pk}/response/": EVALUATION_RESPOND,
+    "/evaluations/{pk}/publish/": EVALUATION_RESPOND,
+    "/evaluations/plan/{slug}/new/": {**EVALUATION_RESPOND, "evaluator": FORBIDDEN},
+    "/plans/{slug}/evaluations/{pk}/": EVALUATION_PREVIEW,
+    "/plans/{slug}/evaluations/{pk}/report-en.html": EVALUATION_PREVIEW,
+}
+
+
+@pytest.mark.parametrize("persona", list(EVERYONE_STAFF))
+def test_who_opens_the_screens_of_a_plans_evaluation(plan, personas, coordinator, persona):
+    from tests.evaluations_data import evaluation_of
+
+    evaluation = evaluation_of(plan, coordinator)
+    client = Client() if persona == "anonymous" else logged_in(personas[persona])
+    for url, expected in EVALUATION_PAGES.items():
+        address = url.format(slug=plan.slug, pk=evaluation.pk)
+        assert client.get(address).status_code == expected[persona], (persona, address)
+    # Writes refused are not made.
+    if EVALUATION_WRITE[persona] != OK:
+        client.post(f"/evaluations/{evaluation.pk}/findings/new/", {"text": "Written by " + persona})
+        assert not evaluation.findings.filter(text__startswith="Written by").exists()
