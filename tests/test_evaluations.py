@@ -347,3 +347,13 @@ def test_staff_pages_make_a_fixed_number_of_queries(
     coordinator_client.get(url)
     with django_assert_num_queries(queries):
         assert coordinator_client.get(url).status_code == 200
+
+
+def test_the_plans_page_leads_its_evaluator_and_the_staff_to_the_evaluations(
+    plan, evaluator, reader, anonymous, outsider
+):
+    link = f'href="/evaluations/plan/{plan.slug}/"'
+    assert link in logged_in(evaluator).get(f"/plans/{plan.slug}/").content.decode()
+    assert link in logged_in(reader).get(f"/plans/{plan.slug}/").content.decode()
+    assert link not in logged_in(outsider).get(f"/plans/{plan.slug}/").content.decode()
+    assert link not in anonymous.get(f"/plans/{plan.slug}/").content.decode()

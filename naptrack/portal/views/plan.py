@@ -59,6 +59,8 @@ def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
             "implementation": published.implementation(plan, objectives),
             # The plan's published evaluations (one query).
             "evaluations": public_evaluations.published_of(plan),
+            # The staff's way to the evaluations, the plan's evaluator's included (a rule on the plan).
+            "staff_evaluations": rules.has_perm("evaluations.read", request.user, plan),
         },
     )
 

@@ -205,6 +205,7 @@ def labels(report: Report) -> dict[str, str]:
         "report_to_parliament": _("Report to parliament"),
         "kind_of_round": _("Kind of round"),
         "year_covered": _("Year covered"),
+        "plan_period": _("Period of the plan"),
         "date": _("Date"),
         "version": _("Version"),
         "draft_flag": _("Draft for internal review: not for publication"),
