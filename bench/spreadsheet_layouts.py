@@ -1,5 +1,5 @@
 """How faithfully the plan spreadsheet importer reads the Belgian NAP 2013-2016 laid out in the ways
-real plan matrices are: the bundled plan written as six workbooks and CSV files that differ from
+real plan matrices are: the bundled plan written as seven workbooks and CSV files that differ from
 each other in their columns and cells, each imported with the real importer and compared field by
 field with the plan (bench/import_accuracy.py's count: goal texts, line texts, instruments,
 departments).
