@@ -294,12 +294,12 @@ def test_bad_input_on_a_lines_form_shows_its_errors_and_writes_nothing(
 
 def test_what_the_service_refuses_shows_in_the_error_summary(plan, coordinator_client):
     # Only a number can be counted by sex; and a date outside the plan's period.
-    data = line_data(plan, "14.a", effective_from="2030-01-01", **{"i1-by_sex": "on"})
+    data = line_data(plan, "14.a", effective_from="2005-01-01", **{"i1-by_sex": "on"})
     response = coordinator_client.post(url("plan-amend-line", plan, "14.a"), data)
     html = response.content.decode()
     assert response.status_code == 400
     assert "line 14.a: only a number can be counted by sex" in html
-    assert "must lie within the plan&#x27;s period" in html
+    assert "cannot take effect before the plan&#x27;s period" in html
     assert versions(plan) == [] and not Instrument.objects.filter(action__code="14.a", by_sex=True).exists()
 
 
@@ -441,6 +441,12 @@ def test_the_file_preview_pins_its_queries(plan, coordinator_client, django_asse
     # and the recommendations the amendment may answer.
     with django_assert_num_queries(13):
         coordinator_client.get(preview["Location"])
+
+
+def test_the_upload_page_pins_its_queries(plan, coordinator_client, django_assert_num_queries):
+    with django_assert_num_queries(4):  # the session, the user, their groups, the plan
+        html = coordinator_client.get(url("plan-amend-file", plan)).content.decode()
+    assert 'enctype="multipart/form-data"' in html and url("plan-export", plan, "json") in html
 
 
 def test_a_discarded_file_writes_nothing(plan, coordinator_client):
