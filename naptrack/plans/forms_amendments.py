@@ -187,14 +187,11 @@ class LineForm(AmendmentForm):
     def new_row(self) -> list[forms.BoundField]:
         return [self[f"new-{name}"] for name in INSTRUMENT_FIELDS]
 
-    def header_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("effective_from", "reason", "basis")]
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("seen") is not None and data["seen"] != self.version:
             raise forms.ValidationError(
-                _("The plan was amended meanwhile: the form now shows the line as it is. Make your changes again.")
+                _("The plan was amended meanwhile: open the line again to see it as it is now, then make your changes.")
             )
         coordinator = data.get("coordinator")
         if coordinator and coordinator not in data.get("departments", []):
