@@ -218,6 +218,31 @@ def test_evaluator_reads_their_plans_civil_society_assessments(
     assert f"{SECRET} other." not in evaluator_client.get(f"/rounds/{open_round.pk}/").content.decode()
 
 
+def test_evaluator_reads_their_plans_internal_consultations(evaluator, evaluator_client, coordinator, other_plan):
+    from naptrack.civilsociety import services as civil_society
+    from naptrack.plans.models import Department, Plan
+
+    def consultation(plan: Plan, title: str):
+        return civil_society.event_create(
+            actor=coordinator,
+            plan=plan,
+            kind="mid-term",
+            title=title,
+            date=dt.date(2014, 11, 20),
+            organiser=Department.objects.get(code="foreign-affairs"),
+        )
+
+    own = consultation(evaluator.plan, f"{SECRET} consultation")
+    other = consultation(other_plan, f"{SECRET} elsewhere")
+    assert not own.public
+    page = evaluator_client.get(f"/civil-society/events/{own.pk}/")
+    assert page.status_code == 200 and f"{SECRET} consultation" in page.content.decode()
+    # Read only: no file, recommendation or response to add.
+    assert f"/civil-society/events/{own.pk}/files/" not in page.content.decode()
+    assert evaluator_client.get(f"/civil-society/events/{other.pk}/").status_code == 404
+    assert evaluator_client.get(f"/civil-society/events/{own.pk}/edit/").status_code == 403
+
+
 def test_evaluator_reads_the_plans_internal_screens_read_only(
     evaluator_client, other_plan, reader, focal_defence, django_assert_num_queries
 ):

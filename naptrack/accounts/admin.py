@@ -28,19 +28,19 @@ class InvitationInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """For administrators (superusers); coordinators manage people on /accounts/people/. A
-    password, role, department or activity changed here revokes the person's API tokens too, as
+    password, role, department, evaluated plan or activity changed here revokes the person's API tokens too, as
     the account services do (accounts/changes.py)."""
 
     list_display = ["username", "email", "first_name", "last_name", "department", "is_active"]
     list_filter = ["groups", "department", "is_active"]
     list_select_related = ["department"]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("naptrack"), {"fields": ("department", "language")}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("naptrack"), {"fields": ("department", "plan", "language")}))
     change_password_form = PasswordChangeForm
     inlines = [InvitationInline]
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # After the groups are saved, so that the followers see the new role.
-        if change and {"groups", "department", "is_active"} & set(form.changed_data):
+        if change and {"groups", "department", "plan", "is_active"} & set(form.changed_data):
             what = changes.DEACTIVATED if "is_active" in form.changed_data else changes.ROLE
             changes.account_changed(form.instance, what=what)

@@ -152,8 +152,10 @@ def _detail(
 
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "civilsociety.read_all")
-    return _detail(request, _event(pk))
+    event = _event(pk)
+    # The staff and the evaluator of the event's plan (another plan's evaluator: 404).
+    require(request.user, "civilsociety.read_plan", event)
+    return _detail(request, event)
 
 
 @login_required
@@ -180,9 +182,10 @@ def event_file_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def event_file_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """An agenda or minutes: internal (coordinator and readers) until the event is public."""
+    """An agenda or minutes: internal (coordinator, readers, the plan's evaluator) until the event
+    is public."""
     added = get_object_or_404(EventFile.objects.select_related("event"), pk=pk)
-    allowed = added.event.public or request.user.has_perm("civilsociety.read_all")
+    allowed = added.event.public or request.user.has_perm("civilsociety.read_plan", added.event)
     return file_response(request, added.file, added.content_type, allowed=allowed)
 
 
