@@ -98,7 +98,7 @@ def _form_failed(form: Any, exc: ValidationError) -> None:
 @login_required
 def finding_form(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
     evaluation = evaluation_for(request, pk, "evaluations.write")
-    finding = get_object_or_404(Finding, evaluation=evaluation, number=number) if number else None
+    finding = get_object_or_404(Finding, evaluation=evaluation, number=number) if number is not None else None
     form = TextForm(request.POST or None, initial={"text": finding.text if finding else ""}, label=_("Finding"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,7 +124,7 @@ def recommendation_form(request: HttpRequest, pk: int, number: int | None = None
     evaluation = evaluation_for(request, pk, "evaluations.write")
     recommendation = (
         get_object_or_404(Recommendation.objects.prefetch_related("lines"), evaluation=evaluation, number=number)
-        if number
+        if number is not None
         else None
     )
     lines = outline_lines(plan_outline(evaluation.plan))
