@@ -14,6 +14,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from naptrack.plans import interchange
 from naptrack.plans.amendments import plan_amend
 from naptrack.plans.exports import plan_document
@@ -99,12 +101,14 @@ def _instrument(i: dict) -> dict:
 
 def _plan_fields(current: dict, document: dict, reading: Reading) -> None:
     if document["slug"] != current["slug"]:
-        reading.left_alone.append(f"the file is of plan {document['slug']}, not {current['slug']}")
+        reading.left_alone.append(
+            _("the file is of plan %(file)s, not %(plan)s") % {"file": document["slug"], "plan": current["slug"]}
+        )
     if _differs(current["title"], document["title"]):
-        reading.left_alone.append("the plan's title: an amendment does not change it")
+        reading.left_alone.append(_("the plan's title: an amendment does not change it"))
     for name, default in (("country", None), ("period", None), ("languages", None), ("currency", "EUR")):
         if current.get(name, default) != document.get(name, default):
-            reading.left_alone.append(f"the plan's {name}: an amendment does not change it")
+            reading.left_alone.append(_("the plan's %(field)s: an amendment does not change it") % {"field": name})
 
 
 def _departments(current: dict, document: dict, reading: Reading) -> None:
@@ -119,9 +123,11 @@ def _line(old: dict, new: dict, reading: Reading) -> None:
     if _differs(old["text"], new["text"]):
         reading.changes.append({"op": "line-text", "line": code, "text": new["text"]})
     elif old["text"] != new["text"]:
-        reading.left_alone.append(f"line {code}: translations only (naptrack plan translations changes them)")
+        reading.left_alone.append(
+            _("line %(line)s: translations only (the plan's translation screens change them)") % {"line": code}
+        )
     if old.get("notes", []) != new.get("notes", []):
-        reading.left_alone.append(f"line {code}: footnotes (an amendment does not change them)")
+        reading.left_alone.append(_("line %(line)s: footnotes (an amendment does not change them)") % {"line": code})
     _instruments(code, old["instruments"], new["instruments"], reading)
     before, after = list(old["departments"]), list(new["departments"])
     for department in after:
@@ -171,7 +177,7 @@ def _kind(code: str, n: int, old: dict, new: dict, reading: Reading) -> None:
         )
     if any(old.get(k) != new.get(k) for k in _TARGET_KEYS):
         reading.left_alone.append(
-            f"line {code}, instrument {n}: its target (naptrack plan targets, or the targets screen)"
+            _("line %(line)s, instrument %(n)s: its target (the targets screen changes it)") % {"line": code, "n": n}
         )
 
 
