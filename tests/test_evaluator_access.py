@@ -13,20 +13,18 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.test import Client
-from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from naptrack.accounts.models import User
-from naptrack.accounts.services import user_create, user_set_role
+from naptrack.accounts.services import user_create
 from naptrack.api.services import token_issue
 from naptrack.plans.services import plan_load
 from naptrack.portal import publishing
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Round
 from tests.conftest import BE, contribution_of, logged_in
-from tests.test_cli import run as cli_run
 
 OTHER = "be-nap-other"
 SECRET = "Quillonite"
@@ -485,86 +483,6 @@ def test_evaluator_lists_at_a_fixed_number_of_queries(
     # token+user, groups, round with counts, counts per department
     with django_assert_num_queries(4):
         client.get(f"/api/v1/rounds/{open_round.pk}/")
-
-
-# --- creating evaluators -------------------------------------------------------------------------
-
-
-def test_an_evaluator_needs_a_plan_and_only_an_evaluator_has_one(plan, coordinator):
-    with pytest.raises(ValidationError) as info:
-        user_create(actor=coordinator, username="e", role="evaluator", password="x" * 12, check_password=False)
-    assert "An evaluator needs the plan they evaluate" in str(info.value.message_dict["plan"])
-    with pytest.raises(ValidationError) as info:
-        user_create(
-            actor=coordinator, username="e", role="reader", password="x" * 12, plan_slug=BE, check_password=False
-        )
-    assert "Only an evaluator has a plan" in str(info.value.message_dict["plan"])
-    with pytest.raises(ValidationError) as info:
-        user_create(
-            actor=coordinator, username="e", role="evaluator", password="x" * 12, plan_slug="nope", check_password=False
-        )
-    assert "Unknown plan nope" in str(info.value.message_dict["plan"])
-    with pytest.raises(ValidationError) as info:
-        user_create(
-            actor=coordinator,
-            username="e",
-            role="evaluator",
-            password="x" * 12,
-            plan_slug=BE,
-            department_code="defence",
-            check_password=False,
-        )
-    assert "department" in info.value.message_dict
-    assert not User.objects.filter(username="e").exists()
-
-
-def test_changing_the_role_away_from_evaluator_clears_the_plan(evaluator, coordinator):
-    assert evaluator.plan.slug == BE
-    user_set_role(actor=coordinator, user=evaluator, role="reader")
-    evaluator.refresh_from_db()
-    assert evaluator.plan_id is None and evaluator.role == "reader"
-    user_set_role(actor=coordinator, user=evaluator, role="evaluator", plan_slug=BE)
-    evaluator.refresh_from_db()
-    assert evaluator.plan.slug == BE
-
-
-def test_the_coordinator_invites_an_evaluator_from_the_browser(coordinator_client, plan, mailoutbox):
-    form = {"email": "eva@example.org", "role": "evaluator", "language": "en"}
-    refused = coordinator_client.post("/accounts/people/invite/", form)
-    assert refused.status_code == 400 and "An evaluator needs the plan they evaluate" in refused.content.decode()
-    refused = coordinator_client.post("/accounts/people/invite/", {**form, "role": "reader", "plan": BE})
-    assert refused.status_code == 400 and "Only an evaluator has a plan" in refused.content.decode()
-    assert not User.objects.filter(email="eva@example.org").exists()
-    assert coordinator_client.post("/accounts/people/invite/", {**form, "plan": BE}).status_code == 302
-    eva = User.objects.get(email="eva@example.org")
-    assert (eva.role, eva.plan.slug) == ("evaluator", BE)
-    listed = coordinator_client.get("/accounts/people/?role=evaluator").content.decode()
-    assert "eva@example.org" in listed and escape(plan.title) in listed
-
-
-def test_the_person_page_sets_and_clears_the_plan(coordinator_client, evaluator):
-    url = f"/accounts/people/{evaluator.pk}/"
-    assert f'value="{BE}" selected' in coordinator_client.get(url).content.decode()
-    assert coordinator_client.post(url, {"role": "reader", "plan": BE}).status_code == 400
-    assert coordinator_client.post(url, {"role": "reader"}).status_code == 302
-    evaluator.refresh_from_db()
-    assert evaluator.plan_id is None
-
-
-def test_the_command_line_creates_an_evaluator(plan, capsys, monkeypatch):
-    def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
-        return cli_run(capsys, *argv, stdin=stdin, monkeypatch=monkeypatch)
-
-    code, _out, err = run("user", "create", "eva", "--role", "evaluator", "--password-stdin", stdin="p" * 16 + "\n")
-    assert code == 1 and "plan: An evaluator needs the plan they evaluate" in err
-    code, out, _err = run(
-        "user", "create", "eva", "--role", "evaluator", "--plan", BE, "--password-stdin", stdin="a long passphrase 1\n"
-    )
-    assert code == 0 and f"user eva added as evaluator of {BE}" in out
-    code, out, _err = run("user", "list")
-    assert any(line.split()[:4] == ["eva", "evaluator", "-", BE] for line in out.splitlines())
-    code, out, _err = run("user", "set-role", "eva", "--role", "reader")
-    assert code == 0 and User.objects.get(username="eva").plan_id is None
 
 
 def test_anonymous_is_no_evaluator(open_round):
