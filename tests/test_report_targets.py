@@ -18,7 +18,7 @@ from naptrack.publications.content import FigureTable, TargetProgress
 from naptrack.publications.content.targets import STATUS_LABELS
 from naptrack.reporting.progress import RULES, progress
 
-from .portal_data import fill, new_round, publish, with_current_kinds
+from .portal_data import fill, new_round, publish
 from .targets_data import EXPECTED, four_rounds, load_targets
 from .test_report import REPORT_QUERIES, text_of
 from .test_report_pdf import flat, pages_text, reader_of
@@ -213,9 +213,10 @@ def test_the_targets_cost_a_fixed_number_of_queries(rounds, coordinator, django_
 
 def test_a_past_rounds_report_keeps_the_targets_in_force_when_it_closed(rounds, coordinator, be_document):
     from naptrack.plans.models import Target
-    from naptrack.plans.services import plan_load
+    from naptrack.plans.targets import target_remove
 
-    plan_load(actor=coordinator, document=with_current_kinds(be_document))  # the targets removed
+    for target in Target.objects.select_related("instrument"):
+        target_remove(actor=coordinator, instrument=target.instrument, reason="The targets are set again.")
     assert not Target.objects.exists()
     assert rows_by_line(report_of(rounds[2014]).targets)["23.a"][-1] == "behind"
     assert report_of(rounds[2015]).targets is None  # open: the targets of now, none

@@ -19,24 +19,24 @@ from naptrack.plans.models import Plan
 TAGS = ["published data"]
 
 
-class ChangeSerializer(serializers.Serializer):
+class PlanChangeSerializer(serializers.Serializer):
     op = serializers.CharField(help_text=gettext_lazy("What changed: line-added, line-retired, line-text, ..."))
     line = serializers.CharField(required=False, help_text=gettext_lazy("The line's code, for a change on a line."))
     description = serializers.CharField(help_text=gettext_lazy("The change in words."))
     detail = serializers.DictField(help_text=gettext_lazy("The change's other fields (texts, kinds, departments)."))
 
 
-class VersionSerializer(serializers.Serializer):
+class PlanVersionEntrySerializer(serializers.Serializer):
     number = serializers.IntegerField()
     effective_from = serializers.DateField()
     reason = serializers.CharField(allow_blank=True)
     recorded_at = serializers.DateTimeField()
-    changes = ChangeSerializer(many=True)
+    changes = PlanChangeSerializer(many=True)
 
 
 class PlanVersionsSerializer(serializers.Serializer):
     plan = serializers.CharField()
-    versions = VersionSerializer(many=True)
+    versions = PlanVersionEntrySerializer(many=True)
 
 
 def _change(change: dict) -> dict:

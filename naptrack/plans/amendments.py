@@ -336,7 +336,10 @@ def plan_amend(
 ) -> PlanVersion:
     """Make the changes as one amendment: a new version of the plan, in force for rounds opened
     from now on, with its date, reason and basis. All or nothing."""
-    require(actor, "plans.amend_plan")
+    # As for plan_load, a name in place of a person is the installation itself (the command line,
+    # the bundled plan at start-up), whose permission is not asked.
+    if not isinstance(actor, str):
+        require(actor, "plans.amend_plan")
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     live = _Plan.read(plan)
     problems = _check_header(plan, effective_from, reason, basis) + check(live, change_list)
