@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import escape
 
 from naptrack.audit.models import AuditEvent
 from naptrack.plans import amendments
@@ -168,7 +169,7 @@ def test_an_instrument_answered_with_figures_is_replaced_when_its_kind_changes(
     assert instrument.retired_in == version and instrument.kind != "count"
     replacement = Instrument.objects.get(action=instrument.action, introduced_in=version)
     assert replacement.kind == "count" and replacement.text == instrument.text
-    assert "replaced by instrument 3" in amendments.describe(version.changes[0])
+    assert amendments.describe(version.changes[0]) == "line 16.a: instrument 1 replaced by a new one asking for count"
 
 
 def test_a_changed_plan_file_reads_as_its_changes(plan, coordinator, round_2014):
@@ -250,3 +251,57 @@ def test_each_rounds_form_asks_for_the_instruments_of_its_version(plan, coordina
             data={"measurements": [{"instrument": added.pk, "value": "0.5", "numerator": 1, "denominator": 2}]},
         )
     assert "Not a monitoring instrument of this line of action." in str(caught.value)
+
+
+def test_a_round_opened_before_a_rewording_shows_its_own_texts(plan, coordinator, focal_defence):
+    from tests.conftest import logged_in
+
+    earlier = new_round(plan, coordinator, "annual", 2014)
+    before = Action.objects.get(plan=plan, code="23.a")
+    old_line, old_instrument = before.text, before.instruments.get(position=1).text
+    amend(
+        plan,
+        coordinator,
+        [
+            {"op": "line-text", "line": "23.a", "text": "A reworded line 23.a."},
+            {"op": "instrument-text", "line": "23.a", "instrument": 1, "text": "A reworded instrument."},
+        ],
+    )
+    later = new_round(plan, coordinator, "annual", 2015)
+    client = logged_in(focal_defence)
+
+    def page(round_) -> str:
+        contribution = Contribution.objects.get(round=round_, action__code="23.a", department__code="defence")
+        return client.get(f"/work/contributions/{contribution.pk}/").content.decode()
+
+    old, new = page(earlier), page(later)
+    assert "A reworded line 23.a." not in old and "A reworded instrument." not in old
+    assert escape(old_line) in old and escape(old_instrument) in old
+    assert "A reworded line 23.a." in new and "A reworded instrument." in new
+
+
+def test_the_line_review_shows_what_its_round_asked(plan, coordinator, coordinator_client):
+    earlier = new_round(plan, coordinator, "annual", 2014)
+    retired_text = Instrument.objects.get(action__plan=plan, action__code="4.d", position=2).text
+    amend(plan, coordinator)
+    later = new_round(plan, coordinator, "annual", 2015)
+    assert coordinator_client.get(f"/rounds/{earlier.pk}/lines/37.b/").status_code == 404
+    assert coordinator_client.get(f"/rounds/{later.pk}/lines/12/").status_code == 404
+    assert coordinator_client.get(f"/rounds/{later.pk}/lines/37.b/").status_code == 200
+    assert escape(retired_text) in coordinator_client.get(f"/rounds/{earlier.pk}/lines/4.d/").content.decode()
+    assert escape(retired_text) not in coordinator_client.get(f"/rounds/{later.pk}/lines/4.d/").content.decode()
+
+
+def test_the_plan_api_lists_the_instruments_in_force_after_a_retirement(plan, coordinator, anonymous):
+    new_round(plan, coordinator, "annual", 2014)
+    amend(plan, coordinator, [{"op": "instrument-retired", "line": "4.d", "instrument": 2}])
+    body = anonymous.get(f"/api/v1/plans/{plan.slug}/").json()
+    line = next(a for o in body["objectives"] for g in o["goals"] for a in g["actions"] if a["code"] == "4.d")
+    assert len(line["instruments"]) == 2 and all("id" in i for i in line["instruments"])
+
+
+def test_the_kinds_screen_refuses_a_retired_instrument(plan, coordinator, coordinator_client):
+    new_round(plan, coordinator, "annual", 2014)
+    amend(plan, coordinator, [{"op": "instrument-retired", "line": "4.d", "instrument": 2}])
+    retired = Instrument.objects.get(action__plan=plan, action__code="4.d", position=2)
+    assert coordinator_client.get(f"/plans/{plan.slug}/instruments/{retired.pk}/").status_code == 404

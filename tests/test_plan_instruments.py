@@ -121,10 +121,14 @@ def test_after_a_round_opened_the_change_needs_its_reason(plan, coordinator, ope
             "by_sex": False,
             "unit": "sessions",
             "before": "qualitative",
+            "replaced_by": 2,
         }
     ]
+    # The open round keeps the question it asked; a new instrument asks the new one.
     item.refresh_from_db()
-    assert (item.kind, item.unit) == ("count", "sessions")
+    assert item.kind == "qualitative" and item.retired_in.number == 2
+    new = Instrument.objects.get(action=item.action, introduced_in=item.retired_in)
+    assert (new.kind, new.unit, new.text) == ("count", "sessions", item.text)
     open_round.refresh_from_db()
     assert open_round.plan_version.number == 1 and plan.versions.count() == 2
     assert not AuditEvent.objects.filter(action="plans.instrument.kind_set").exists()

@@ -26,7 +26,11 @@ def add_parsers(actions: argparse._SubParsersAction) -> None:
     amend.add_argument("slug", metavar="SLUG", help="the plan, as 'naptrack plan list' shows it")
     amend.add_argument("file", metavar="FILE", help="the changed naptrack-plan/1 JSON file, or - for standard input")
     amend.add_argument(
-        "--effective", required=True, type=iso_date, metavar="YYYY-MM-DD", help="the day it takes effect"
+        "--effective",
+        required=True,
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="the day it takes effect, as the amendment says (rounds opened after it is recorded follow it)",
     )
     amend.add_argument(
         "--reason", required=True, help="why the plan is amended (kept with the version, shown in public)"

@@ -46,8 +46,12 @@ def read_changes(plan: Plan, document: dict) -> Reading:
     reading = Reading()
     _plan_fields(current, document, reading)
     _departments(current, document, reading)
-    old_objectives = {o["number"]: o for o in current["objectives"]}
-    old_goals = {g["number"]: g for o in current["objectives"] for g in o["goals"]}
+    # Every objective and goal of the plan, those whose lines were all retired included (the plan
+    # file leaves them out): a line may come back under one.
+    old_objectives = {o.number: {"title": o.title_en, "intro": o.intro_en} for o in plan.objectives.all()}
+    old_goals = {
+        g.number: {"text": g.text_en, "objective": g.objective.number} for g in plan.goals.select_related("objective")
+    }
     for o in document["objectives"]:
         before = old_objectives.get(o["number"])
         if before is None:
@@ -66,6 +70,11 @@ def read_changes(plan: Plan, document: dict) -> Reading:
                 )
             elif _differs(old["text"], g["text"]):
                 reading.changes.append({"op": "goal-text", "goal": g["number"], "text": g["text"]})
+            if old is not None and old["objective"] != o["number"]:
+                reading.left_alone.append(
+                    _("goal %(goal)s: moved to objective %(objective)s (an amendment does not move goals)")
+                    % {"goal": g["number"], "objective": o["number"]}
+                )
     old_lines, new_lines = _lines(current), _lines(document)
     for code, (a, g, _o) in new_lines.items():
         if code not in old_lines:
@@ -81,6 +90,11 @@ def read_changes(plan: Plan, document: dict) -> Reading:
                 }
             )
         else:
+            if old_lines[code][1]["number"] != g["number"]:
+                reading.left_alone.append(
+                    _("line %(line)s: moved to goal %(goal)s (an amendment does not move lines)")
+                    % {"line": code, "goal": g["number"]}
+                )
             _line(old_lines[code][0], a, reading)
     for code in old_lines:
         if code not in new_lines:
@@ -112,10 +126,15 @@ def _plan_fields(current: dict, document: dict, reading: Reading) -> None:
 
 
 def _departments(current: dict, document: dict, reading: Reading) -> None:
-    known = {d["code"] for d in current["departments"]}
+    known = {d["code"]: d for d in current["departments"]}
     for d in document["departments"]:
         if d["code"] not in known:
             reading.changes.append({"op": "department-joined", "department": d["code"], "row": d})
+        elif _differs(known[d["code"]]["name"], d["name"]) or known[d["code"]].get("parent") != d.get("parent"):
+            reading.left_alone.append(
+                _("department %(department)s: its name or parent (departments are edited on their own)")
+                % {"department": d["code"]}
+            )
 
 
 def _line(old: dict, new: dict, reading: Reading) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from naptrack.plans.amendments import _columns, _Plan, next_position, responsibility_add
-from naptrack.plans.instruments import with_figures
 from naptrack.plans.interchange import SOURCE
 from naptrack.plans.models import Action, Department, Goal, Instrument, Objective, PlanDepartment, PlanVersion
 
@@ -151,9 +150,10 @@ def _instrument_change(
         change["before"] = instrument.kind
         kind, by_sex = change["kind"], bool(change.get("by_sex", False))
         unit = _columns("unit", change.get("unit", "")) if "unit" in change else {}
-        if keeps and with_figures(Instrument.objects.filter(pk=instrument.pk)).exists():
-            # Figures already given answer the old question: a total would read an amount as a
-            # percentage. The new question is a new instrument; the old one is retired with its figures.
+        if keeps:
+            # Once a round has asked the old question it stays that round's: its answers (figures
+            # read as an amount or a percentage by their kind) and its form. The new question is a
+            # new instrument; the old one is retired with what was answered to it.
             _retire(instrument, version, keeps=True)
             text = {f"text_{lang}": getattr(instrument, f"text_{lang}") for lang in ("en", "fr", "nl", "de")}
             replacement = Instrument.objects.create(

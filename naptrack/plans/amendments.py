@@ -137,9 +137,8 @@ def describe(change: dict[str, Any]) -> str:
         return texts[op] % params
     if op == "instrument-kind":
         if change.get("replaced_by"):
-            return _("line %(line)s: instrument %(n)s replaced by instrument %(new)s, asking for %(kind)s") % {
+            return _("line %(line)s: instrument %(n)s replaced by a new one asking for %(kind)s") % {
                 **params,
-                "new": change["replaced_by"],
                 "kind": Instrument.Kind(change["kind"]).label,
             }
         return _("line %(line)s: instrument %(n)s now asks for %(kind)s") % {

@@ -54,7 +54,9 @@ class AmendmentForm(forms.Form):
     effective_from = forms.DateField(
         label=gettext_lazy("In force from"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("The day the amendment takes effect (YYYY-MM-DD): rounds opened from then follow it."),
+        help_text=gettext_lazy(
+            "The day the amendment takes effect (YYYY-MM-DD), as it says; rounds opened once it is recorded follow it."
+        ),
         error_messages={"invalid": gettext_lazy("Give a date as YYYY-MM-DD.")},
     )
     reason = forms.CharField(

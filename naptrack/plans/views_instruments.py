@@ -95,7 +95,14 @@ def instrument_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def instrument_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _require(request)
-    instrument = get_object_or_404(Instrument.objects.select_related("action__plan"), pk=pk, action__plan__slug=slug)
+    # Only an instrument in force has a kind to change: a retired one keeps the question it asked.
+    instrument = get_object_or_404(
+        Instrument.objects.select_related("action__plan"),
+        pk=pk,
+        action__plan__slug=slug,
+        retired_in__isnull=True,
+        action__retired_in__isnull=True,
+    )
     plan = instrument.action.plan
     amendment = rounds_opened(instrument)
     initial = {"kind": instrument.kind, "by_sex": instrument.by_sex, "unit": getattr(instrument, f"unit_{SOURCE}")}
@@ -104,8 +111,11 @@ def instrument_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             changed = instrument_kind_set(actor=request.user, instrument=instrument, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:  # an amendment's refusals, each in words
+                form.add_error(None, exc.messages)
         else:
             if changed:
                 messages.success(

@@ -3,6 +3,8 @@ dashboards make a fixed number of queries whatever the number of contributions."
 
 from __future__ import annotations
 
+import copy
+
 from django.db import models
 from django.db.models import Count, Q
 
@@ -34,10 +36,17 @@ class ContributionQuerySet(models.QuerySet):
         return self.select_related("action__goal__objective", "department__parent", "round__plan")
 
     def with_detail(self) -> ContributionQuerySet:
+        """One contribution's page, form or workbook row: everything it shows, and whether its round
+        was opened under a plan version amended since (its texts are then the version's)."""
+        from naptrack.plans.models import PlanVersion
         from naptrack.reporting.models import Measurement
 
+        newer = PlanVersion.objects.filter(
+            plan_id=models.OuterRef("round__plan_id"), number__gt=models.OuterRef("round__plan_version__number")
+        )
         return (
             self.with_context()
+            .annotate(round_superseded=models.Exists(newer))
             .prefetch_related(
                 models.Prefetch(
                     "measurements",
@@ -104,7 +113,29 @@ def instruments_asked(contribution) -> list:
     """The instruments of a contribution's line that its round asks for: the plan's version the
     round opened under says which (an instrument added or retired by a later amendment is not
     this round's). Reads the line's instruments, prefetched or not, and no more."""
-    from naptrack.plans.versions import asks
+    from naptrack.plans.versions import asks, put_texts
 
     version_id = contribution.round.plan_version_id
-    return [i for i in contribution.action.instruments.all() if asks(i, version_id)]
+    asked = [i for i in contribution.action.instruments.all() if asks(i, version_id)]
+    version = version_shown(contribution)
+    return [put_texts(copy.copy(i), version) for i in asked] if version is not None else asked
+
+
+def version_shown(contribution):
+    """The plan version whose texts a contribution shows: its round's, when an amendment has
+    superseded it (ContributionQuerySet.with_detail says so, one query more then); else None,
+    the plan as it stands."""
+    if not getattr(contribution, "round_superseded", False):
+        return None
+    return contribution.round.plan_version
+
+
+def texts_as_asked(contribution) -> None:
+    """The line, goal and objective of a contribution with the texts its round asked them in (in
+    memory), when an amendment has changed them since."""
+    from naptrack.plans.versions import put_texts
+
+    version = version_shown(contribution)
+    if version is not None:
+        for obj in (contribution.action, contribution.action.goal, contribution.action.goal.objective):
+            put_texts(obj, version)

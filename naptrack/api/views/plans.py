@@ -41,7 +41,10 @@ def _instrument_ids(plan: Plan) -> dict[str, list[int]]:
     """Instrument ids per line-of-action code, in the order plan_document lists them."""
     ids: dict[str, list[int]] = {}
     for code, pk in (
-        Instrument.objects.filter(action__plan=plan).order_by("action_id", "position").values_list("action__code", "pk")
+        # The instruments in force, as the plan file lists them: none an amendment retired.
+        Instrument.objects.filter(action__plan=plan, retired_in__isnull=True, action__retired_in__isnull=True)
+        .order_by("action_id", "position")
+        .values_list("action__code", "pk")
     ):
         ids.setdefault(code, []).append(pk)
     return ids

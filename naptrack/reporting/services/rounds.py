@@ -97,7 +97,9 @@ def round_open(*, actor, round: Round, notify: bool = True) -> Round:
             _("The round is already %(state)s; only a draft round can be opened.")
             % {"state": round_.get_state_display()}
         )
-    # The round follows the plan in force now, and keeps that version whatever is amended later.
+    # The round follows the plan in force now, and keeps that version whatever is amended later;
+    # the plan is locked so that no amendment lands between the version and the lines read.
+    Plan.objects.select_for_update().filter(pk=round_.plan_id).first()
     round_.plan_version = versions.in_force(round_.plan)
     pairs = Responsibility.objects.filter(action__plan_id=round_.plan_id, action__retired_in__isnull=True).values_list(
         "action_id", "department_id"

@@ -33,7 +33,7 @@ from naptrack.reporting.forms import (
     measurement_view,
 )
 from naptrack.reporting.models import Contribution, Evidence, Round
-from naptrack.reporting.queries import instruments_asked
+from naptrack.reporting.queries import instruments_asked, texts_as_asked
 from naptrack.reporting.services import ContributionConflict, WorkflowError
 from naptrack.reporting.views.common import in_own_plan
 
@@ -149,6 +149,7 @@ def _page(
     user = request.user
     editable = user.has_perm("reporting.change_contribution", contribution)
     c = contribution
+    texts_as_asked(c)
     # Entries that can no longer be saved (the contribution was submitted or the round closed
     # while the person typed) are still shown, for them to copy.
     unsaved = form.typed_entries() if (form is not None and form.is_bound and not editable) else []

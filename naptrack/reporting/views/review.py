@@ -23,6 +23,7 @@ from naptrack.core.numbers import whole_number
 from naptrack.core.roles import is_coordinator
 from naptrack.core.templatetags.naptrack import translated
 from naptrack.plans.models import Action, Department, Objective
+from naptrack.plans.versions import asks
 from naptrack.reporting import services, worklist
 from naptrack.reporting.completeness import departments_in_tree_order
 from naptrack.reporting.forms_coordination import ContributionFilterForm, SynthesisForm, add_service_errors
@@ -113,6 +114,9 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     user = request.user
     require(user, "reporting.view_round", round_)
     action = get_object_or_404(Action.objects.with_detail(), plan_id=round_.plan_id, code=code)
+    # A line the round never asked for (added or retired by an amendment since) is not the round's.
+    if not asks(action, round_.plan_version_id):
+        raise Http404(_("This round did not ask for this line of action."))
 
     earlier = list(
         Round.objects.filter(plan_id=round_.plan_id)
@@ -181,6 +185,7 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "round": round_,
             "plan": round_.plan,
             "action": action,
+            "instruments": [i for i in action.instruments.all() if asks(i, round_.plan_version_id)],
             "goal": action.goal,
             "objective": action.goal.objective,
             "contributions": _as_readable(user, contributions),
