@@ -305,3 +305,26 @@ def test_the_kinds_screen_refuses_a_retired_instrument(plan, coordinator, coordi
     amend(plan, coordinator, [{"op": "instrument-retired", "line": "4.d", "instrument": 2}])
     retired = Instrument.objects.get(action__plan=plan, action__code="4.d", position=2)
     assert coordinator_client.get(f"/plans/{plan.slug}/instruments/{retired.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"op": "goal-added", "goal": 38, "text": "x"},
+        {"op": "objective-added", "title": "x"},
+        {"op": "department-added", "line": "3.a"},
+        {"op": "instrument-kind", "line": "3.a", "instrument": 1},
+        {"op": "line-added", "line": "38", "goal": 37, "text": "x", "instruments": "abc"},
+        "line-retired 12",
+        {"op": "focus-countries", "countries": None},
+        {"op": "line-text", "line": "3.a", "text": {"en": ["x"]}},
+        {"op": "line-retired", "line": ["12"]},
+        {"op": "line-added", "line": "a/b", "goal": 37, "text": "x"},
+        {"op": "goal-text", "goal": True, "text": "x"},
+    ],
+)
+def test_a_misshapen_change_is_refused_by_name_and_writes_nothing(plan, coordinator, change):
+    with pytest.raises(amendments.AmendmentError) as caught:
+        amend(plan, coordinator, [change])
+    assert caught.value.messages
+    assert not PlanVersion.objects.filter(plan=plan).exists()

@@ -57,7 +57,7 @@ class PublicPlanVersions(JsonView):
     )
     def get(self, request: Request, slug: str) -> Response:
         plan = get_object_or_404(Plan.objects.adopted(), slug=slug)
-        versions = plan.versions.order_by("number")
+        versions = plan.versions.defer("snapshot").order_by("number")
         return Response(
             {
                 "plan": plan.slug,

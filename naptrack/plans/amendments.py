@@ -27,6 +27,7 @@ A text is a string (English, the source) or an object of languages, as in naptra
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -210,9 +211,62 @@ def _check_instrument(spec: dict, label: str, errors: list[str]) -> None:
         errors.append(_("%(what)s: only a number can be counted by sex") % {"what": label})
 
 
+# What each change must hold, and of which type: a change of another shape is refused by name
+# before anything reads it.
+_SHAPES: dict[str, dict[str, tuple[type, ...]]] = {
+    "department-joined": {"department": (str,), "row": (dict,)},
+    "objective-added": {"objective": (int,), "title": (str, dict)},
+    "objective-text": {"objective": (int,), "title": (str, dict)},
+    "goal-added": {"goal": (int,), "objective": (int,), "text": (str, dict)},
+    "goal-text": {"goal": (int,), "text": (str, dict)},
+    "line-added": {"line": (str,), "goal": (int,), "text": (str, dict)},
+    "line-retired": {"line": (str,)},
+    "line-text": {"line": (str,), "text": (str, dict)},
+    "instrument-added": {"line": (str,), "text": (str, dict)},
+    "instrument-retired": {"line": (str,), "instrument": (int,)},
+    "instrument-text": {"line": (str,), "instrument": (int,), "text": (str, dict)},
+    "instrument-kind": {"line": (str,), "instrument": (int,), "kind": (str,)},
+    "department-added": {"line": (str,), "department": (str,)},
+    "department-removed": {"line": (str,), "department": (str,)},
+    "coordinator": {"line": (str,)},
+    "focus-countries": {"countries": (list,)},
+}
+_LISTS: dict[str, type] = {"instruments": dict, "departments": str, "countries": str}
+LINE_CODE = re.compile(r"^[0-9A-Za-z]+(?:[.\-][0-9A-Za-z]+)*$")
+
+
+def _misshapen(value: Any, types: tuple[type, ...]) -> bool:
+    if not isinstance(value, types) or isinstance(value, bool):
+        return True
+    # A text given in several languages: strings, and the translations' states.
+    return isinstance(value, dict) and not all(isinstance(v, str) for k, v in value.items() if k != "state")
+
+
+def _shape_problems(n: int, change: Any) -> list[str]:
+    if not isinstance(change, dict) or change.get("op") not in _SHAPES:
+        op = change.get("op") if isinstance(change, dict) else None
+        return [_("change %(n)s: unknown change %(op)s") % {"n": n, "op": op}]
+    op = change["op"]
+    problems = [
+        _("change %(n)s (%(op)s): give %(key)s") % {"n": n, "op": op, "key": key}
+        for key, types in _SHAPES[op].items()
+        if _misshapen(change.get(key), types)
+    ]
+    for key, item in _LISTS.items():
+        if key in change and not (isinstance(change[key], list) and all(isinstance(v, item) for v in change[key])):
+            problems.append(_("change %(n)s (%(op)s): give %(key)s as a list") % {"n": n, "op": op, "key": key})
+    if op == "line-added" and isinstance(change.get("line"), str) and not LINE_CODE.match(change["line"]):
+        problems.append(_("line %(line)s: a code is letters and digits, joined by dots or hyphens") % change)
+    return problems
+
+
 def check(live: _Plan, change_list: list[dict[str, Any]]) -> list[str]:
     """Every problem of a list of changes, in words; empty when all can be made."""
-    errors: list[str] = []
+    if not isinstance(change_list, list):
+        return [_("Give the changes as a list.")]
+    errors = [p for n, change in enumerate(change_list, start=1) for p in _shape_problems(n, change)]
+    if errors:
+        return errors
     new_codes = {c.get("line") for c in change_list if c.get("op") == "line-added"}
     new_goals = {c.get("goal") for c in change_list if c.get("op") == "goal-added"}
     new_objectives = {c.get("objective") for c in change_list if c.get("op") == "objective-added"}

@@ -193,7 +193,7 @@ class Change:
 
 def amendments_of(plan: Plan) -> list[PlanVersion]:
     """The plan's amendments, the latest first (version 1, the plan as adopted, left out). One query."""
-    return list(plan.versions.filter(number__gt=1).order_by("-number"))
+    return list(plan.versions.filter(number__gt=1).defer("snapshot").order_by("-number"))
 
 
 def line_changes(action: Action) -> list[Change]:
