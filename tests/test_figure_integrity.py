@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from naptrack.plans import instruments
+from naptrack.plans.exports import plan_document
 from naptrack.plans.models import Instrument
-from naptrack.plans.services import PlanLoadError, plan_load
+from naptrack.plans.services import plan_load
 from naptrack.reporting.models import Contribution, CountryFigure
 from tests.conftest import logged_in
 from tests.test_figure_kinds import contribution, instrument, kinds, save  # noqa: F401 - the fixture
@@ -74,15 +75,23 @@ def test_an_instrument_answered_with_figures_keeps_its_kind(kinds, focal_defence
 
 
 def test_a_plan_file_cannot_change_the_kind_of_an_answered_instrument(kinds, focal_defence, coordinator, be_document):  # noqa: F811
-    save(focal_defence, contribution(kinds, "share"), "share", numerator="5", denominator="40")
-    document = copy.deepcopy(be_document)
+    answered = contribution(kinds, "share")
+    save(focal_defence, answered, "share", numerator="5", denominator="40")
+    old = Instrument.objects.get(action__plan=kinds.plan, action__code="7.c", position=2)
+    document = copy.deepcopy(plan_document(kinds.plan))
     for objective in document["objectives"]:
         for goal in objective["goals"]:
             for action in goal["actions"]:
                 if action["code"] == "7.c":
                     action["instruments"][1]["kind"] = "count"
-    with pytest.raises(PlanLoadError, match=r"7\.c \(2\)"):
-        plan_load(actor=coordinator, document=document)
+    # A round has opened: the file is an amendment, and the answered question stays what it was,
+    # retired with its figures; a new instrument asks the new one.
+    summary = plan_load(actor=coordinator, document=document, reason="Count the sessions instead.")
+    old.refresh_from_db()
+    assert old.kind == "share" and old.retired_in == summary.amendment
+    assert answered.measurements.get(instrument=old).numerator == 5
+    new = Instrument.objects.get(action=old.action, introduced_in=summary.amendment)
+    assert new.kind == "count" and new.text == old.text
 
 
 def test_the_instruments_screen_answers_the_rule_not_the_model_permission(plan, reader):

@@ -88,7 +88,6 @@ def messages_of(checks, kind: str) -> list[str]:
 # --- accuracy on the Belgian plan -----------------------------------------------------------------
 
 
-@needs_shared_txt
 def _without_kinds(objectives: list[dict]) -> list[dict]:
     import copy
 
@@ -103,6 +102,7 @@ def _without_kinds(objectives: list[dict]) -> list[dict]:
     return objectives
 
 
+@needs_shared_txt
 def test_text_extraction_reproduces_the_bundled_plan(imported, be_document):
     document, _ = imported["txt"]
     score = accuracy.compare(be_document, document)

@@ -518,11 +518,11 @@ PAGES = [
     ("/open-data/", 3),
     ("/open-data/dictionary/", 1),
     ("/open-data/licence/", 1),
-    (f"/open-data/{BE}/annual-2014.csv", 6),
-    (f"/open-data/{BE}/annual-2014.xlsx", 6),
-    (f"/open-data/{BE}/annual-2014.json", 6),
+    (f"/open-data/{BE}/annual-2014.csv", 7),
+    (f"/open-data/{BE}/annual-2014.xlsx", 7),
+    (f"/open-data/{BE}/annual-2014.json", 7),
     # The plan's JSON and XLSX each read its translation states; 2 for figures; 1 for evaluations.
-    (f"/open-data/{BE}.zip", 31),
+    (f"/open-data/{BE}.zip", 32),
     (f"/fr{PLAN}/lines/21/", 14),
 ]
 

@@ -26,20 +26,20 @@ TAGS = ["lineage"]
 PUBLIC_TAGS = ["published data"]
 
 
-class LineRefSerializer(serializers.Serializer):
+class LineageLineSerializer(serializers.Serializer):
     plan = serializers.CharField(help_text=gettext_lazy("Plan slug."))
     code = serializers.CharField(max_length=20, help_text=gettext_lazy("Line of action code, e.g. 14.a."))
 
 
 class LinkSerializer(serializers.Serializer):
-    line = LineRefSerializer(help_text=gettext_lazy("The line of the later plan."))
-    continues = LineRefSerializer(help_text=gettext_lazy("The line of an earlier plan it continues."))
+    line = LineageLineSerializer(help_text=gettext_lazy("The line of the later plan."))
+    continues = LineageLineSerializer(help_text=gettext_lazy("The line of an earlier plan it continues."))
     source = serializers.ChoiceField(choices=LineLink.Source.choices)
 
 
 class LinkSetSerializer(serializers.Serializer):
     line = serializers.CharField(max_length=20, help_text=gettext_lazy("The code of a line of this plan."))
-    continues = LineRefSerializer(
+    continues = LineageLineSerializer(
         many=True, help_text=gettext_lazy("Every line of earlier plans it continues; empty: the line is new.")
     )
     source = serializers.ChoiceField(choices=LineLink.Source.choices, default=LineLink.Source.MANUAL)
