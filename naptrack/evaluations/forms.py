@@ -22,16 +22,6 @@ def _styled(form: forms.Form) -> None:
             field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
 
 
-def mark_errors(form: forms.Form) -> None:
-    """Tie each field to its error for screen readers."""
-    for name in form.errors:
-        if name in form.fields:
-            attrs = form.fields[name].widget.attrs
-            attrs["aria-invalid"] = "true"
-            helps = f"id_{name}_helptext " if form.fields[name].help_text else ""
-            attrs["aria-describedby"] = f"{helps}id_{name}_error"
-
-
 class EvaluationForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of evaluation"), choices=Evaluation.Kind.choices)
     evaluator_kind = forms.ChoiceField(

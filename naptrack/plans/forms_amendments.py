@@ -38,16 +38,6 @@ def _styled(form: forms.Form) -> None:
             widget.attrs["aria-describedby"] = f"id_{name}_helptext"
 
 
-def mark_errors(form: forms.Form) -> None:
-    """Tie each field to its error for screen readers."""
-    for name in form.errors:
-        if name in form.fields:
-            attrs = form.fields[name].widget.attrs
-            attrs["aria-invalid"] = "true"
-            helps = f"id_{name}_helptext " if form.fields[name].help_text else ""
-            attrs["aria-describedby"] = f"{helps}id_{name}_error"
-
-
 class AmendmentForm(forms.Form):
     """The amendment's date, reason and basis, which every screen asks for last."""
 

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from naptrack.audit.models import AuditEvent
+from naptrack.core.forms import mark_errors
 from naptrack.core.pending import pending_create, pending_load
 from naptrack.plans import interchange
 from naptrack.plans.amendment_files import plan_amend_document, read_changes
@@ -35,7 +36,6 @@ from naptrack.plans.forms_amendments import (
     LineForm,
     NewLineForm,
     PlanFileForm,
-    mark_errors,
 )
 from naptrack.plans.models import Action, Department, Instrument, Plan, PlanVersion, Responsibility
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from naptrack.core.forms import mark_errors
 from naptrack.core.roles import evaluates, is_evaluator
 from naptrack.plans.instruments import UNIT_MAX, instrument_kind_set, rounds_opened
 from naptrack.plans.interchange import SOURCE
@@ -126,19 +127,10 @@ def instrument_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             else:
                 messages.info(request, _("Nothing changed."))
             return redirect(f"{reverse('plan-instruments', args=[plan.slug])}#instrument-{instrument.pk}")
-    _mark_errors(form)
+    mark_errors(form)
     return render(
         request,
         "plans/instruments/edit.html",
         {"plan": plan, "instrument": instrument, "form": form, "amendment": amendment},
         status=400 if form.errors else 200,
     )
-
-
-def _mark_errors(form: forms.Form) -> None:
-    """Tie each field to its error for screen readers."""
-    for name in form.errors:
-        if name in form.fields:
-            attrs = form.fields[name].widget.attrs
-            attrs["aria-invalid"] = "true"
-            attrs["aria-describedby"] = f"id_{name}_helptext id_{name}_error"

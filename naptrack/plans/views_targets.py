@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from naptrack.core.forms import mark_errors
 from naptrack.plans.instruments import rounds_opened
 from naptrack.plans.models import Action, Instrument, Plan, Target
 from naptrack.plans.targets import is_textual, plain, target_remove, target_set
@@ -165,7 +166,7 @@ def target_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     posted = request.method == "POST" and form.is_valid() and (textual or rows.is_valid())
     if posted and _save(request, instrument, form, rows):
         return redirect(f"{reverse('plan-target-list', args=[plan.slug])}#instrument-{instrument.pk}")
-    _mark_errors(form)
+    mark_errors(form)
     context = {
         "plan": plan,
         "instrument": instrument,
@@ -248,16 +249,6 @@ def target_remove_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 % {"code": instrument.action.code, "position": instrument.position},
             )
             return redirect(f"{reverse('plan-target-list', args=[plan.slug])}#instrument-{instrument.pk}")
-    _mark_errors(form)
+    mark_errors(form)
     context = {"plan": plan, "instrument": instrument, "target": target, "form": form, "amendment": amendment}
     return render(request, "plans/targets/remove.html", context, status=400 if form.errors else 200)
-
-
-def _mark_errors(form: forms.Form) -> None:
-    """Tie each field to its error for screen readers."""
-    for name in form.errors:
-        if name in form.fields:
-            attrs = form.fields[name].widget.attrs
-            attrs["aria-invalid"] = "true"
-            helps = f"id_{name}_helptext " if form.fields[name].help_text else ""
-            attrs["aria-describedby"] = f"{helps}id_{name}_error"

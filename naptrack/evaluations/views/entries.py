@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from naptrack.core.forms import mark_errors
 from naptrack.evaluations import services
-from naptrack.evaluations.forms import STATUS_CHOICES, RecommendationForm, ResponseForm, TextForm, mark_errors
+from naptrack.evaluations.forms import STATUS_CHOICES, RecommendationForm, ResponseForm, TextForm
 from naptrack.evaluations.models import Evaluation, Finding, Recommendation
 from naptrack.evaluations.queries import assessments_by_subject, outline_lines, plan_outline
 from naptrack.evaluations.views.common import evaluation_for

@@ -12,8 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from naptrack.core.forms import mark_errors
 from naptrack.evaluations import services
-from naptrack.evaluations.forms import EvaluationForm, TextForm, mark_errors
+from naptrack.evaluations.forms import EvaluationForm, TextForm
 from naptrack.evaluations.models import Evaluation
 from naptrack.evaluations.queries import assessments_by_subject, outline_lines, plan_outline
 from naptrack.evaluations.views.common import can, check, evaluation_for, plan_for
