@@ -187,7 +187,7 @@ def test_a_civil_society_member_writes_nothing_and_sees_no_staff_page(evaluation
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("coordinator", 200), ("evaluator", 200), ("reader", 200), ("focal_defence", 200), ("outsider", 403)],
+    [("coordinator", 200), ("evaluator", 200), ("reader", 200), ("focal_defence", 403), ("outsider", 403)],
 )
 def test_who_reads_the_staff_pages(evaluation, who, status, request):
     client = logged_in(request.getfixturevalue(who))
@@ -357,3 +357,21 @@ def test_the_plans_page_leads_its_evaluator_and_the_staff_to_the_evaluations(
     assert link in logged_in(reader).get(f"/plans/{plan.slug}/").content.decode()
     assert link not in logged_in(outsider).get(f"/plans/{plan.slug}/").content.decode()
     assert link not in anonymous.get(f"/plans/{plan.slug}/").content.decode()
+
+
+def test_a_write_from_a_stale_copy_neither_unpublishes_nor_writes_after_publication(evaluation, coordinator, evaluator):
+    stale = Evaluation.objects.get(pk=evaluation.pk)
+    services.evaluation_publish(actor=coordinator, evaluation=evaluation)
+    services.evaluation_response_set(actor=coordinator, evaluation=stale, text="The government thanks the evaluators.")
+    evaluation.refresh_from_db()
+    assert evaluation.published_at is not None and evaluation.response.startswith("The government thanks")
+    with pytest.raises(PermissionDenied):
+        services.finding_add(actor=evaluator, evaluation=stale, text="A late finding.")
+    assert not Finding.objects.filter(text="A late finding.").exists()
+
+
+def test_the_html_report_is_allowed_its_own_stylesheet(evaluation, coordinator, anonymous):
+    services.evaluation_publish(actor=coordinator, evaluation=evaluation)
+    response = anonymous.get(f"/plans/{evaluation.plan.slug}/evaluations/{evaluation.pk}/report-en.html")
+    assert response.status_code == 200 and b"<style>" in response.content
+    assert "'sha256-" in response["Content-Security-Policy"].split("style-src")[1].split(";")[0]

@@ -484,12 +484,14 @@ def test_who_drafts_adopts_and_links_the_next_plan(plan, personas, persona):
 
 # --- a plan's evaluation (naptrack.evaluations) ------------------------------------------------------
 
-EVALUATION_READ = {**EVERYONE_STAFF, "evaluator-elsewhere": FORBIDDEN}
-EVALUATION_WRITE = {**EVALUATION_READ, "focal-defence": FORBIDDEN, "focal-justice": FORBIDDEN}
-EVALUATION_WRITE |= {"focal-interior": FORBIDDEN, "reader": FORBIDDEN}
+# An unpublished evaluation assesses every department's lines: not a focal point's to read.
+FOCAL_POINTS = ("focal-defence", "focal-justice", "focal-interior")
+EVALUATION_READ = {**EVERYONE_STAFF, "evaluator-elsewhere": FORBIDDEN} | dict.fromkeys(FOCAL_POINTS, FORBIDDEN)
+EVALUATION_WRITE = {**EVALUATION_READ, "reader": FORBIDDEN}
 EVALUATION_RESPOND = {**EVALUATION_WRITE, "evaluator": FORBIDDEN}
 # An unpublished evaluation's public page: a preview for those who read it, else no such page.
 EVALUATION_PREVIEW = {**EVALUATION_READ, "evaluator-elsewhere": NOT_FOUND, "anonymous": NOT_FOUND}
+EVALUATION_PREVIEW |= dict.fromkeys(FOCAL_POINTS, NOT_FOUND)
 EVALUATION_PAGES = {
     "/evaluations/plan/{slug}/": EVALUATION_READ,
     "/evaluations/{pk}/": EVALUATION_READ,

@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from naptrack.core.roles import evaluates, is_coordinator, is_staff_member
+from naptrack.core.roles import evaluates, is_coordinator, is_reader
 
 
 def _plan_id(obj: Any) -> int | None:
@@ -38,7 +38,9 @@ def is_unpublished(user, obj) -> bool:
 
 
 # Named apart from Django's model permissions (view_evaluation, ...), which the admin could grant.
-rules.add_perm("evaluations.read", is_staff_member | is_plan_evaluator)
+# An unpublished evaluation assesses every department's lines: like another department's internal
+# work, it is not a focal point's to read before it is published.
+rules.add_perm("evaluations.read", is_coordinator | is_reader | is_plan_evaluator)
 rules.add_perm("evaluations.create", is_coordinator)
 rules.add_perm("evaluations.write", (is_coordinator | is_plan_evaluator) & is_unpublished)
 rules.add_perm("evaluations.respond", is_coordinator)

@@ -5,6 +5,7 @@ the same content tree (publications/pdf.py), in the same order."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from functools import cache
@@ -111,3 +112,12 @@ def render_html(report: Report, *, back_url: str | None = None) -> str:
             "toc_titles": toc_titles(report),
         }
         return render_to_string("publications/report.html", context)
+
+
+def style_hashes(html: str) -> list[str]:
+    """The CSP sources of the report's <style> blocks: the report is one self-contained document
+    (saved as it is, printed from the browser), so its stylesheet is inline, and the site's policy
+    allows no inline style but this exact one."""
+    blocks = re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
+    digests = (hashlib.sha256(block.encode("utf-8")).digest() for block in blocks)
+    return [f"'sha256-{base64.b64encode(d).decode('ascii')}'" for d in digests]

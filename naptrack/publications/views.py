@@ -7,10 +7,6 @@ gets only the files stored when a round was published.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,18 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from naptrack.publications import services
+from naptrack.publications.html import style_hashes
 from naptrack.publications.models import PublishedReport
 from naptrack.reporting.models import Round
 from naptrack.reporting.views.common import in_own_plan
-
-
-def _style_hashes(html: str) -> list[str]:
-    """The CSP sources of the report's <style> blocks: the report is one self-contained document
-    (saved as it is, printed from the browser), so its stylesheet is inline, and the site's policy
-    allows no inline style but this exact one."""
-    blocks = re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
-    digests = (hashlib.sha256(block.encode("utf-8")).digest() for block in blocks)
-    return [f"'sha256-{base64.b64encode(d).decode('ascii')}'" for d in digests]
 
 
 def _language(request: HttpRequest) -> str:
@@ -67,7 +55,7 @@ def round_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     if fmt == "html":
         # django-csp's per-response update, as its csp_update decorator sets it.
-        response._csp_update = {"style-src": _style_hashes(data.decode("utf-8"))}
+        response._csp_update = {"style-src": style_hashes(data.decode("utf-8"))}
     return response
 
 

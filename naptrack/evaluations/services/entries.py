@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from naptrack.audit.services import audit_record
 from naptrack.core.services import author, require
 from naptrack.evaluations.models import Assessment, Evaluation, Finding, Recommendation, RecommendationLine, Status
+from naptrack.evaluations.services.evaluations import locked
 from naptrack.plans.models import Action, Objective
 
 Entry = tuple[str, str]  # (status, text); ("", "") for no assessment
@@ -45,6 +46,7 @@ def assessments_set(
     and a text each, or ("", "") to have none. Subjects not given are left as they are. Returns
     how many changed. ValidationError by field: "objective-<id>-status", "line-<id>-text", and
     "line-<id>" for a line that is not the evaluated plan's."""
+    evaluation = locked(evaluation)
     require(actor, "evaluations.write", evaluation)
     wanted = {("objective", int(k)): (_text(s), _text(t)) for k, (s, t) in (objectives or {}).items()} | {
         ("line", int(k)): (_text(s), _text(t)) for k, (s, t) in (lines or {}).items()
@@ -108,6 +110,7 @@ def _required_text(text: Any, field: str = "text") -> str:
 
 @transaction.atomic
 def finding_add(*, actor: Any, evaluation: Evaluation, text: str) -> Finding:
+    evaluation = locked(evaluation)
     require(actor, "evaluations.write", evaluation)
     finding = Finding(evaluation=evaluation, number=_next_number(Finding, evaluation), text=_required_text(text))
     author(finding, actor).save()
@@ -122,6 +125,7 @@ def finding_add(*, actor: Any, evaluation: Evaluation, text: str) -> Finding:
 
 @transaction.atomic
 def finding_edit(*, actor: Any, finding: Finding, text: str) -> Finding:
+    finding.evaluation = locked(finding.evaluation)
     require(actor, "evaluations.write", finding.evaluation)
     before, finding.text = finding.text, _required_text(text)
     author(finding, actor).save()
@@ -136,7 +140,7 @@ def finding_edit(*, actor: Any, finding: Finding, text: str) -> Finding:
 
 @transaction.atomic
 def finding_remove(*, actor: Any, finding: Finding) -> None:
-    evaluation = finding.evaluation
+    evaluation = finding.evaluation = locked(finding.evaluation)
     require(actor, "evaluations.write", evaluation)
     audit_record(
         actor=actor,
@@ -177,6 +181,7 @@ def _set_lines(recommendation: Recommendation, lines: list[Action], actor: Any) 
 @transaction.atomic
 def recommendation_add(*, actor: Any, evaluation: Evaluation, text: str, actions: Iterable[Any]) -> Recommendation:
     """A new recommendation about `actions` (lines of action of the evaluated plan, at least one)."""
+    evaluation = locked(evaluation)
     require(actor, "evaluations.write", evaluation)
     text, lines = _required_text(text), _clean_lines(evaluation, actions)
     recommendation = Recommendation(evaluation=evaluation, number=_next_number(Recommendation, evaluation), text=text)
@@ -195,7 +200,7 @@ def recommendation_add(*, actor: Any, evaluation: Evaluation, text: str, actions
 def recommendation_edit(
     *, actor: Any, recommendation: Recommendation, text: str, actions: Iterable[Any]
 ) -> Recommendation:
-    evaluation = recommendation.evaluation
+    evaluation = recommendation.evaluation = locked(recommendation.evaluation)
     require(actor, "evaluations.write", evaluation)
     text, lines = _required_text(text), _clean_lines(evaluation, actions)
     before = {
@@ -224,7 +229,7 @@ def recommendation_edit(
 
 @transaction.atomic
 def recommendation_remove(*, actor: Any, recommendation: Recommendation) -> None:
-    evaluation = recommendation.evaluation
+    evaluation = recommendation.evaluation = locked(recommendation.evaluation)
     require(actor, "evaluations.write", evaluation)
     audit_record(
         actor=actor,

@@ -53,6 +53,12 @@ def _clean_details(details: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def locked(evaluation: Evaluation) -> Evaluation:
+    """The evaluation read again under a lock: a write decides on the row as it is now (published
+    meanwhile, say) and saves it whole without putting back what another write changed."""
+    return Evaluation.objects.select_for_update().select_related("plan").get(pk=evaluation.pk)
+
+
 def _state(evaluation: Evaluation) -> dict[str, Any]:
     state = {name: getattr(evaluation, name) for name in DETAILS}
     for name in ("started_on", "completed_on"):
@@ -73,6 +79,7 @@ def evaluation_create(*, actor: Any, plan: Plan, **details: Any) -> Evaluation:
 
 @transaction.atomic
 def evaluation_edit(*, actor: Any, evaluation: Evaluation, **details: Any) -> Evaluation:
+    evaluation = locked(evaluation)
     require(actor, "evaluations.write", evaluation)
     cleaned = _clean_details(details)
     before = _state(evaluation)
@@ -93,6 +100,10 @@ def response_set(*, actor: Any, recommendation: Recommendation, response: str, t
     """The government's response to one recommendation: accepted, partly accepted or not accepted,
     with its explanation; an empty response takes it back. Allowed after publication too, since
     a government often answers an evaluation after it is made public."""
+    locked(recommendation.evaluation)
+    recommendation = (
+        Recommendation.objects.select_for_update().select_related("evaluation__plan").get(pk=recommendation.pk)
+    )
     require(actor, "evaluations.respond", recommendation)
     text = _text(text)
     response = response or ""
@@ -115,6 +126,7 @@ def response_set(*, actor: Any, recommendation: Recommendation, response: str, t
 @transaction.atomic
 def evaluation_response_set(*, actor: Any, evaluation: Evaluation, text: str) -> Evaluation:
     """The government's overall response to the evaluation (Markdown; empty removes it)."""
+    evaluation = locked(evaluation)
     require(actor, "evaluations.respond", evaluation)
     before, evaluation.response = evaluation.response, _text(text)
     author(evaluation, actor).save()
@@ -129,6 +141,7 @@ def evaluation_response_set(*, actor: Any, evaluation: Evaluation, text: str) ->
 
 @transaction.atomic
 def evaluation_publish(*, actor: Any, evaluation: Evaluation) -> Evaluation:
+    evaluation = locked(evaluation)
     require(actor, "evaluations.publish", evaluation)
     if evaluation.published_at is not None:
         raise ValidationError(_("This evaluation is already published."))
@@ -143,6 +156,7 @@ def evaluation_publish(*, actor: Any, evaluation: Evaluation) -> Evaluation:
 @transaction.atomic
 def evaluation_withdraw(*, actor: Any, evaluation: Evaluation) -> Evaluation:
     """Take a published evaluation off the portal, open data and API (it can be changed again)."""
+    evaluation = locked(evaluation)
     require(actor, "evaluations.publish", evaluation)
     if evaluation.published_at is None:
         raise ValidationError(_("This evaluation is not published."))

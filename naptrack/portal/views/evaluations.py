@@ -15,6 +15,7 @@ from naptrack.portal import opendata
 from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import page_language
 from naptrack.publications import evaluation_files
+from naptrack.publications.html import style_hashes
 
 
 def _visible(request: HttpRequest, slug: str, pk: int, *, entries: bool) -> Evaluation:
@@ -52,6 +53,9 @@ def evaluation_report(request: HttpRequest, slug: str, pk: int, lang: str, fmt: 
     name = f"{slug}-evaluation-{evaluation.pk}{draft}-{lang}.{fmt}"
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    if fmt == "html":
+        # The report's own stylesheet is inline; the site's policy allows exactly that one.
+        response._csp_update = {"style-src": style_hashes(data.decode("utf-8"))}
     return response
 
 
