@@ -312,3 +312,56 @@ def test_plan_link_proposes_then_confirms_from_the_command_line(plan, coordinato
 
     code, out, err = run(capsys, "plan", "link", BE, "--propose", NEXT)
     assert code == 1 and "is not earlier than" in err
+
+
+def test_a_drafts_consultation_stays_internal_until_the_plan_is_adopted(plan, coordinator, anonymous):
+    import datetime as dt
+
+    from naptrack.civilsociety import services as civil
+    from naptrack.plans.models import Department
+    from naptrack.plans.successors import plan_adopt
+
+    draft = plan_successor(
+        actor=coordinator, plan=plan, slug=NEXT, title="SECRET DRAFT TITLE", period_start=2017, period_end=2021
+    )
+    event = civil.event_create(
+        actor=coordinator,
+        plan=draft,
+        kind="other",
+        title="Drafting consultation",
+        date=dt.date(2016, 11, 20),
+        organiser=Department.objects.get(code="foreign-affairs"),
+        public=True,
+    )
+    civil.recommendation_add(
+        actor=coordinator,
+        event=event,
+        text="SECRET RECOMMENDATION",
+        actions=[Action.objects.get(plan=draft, code="1.a")],
+    )
+    for url in (
+        f"/consultations/{event.pk}/",
+        "/recommendations/",
+        "/api/v1/public/events/",
+        "/open-data/recommendations.csv",
+    ):
+        response = anonymous.get(url)
+        assert b"SECRET" not in response.content and NEXT.encode() not in response.content, url
+    plan_adopt(actor=coordinator, plan=draft)
+    assert b"SECRET RECOMMENDATION" in anonymous.get("/recommendations/").content
+
+
+def test_an_old_line_split_and_merged_counts_as_one_split(plan, coordinator):
+    draft = plan_successor(actor=coordinator, plan=plan, slug=NEXT, title="Third", period_start=2017, period_end=2021)
+    old = {a.code: a for a in Action.objects.filter(plan=plan)}
+    new = {a.code: a for a in Action.objects.filter(plan=draft)}
+    line_link_set(actor=coordinator, line=new["1.a"], continues=[old["1.a"], old["1.b"]])
+    line_link_set(actor=coordinator, line=new["1.b"], continues=[old["1.a"]])
+    counts = compare(plan, draft).counts
+    assert (counts["splits"], counts["merges"]) == (1, 1)
+
+
+def test_a_slug_with_a_trailing_newline_is_refused(plan, coordinator):
+    with pytest.raises(ValidationError):
+        plan_successor(actor=coordinator, plan=plan, slug=NEXT + "\n", title="T", period_start=2017, period_end=2021)
+    assert not Plan.objects.filter(slug__startswith=NEXT).exists()

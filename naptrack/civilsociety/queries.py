@@ -22,7 +22,9 @@ class ExpertQuerySet(models.QuerySet):
 
 class EventQuerySet(models.QuerySet):
     def public(self) -> EventQuerySet:
-        return self.filter(public=True)
+        """Public events of adopted plans: a draft plan (the successor being prepared) and its
+        consultations stay internal until it is adopted."""
+        return self.filter(public=True, plan__state="adopted")
 
     def with_detail(self) -> EventQuerySet:
         from naptrack.civilsociety.models import FollowUp, Recommendation

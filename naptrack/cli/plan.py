@@ -279,7 +279,7 @@ def _slug(value: str) -> str:
     from naptrack.plans import interchange
 
     # /plans/import/ is the web page that imports a plan: a plan slugged "import" would have no pages.
-    if not interchange.SLUG_RE.match(value) or value == "import":
+    if not interchange.SLUG_RE.fullmatch(value) or value == "import":
         raise argparse.ArgumentTypeError(
             f"not a plan slug: {value!r} (lower-case letters, digits and single hyphens, e.g. be-nap-2017-2021)"
         )

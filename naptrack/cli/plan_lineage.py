@@ -156,6 +156,8 @@ def cmd_plan_compare(args: argparse.Namespace) -> None:
     old, new = plan_named(args.old), plan_named(args.new)
     if old.pk == new.pk:
         raise Failure("OLD and NEW name the same plan")
+    if (old.period_start, old.period_end) >= (new.period_start, new.period_end):
+        raise Failure(f"{old.slug} ({old.period}) is not earlier than {new.slug} ({new.period}): give OLD first")
     comparison = compare(old, new)
     if args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")

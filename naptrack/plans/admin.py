@@ -92,6 +92,8 @@ class ResponsibilityInline(CoordinatorInline, admin.TabularInline):
 @admin.register(Plan)
 class PlanAdmin(CoordinatorAdmin):
     list_display = ["title", "slug", "country", "period_start", "period_end"]
+    # Adopting a draft is plan_adopt's, with its checks and audit event; never a field to edit.
+    readonly_fields = ["state"]
     search_fields = ["slug", "title"]
     inlines = [PlanDepartmentInline]
 

@@ -240,6 +240,7 @@ class Comparison:
     new: Plan
     sections: list[Section]
     dropped: list[Row]
+    split: set[int] = field(default_factory=set)  # the old lines several new lines continue
 
     @property
     def counts(self) -> dict[str, int]:
@@ -247,7 +248,7 @@ class Comparison:
         counted = {status: sum(r.status == status for r in rows) for status in (KEPT, CHANGED, NEW)}
         counted[DROPPED] = len(self.dropped)
         counted["merges"] = sum(r.merge for r in rows)
-        counted["splits"] = len({old.pk for r in rows if r.split for old in r.continues if len(r.split_into) > 1})
+        counted["splits"] = len(self.split)
         return counted
 
 
@@ -281,7 +282,8 @@ def compare(old: Plan, new: Plan) -> Comparison:
         )
     dropped = [Row(DROPPED, None, [o]) for o in old_lines if o.pk not in continued_by]
     sections = [Section(o, by_objective.get(o.pk, [])) for o in objectives]
-    return Comparison(old, new, sections, dropped)
+    split = {pk for pk, lines in continued_by.items() if len(lines) > 1}
+    return Comparison(old, new, sections, dropped, split)
 
 
 def comparison_rows(comparison: Comparison) -> list[list[str]]:

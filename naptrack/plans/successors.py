@@ -66,7 +66,7 @@ def _check(plan: Plan, slug: str, title: str, period_start: Any, period_end: Any
     errors: dict[str, list[str]] = {}
     if not plan.is_adopted:
         errors["plan"] = [_("%(slug)s is a draft: adopt it before drafting its successor.") % {"slug": plan.slug}]
-    if not isinstance(slug, str) or not interchange.SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+    if not isinstance(slug, str) or not interchange.SLUG_RE.fullmatch(slug) or slug in RESERVED_SLUGS:
         errors["slug"] = [_("Give a slug of lower-case letters, digits and single hyphens, e.g. be-nap-2017-2021.")]
     elif len(slug) > Plan._meta.get_field("slug").max_length:
         errors["slug"] = [_("A slug has at most 100 characters.")]

@@ -116,7 +116,7 @@ def with_latest(recommendations) -> list[Recommendation]:
 
 def _recommendations() -> QuerySet[Recommendation]:
     return (
-        Recommendation.objects.filter(event__public=True)
+        Recommendation.objects.filter(event__public=True, event__plan__state="adopted")
         .select_related("event__plan")
         .prefetch_related(
             "organisations",
