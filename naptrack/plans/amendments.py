@@ -96,10 +96,6 @@ def basis_register(
         _CHOICES[label] = choices
 
 
-def basis_kinds() -> tuple[str, ...]:
-    return tuple(_BASES)
-
-
 def basis_choices(plan: Plan) -> list[tuple[str, str, models.Model]]:
     """What the plan's amendments may answer, for a form: ("app_label.model:pk", words, object)."""
     return [(f"{label}:{obj.pk}", words, obj) for label, offer in _CHOICES.items() for obj, words in offer(plan)]

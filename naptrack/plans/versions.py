@@ -13,6 +13,7 @@ the rounds) are part of the version they were made in.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,14 +81,6 @@ def in_force(plan: Plan) -> PlanVersion:
 
 def _adopted_on(plan: Plan) -> dt.date:
     return dt.date(plan.period_start, 1, 1) if plan.period_start <= timezone.localdate().year else timezone.localdate()
-
-
-def is_superseded(version_id: int | None, plan: Plan) -> bool:
-    """Whether a round of this version reads the plan from its snapshot rather than live rows."""
-    if version_id is None:
-        return False
-    newest = plan.versions.order_by("-number").values_list("pk", flat=True).first()
-    return newest is not None and newest != version_id
 
 
 @dataclass
@@ -238,11 +231,6 @@ def put_texts(obj: models.Model, version: PlanVersion | None) -> models.Model:
     return obj
 
 
-def held_instrument(version: PlanVersion | None, instrument_id: int) -> bool:
-    """Whether the version asked for this instrument (any instrument, without a version)."""
-    return version is None or str(instrument_id) in version.snapshot.get("instruments", {})
-
-
 def asks(obj: Action | Instrument, version_id: int | None) -> bool:
     """Whether a round opened under the version `version_id` asks for this line or instrument:
     added by that version or before, and not retired by then. Versions of a plan are made one at
@@ -253,3 +241,11 @@ def asks(obj: Action | Instrument, version_id: int | None) -> bool:
     if obj.introduced_in_id is not None and obj.introduced_in_id > version_id:
         return False
     return obj.retired_in_id is None or obj.retired_in_id > version_id
+
+
+def asked(instruments: Iterable[Instrument], version_id: int | None, texts: PlanVersion | None = None) -> list:
+    """Those of a line's `instruments` that a round opened under `version_id` asked for, with
+    the texts of `texts` (the round's version, when an amendment has superseded it: copies, the
+    rows themselves are left as they are)."""
+    chosen = [i for i in instruments if asks(i, version_id)]
+    return [put_texts(copy.copy(i), texts) for i in chosen] if texts is not None else chosen

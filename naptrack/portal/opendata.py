@@ -9,7 +9,6 @@ from (/fr/open-data/... in French), codes beside them in every language.
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import json
@@ -254,7 +253,7 @@ def round_rows(plan: Plan, rounds: list[Round]) -> dict[int, list[dict[str, Any]
         base, tail = _base(by_id[c.round_id], c, lang), _correction(c)
         key = (version.pk if version else 0, c.action_id)
         if key not in asked:
-            asked[key] = _asked(instruments.get(c.action_id, []), version)
+            asked[key] = versions.asked(instruments.get(c.action_id, []), by_id[c.round_id].plan_version_id, version)
         line = asked[key] or [None]
         for instrument in line:
             answer = (
@@ -262,14 +261,6 @@ def round_rows(plan: Plan, rounds: list[Round]) -> dict[int, list[dict[str, Any]
             )
             rows[c.round_id].append({**base, **answer, **tail})
     return rows
-
-
-def _asked(instruments: list[Instrument], version: PlanVersion | None) -> list[Instrument]:
-    """A line's instruments as a round of `version` asked for them (None: those in force)."""
-    if version is None:
-        return [i for i in instruments if i.retired_in_id is None]
-    held = [versions.put_texts(copy.copy(i), version) for i in instruments if versions.held_instrument(version, i.pk)]
-    return sorted(held, key=lambda i: i.position)
 
 
 def file_stem(round_: Round) -> str:

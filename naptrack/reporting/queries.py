@@ -3,8 +3,6 @@ dashboards make a fixed number of queries whatever the number of contributions."
 
 from __future__ import annotations
 
-import copy
-
 from django.db import models
 from django.db.models import Count, Q
 
@@ -113,12 +111,9 @@ def instruments_asked(contribution) -> list:
     """The instruments of a contribution's line that its round asks for: the plan's version the
     round opened under says which (an instrument added or retired by a later amendment is not
     this round's). Reads the line's instruments, prefetched or not, and no more."""
-    from naptrack.plans.versions import asks, put_texts
+    from naptrack.plans.versions import asked
 
-    version_id = contribution.round.plan_version_id
-    asked = [i for i in contribution.action.instruments.all() if asks(i, version_id)]
-    version = version_shown(contribution)
-    return [put_texts(copy.copy(i), version) for i in asked] if version is not None else asked
+    return asked(contribution.action.instruments.all(), contribution.round.plan_version_id, version_shown(contribution))
 
 
 def version_shown(contribution):
