@@ -5,10 +5,11 @@ to measure and test the round importer (naptrack.reporting.importing) on layouts
 
   docx-objective  a Word matrix, one table per objective after an "Objective N. title" heading:
                   No. | Line of action | Department | Status | Achievements, one row per line and
-                  department, the line's two cells merged vertically (vMerge) over its rows;
-                  departments by name or abbreviation, statuses in words and synonyms ("Done");
-                  some lines without their number, their text lightly reworded; figures by sex only
-                  in the text.
+                  department (departments that answered together share a row naming both), the
+                  line's two cells merged vertically (vMerge) over its rows; departments by name or
+                  abbreviation, a unit sometimes after its department ("Interior - Fedasil");
+                  statuses in words and synonyms ("Done"); some lines without their number, their
+                  text lightly reworded; figures by sex only in the text.
   pdf-pages       the same matrix as a PDF (WeasyPrint) in French headers and status words, a table
                   per objective running over pages with its header repeated, rows broken across
                   pages, line cells spanning their rows, a running header, footer and page numbers.
@@ -41,6 +42,9 @@ LAYOUTS = {
 _NO_CODE = 0.12  # share of lines printed without their number
 _ABBREVIATED = 0.3  # share of rows naming the department by its abbreviation
 _REWORDED = 0.6  # share of the lines without a number whose text is also reworded
+_UNDER_PARENT = 0.3  # share of rows naming a unit after its department ("Interior - Fedasil")
+# How a matrix row names the departments that answered together.
+_JOINERS = (", ", " / ", "\n")
 
 # Status words a report prints, by status code: the first is the usual one.
 STATUS_WORDS = {
@@ -91,12 +95,27 @@ class Choices:
         self.status = {}
         for c in truth.contributions:
             department = truth.departments[c.department]
-            self.department[c.key] = department.abbreviation if rng.random() < _ABBREVIATED else department.name
+            label = department.abbreviation if rng.random() < _ABBREVIATED else department.name
+            if department.parent and rng.random() < _UNDER_PARENT:
+                label = f"{truth.departments[department.parent].name} - {label}"
+            self.department[c.key] = label
             words = STATUS_WORDS[language].get(c.status, ("",))
             self.status[c.key] = words[0] if rng.random() < 0.6 else rng.choice(words)
+        self.joiner = rng.choice(_JOINERS)
 
     def code(self, line: str) -> str:
         return "" if line in self.no_code else line
+
+    def rows(self, contributions: list[Contribution]) -> list[tuple[list[Contribution], str]]:
+        """A line's rows in a matrix: departments that answered together share one, their names
+        joined as the row prints them (paragraphs when joined by a new line)."""
+        groups: list[list[Contribution]] = []
+        for c in contributions:
+            if groups and (groups[-1][0].status, groups[-1][0].text) == (c.status, c.text):
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+        return [(group, self.joiner.join(self.department[c.key] for c in group)) for group in groups]
 
 
 def reword(rng: random.Random, text: str) -> str:
@@ -151,16 +170,18 @@ def render_docx(truth: Truth) -> bytes:
             cell.text = text
         for code, contributions in lines:
             first = len(table.rows)
-            for i, c in enumerate(contributions):
+            for i, (group, departments) in enumerate(choices.rows(contributions)):
+                c = group[0]
                 cells = table.add_row().cells
                 if i == 0:
                     cells[0].text = choices.code(code)
                     cells[1].text = choices.line_text[code]
-                cells[2].text = choices.department[c.key]
+                for n, name in enumerate(departments.split("\n")):
+                    (cells[2].paragraphs[0] if n == 0 else cells[2].add_paragraph()).add_run(name)
                 cells[3].text = choices.status[c.key]
                 for n, paragraph in enumerate(paragraphs(c.text)):
                     (cells[4].paragraphs[0] if n == 0 else cells[4].add_paragraph()).add_run(paragraph)
-            if len(contributions) > 1:
+            if len(table.rows) - first > 1:
                 # python-docx writes vMerge restart/continue; the text stays in the first cell.
                 for column in (0, 1):
                     table.cell(first, column).merge(table.cell(len(table.rows) - 1, column))
@@ -201,15 +222,17 @@ def report_html(truth: Truth) -> str:
         parts.append(f"<h2>Objectif {number}. {_e(truth.objectives[number])}</h2>")
         parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
         for code, contributions in lines:
-            for i, c in enumerate(contributions):
+            rows = choices.rows(contributions)
+            for i, (group, departments) in enumerate(rows):
+                c = group[0]
                 line_cells = ""
                 if i == 0:
-                    span = f' rowspan="{len(contributions)}"' if len(contributions) > 1 else ""
+                    span = f' rowspan="{len(rows)}"' if len(rows) > 1 else ""
                     line_cells = f"<td{span}>{_e(choices.code(code))}</td><td{span}>{_e(choices.line_text[code])}</td>"
+                names = "<br>".join(_e(name) for name in departments.split("\n"))
                 text = "".join(f"<p>{_e(p)}</p>" for p in paragraphs(c.text))
                 parts.append(
-                    f"<tr>{line_cells}<td>{_e(choices.department[c.key])}</td>"
-                    f"<td>{_e(choices.status[c.key])}</td><td>{text}</td></tr>"
+                    f"<tr>{line_cells}<td>{names}</td><td>{_e(choices.status[c.key])}</td><td>{text}</td></tr>"
                 )
         parts.append("</tbody></table>")
     return (

@@ -5,9 +5,10 @@ the round importer's reading with.
     truth = truth_from_document(document, seed=2012)   # document: naptrack-plan/1
 
 A truth is realistic rather than complete: some lines have no report at all, some departments say
-nothing on a line they share, a few departments copy one text onto several lines, some statuses are
-left out, and on a line with an instrument counted by sex most departments give women and men in
-their text ("12 women and 30 men were trained"). Nothing here needs Django.
+nothing on a line they share, a few departments copy one text onto several lines, on a few lines
+two departments answer together (the same status and text), some statuses are left out, and on a
+line with an instrument counted by sex most departments give women and men in their text ("12
+women and 30 men were trained"). Nothing here needs Django.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _LINE_SILENT = 0.07  # share of lines no department reports on
 _DEPARTMENT_SILENT = 0.1  # share of the other (line, department) pairs not reported
 _WITH_FIGURES = 0.8  # share of contributions on a by-sex line that give women and men
 _COPIED = 5  # departments that paste one text onto several of their lines
+_JOINT = 4  # lines on which two departments answer together (one row naming both in a matrix)
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ def truth_from_document(document: dict, seed: int = 2012, year: int = 2012) -> T
                 text = "\n\n".join([f"{first} {figure_sentence(rng, figures)}", *rest])
             contributions.append(Contribution(line.code, code, status, text, figures))
     _copy_texts(rng, contributions)
+    _joint_answers(rng, contributions)
     return Truth(document["slug"], _english(document["title"]), seed, objectives, lines, departments, contributions)
 
 
@@ -226,3 +229,15 @@ def _copy_texts(rng: random.Random, contributions: list[Contribution]) -> None:
         first, *others = rng.sample(mine, rng.choice((2, 3)))
         for other in others:
             other.text = first.text
+
+
+def _joint_answers(rng: random.Random, contributions: list[Contribution]) -> None:
+    """On a few lines two departments answer together: the same status and text (no figures,
+    which would not say whose they are)."""
+    by_line: dict[str, list[Contribution]] = {}
+    for c in contributions:
+        by_line.setdefault(c.line, []).append(c)
+    candidates = sorted(code for code, cs in by_line.items() if len(cs) > 1 and not any(c.figures for c in cs))
+    for code in rng.sample(candidates, min(_JOINT, len(candidates))):
+        first, second = by_line[code][:2]
+        second.status, second.text = first.status, first.text

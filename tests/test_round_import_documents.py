@@ -33,7 +33,22 @@ def paths(truth, tmp_path_factory):
 
 def _labels(truth, code: str) -> set[str]:
     department = truth.departments[code]
-    return {department.name, department.abbreviation}
+    own = {department.name, department.abbreviation}
+    if department.parent:
+        own |= {f"{truth.departments[department.parent].name} - {label}" for label in own}
+    return own
+
+
+def _matrix_rows(truth) -> list[list]:
+    """The truth as a matrix prints it: departments that answered together in one row."""
+    rows: list[list] = []
+    for contributions in truth.by_line().values():
+        for i, c in enumerate(contributions):
+            if i and (rows[-1][0].status, rows[-1][0].text) == (c.status, c.text):
+                rows[-1].append(c)
+            else:
+                rows.append([c])
+    return rows
 
 
 def test_truth_is_a_realistic_round_of_the_stored_plan(plan, truth):
@@ -91,10 +106,12 @@ def test_docx_objective_holds_every_contribution_in_a_matrix_by_objective(truth,
     headings, rows = _docx_rows(paths["docx-objective"])
     objectives = sorted({truth.line(c.line).objective for c in truth.contributions})
     assert headings == [f"Objective {n}. {truth.objectives[n]}" for n in objectives]
-    assert len(rows) == len(truth.contributions)
+    expected = _matrix_rows(truth)
+    assert len(rows) == len(expected) < len(truth.contributions)
     blank_codes: set[str] = set()
     reworded: set[str] = set()
-    for (code, text, department, status, paragraphs), c in zip(rows, truth.contributions, strict=True):
+    for (code, text, departments, status, paragraphs), group in zip(rows, expected, strict=True):
+        c = group[0]
         assert code in (c.line, "")
         if not code:
             blank_codes.add(c.line)
@@ -102,15 +119,20 @@ def test_docx_objective_holds_every_contribution_in_a_matrix_by_objective(truth,
                 reworded.add(c.line)
         else:
             assert text == truth.line(c.line).text
-        assert department in _labels(truth, c.department)
+        names = re.split(r", | / |\n", departments)
+        assert len(names) == len(group)
+        for name, one in zip(names, group, strict=True):
+            assert name in _labels(truth, one.department)
         assert status in STATUS_WORDS["en"].get(c.status, ("",))
         assert paragraphs == c.text.split("\n\n")
     merged = sum(len(cs) > 1 for cs in truth.by_line().values())
     assert merged > 30
     assert 3 <= len(blank_codes) <= 25 and reworded
-    # Synonyms, not only the usual word; names and abbreviations.
+    # Synonyms, not only the usual word; names, abbreviations, units after their department.
     assert {"Done", "Ongoing"} & {row[3] for row in rows}
-    assert {row[2] for row in rows} & {d.abbreviation for d in truth.departments.values()}
+    printed = {name for row in rows for name in re.split(r", | / |\n", row[2])}
+    assert printed & {d.abbreviation for d in truth.departments.values()}
+    assert any(" - " in name for name in printed)
 
 
 def test_xlsx_rows_holds_every_contribution_with_figures_in_columns(truth, paths):
@@ -164,7 +186,7 @@ def test_pdf_pages_runs_the_matrix_over_pages_in_french(truth, paths):
         statuses = {w for p in pdf.pages for w in p.extract_text().split()}
     # A line broken after a hyphen ("co-" / "sponsored") is one word.
     read = re.sub(r"(\w)- (\w)", r"\1-\2", " ".join(words))
-    assert read == " ".join(normalise(c.text) for c in truth.contributions)
+    assert read == " ".join(normalise(group[0].text) for group in _matrix_rows(truth))
     assert {"Réalisé", "Continu"} <= statuses
 
 
