@@ -1,4 +1,5 @@
-"""`naptrack round`: create, open, close, reopen and publish reporting rounds; send reminders."""
+"""`naptrack round`: create, open, close, reopen and publish reporting rounds; import past ones; send
+reminders."""
 
 from __future__ import annotations
 
@@ -125,6 +126,11 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         if name == "reopen":
             sub.add_argument("--reason", metavar="TEXT", required=True, help="why the round is reopened")
         sub.set_defaults(func=func, validate=lambda args, sub=sub: check_round_selector(sub, args))
+
+    # A past report read from its document into a round (cli/round_import.py).
+    from naptrack.cli import round_import
+
+    round_import.add_parser(round_commands, acting)
 
     remind = round_commands.add_parser(
         "remind",

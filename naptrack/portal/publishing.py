@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from naptrack.portal.search import search_reindex
 from naptrack.publications import services as publications
 from naptrack.reporting.models import Round
-from naptrack.reporting.services import round_mark_published
+from naptrack.reporting.services import round_import, round_mark_published
 
 
 def round_publish(*, actor, round: Round) -> Round:
@@ -37,3 +37,13 @@ def round_publish(*, actor, round: Round) -> Round:
         # stamp (the audit event above) within seconds.
         search_reindex(round_.plan)
     return round_
+
+
+def round_import_published(*, actor, **kwargs) -> Round:
+    """A past report imported and published at once (reporting.services.round_import, then
+    round_publish): the history an installation starts with, public from its first report. In
+    one transaction, so that a failure while publishing leaves no imported round behind; the
+    report is built inside it, which holds the database's write lock for those seconds."""
+    with transaction.atomic():
+        round_ = round_import(actor=actor, **kwargs)
+        return round_publish(actor=actor, round=round_)

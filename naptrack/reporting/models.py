@@ -101,6 +101,14 @@ class Contribution(models.Model):
         default=False,
         help_text=_("The coordinator entered this on the department's behalf."),
     )
+    # A contribution read from a past report's document (services.imports): the file and the
+    # place in it, so that a person can check it against its source.
+    imported_from = models.CharField(
+        _("imported from"),
+        max_length=300,
+        blank=True,
+        help_text=_("The document and the row this contribution was read from."),
+    )
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -20,6 +20,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from naptrack.plans.importing.departments import KnownDepartment
+from naptrack.plans.importing.headers import PLAN, Vocabulary
 from naptrack.plans.importing.model import (
     DEPARTMENT_UNMATCHED,
     Check,
@@ -47,21 +48,22 @@ __all__ = [
 ]
 
 
-def read_matrix(path: str | Path) -> Matrix:
+def read_matrix(path: str | Path, vocabulary: Vocabulary = PLAN, *, no_table: str = "") -> Matrix:
+    """The matrix of a document, its columns told by `vocabulary` (a plan's by default)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".txt":
         from naptrack.plans.importing.txt import read_txt
 
-        return read_txt(path)
+        return read_txt(path, vocabulary)
     if suffix == ".docx":
         from naptrack.plans.importing.docx import read_docx
 
-        return read_docx(path)
+        return read_docx(path, vocabulary, no_table=no_table)
     if suffix == ".pdf":
         from naptrack.plans.importing.pdf import read_pdf
 
-        return read_pdf(path)
-    if suffix in (".xlsx", ".csv"):
+        return read_pdf(path, vocabulary)
+    if suffix in (".xlsx", ".csv") and vocabulary is PLAN:
         from naptrack.plans.importing.spreadsheet import read_spreadsheet
 
         return read_spreadsheet(path)

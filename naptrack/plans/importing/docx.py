@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from naptrack.plans.importing.headers import match_header_row
+from naptrack.plans.importing.headers import PLAN, Vocabulary
 from naptrack.plans.importing.model import (
     DocumentImportError,
     Footnote,
@@ -35,7 +35,9 @@ _FOOTNOTE_START = re.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(\S.*)$", re.
 _HEADING_MAX = 160
 
 
-def read_docx(path: str | Path) -> Matrix:
+def read_docx(path: str | Path, vocabulary: Vocabulary = PLAN, *, no_table: str = "") -> Matrix:
+    """The matrix of a Word document; `no_table` is the message for a document without a table
+    (the plan's matrix is expected unless said otherwise)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -59,7 +61,9 @@ def read_docx(path: str | Path) -> Matrix:
     body = document.element.body
     if body.find(f".//{W}tbl") is None:
         raise DocumentImportError(
-            gettext(
+            no_table % {"name": name}
+            if no_table
+            else gettext(
                 "%(name)s holds no table: expected the plan's matrix as a Word table (a header row naming the "
                 "columns, e.g. 'No. | Goal | Lines of action | Monitoring instruments | Departments')"
             )
@@ -67,7 +71,7 @@ def read_docx(path: str | Path) -> Matrix:
         )
     matrix = Matrix()
     front: list[str] = []
-    state: dict[str, Any] = {"columns": None, "width": 0, "tables": 0}
+    state: dict[str, Any] = {"columns": None, "width": 0, "tables": 0, "vocabulary": vocabulary}
     for child in body.iterchildren():
         if child.tag == f"{W}p":
             text = paragraph_text(child)
@@ -165,7 +169,7 @@ def _table(matrix: Matrix, tbl: Any, state: dict[str, Any]) -> None:
             if text:
                 matrix.blocks.append(Heading(text, location))
             continue
-        header = match_header_row(texts)
+        header = state["vocabulary"].row(texts)
         if header:
             state["columns"], state["width"] = header, len(texts)
             matrix.blocks.append(TableHeader(header, location))
@@ -179,6 +183,8 @@ def _table(matrix: Matrix, tbl: Any, state: dict[str, Any]) -> None:
         for index, field in columns.items():
             if index < len(cells) and cells[index][1]:
                 row.cells[field] = list(cells[index][1])
+            elif index < len(cells) and cells[index][0] == "merged":
+                row.merged.add(field)
         matrix.blocks.append(row)
 
 

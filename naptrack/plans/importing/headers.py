@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 CODE = "code"
 OBJECTIVE = "objective"
@@ -275,3 +276,15 @@ def match_header_row(cells: Sequence[str | None]) -> dict[int, str] | None:
     if ACTION not in seen or len(seen) < 3 or unknown > len(seen):
         return None
     return mapping
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How a reader tells a matrix's header row and a header cell: a plan's matrix by default;
+    a report's matrix (reporting.importing) names other columns in the same readers."""
+
+    row: Callable[[Sequence[str | None]], dict[int, str] | None]
+    cell: Callable[[str], str | None]
+
+
+PLAN = Vocabulary(match_header_row, match_header)

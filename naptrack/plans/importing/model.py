@@ -94,6 +94,8 @@ class Row:
     location: str
     wrapped: bool = False
     short_by: int = 0
+    # Fields whose cell continues the one above (merged over rows), where the reader can tell.
+    merged: set[str] = field(default_factory=set)
 
     def text(self, field_name: str) -> str:
         return " ".join(p for p in self.cells.get(field_name, []) if p)

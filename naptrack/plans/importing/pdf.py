@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from naptrack.plans.importing.headers import match_header, match_header_row
+from naptrack.plans.importing.headers import PLAN, Vocabulary
 from naptrack.plans.importing.model import (
     NOISE_DROPPED,
     SUPERSCRIPT_DIGITS,
@@ -48,7 +48,7 @@ _TABLE_SETTINGS: dict[str, Any] = {
 }
 
 
-def read_pdf(path: str | Path) -> Matrix:
+def read_pdf(path: str | Path, vocabulary: Vocabulary = PLAN) -> Matrix:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -64,7 +64,7 @@ def read_pdf(path: str | Path) -> Matrix:
         ) from None
     with pdf:
         try:
-            return _read(pdf, name)
+            return _read(pdf, name, vocabulary)
         except PdfminerException as exc:
             raise _unreadable(name, exc) from None
 
@@ -84,7 +84,7 @@ def _unreadable(name: str, exc: Exception) -> DocumentImportError:
     )
 
 
-def _read(pdf: Any, name: str) -> Matrix:
+def _read(pdf: Any, name: str, vocabulary: Vocabulary) -> Matrix:
     pages = pdf.pages
     sizes = Counter(round(c["size"], 1) for page in pages[:8] for c in page.chars)
     if not sizes and not any(page.chars for page in pages):
@@ -114,11 +114,11 @@ def _read(pdf: Any, name: str) -> Matrix:
     columns: dict[int, str] | None = None
     width = 0
     front: list[str] = []
-    layout = _Layout()
+    layout = _Layout(vocabulary)
     for number, (lines, tables) in enumerate(zip(lines_by_page, tables_by_page, strict=True), start=1):
         items: list[tuple[float, str, Any]] = []
         for line in lines:
-            if _is_furniture(line, furniture) and not _is_header_line(line):
+            if _is_furniture(line, furniture) and not _is_header_line(line, vocabulary):
                 dropped[line["text"]] += 1
                 continue
             items.append((line["top"], "line", line))
@@ -151,7 +151,7 @@ def _read(pdf: Any, name: str) -> Matrix:
             for r, cells in enumerate(rows, start=1):
                 location = f"page {number}, table {index}, row {r}"
                 texts = [_cell(c) for c in cells]
-                header = match_header_row(texts) if r == 1 else None
+                header = vocabulary.row(texts) if r == 1 else None
                 if header:
                     columns, width = header, len(texts)
                     matrix.blocks.append(TableHeader(header, location))
@@ -164,6 +164,8 @@ def _read(pdf: Any, name: str) -> Matrix:
                 for i, field in columns.items():
                     if texts[i]:
                         row.cells[field] = [texts[i]]
+                    elif cells[i] is None:  # covered by a cell spanning rows
+                        row.merged.add(field)
                 matrix.blocks.append(row)
         if paragraph:
             _emit_text(matrix, paragraph, body, number)
@@ -179,7 +181,8 @@ class _Layout:
     columns start; every later line is a row of words sorted into those columns, one printed
     line at a time (as in text extracted from a PDF), until prose wider than a column."""
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
         self.columns: list[tuple[float, str | None]] = []  # (x where the column starts, field)
         self.after_header = False
 
@@ -194,7 +197,7 @@ class _Layout:
         if _FOOTNOTE_START.match(line["text"]) and len(segments) == 1:
             return None  # a footnote; marks that open a row's line sit in several columns
         if len(segments) >= 3:
-            header = match_header_row([text for text, _, _ in segments])
+            header = self.vocabulary.row([text for text, _, _ in segments])
             if header:
                 self.columns = [(x0 - 2, header.get(i)) for i, (_, x0, _) in enumerate(segments)]
                 self.after_header = True
@@ -202,7 +205,7 @@ class _Layout:
         if not self.columns:
             return None
         if self.after_header and all(
-            match_header(text) or (text.isupper() and len(text.split()) <= 3) for text, _, _ in segments
+            self.vocabulary.cell(text) or (text.isupper() and len(text.split()) <= 3) for text, _, _ in segments
         ):
             return True  # the second line of a header ("MONITORING" / "INSTRUMENTS")
         self.after_header = False
@@ -354,10 +357,10 @@ def _is_furniture(line: dict, furniture: set[str]) -> bool:
     return _key(line["text"]) in furniture or bool(_PAGE_NUMBER.match(line["text"].strip()))
 
 
-def _is_header_line(line: dict) -> bool:
+def _is_header_line(line: dict, vocabulary: Vocabulary) -> bool:
     """A table's header repeated at the top of each page is not a running header."""
     segments = _segments(_words(line), _size(line) or 10.0)
-    return len(segments) >= 3 and match_header_row([text for text, _, _ in segments]) is not None
+    return len(segments) >= 3 and vocabulary.row([text for text, _, _ in segments]) is not None
 
 
 def _size(line: dict) -> float:

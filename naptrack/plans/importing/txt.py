@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext
 
-from naptrack.plans.importing.headers import CODE, match_header_row
+from naptrack.plans.importing.headers import CODE, PLAN, Vocabulary
 from naptrack.plans.importing.model import (
     MARK_RE,
     STRUCTURE,
@@ -67,7 +67,7 @@ def split_footnotes(first_number: str, rest: str) -> list[tuple[int, str]]:
     return [(n, text) for n, text in notes if text]
 
 
-def read_txt(path: str | Path) -> Matrix:
+def read_txt(path: str | Path, vocabulary: Vocabulary = PLAN) -> Matrix:
     raw = Path(path).read_bytes()
     if b"\x00" in raw[:4096]:
         raise DocumentImportError(gettext("this is not a text file: expected plain text extracted from a plan's PDF"))
@@ -78,10 +78,10 @@ def read_txt(path: str | Path) -> Matrix:
                 "the file is empty: expected the text of a plan with a table of lines of action (tab-separated columns)"
             )
         )
-    return read_lines(text.splitlines())
+    return read_lines(text.splitlines(), vocabulary)
 
 
-def read_lines(lines: list[str]) -> Matrix:
+def read_lines(lines: list[str], vocabulary: Vocabulary = PLAN) -> Matrix:
     matrix = Matrix()
     front: list[str] = []
     columns: dict[int, str] | None = None
@@ -104,7 +104,7 @@ def read_lines(lines: list[str]) -> Matrix:
             front.append(line.strip())
         if "\t" in line:
             cells = [c.strip() for c in line.split("\t")]
-            header = match_header_row(cells)
+            header = vocabulary.row(cells)
             if header:
                 close_table()
                 columns, width = header, len(cells)

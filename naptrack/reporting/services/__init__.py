@@ -2,10 +2,10 @@
 transaction and records one audit event; e-mails leave only once the transaction commits.
 
 One module per concern: rounds, contributions, evidence, syntheses, corrections (of what was
-published) and workbooks (a department's contributions exported to Excel and imported back);
-common holds what they share. Callers import from the package (`from naptrack.reporting import
-services`), except the workbook service, which they import from services.workbooks: importing it
-here would load openpyxl with every service.
+published), imports (a round read from a past report's document) and workbooks (a department's
+contributions exported to Excel and imported back); common holds what they share. Callers import
+from the package (`from naptrack.reporting import services`), except the workbook service, which
+they import from services.workbooks: importing it here would load openpyxl with every service.
 """
 
 from naptrack.reporting.services.common import (
@@ -33,6 +33,7 @@ from naptrack.reporting.services.corrections import (
     synthesis_withdraw,
 )
 from naptrack.reporting.services.evidence import EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, evidence_add, evidence_remove
+from naptrack.reporting.services.imports import round_import, round_import_problems
 from naptrack.reporting.services.rounds import (
     round_close,
     round_create,
@@ -66,6 +67,8 @@ __all__ = [
     "narrative_max",
     "round_close",
     "round_create",
+    "round_import",
+    "round_import_problems",
     "round_mark_published",
     "round_open",
     "round_reopen",

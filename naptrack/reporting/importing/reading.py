@@ -1,0 +1,231 @@
+"""From a report document to its records: one per row of the report's matrix, with the cells
+that continue it (a row broken across pages, a line of extracted text) joined back.
+
+The plan importers' readers do the reading (plans.importing: Word tables with merged cells, PDF
+tables across pages, tab-separated text); they are told a report's headers here. Spreadsheets
+are read from their cells (a cell merged over rows counts on every row it covers). Nothing here
+knows any plan: records are placed on a plan's lines in placing.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext
+
+from naptrack.plans.importing import SUFFIXES_TEXT, read_matrix
+from naptrack.plans.importing.headers import GOAL
+from naptrack.plans.importing.model import (
+    NOISE_DROPPED,
+    Check,
+    DocumentImportError,
+    Heading,
+    Matrix,
+    Row,
+    TableHeader,
+)
+from naptrack.plans.importing.text import join_fragments
+from naptrack.reporting.importing.headers import (
+    ACTION,
+    CODE,
+    DEPARTMENTS,
+    FIGURES,
+    MEN,
+    REPORT,
+    REPORT_VOCABULARY,
+    STATUS,
+    WOMEN,
+)
+
+# Fields that, written in a row of their own, start a new record; a row holding only the others
+# (what was reported, the line's text) continues the record above.
+_STARTS = (CODE, DEPARTMENTS, STATUS)
+# A cell that says nothing: a dash, a slash, dots, "n/a" in a text column.
+_NOISE = re.compile(r"^[\s\-\u2013\u2014/.\u2026*xX?]*$|^\s*(?:n/?a|n\.a\.|/)\s*$", re.IGNORECASE)
+# A goal or objective named in a heading or a cell: "Goal 14", "But 14", "Doel 14", "14. ...".
+_GOAL_NUMBER = re.compile(
+    r"^\s*(?:(?:goal|but|doel|specific objective|objectif sp[ée]cifique)\s*(?:n[°o]\.?\s*|nr\.?\s*)?)?"
+    r"(\d{1,3})\b",
+    re.IGNORECASE,
+)
+_GOAL_HEADING = re.compile(
+    r"^\s*(?:goal|but|doel|specific objective|objectif sp[ée]cifique)\s*(?:n[°o]\.?\s*|nr\.?\s*)?(\d{1,3})\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Record:
+    """What one row of the report says (with the rows that continue it)."""
+
+    location: str
+    code: str = ""
+    action: str = ""
+    departments: str = ""
+    status: str = ""
+    report: list[str] = field(default_factory=list)
+    women: str = ""
+    men: str = ""
+    figures: str = ""
+    goal: str = ""  # the goal's number, from its column or the heading above
+    # The line's cells continue those of the row above (merged, or empty in a row that names a
+    # department): the same line as the record before.
+    same_line: bool = False
+    same_text: bool = False  # what was reported is the row above's (a cell merged over both)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p for p in self.report if p)
+
+
+@dataclass
+class Reading:
+    records: list[Record]
+    checks: list[Check]
+    columns: set[str]
+
+
+def no_matrix_message(name: str) -> str:
+    return gettext(
+        "%(name)s holds no report matrix: expected a table whose header row names the line of action "
+        "(its number or text) and what was reported or its status, e.g. 'No. | Line of action | "
+        "Department | Status | Achievements'"
+    ) % {"name": name}
+
+
+def read_report(path: str | Path, *, name: str | None = None) -> Reading:
+    """The records of the report matrix in the file at path; DocumentImportError when it holds
+    none, with what was expected."""
+    name = name or Path(path).name
+    suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".csv"):
+        matrix = read_spreadsheet_matrix(path)
+    elif suffix in (".pdf", ".docx", ".txt"):
+        matrix = read_matrix(path, REPORT_VOCABULARY, no_table=no_matrix_message("%(name)s"))
+    else:
+        raise DocumentImportError(
+            gettext("cannot read %(suffix)s: expected a %(formats)s file")
+            % {"suffix": suffix or gettext("a file without extension"), "formats": SUFFIXES_TEXT}
+        )
+    if not matrix.has_table:
+        raise DocumentImportError(no_matrix_message(name))
+    return records_of(matrix)
+
+
+def read_spreadsheet_matrix(path: str | Path) -> Matrix:
+    """A spreadsheet's rows as a matrix: the report's header row, then its rows; a cell merged
+    over rows is read on each (marked merged), a row merged across is a heading."""
+    from naptrack.plans.importing.spreadsheet import load
+
+    matrix = Matrix()
+    for sheet in load(path).sheets:
+        columns: dict[int, str] | None = None
+        for number, cells, across in sheet.rows:
+            texts = [c.text for c in cells]
+            if not any(t.strip() for t in texts):
+                continue
+            location = gettext("%(sheet)s, row %(row)s") % {"sheet": sheet.name, "row": number}
+            header = REPORT_VOCABULARY.row(texts)
+            if header:
+                columns = header
+                matrix.blocks.append(TableHeader(header, location))
+                continue
+            if columns is None:
+                continue
+            if across:
+                matrix.blocks.append(Heading(" ".join(t for t in texts if t.strip()), location))
+                continue
+            row = Row({}, location)
+            for index, name in columns.items():
+                cell = cells[index] if index < len(cells) else None
+                if cell is None or not cell.text.strip():
+                    continue
+                if cell.origin == "above":
+                    row.merged.add(name)
+                row.cells[name] = [cell.text.strip()]
+            matrix.blocks.append(row)
+    return matrix
+
+
+def records_of(matrix: Matrix) -> Reading:
+    checks = list(matrix.checks)
+    records: list[Record] = []
+    columns: set[str] = set()
+    goal = ""
+    for block in matrix.blocks:
+        if isinstance(block, TableHeader):
+            columns |= set(block.columns.values())
+            continue
+        if isinstance(block, Heading):
+            found = _GOAL_HEADING.match(block.text)
+            if found:
+                goal = found.group(1)
+            continue
+        if not isinstance(block, Row) or block.is_empty():
+            continue
+        own = {name for name, paragraphs in block.cells.items() if name not in block.merged and any(paragraphs)}
+        previous = records[-1] if records else None
+        # A row of its own line's text (no number, no department) starts a record in a table;
+        # in a row a page broke, or a printed line of text, it goes on with the one above.
+        new_line = bool(own & {ACTION}) and not block.wrapped and bool(previous and previous.action)
+        if previous is not None and not own & {*_STARTS, WOMEN, MEN, FIGURES} and not new_line:
+            _continue(previous, block, checks)
+            continue
+        record = Record(block.location, goal=goal)
+        found = _GOAL_NUMBER.match(block.text(GOAL))
+        if found:
+            record.goal = goal = found.group(1)
+        record.code = block.text(CODE)
+        record.action = block.text(ACTION)
+        record.departments = "\n".join(block.cells.get(DEPARTMENTS, []))
+        record.status = block.text(STATUS)
+        record.women, record.men, record.figures = block.text(WOMEN), block.text(MEN), block.text(FIGURES)
+        record.report = _report(block, checks)
+        if previous is not None:
+            # A line's cells merged over its departments' rows, or left empty below its first.
+            merged_line = bool({CODE, ACTION} & block.merged) and not own & {CODE, ACTION}
+            record.same_line = (not record.code and not record.action) or merged_line
+            record.same_text = REPORT in block.merged
+            if record.same_text and not record.report:
+                record.report = list(previous.report)
+            if STATUS in block.merged and not record.status:
+                record.status = previous.status
+            if DEPARTMENTS in block.merged or (not record.departments and DEPARTMENTS not in own and record.same_line):
+                record.departments = record.departments or previous.departments
+        records.append(record)
+    return Reading(records, checks, columns)
+
+
+def _report(block: Row, checks: list[Check]) -> list[str]:
+    paragraphs = []
+    for paragraph in block.cells.get(REPORT, []):
+        if _NOISE.match(paragraph):
+            checks.append(
+                Check(
+                    NOISE_DROPPED,
+                    block.location,
+                    gettext("%(text)r left out of what was reported: it says nothing") % {"text": paragraph},
+                )
+            )
+            continue
+        paragraphs.append(" ".join(paragraph.split()))
+    return paragraphs
+
+
+def _continue(record: Record, block: Row, checks: list[Check]) -> None:
+    """A row that goes on with the record above: a row broken by a page, a line of text."""
+    if block.merged and not (set(block.cells) - block.merged):
+        return  # every cell merged from above: nothing new
+    action = block.text(ACTION)
+    if action and ACTION not in block.merged:
+        record.action = join_fragments([record.action, action]) if record.action else action
+    more = _report(block, checks)
+    if more and REPORT not in block.merged:
+        if record.report and block.wrapped:
+            # A row broken across pages or printed lines: the paragraph goes on.
+            record.report[-1] = join_fragments([record.report[-1], more[0]])
+            record.report += more[1:]
+        else:
+            record.report += more

@@ -1,0 +1,187 @@
+"""Creating a round from a past report's document: the history an installation starts with.
+
+round_import makes the round of the given kind and year as opening it would (one contribution per
+line of action and responsible department, an empty answer per instrument), fills the
+contributions the document gives on the departments' behalf, each marked with the file and the
+row it came from, approves them and closes the round. Lines the document does not mention stay
+empty and read "No report received". Nothing is sent to anyone. Publishing (the report to
+parliament, the search) is portal.publishing's: round_import_published there does both at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from naptrack.audit.services import audit_record
+from naptrack.core.services import user_or_none
+from naptrack.plans import versions
+from naptrack.plans.models import Action, Department, Instrument, Plan, Responsibility
+from naptrack.reporting.importing import RoundProposal
+from naptrack.reporting.models import Contribution, Measurement, Round
+from naptrack.reporting.services.common import COUNT_MAX, _now, _require, narrative_max
+
+IMPORTED_FROM_MAX = 300
+
+
+def round_import_problems(*, plan: Plan, kind: str, year: int, proposal: RoundProposal, replace: bool) -> list[str]:
+    """Why the proposal cannot be imported as asked, in words a coordinator can act on; empty
+    when it can. The preview shows these before anything is confirmed."""
+    problems: list[str] = []
+    if not plan.is_adopted:
+        problems.append(_("%(slug)s is a draft: adopt it before importing its rounds.") % {"slug": plan.slug})
+    if kind not in Round.Kind.values:
+        problems.append(_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Round.Kind.values)})
+    low, high = plan.period_start - 5, plan.period_end + 5
+    if not isinstance(year, int) or not low <= year <= high:
+        problems.append(_("The year covered must lie between %(low)s and %(high)s.") % {"low": low, "high": high})
+    unknown = sorted({c.subject for c in proposal.unknown_departments})
+    if unknown:
+        problems.append(
+            _(
+                "The document names departments the plan does not have: %(names)s. Correct the document, or add "
+                "them to the plan, then import again."
+            )
+            % {"names": ", ".join(repr(n) for n in unknown)}
+        )
+    if not proposal.contributions:
+        problems.append(_("Nothing in the document could be placed on the plan's lines and departments."))
+    limit = narrative_max()
+    for c in proposal.contributions:
+        if len(c.text) > limit:
+            problems.append(
+                _("%(source)s: the text is %(length)s characters long; at most %(max)s are allowed.")
+                % {"source": c.source, "length": len(c.text), "max": limit}
+            )
+    existing = Round.objects.filter(plan=plan, kind=kind, year=year).first()
+    if existing is not None:
+        problems += _replace_problems(existing, replace)
+    return problems
+
+
+def _replace_problems(existing: Round, replace: bool) -> list[str]:
+    if not replace:
+        return [
+            _(
+                "This plan already has a round of this kind (%(kind)s) for %(year)s. Replace it (--replace) only "
+                "if no department has reported in it."
+            )
+            % {"kind": existing.get_kind_display(), "year": existing.year}
+        ]
+    if existing.state == Round.State.PUBLISHED:
+        return [_("The existing round is published: its report is public and it cannot be replaced.")]
+    if departmental_input(existing):
+        return [_("Departments have reported in the existing round: it cannot be replaced.")]
+    return []
+
+
+def departmental_input(round_: Round) -> bool:
+    """Whether anyone but an import wrote in the round: a contribution saved, submitted or
+    reviewed that no import filled."""
+    own = Contribution.objects.filter(round=round_, imported_from="")
+    return own.filter(Q(updated_by__isnull=False) | ~Q(state=Contribution.State.DRAFT) | ~Q(narrative="")).exists()
+
+
+@transaction.atomic
+def round_import(
+    *,
+    actor: Any,
+    plan: Plan,
+    kind: str,
+    year: int,
+    proposal: RoundProposal,
+    replace: bool = False,
+) -> Round:
+    """The round the report document gives, closed, its contributions approved; ValidationError
+    listing every problem, and nothing written, when it cannot be."""
+    _require(actor, "reporting.manage_round")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    problems = round_import_problems(plan=plan, kind=kind, year=year, proposal=proposal, replace=replace)
+    if problems:
+        raise ValidationError(problems)
+    replaced = Round.objects.filter(plan=plan, kind=kind, year=year).first()
+    if replaced is not None:
+        replaced_id = replaced.pk
+        try:
+            with transaction.atomic():
+                replaced.delete()
+        except ProtectedError:
+            # Assessments by civil society, a transmission to an organisation: kept, and so the round.
+            raise ValidationError(
+                [_("Other records (assessments, transmissions) refer to the existing round: it cannot be replaced.")]
+            ) from None
+    now = _now()
+    round_ = Round.objects.create(
+        plan=plan,
+        kind=kind,
+        year=year,
+        deadline=dt.date.today(),
+        state=Round.State.CLOSED,
+        opened_at=now,
+        closed_at=now,
+        plan_version=versions.in_force(plan),
+    )
+    filled = _contributions(actor, round_, proposal, now)
+    audit_record(
+        actor=actor,
+        action="reporting.round.imported",
+        target=round_,
+        data={
+            "plan": plan.slug,
+            "kind": kind,
+            "year": year,
+            "file": proposal.name,
+            "contributions": round_.contributions.count(),
+            "filled": filled,
+            "checks": len(proposal.checks),
+            **({"replaced": replaced_id} if replaced is not None else {}),
+        },
+    )
+    return round_
+
+
+def _contributions(actor: Any, round_: Round, proposal: RoundProposal, now: dt.datetime) -> int:
+    actions = dict(Action.objects.filter(plan_id=round_.plan_id, retired_in__isnull=True).values_list("code", "pk"))
+    departments = dict(Department.objects.values_list("code", "pk"))
+    given = {(actions[c.line], departments[c.department]): c for c in proposal.contributions}
+    pairs = Responsibility.objects.filter(action__plan_id=round_.plan_id, action__retired_in__isnull=True)
+    person = user_or_none(actor)
+    rows = []
+    for action_id, department_id in pairs.values_list("action_id", "department_id"):
+        c = Contribution(round=round_, action_id=action_id, department_id=department_id)
+        proposed = given.get((action_id, department_id))
+        if proposed is not None:
+            c.status, c.narrative, c.on_behalf = proposed.status, proposed.text, True
+            c.state = Contribution.State.APPROVED
+            c.submitted_at = c.approved_at = now
+            c.submitted_by = c.approved_by = c.updated_by = person
+            c.imported_from = f"{proposal.name}, {proposed.source}"[:IMPORTED_FROM_MAX]
+        rows.append(c)
+    created = bulk_create_with_history(rows, Contribution, default_user=person, default_change_reason="import")
+    if any(c.pk is None for c in created):  # databases that return no ids on bulk insert
+        created = list(Contribution.objects.filter(round=round_))
+    instruments: dict[int, list[Instrument]] = {}
+    for instrument in Instrument.objects.filter(action__plan_id=round_.plan_id, retired_in__isnull=True):
+        instruments.setdefault(instrument.action_id, []).append(instrument)
+    measurements = []
+    for c in created:
+        proposed = given.get((c.action_id, c.department_id))
+        figures = {f["instrument"]: f for f in (proposed.figures if proposed else [])}
+        for instrument in instruments.get(c.action_id, []):
+            m = Measurement(contribution_id=c.pk, instrument_id=instrument.pk)
+            f = figures.get(instrument.position)
+            if f is not None and instrument.by_sex:
+                m.women, m.men = _count(f.get("women")), _count(f.get("men"))
+            measurements.append(m)
+    bulk_create_with_history(measurements, Measurement, default_user=person, default_change_reason="import")
+    return len(given)
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and 0 <= value < COUNT_MAX else None
