@@ -88,13 +88,19 @@ def extract_marks(text: str) -> tuple[str, list[int]]:
 
 def join_fragments(fragments: list[str]) -> str:
     """The lines of a wrapped cell as one text. A line that ends on a slash was broken at the
-    slash, not at a space ("land/" "inheritance")."""
+    slash, not at a space ("land/" "inheritance"); one that ends on a word's hyphen before a
+    word in lower case was broken at the hyphen of a compound ("co-" "sponsored"), which stays."""
     text = ""
     for fragment in fragments:
         fragment = fragment.strip()
-        if fragment:
-            text += fragment if not text or text.endswith("/") else " " + fragment
+        if not fragment:
+            continue
+        joined = not text or text.endswith("/") or (_COMPOUND_END.search(text) and fragment[0].islower())
+        text += fragment if joined else " " + fragment
     return text
+
+
+_COMPOUND_END = re.compile(r"[^\W\d_]-$")
 
 
 def clean(text: str) -> str:

@@ -26,7 +26,7 @@ from naptrack.plans.importing.model import (
     Row,
     TableHeader,
 )
-from naptrack.plans.importing.text import join_fragments
+from naptrack.plans.importing.text import is_complete, join_fragments, starts_continuation
 from naptrack.reporting.importing.headers import (
     ACTION,
     CODE,
@@ -173,6 +173,9 @@ def records_of(matrix: Matrix) -> Reading:
         if previous is not None and not own & {*_STARTS, WOMEN, MEN, FIGURES} and not new_line:
             _continue(previous, block, checks)
             continue
+        if previous is not None and _broken_by_page(previous, block, own):
+            _rejoin(previous, block, checks)
+            continue
         record = Record(block.location, goal=goal)
         found = _GOAL_NUMBER.match(block.text(GOAL))
         if found:
@@ -196,6 +199,36 @@ def records_of(matrix: Matrix) -> Reading:
                 record.departments = record.departments or previous.departments
         records.append(record)
     return Reading(records, checks, columns)
+
+
+def _page(location: str) -> str:
+    return location.split(",")[0] if location.startswith("page ") else ""
+
+
+def _broken_by_page(record: Record, block: Row, own: set[str]) -> bool:
+    """The first row of a page that is the rest of the last row of the page before: its
+    sentence was cut at the page's foot, and the row has no number of its own (the cells that
+    fitted stayed above, the others moved down whole)."""
+    if not block.wrapped or CODE in own or not _page(block.location) or _page(block.location) == _page(record.location):
+        return False
+    if not record.report or is_complete(record.report[-1]):
+        return False
+    rest = block.text(REPORT)
+    moved = any(name in own and not getattr(record, name) for name in (ACTION, DEPARTMENTS, STATUS))
+    return starts_continuation(rest) or moved
+
+
+def _rejoin(record: Record, block: Row, checks: list[Check]) -> None:
+    """The rest of a row a page broke: each cell goes on where it stopped above."""
+    for name in (ACTION, DEPARTMENTS, STATUS, WOMEN, MEN, FIGURES):
+        more = block.text(name) if name != DEPARTMENTS else "\n".join(block.cells.get(DEPARTMENTS, []))
+        if more:
+            before = getattr(record, name)
+            setattr(record, name, join_fragments([before, more]) if before else more)
+    more = _report(block, checks)
+    if more:
+        record.report[-1] = join_fragments([record.report[-1], more[0]])
+        record.report += more[1:]
 
 
 def _report(block: Row, checks: list[Check]) -> list[str]:
