@@ -210,11 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="an empty database to fill (default: SQLite in a temporary folder)")
     parser.add_argument("--seed", type=int, default=2012, help="the made-up round's seed (default: %(default)s)")
     parser.add_argument("--import", dest="layout", default="docx-objective", choices=LAYOUTS, help="layout imported")
+    parser.add_argument("--only", action="append", choices=LAYOUTS, help="read only this layout (repeatable)")
     parser.add_argument("--verbose", action="store_true", help="list every contribution read wrong")
     args = parser.parse_args(argv)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="naptrack-round-import-"))
     work.mkdir(parents=True, exist_ok=True)
     django_setup(args.database_url)
+
+    from django.core.exceptions import ValidationError
 
     from naptrack.plans.exports import plan_document
     from naptrack.plans.importing.model import DocumentImportError
@@ -232,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     overall = Score()
     proposals = {}
     for layout, suffix in LAYOUTS.items():
+        if args.only and layout not in args.only:
+            continue
         path = work / f"report-{layout}{suffix}"
         start = time.perf_counter()
         render(layout, truth, path)
@@ -259,7 +264,10 @@ def main(argv: list[str] | None = None) -> int:
         if len(score.wrong) > SHOWN and not args.verbose:
             print(f"      ... and {len(score.wrong) - SHOWN} more (--verbose)")
         if args.keep:
-            (work / f"read-{layout}.json").write_text(proposal.as_json(KIND, YEAR), encoding="utf-8")
+            dry_run = proposal.as_json(plan.slug, KIND, YEAR)
+            (work / f"read-{layout}.json").write_text(
+                json.dumps(dry_run, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
     print(f"  overall (read in {overall.seconds:.2f} s): {overall.summary()}")
 
     if args.layout not in proposals:
@@ -267,15 +275,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     path, proposal = proposals[args.layout]
     start = time.perf_counter()
-    round_ = round_import(
-        actor=coordinator,
-        plan=plan,
-        kind=KIND,
-        year=YEAR,
-        proposal=proposal,
-        source_name=path.name,
-        state="closed",
-    )
+    # The round is created closed, its contributions approved, marked with the file (proposal.name).
+    try:
+        round_ = round_import(actor=coordinator, plan=plan, kind=KIND, year=YEAR, proposal=proposal)
+    except ValidationError as refused:
+        print(f"round_import of {args.layout} refused after {time.perf_counter() - start:.2f} s: {refused.messages}")
+        return 0
     seconds = time.perf_counter() - start
     stored = stored_score(truth, round_)
     print(
