@@ -200,6 +200,10 @@ class DepartmentMatcher:
             names.add(d.code[len(parent.code) + 1 :].replace("-", " "))
         elif not parent and not translated:
             names.add(d.code.replace("-", " "))
+        # An official name with a comma is often cited by its part before the comma ("FOD
+        # Buitenlandse Zaken" for "FOD Buitenlandse Zaken, Buitenlandse Handel en ..."); an
+        # alias two departments share is dropped later, so this never guesses between them.
+        names |= {n.split(",")[0] for n in names if n and "," in n}
         aliases = {alias for name in names if name for alias in _stripped(name)}
         if parent and not translated:
             # "Interior Federal Police": the unit under its parent's name, without the hyphen.
