@@ -23,6 +23,7 @@ from naptrack.plans.importing.departments import DepartmentMatcher, KnownDepartm
 from naptrack.plans.importing.model import (
     DEPARTMENT_FUZZY,
     DEPARTMENT_UNMATCHED,
+    NOISE_DROPPED,
     ROW_UNPLACED,
     STRUCTURE,
     Check,
@@ -149,15 +150,13 @@ class Placer:
         if best is None:
             if by_code:
                 return by_code, "code", None
-            if code_text or action:
-                checks.append(
-                    Check(
-                        ROW_UNPLACED,
-                        record.location,
-                        gettext("no line of the plan has the number %(code)r or a text like %(text)r: row left out")
-                        % {"code": code_text, "text": _short(action)},
-                    )
-                )
+            if action:
+                message = gettext("no line of the plan has the number %(code)r or a text like %(text)r: row left out")
+            elif code_text:
+                message = gettext("no line of the plan has the number %(code)r: row left out")
+            else:
+                message = gettext("the row names no line of action: row left out")
+            checks.append(Check(ROW_UNPLACED, record.location, message % {"code": code_text, "text": _short(action)}))
             return None, "", None
         line, score = best
         if by_code and by_code != line:
@@ -320,6 +319,17 @@ def place(reading: Reading, plan: Plan, *, name: str) -> RoundProposal:
                 )
             status = code or ""
         figures = placer.figures_of(record, line, checks)
+        if not (text or status or figures):
+            # A line listed with nothing against it: no report, as for the lines not listed.
+            checks.append(
+                Check(
+                    NOISE_DROPPED,
+                    record.location,
+                    gettext("nothing reported on line %(line)s in this row: left as no report received")
+                    % {"line": line},
+                )
+            )
+            continue
         for department in placer.departments_of(record, line, checks):
             key = (line, department)
             if key in proposed:
