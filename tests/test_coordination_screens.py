@@ -411,7 +411,11 @@ def test_round_transitions_through_the_dashboard(annual_round, coordinator, mail
     response = client.post(url + "open/")
     assert flashed(client, response) == ["The round is now open."]
     assert Contribution.objects.filter(round=annual_round).count() == 195
-    assert post_forms(get(client, dashboard(annual_round))) == [url + "close/"] + [
+    # Closing, the upload of the whole round's workbook, then a reminder per department.
+    assert post_forms(get(client, dashboard(annual_round))) == [
+        url + "close/",
+        f"/rounds/{annual_round.pk}/workbook/upload/",
+    ] + [
         f"/rounds/{annual_round.pk}/remind/{code}/"
         for code in (
             "foreign-affairs",

@@ -4,6 +4,7 @@ offline, and the import of the filled-in workbook.
     naptrack workbook export --round 3 --department defence -o defence.xlsx
     naptrack workbook import defence.xlsx --dry-run
     naptrack workbook import defence.xlsx
+    naptrack workbook export --round 3 --all-departments -o round.xlsx   # the coordinator's, every department
 
 The import lists what each row does (new, changed, unchanged, conflict, skipped) and writes all
 of it in one transaction, or nothing when a cell holds an error: each error is printed on stderr
@@ -31,7 +32,9 @@ DESCRIPTION = (
     "in a reporting round, to fill in offline (with colleagues) and import back. The import shows, per "
     "row, what is new, changed, unchanged, in conflict with a change made in naptrack since the export "
     "(never overwritten) or skipped (submitted or approved contributions are not changed). One invalid "
-    "cell and nothing is written; every error names its sheet, row, column and reason."
+    "cell and nothing is written; every error names its sheet, row, column and reason. The coordinator's "
+    "workbook of a whole round (--all-departments) holds every department's rows with a Department column, "
+    "and imports them all at once, on the departments' behalf."
 )
 
 
@@ -45,14 +48,23 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
     export = actions.add_parser(
         "export",
-        help="write a department's workbook for a round",
+        help="write a department's workbook, or the whole round's, for a round",
         description="Write the workbook of a department in a reporting round (open, closed or published): "
         "a sheet of instructions in the person's language, the sheet 'Contributions' to fill in, and a "
         "hidden sheet that ties the rows to the round, the department and the versions exported. "
+        "With --all-departments instead of --department, the coordinator's workbook of the whole round: "
+        "every department's rows, with a Department column. "
         "For example: naptrack workbook export --round 3 --department defence -o defence.xlsx",
     )
     export.add_argument("--round", required=True, type=round_id, metavar="ID", help="the round's id")
-    export.add_argument("--department", required=True, metavar="CODE", help="the department's code, e.g. defence")
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--department", metavar="CODE", help="the department's code, e.g. defence")
+    which.add_argument(
+        "--all-departments",
+        action="store_true",
+        help="instead of --department: every department that reports in the round, in one workbook (the "
+        "coordinator's; --as, if given, must name a coordinator)",
+    )
     export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="the file to write")
     export.add_argument("--as", dest="as_user", metavar="USERNAME", help=ACTOR_HELP)
     export.add_argument(
@@ -67,13 +79,18 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="import a filled-in workbook (all or nothing)",
         description="Import a workbook exported by 'naptrack workbook export' (or downloaded from the web "
         "pages) and filled in. The round and the department are the workbook's own; a workbook whose hidden "
-        "sheet was changed is refused. With --dry-run, says what would change and writes nothing.",
+        "sheet was changed is refused. A whole round's workbook (--all-departments) is recognised as such and "
+        "imported for every department at once. With --dry-run, says what would change and writes nothing.",
     )
     imp.add_argument("file", metavar="FILE.xlsx", help="the filled-in workbook")
     imp.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
     imp.add_argument("--as", dest="as_user", metavar="USERNAME", help=ACTOR_HELP)
     imp.add_argument("--round", type=round_id, metavar="ID", help="refuse the workbook unless it is for this round")
-    imp.add_argument("--department", metavar="CODE", help="refuse the workbook unless it is for this department")
+    imp.add_argument(
+        "--department",
+        metavar="CODE",
+        help="refuse the workbook unless it is this department's (a whole round's workbook is refused then)",
+    )
     imp.set_defaults(func=cmd_workbook_import)
     return parser
 
@@ -96,7 +113,7 @@ def cmd_workbook_export(args: argparse.Namespace) -> None:
     from naptrack.reporting.services.workbooks import workbook_export
 
     round_ = round_with_id(args.round)
-    department = _department(round_, args.department)
+    department = None if args.all_departments else _department(round_, args.department)
     # A focal point may act too (on their department): the service checks, not a coordinator-only rule.
     actor = acting_user(args.as_user)
     try:
@@ -104,6 +121,14 @@ def cmd_workbook_export(args: argparse.Namespace) -> None:
     except (PermissionDenied, WorkflowError) as exc:
         raise Failure(str(exc)) from None
     write_atomically(Path(args.output), data)
+    if department is None:
+        rows = round_.contributions.count()
+        departments = round_.contributions.values("department").distinct().count()
+        print(
+            f"wrote {args.output}: the workbook of the whole round {round_.pk} ({round_}, {round_.plan.slug}), "
+            f"{departments} department(s), {rows} contribution(s)"
+        )
+        return
     rows = round_.contributions.filter(department=department).count()
     print(
         f"wrote {args.output}: the workbook of {department.code} in round {round_.pk} ({round_}, {round_.plan.slug}), "
@@ -132,14 +157,17 @@ def cmd_workbook_import(args: argparse.Namespace) -> None:
         raise Failure(
             f"{path.name} is the workbook of round {changes.round_id}, not of round {args.round}; nothing was imported"
         )
+    whose = "the whole round" if changes.whole_round else changes.department_code
     if args.department is not None and args.department != changes.department_code:
-        raise Failure(
-            f"{path.name} is the workbook of {changes.department_code}, not of {args.department}; nothing was imported"
-        )
+        raise Failure(f"{path.name} is the workbook of {whose}, not of {args.department}; nothing was imported")
     round_ = round_with_id(changes.round_id)
-    department = Department.objects.filter(code=changes.department_code).first()
-    if department is None:
-        raise Failure(f"{path.name} is for a department {changes.department_code!r} this installation does not have")
+    department = None
+    if not changes.whole_round:
+        department = Department.objects.filter(code=changes.department_code).first()
+        if department is None:
+            raise Failure(
+                f"{path.name} is for a department {changes.department_code!r} this installation does not have"
+            )
     actor = acting_user(args.as_user)
     try:
         result = workbook_import(
@@ -151,13 +179,15 @@ def cmd_workbook_import(args: argparse.Namespace) -> None:
         ) from None
     except (WorkbookRefused, PermissionDenied, WorkflowError) as exc:
         raise Failure(str(exc)) from None
-    print(f"{path.name}: the workbook of {department.code} in round {round_.pk} ({round_}, {round_.plan.slug})")
+    print(f"{path.name}: the workbook of {whose} in round {round_.pk} ({round_}, {round_.plan.slug})")
     for row in result.rows:
         if row.outcome == "unchanged":
             continue
         what = "; ".join(f"{header}: {_short(before)} -> {_short(after)}" for header, before, after in row.changes)
         note = f" ({row.note})" if row.note else ""
-        print(f"  row {row.row:<4} {row.code:<6} {row.outcome:<9} {what}{note}")
+        # A whole round's rows name their department.
+        owner = f"{row.department.code:<16} " if row.department is not None else ""
+        print(f"  row {row.row:<4} {owner}{row.code:<6} {row.outcome:<9} {what}{note}")
     counts = result.counts
     summary = (
         f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, "

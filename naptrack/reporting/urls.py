@@ -16,6 +16,9 @@ urlpatterns = [
     path("work/rounds/<int:pk>/workbook/", workbook.workbook_download, name="workbook-download"),
     path("work/rounds/<int:pk>/workbook/upload/", workbook.workbook_upload, name="workbook-upload"),
     path("work/workbooks/<str:token>/", workbook.workbook_preview, name="workbook-preview"),
+    # The coordinator's workbook of a whole round: every department's rows; the same preview.
+    path("rounds/<int:pk>/workbook/", workbook.round_workbook_download, name="round-workbook-download"),
+    path("rounds/<int:pk>/workbook/upload/", workbook.round_workbook_upload, name="round-workbook-upload"),
     # The coordinator (and readers, read-only): rounds, review, synthesis, history.
     path("rounds/", rounds.round_list, name="round-list"),
     path("rounds/new/", rounds.round_create, name="round-create"),

@@ -6,6 +6,10 @@ names its sheet, row, column and reason. Then, in one transaction, each contribu
 changed is saved through services.contribution_save, except those that were submitted or approved
 (skipped, with a note) and those changed in naptrack since the export (a conflict: never
 overwritten). One audit event records the import. A dry run says all this and writes nothing.
+
+The coordinator's workbook of a whole round (department None) holds every department's
+contributions with a column Department: the same checks, one transaction for every department,
+each contribution saved on its department's behalf, as the coordinator's entry for a department is.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ __all__ = [
     "WorkbookInvalid",
     "WorkbookRefused",
     "WorkbookResult",
+    "may_exchange_round_workbook",
     "may_exchange_workbook",
     "workbook_export",
     "workbook_import",
@@ -72,12 +77,14 @@ class RowOutcome:
     note: str = ""
     # (column header, before, after) for each value that differs from what naptrack holds.
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # The row's department, named in a whole round's workbook (the preview groups by it).
+    department: Any = None
 
 
 @dataclass
 class WorkbookResult:
     round: Round
-    department: Any
+    department: Any  # None: the whole round
     file_name: str
     dry_run: bool
     rows: list[RowOutcome]
@@ -105,7 +112,18 @@ def may_exchange_workbook(actor: Any, department) -> bool:
     return bool(getattr(actor, "has_perm", None) and actor.has_perm("reporting.manage_round"))
 
 
+def may_exchange_round_workbook(actor: Any) -> bool:
+    """The whole round's workbook: the coordinator (who manages rounds) and the installation."""
+    if getattr(actor, "is_authenticated", False):
+        return bool(is_coordinator(actor))
+    return bool(getattr(actor, "has_perm", None) and actor.has_perm("reporting.manage_round"))
+
+
 def _require(actor: Any, department) -> None:
+    if department is None:
+        if not may_exchange_round_workbook(actor):
+            raise PermissionDenied(_("Only the coordinator may exchange the workbook of a whole round."))
+        return
     if not may_exchange_workbook(actor, department):
         raise PermissionDenied(
             _("You may exchange workbooks only for your own department (%(department)s is not).")
@@ -114,6 +132,7 @@ def _require(actor: Any, department) -> None:
 
 
 def workbook_export(*, actor: Any, round: Round, department, language: str | None = None) -> bytes:
+    """One department's workbook of the round, or with `department` None the whole round's."""
     _require(actor, department)
     if round.state == Round.State.DRAFT:
         raise WorkflowError(_("The round is still a draft: there is nothing to report yet."))
@@ -191,7 +210,8 @@ class _Plan:
 def workbook_import(
     *, actor: Any, round: Round, department, changes: ChangeSet, dry_run: bool = False
 ) -> WorkbookResult:
-    """Import a parsed workbook (workbook.parse) into the round for the department.
+    """Import a parsed workbook (workbook.parse) into the round for the department, or with
+    `department` None the whole round's workbook for every department at once.
 
     Raises WorkbookRefused (another round or department), PermissionDenied, WorkflowError (the
     round is not open) or WorkbookInvalid (errors in cells); in each case nothing is written."""
@@ -200,7 +220,20 @@ def workbook_import(
             _("This workbook is for another reporting round (%(theirs)s), not for %(round)s: nothing was imported.")
             % {"theirs": _round_name(changes.round_id), "round": round}
         )
-    if changes.department_code != department.code:
+    if changes.whole_round != (department is None):
+        raise WorkbookRefused(
+            _(
+                "This is the workbook of a whole round, with every department's rows: the coordinator imports it "
+                "from the round's dashboard. Nothing was imported."
+            )
+            if changes.whole_round
+            else _(
+                "This is the workbook of one department (%(theirs)s), not of the whole round: import it as that "
+                "department's workbook. Nothing was imported."
+            )
+            % {"theirs": changes.department_code}
+        )
+    if department is not None and changes.department_code != department.code:
         raise WorkbookRefused(
             _("This workbook is for another department (%(theirs)s), not for %(department)s: nothing was imported.")
             % {"theirs": changes.department_code, "department": department.name}
@@ -246,7 +279,8 @@ def workbook_import(
                 target=round,
                 data={
                     "file": changes.file_name,
-                    "department": department.code,
+                    "department": changes.department_code,
+                    **({"departments_saved": _saved_departments(plans)} if department is None else {}),
                     "exported_by": changes.exported_by,
                     "exported_at": changes.exported_at,
                     "rows": len(changes.rows),
@@ -256,6 +290,10 @@ def workbook_import(
             )
             return result
     return _result(round, department, changes, plans, dry_run, saved)
+
+
+def _saved_departments(plans: list[_Plan]) -> list[str]:
+    return sorted({plan.contribution.department.code for plan in plans if plan.decision == "apply"})
 
 
 def _header(headers: dict[str, str], name: str) -> str:
@@ -317,6 +355,8 @@ def _result(round_: Round, department, changes: ChangeSet, plans: list[_Plan], d
         for row in plan.rows:
             instrument = instruments.get(row.instrument_id)
             outcome = RowOutcome(row.row, c.action.code, instrument.text if instrument else "", "unchanged")
+            if department is None:
+                outcome.department = c.department
             if row.row in differing:
                 before = plan.before[row.row]
                 outcome.changes = [

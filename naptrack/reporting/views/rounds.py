@@ -172,6 +172,9 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             # The plan's set-up screens, which the evaluator reads too (plans.view_internals).
             "plan_screens": evaluates(user, round_.plan_id),
             "workbook_departments": [d for d, _level in tree] if can_manage and round_.state == "open" else [],
+            # Every department's rows in one workbook: out once the round has opened, back in while open.
+            "round_workbook": can_manage and round_.state != Round.State.DRAFT,
+            "round_workbook_upload": can_manage and round_.state == Round.State.OPEN,
             "can_edit": can_manage and round_.state != Round.State.PUBLISHED,
             "can_remind": user.has_perm("reporting.remind", round_) and round_.state == Round.State.OPEN,
             "transitions": [name for name, source in ROUND_TRANSITIONS.items() if source == round_.state]

@@ -7,6 +7,10 @@ row, what importing would do. Confirming reads the file again and imports it thr
 which checks everything anew against the database as it is then: nothing is written before, and a
 file that has become invalid meanwhile writes nothing. Only the person who uploaded a file can see
 its preview and import it.
+
+The coordinator's workbook of a whole round goes the same way from the round's dashboard: its
+download and upload have their own addresses; the preview is the same page, its rows grouped by
+department.
 """
 
 from __future__ import annotations
@@ -36,11 +40,12 @@ from naptrack.reporting.services.workbooks import (
     WorkbookInvalid,
     WorkbookRefused,
     WorkbookResult,
+    may_exchange_round_workbook,
     may_exchange_workbook,
     workbook_export,
     workbook_import,
 )
-from naptrack.reporting.workbook import MAX_BYTES, parse
+from naptrack.reporting.workbook import ALL_DEPARTMENTS, MAX_BYTES, parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING = "workbooks"  # folder of the data directory where uploads wait for confirmation
@@ -76,28 +81,43 @@ def _department(request: HttpRequest) -> Department:
     return get_object_or_404(Department, code=code)
 
 
-def _require(request: HttpRequest, department: Department) -> None:
-    if not may_exchange_workbook(request.user, department):
+def _require(request: HttpRequest, department: Department | None) -> None:
+    """A department's workbook, or the whole round's (department None: the coordinator's)."""
+    if department is None:
+        if not may_exchange_round_workbook(request.user):
+            raise PermissionDenied(_("Only the coordinator may exchange the workbook of a whole round."))
+    elif not may_exchange_workbook(request.user, department):
         raise PermissionDenied(_("You may exchange workbooks only for your own department."))
 
 
-def _back(request: HttpRequest, round_: Round, department: Department) -> str:
+def _back(request: HttpRequest, round_: Round, department: Department | None) -> str:
     """Where the person came from: a focal point's home, else the round's dashboard."""
     from django.urls import reverse
 
-    if is_focal_point(request.user) and department.pk in department_ids(request.user):
+    if department is not None and is_focal_point(request.user) and department.pk in department_ids(request.user):
         return reverse("reporting:my-contributions")
     return reverse("reporting:round-dashboard", args=[round_.pk])
 
 
-def file_name(round_: Round, department: Department) -> str:
-    return f"{slugify(round_.plan.slug)}-{round_.kind}-{round_.year}-{department.code}.xlsx"
+def file_name(round_: Round, department: Department | None) -> str:
+    code = department.code if department is not None else "all-departments"
+    return f"{slugify(round_.plan.slug)}-{round_.kind}-{round_.year}-{code}.xlsx"
 
 
 @login_required
 def workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, _round(pk), _department(request))
+
+
+@login_required
+def round_workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator's workbook of the whole round: every department's rows."""
     round_ = _round(pk)
-    department = _department(request)
+    _require(request, None)
+    return _download(request, round_, None)
+
+
+def _download(request: HttpRequest, round_: Round, department: Department | None) -> HttpResponse:
     try:
         data = workbook_export(actor=request.user, round=round_, department=department)
     except WorkflowError as error:
@@ -108,10 +128,11 @@ def workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _store(request: HttpRequest, data: bytes, name: str, round_: Round, department: Department) -> str:
+def _store(request: HttpRequest, data: bytes, name: str, round_: Round, department: Department | None) -> str:
     token, folder = pending_create(PENDING)
     (folder / "workbook.xlsx").write_bytes(data)
-    meta = {"user": request.user.pk, "round": round_.pk, "department": department.code, "file": name}
+    code = department.code if department is not None else ALL_DEPARTMENTS
+    meta = {"user": request.user.pk, "round": round_.pk, "department": code, "file": name}
     (folder / "upload.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return token
 
@@ -122,8 +143,16 @@ def _stored(request: HttpRequest, token: str) -> tuple[Path, dict[str, Any]]:
 
 @login_required
 def workbook_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round(pk)
-    department = _department(request)
+    return _upload(request, _round(pk), _department(request))
+
+
+@login_required
+def round_workbook_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator's upload of a whole round's workbook (the form is on the round's dashboard)."""
+    return _upload(request, _round(pk), None)
+
+
+def _upload(request: HttpRequest, round_: Round, department: Department | None) -> HttpResponse:
     _require(request, department)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
     errors = []
@@ -149,6 +178,7 @@ def workbook_upload(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "errors": errors,
             "back": _back(request, round_, department),
+            "download_url": _download_url(round_, department),
         },
         status=400 if (errors or form.errors) else 200,
     )
@@ -158,7 +188,8 @@ def workbook_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def workbook_preview(request: HttpRequest, token: str) -> HttpResponse:
     folder, meta = _stored(request, token)
     round_ = _round(meta["round"])
-    department = get_object_or_404(Department, code=meta["department"])
+    whole_round = meta["department"] == ALL_DEPARTMENTS
+    department = None if whole_round else get_object_or_404(Department, code=meta["department"])
     upload_url = _upload_url(round_, department)
     if request.method == "POST" and "discard" in request.POST:
         shutil.rmtree(folder, ignore_errors=True)
@@ -197,18 +228,29 @@ def workbook_preview(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(_back(request, round_, department))
 
 
-def _upload_url(round_: Round, department: Department) -> str:
+def _upload_url(round_: Round, department: Department | None) -> str:
     from django.urls import reverse
     from django.utils.http import urlencode
 
+    if department is None:
+        return reverse("reporting:round-workbook-upload", args=[round_.pk])
     return f"{reverse('reporting:workbook-upload', args=[round_.pk])}?{urlencode({'department': department.code})}"
+
+
+def _download_url(round_: Round, department: Department | None) -> str:
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    if department is None:
+        return reverse("reporting:round-workbook-download", args=[round_.pk])
+    return f"{reverse('reporting:workbook-download', args=[round_.pk])}?{urlencode({'department': department.code})}"
 
 
 def _preview(
     request: HttpRequest,
     token: str,
     round_: Round,
-    department: Department,
+    department: Department | None,
     meta: dict[str, Any],
     result: WorkbookResult | None,
     errors: list,

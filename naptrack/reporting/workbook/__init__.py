@@ -16,13 +16,20 @@ Nothing here writes to the database: services.workbooks.workbook_import applies 
 Values are compared in a canonical text form (canonical()), the same for what is exported from the
 database and what is read from a cell, so that an untouched row always reads as unchanged.
 
+The coordinator's workbook of a whole round (build(department=None)) is the same workbook with
+every department's rows and a column Department on both sheets of rows; its hidden sheet names the
+round and ALL_DEPARTMENTS and signs each row's department, so that reading refuses a row moved to
+another department.
+
 Modules: layout (sheets and columns), values (canonical values, digests, labels), writing (build),
-reading (parse), cells (a cell's canonical value), changes (the change set and the service's
-payload) and by_country (the sheet of figures by country, both ways).
+instructions (the sheet of instructions), reading (parse), cells (a cell's canonical value),
+changes (the change set and the service's payload) and by_country (the sheet of figures by
+country, both ways).
 """
 
 from naptrack.reporting.workbook.changes import CellError, ChangeSet, Row, WorkbookRefused, payload
 from naptrack.reporting.workbook.layout import (
+    ALL_DEPARTMENTS,
     BREAKDOWN,
     BY_COUNTRY,
     CONTRIBUTION_FIELDS,
@@ -51,6 +58,7 @@ from naptrack.reporting.workbook.values import (
 from naptrack.reporting.workbook.writing import build, contributions_for
 
 __all__ = [
+    "ALL_DEPARTMENTS",
     "BREAKDOWN",
     "BY_COUNTRY",
     "CONTRIBUTIONS",

@@ -1,6 +1,7 @@
 """The sheet "Figures by country": an instrument's figures broken down by country, one row per
 (line of action, instrument, country), keyed by the line's code and the instrument's number as the
-sheet of contributions shows them (the department is the workbook's).
+sheet of contributions shows them (the department is the workbook's, or, in the coordinator's
+workbook of a whole round, the row's column Department).
 
 Written with the rows naptrack holds and one empty row per instrument that has figures, to fill in
 or copy; rows may be added anywhere, in any order. Read back into each instrument's row of the
@@ -33,12 +34,14 @@ from naptrack.reporting.workbook.layout import (
     LISTS,
     _country_columns,
     country_figures_of,
+    department_text,
 )
 from naptrack.reporting.workbook.values import (
     _fold,
     breakdown_text,
     clean_text,
     country_values,
+    department_code,
     header_keys,
     kind_label,
 )
@@ -50,10 +53,13 @@ _WIDTHS = {"code": 8, "number": 11, "instrument": 45, "kind": 16, "country": 12}
 SPARE_ROWS = 200
 
 
-def write(ws, rows: Iterable[tuple[Any, Any, Any, tuple[str, ...]]], countries_list: str) -> None:
+def write(
+    ws, rows: Iterable[tuple[Any, Any, Any, tuple[str, ...]]], countries_list: str, *, whole_round: bool = False
+) -> None:
     """Fill the sheet from the rows of the sheet of contributions: (contribution, instrument,
-    measurement, fields). `countries_list` is the drop-down's range on the hidden list sheet."""
-    columns = _country_columns()
+    measurement, fields). `countries_list` is the drop-down's range on the hidden list sheet. A
+    whole round's sheet has the column Department first, part of each row's key."""
+    columns = _country_columns(whole_round)
     letters = {key: get_column_letter(n) for n, (key, _header) in enumerate(columns, start=1)}
     xlsx_append(ws, [header for _key, header in columns])
     for n, (key, _header) in enumerate(columns, start=1):
@@ -70,6 +76,7 @@ def write(ws, rows: Iterable[tuple[Any, Any, Any, tuple[str, ...]]], countries_l
         # The rows naptrack holds, then an empty one to fill in.
         for values in [*held, {}]:
             cells: dict[str, Any] = {
+                "department": department_text(c.department.code, c.department.name),
                 "code": c.action.code,
                 "number": instrument.position,
                 "instrument": clean_text(instrument.text),
@@ -88,7 +95,7 @@ def write(ws, rows: Iterable[tuple[Any, Any, Any, tuple[str, ...]]], countries_l
             xlsx_text(ws[f"{letters['code']}{r}"], c.action.code)
     last = ws.max_row + SPARE_ROWS
     _validations(ws, letters, last, countries_list)
-    ws.freeze_panes = "E2"
+    ws.freeze_panes = "F2" if whole_round else "E2"
     ws.auto_filter.ref = f"A1:{letters[columns[-1][0]]}{ws.max_row}"
 
 
@@ -125,7 +132,7 @@ def _validations(ws, letters: dict[str, str], last: int, countries_list: str) ->
 
 
 def _header_keys() -> dict[str, str]:
-    return header_keys(_country_columns)
+    return header_keys(lambda: _country_columns(whole_round=True))
 
 
 def _key_text(value: Any) -> str:
@@ -134,9 +141,10 @@ def _key_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read(ws, formulas, keys: dict[tuple[str, str], tuple], changes: ChangeSet, caps: ooxml.Limits) -> None:
+def read(ws, formulas, keys: dict[tuple[str, ...], tuple], changes: ChangeSet, caps: ooxml.Limits) -> None:
     """Read the sheet into the breakdown of each instrument's row in `changes`. `keys` maps (line
-    code, instrument number) to (contribution, instrument), as the hidden sheet signed them."""
+    code, instrument number) to (contribution, instrument), as the hidden sheet signed them; in a
+    whole round's workbook, (department code, line code, instrument number)."""
     bounds = {"max_row": caps.rows, "max_col": caps.columns}
     header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1, max_col=caps.columns), [])]
     known = _header_keys()
@@ -145,9 +153,10 @@ def read(ws, formulas, keys: dict[tuple[str, str], tuple], changes: ChangeSet, c
         key = known.get(_fold(text)) if text is not None else None
         if key is not None and key not in positions:
             positions[key] = index
-    missing = [k for k in ("code", "number", "country", *COUNTRY_FIGURES) if k not in positions]
+    required = ("department",) if changes.whole_round else ()
+    missing = [k for k in (*required, "code", "number", "country", *COUNTRY_FIGURES) if k not in positions]
     if missing:
-        labels = dict(_country_columns())
+        labels = dict(_country_columns(whole_round=True))
         raise WorkbookRefused(
             _("The sheet “%(sheet)s” lacks the column(s) %(columns)s: do not rename or remove the columns.")
             % {"sheet": BY_COUNTRY, "columns": ", ".join(str(labels[k]) for k in missing)}
@@ -170,7 +179,27 @@ def read(ws, formulas, keys: dict[tuple[str, str], tuple], changes: ChangeSet, c
         if all(raw[k] in (None, "") for k in ("country", *COUNTRY_FIGURES)):
             continue  # an empty row, or one keyed and left empty
         code, number = _key_text(raw["code"]), _key_text(raw["number"])
-        ids = keys.get((code, number))
+        if changes.whole_round:
+            owner = department_code(raw["department"], changes.department_names)
+            if owner is None:
+                error(
+                    "department",
+                    _("Give one of the round's departments, as on the sheet “%(sheet)s”.") % {"sheet": CONTRIBUTIONS},
+                )
+                continue
+            ids = keys.get((owner, code, number))
+            if ids is None and any(key[1:] == (code, number) for key in keys):
+                error(
+                    "department",
+                    _(
+                        "%(department)s is not responsible for line %(code)s in this round: give the figures of "
+                        "instrument %(number)s under a department that reports on the line."
+                    )
+                    % {"department": changes.department_names.get(owner, owner), "code": code, "number": number},
+                )
+                continue
+        else:
+            ids = keys.get((code, number))
         row = by_ids.get(ids) if ids is not None else None
         if row is None:
             error(

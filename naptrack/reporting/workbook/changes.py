@@ -7,7 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from naptrack.reporting.workbook.layout import BREAKDOWN, BY_COUNTRY, CONTRIBUTION_FIELDS, CONTRIBUTIONS
+from naptrack.reporting.workbook.layout import (
+    ALL_DEPARTMENTS,
+    BREAKDOWN,
+    BY_COUNTRY,
+    CONTRIBUTION_FIELDS,
+    CONTRIBUTIONS,
+)
 from naptrack.reporting.workbook.values import digest
 
 
@@ -75,8 +81,8 @@ class Row:
 
 @dataclass
 class ChangeSet:
-    """What a workbook says: its round and department, the version of each contribution as
-    exported, every row as typed, and the errors found in the cells."""
+    """What a workbook says: its round and department (ALL_DEPARTMENTS for the whole round's), the
+    version of each contribution as exported, every row as typed, and the errors found in the cells."""
 
     file_name: str
     round_id: int
@@ -91,6 +97,15 @@ class ChangeSet:
     # The same, on the sheet of figures by country.
     country_letters: dict[str, str] = field(default_factory=dict)
     country_headers: dict[str, str] = field(default_factory=dict)
+    # A whole round's workbook: each contribution's (department code, line code) as signed, and
+    # the departments' names by code.
+    owners: dict[int, tuple[str, str]] = field(default_factory=dict)
+    department_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def whole_round(self) -> bool:
+        """The coordinator's workbook of every department in the round, not one department's."""
+        return self.department_code == ALL_DEPARTMENTS
 
     def error(self, row: int, key: str, reason: str, *, sheet: str = CONTRIBUTIONS) -> None:
         letters, headers = (

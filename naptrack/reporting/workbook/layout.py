@@ -13,6 +13,10 @@ FORMAT = "naptrack-workbook/1"
 CONTRIBUTIONS = "Contributions"
 BY_COUNTRY = "Figures by country"
 META = "naptrack"
+# The hidden sheet's department of a coordinator's workbook holding every department of the round.
+ALL_DEPARTMENTS = "*"
+# Its hidden sheet's settings "department:<code>" name each department.
+DEPARTMENT_NAME = "department:"
 LISTS = "Lists"
 # Salts the hidden sheet's signature. Fixed: a new value would refuse every workbook already out.
 HMAC_SALT = "naptrack.reporting.workbook"
@@ -43,9 +47,16 @@ CONTRIBUTION_ID = "naptrack:contribution"
 INSTRUMENT_ID = "naptrack:instrument"
 
 
-def _columns() -> list[tuple[str, str]]:
-    """(key, header) of the sheet's columns, headers in the active language."""
+def _department_column(whole_round: bool) -> list[tuple[str, str]]:
+    # First, so that a whole round's rows read, filter and sort by department.
+    return [("department", _("Department"))] if whole_round else []
+
+
+def _columns(whole_round: bool = False) -> list[tuple[str, str]]:
+    """(key, header) of the sheet's columns, headers in the active language; a whole round's
+    workbook has the Department column first."""
     return [
+        *_department_column(whole_round),
         ("code", _("Code")),
         ("action", _("Line of action")),
         ("number", _("Instrument no.")),
@@ -73,9 +84,10 @@ def _columns() -> list[tuple[str, str]]:
     ]
 
 
-def _country_columns() -> list[tuple[str, str]]:
+def _country_columns(whole_round: bool = False) -> list[tuple[str, str]]:
     """(key, header) of the sheet of figures by country, headers in the active language."""
     return [
+        *_department_column(whole_round),
         ("code", _("Code")),
         ("number", _("Instrument no.")),
         ("instrument", _("Instrument")),
@@ -111,8 +123,14 @@ EDITABLE = (
 )
 # Every field a row may carry, as the hidden sheet lists them.
 ROW_FIELDS = (*EDITABLE, BREAKDOWN)
-LOCKED = ("code", "action", "number", "instrument", "kind")
+LOCKED = ("department", "code", "action", "number", "instrument", "kind")
 HIDDEN = ("contribution_id", "instrument_id")
+
+
+def department_text(code: str, name: str) -> str:
+    """A department as the Department column shows it: its name, then its code, which reading
+    goes by ("Defence (defence)")."""
+    return f"{name} ({code})"
 
 
 def kind_of(instrument: Instrument) -> str:

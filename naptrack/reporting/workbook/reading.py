@@ -26,11 +26,13 @@ from naptrack.reporting.workbook import by_country
 from naptrack.reporting.workbook.cells import parse_cell
 from naptrack.reporting.workbook.changes import ChangeSet, Row, WorkbookRefused
 from naptrack.reporting.workbook.layout import (
+    ALL_DEPARTMENTS,
     BREAKDOWN,
     BY_COUNTRY,
     CONTRIBUTION_FIELDS,
     CONTRIBUTIONS,
     COUNT_FIELDS,
+    DEPARTMENT_NAME,
     EDITABLE,
     FORMAT,
     HIDDEN,
@@ -38,7 +40,7 @@ from naptrack.reporting.workbook.layout import (
     ROW_FIELDS,
     _columns,
 )
-from naptrack.reporting.workbook.values import _checksum, _fold, header_keys
+from naptrack.reporting.workbook.values import _checksum, _fold, department_code, header_keys
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -81,7 +83,7 @@ def _parse(data: bytes, file_name: str, package: ooxml.Package, values_wb) -> Ch
             )
             % {"name": file_name, "sheet": CONTRIBUTIONS}
         )
-    meta, exported, keys = _read_meta(values_wb[META], caps)
+    meta, exported, keys, owners = _read_meta(values_wb[META], caps)
     changes = ChangeSet(
         file_name=file_name,
         round_id=meta["round"],
@@ -90,6 +92,12 @@ def _parse(data: bytes, file_name: str, package: ooxml.Package, values_wb) -> Ch
         exported_at=str(meta.get("exported_at") or ""),
         versions={cid: version for cid, version, _i, _f, _d in exported},
         rows=[],
+        owners=owners,
+        department_names={
+            str(key)[len(DEPARTMENT_NAME) :]: str(name)
+            for key, name in meta.items()
+            if str(key).startswith(DEPARTMENT_NAME) and name is not None
+        },
     )
     broken_down = any(BREAKDOWN in fields for _c, _v, _i, fields, _d in exported)
     if broken_down and BY_COUNTRY not in values_wb.sheetnames:
@@ -129,9 +137,16 @@ def _tampered() -> WorkbookRefused:
 
 def _read_meta(
     ws, caps: ooxml.Limits
-) -> tuple[dict[str, Any], list[tuple[int, int, int | None, tuple[str, ...], str]], dict[tuple[str, str], tuple]]:
-    """The hidden sheet: its settings, the rows as exported, and (line code, instrument number) ->
-    (contribution, instrument) for the sheet of figures by country."""
+) -> tuple[
+    dict[str, Any],
+    list[tuple[int, int, int | None, tuple[str, ...], str]],
+    dict[tuple[str, ...], tuple],
+    dict[int, tuple[str, str]],
+]:
+    """The hidden sheet: its settings, the rows as exported, (line code, instrument number) ->
+    (contribution, instrument) for the sheet of figures by country ((department code, line code,
+    instrument number) in a whole round's workbook), and a whole round's contribution ->
+    (department code, line code)."""
     # Bounded: a row numbered 1,000,000 would otherwise have the streaming reader fill the gap.
     rows = [list(r) for r in ws.iter_rows(values_only=True, max_row=caps.rows, max_col=caps.columns)]
     meta: dict[str, Any] = {}
@@ -146,7 +161,8 @@ def _read_meta(
         raise _tampered()
     exported: list[tuple[int, int, int | None, tuple[str, ...], str]] = []
     signed: list[list[Any]] = []
-    keys: dict[tuple[str, str], tuple] = {}
+    keys: dict[tuple[str, ...], tuple] = {}
+    owners: dict[int, tuple[str, str]] = {}
     try:
         round_id = int(meta["round"])
         department = str(meta["department"])
@@ -157,7 +173,14 @@ def _read_meta(
             fields = tuple(f for f in str(row[3] or "").split(",") if f)
             signed.append([cid, version, iid, ",".join(fields), str(row[4])])
             exported.append((cid, version, iid, fields, str(row[4])))
-            if len(row) > 6 and row[5] not in (None, "") and iid is not None:
+            if department == ALL_DEPARTMENTS:
+                # Every row's line, instrument number and department (writing.py).
+                line, position, owner = str(row[5]), (int(row[6]) if row[6] not in (None, "") else None), str(row[7])
+                signed[-1] += [line, position, owner]
+                owners[cid] = (owner, line)
+                if iid is not None and position is not None:
+                    keys[(owner, line, str(position))] = (cid, iid)
+            elif len(row) > 6 and row[5] not in (None, "") and iid is not None:
                 # Written since the figures by country: the line's code and the instrument's number.
                 signed[-1] += [str(row[5]), int(row[6])]
                 keys[(str(row[5]), str(int(row[6])))] = (cid, iid)
@@ -169,11 +192,12 @@ def _read_meta(
     if any(f not in ROW_FIELDS for _c, _v, _i, fields, _d in exported for f in fields):
         raise _tampered()
     meta["round"], meta["department"] = round_id, department
-    return meta, exported, keys
+    return meta, exported, keys, owners
 
 
 def _header_keys() -> dict[str, str]:
-    return header_keys(_columns)
+    # The column Department is known in any workbook; only a whole round's must have it.
+    return header_keys(lambda: _columns(whole_round=True))
 
 
 def _read_rows(ws, formulas, exported, changes: ChangeSet, caps: ooxml.Limits) -> None:
@@ -187,9 +211,10 @@ def _read_rows(ws, formulas, exported, changes: ChangeSet, caps: ooxml.Limits) -
             positions[key] = index
     # The columns the rows fill in: a workbook exported before a column was added still reads.
     used = {f for _c, _v, _i, fields, _d in exported for f in fields}
-    missing = [k for k in (*EDITABLE, *HIDDEN) if k not in positions and (k in used or k in HIDDEN)]
+    required = (*HIDDEN, "department") if changes.whole_round else HIDDEN
+    missing = [k for k in (*EDITABLE, *required) if k not in positions and (k in used or k in required)]
     if missing:
-        labels = dict(_columns())
+        labels = dict(_columns(whole_round=True))
         raise WorkbookRefused(
             _("The sheet “%(sheet)s” lacks the column(s) %(columns)s: do not rename or remove the columns.")
             % {"sheet": CONTRIBUTIONS, "columns": ", ".join(str(labels[k]) for k in missing)}
@@ -230,6 +255,8 @@ def _read_rows(ws, formulas, exported, changes: ChangeSet, caps: ooxml.Limits) -
             changes.error(r, "", _("This row repeats row %(row)s: remove the copy.") % {"row": seen[key]})
             continue
         seen[key] = r
+        if changes.whole_round:
+            _check_department(changes, r, raw.get("department"), key[0])
         _version, fields, row_digest = by_key[key]
         values: dict[str, str] = {}
         unreadable: set[str] = set()
@@ -246,6 +273,43 @@ def _read_rows(ws, formulas, exported, changes: ChangeSet, caps: ooxml.Limits) -
         if BREAKDOWN in fields:
             values[BREAKDOWN] = ""  # until the sheet of figures by country is read
         changes.rows.append(Row(r, key[0], key[1], fields, values, row_digest, unreadable))
+
+
+def _check_department(changes: ChangeSet, r: int, value: Any, contribution_id: int) -> None:
+    """A whole round's row stays with the department it was exported for: its column Department is
+    checked against the contribution's department, as signed on the hidden sheet."""
+    owner, line = changes.owners[contribution_id]
+    typed = department_code(value, changes.department_names)
+    if typed == owner:
+        return
+    names = changes.department_names
+    context = {
+        "owner": names.get(owner, owner),
+        "typed": names.get(typed or "", value),
+        "line": line,
+    }
+    if typed is None:
+        reason = _(
+            "“%(typed)s” is not one of the round's departments. This row is %(owner)s's, for line %(line)s: leave "
+            "its department as exported."
+        ) % {**context, "typed": value if value not in (None, "") else "—"}
+    elif (typed, line) in set(changes.owners.values()):
+        reason = (
+            _(
+                "This row is %(owner)s's, for line %(line)s: a row cannot move to another department. Answer for "
+                "%(typed)s on its own row of line %(line)s, and leave the department of this row as exported."
+            )
+            % context
+        )
+    else:
+        reason = (
+            _(
+                "%(typed)s is not responsible for line %(line)s in this round, so this row cannot move to it. This "
+                "row is %(owner)s's: leave its department as exported."
+            )
+            % context
+        )
+    changes.error(r, "department", reason)
 
 
 def _ids(raw: dict[str, Any]) -> tuple[int, int | None] | None:

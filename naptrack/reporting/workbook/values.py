@@ -142,6 +142,22 @@ def _fold(text: str) -> str:
     return " ".join(re.sub(r"[-_]+", " ", str(text)).casefold().split())
 
 
+def department_code(value: Any, names: dict[str, str]) -> str | None:
+    """The department a cell of the column Department names, among `names` (code -> name): as
+    exported ("Defence (defence)"), by its code or by its name, in any case; None if none."""
+    if value is None:
+        return None
+    text = _fold(value)
+    codes = {_fold(code): code for code in names}
+    inside = re.fullmatch(r".*\(([^()]+)\)", text)
+    if inside and _fold(inside.group(1)) in codes:
+        return codes[_fold(inside.group(1))]
+    if text in codes:
+        return codes[text]
+    by_name = {_fold(name): code for code, name in names.items()}
+    return by_name.get(text)
+
+
 def header_keys(columns: Callable[[], Iterable[tuple[str, str]]]) -> dict[str, str]:
     """Every header a sheet's column may carry (in any language of the interface, or its key) ->
     its key; `columns` gives (key, header) pairs in the active language."""

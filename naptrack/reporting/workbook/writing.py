@@ -3,7 +3,6 @@ instructions, and the hidden sheet that records and signs what was exported."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 from openpyxl import Workbook
@@ -23,19 +21,22 @@ from naptrack.core.currencies import CODES as CURRENCIES
 from naptrack.core.spreadsheets import xlsx_append, xlsx_text
 from naptrack.reporting.models import Contribution, Measurement, Round
 from naptrack.reporting.queries import instruments_asked
-from naptrack.reporting.workbook import by_country
+from naptrack.reporting.workbook import by_country, instructions
 from naptrack.reporting.workbook.layout import (
+    ALL_DEPARTMENTS,
     BREAKDOWN,
     BY_COUNTRY,
     CONTRIBUTIONS,
     COUNT_FIELDS,
     DECIMAL_FIELDS,
+    DEPARTMENT_NAME,
     EDITABLE,
     FORMAT,
     HIDDEN,
     LISTS,
     META,
     _columns,
+    department_text,
     fields_of,
 )
 from naptrack.reporting.workbook.values import _checksum, canonical, choice_label, clean_text, digest, kind_label
@@ -45,6 +46,7 @@ _LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
 _NOT_APPLICABLE_FILL = PatternFill("solid", fgColor="BFBFBF")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _WIDTHS = {
+    "department": 24,
     "code": 8,
     "action": 45,
     "instrument": 40,
@@ -69,9 +71,10 @@ _WIDTHS = {
 
 
 def contributions_for(round_: Round, department) -> list[Contribution]:
-    """The department's contributions in the round, in plan order, with what a workbook shows."""
-    return list(
-        Contribution.objects.filter(round=round_, department=department)
+    """The department's contributions in the round, in plan order, with what a workbook shows;
+    with `department` None, every department's, one department after the other."""
+    contributions = (
+        Contribution.objects.filter(round=round_)
         # The round's plan gives an amount without currency the plan's (services/figures.settle).
         .select_related("action__goal", "department", "updated_by", "round__plan")
         .prefetch_related(
@@ -80,7 +83,11 @@ def contributions_for(round_: Round, department) -> list[Contribution]:
                 "measurements", queryset=Measurement.objects.select_related("instrument").prefetch_related("countries")
             ),
         )
-        .in_plan_order()
+    )
+    if department is not None:
+        return list(contributions.filter(department=department).in_plan_order())
+    return list(
+        contributions.order_by("department__name", "department__code", "action__goal__number", "action__position")
     )
 
 
@@ -97,7 +104,9 @@ def _rows(contributions: list[Contribution]):
 
 
 def build(*, round: Round, department, user: Any = None, language: str | None = None) -> bytes:
-    """The workbook of one department in one round, in the person's language."""
+    """The workbook of one department in one round, in the person's language; with `department`
+    None, the coordinator's workbook of the whole round, every department's rows with a column
+    Department."""
     language = language or getattr(user, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):
         return _build(round, department, user, language)
@@ -106,14 +115,15 @@ def build(*, round: Round, department, user: Any = None, language: str | None = 
 def _build(round_: Round, department, user: Any, language: str) -> bytes:
     contributions = contributions_for(round_, department)
     wb = Workbook()
-    instructions = wb.active
-    instructions.title = _("Instructions")[:31]
+    instructions_ws = wb.active
+    instructions_ws.title = _("Instructions")[:31]
     ws = wb.create_sheet(CONTRIBUTIONS)
     countries_ws = wb.create_sheet(BY_COUNTRY)
     lists = wb.create_sheet(LISTS)
     meta = wb.create_sheet(META)
 
-    columns = _columns()
+    whole_round = department is None
+    columns = _columns(whole_round)
     letters = {key: get_column_letter(n) for n, (key, _header) in enumerate(columns, start=1)}
     xlsx_append(ws, [header for _key, header in columns])
     for n, (key, _header) in enumerate(columns, start=1):
@@ -130,10 +140,15 @@ def _build(round_: Round, department, user: Any, language: str) -> bytes:
     for c, instrument, measurement, fields in rows:
         values = canonical(c, measurement, fields)
         meta_rows.append([c.pk, c.version, instrument.pk if instrument else None, ",".join(fields), digest(values)])
-        if instrument is not None:
+        if whole_round:
+            # The line and the department of every row, signed: reading checks the column
+            # Department against them, and keys the sheet of figures by country by all three.
+            meta_rows[-1] += [c.action.code, instrument.position if instrument else None, c.department.code]
+        elif instrument is not None:
             # The key of the instrument's rows on the sheet of figures by country.
             meta_rows[-1] += [c.action.code, instrument.position]
         cells = {
+            "department": department_text(c.department.code, c.department.name),
             "code": c.action.code,
             "action": clean_text(c.action.text),
             "number": instrument.position if instrument else None,
@@ -169,8 +184,9 @@ def _build(round_: Round, department, user: Any, language: str) -> bytes:
 
     countries_list = _lists(lists, round_)
     _validations(ws, letters, last, round_)
-    by_country.write(countries_ws, rows, countries_list)
-    ws.freeze_panes = "C2"
+    by_country.write(countries_ws, rows, countries_list, whole_round=whole_round)
+    # The line's code (and department) and its text stay in sight.
+    ws.freeze_panes = "D2" if whole_round else "C2"
     ws.auto_filter.ref = f"A1:{letters['visibility']}{last}"
     # Locked cells say what the row is; protection without a password keeps them from being typed
     # over by mistake (the import checks everything anyway). Filtering and resizing stay allowed.
@@ -180,8 +196,8 @@ def _build(round_: Round, department, user: Any, language: str) -> bytes:
     ws.protection.formatRows = False
 
     exported_at = timezone.now()
-    _instructions(instructions, round_, department, user, exported_at, letters)
-    _meta(meta, round_, department, user, language, exported_at, meta_rows)
+    instructions.write(instructions_ws, round_, department, user, exported_at, letters)
+    _meta(meta, round_, department, user, language, exported_at, meta_rows, contributions)
     lists.sheet_state = "hidden"
     meta.sheet_state = "hidden"
     wb.active = 1
@@ -309,164 +325,31 @@ def _validations(ws, letters: dict[str, str], last: int, round_: Round) -> None:
         counts.add(column(key))
 
 
-def _instructions(ws, round_: Round, department, user: Any, exported_at: dt.datetime, letters: dict) -> None:
-    from naptrack.reporting.forms import STATUS_DEFINITIONS, VISIBILITY_DEFINITIONS
-    from naptrack.reporting.services import narrative_max
-
-    ws.column_dimensions["A"].width = 110
+def _meta(
+    ws,
+    round_: Round,
+    department,
+    user: Any,
+    language: str,
+    exported_at,
+    rows: list[list[Any]],
+    contributions: list[Contribution],
+) -> None:
     who = user.get_username() if user is not None and hasattr(user, "get_username") else ""
-    lines: list[tuple[str, bool]] = [
-        (_("How to fill in this workbook"), True),
-        (_("Round: %(round)s — %(plan)s") % {"round": round_, "plan": round_.plan.title}, False),
-        (_("Department: %(department)s") % {"department": department.name}, False),
-        (_("Deadline: %(date)s") % {"date": date_format(round_.deadline, "DATE_FORMAT")}, False),
-        (
-            _("Exported on %(date)s by %(user)s.")
-            % {"date": date_format(timezone.localtime(exported_at), "DATETIME_FORMAT"), "user": who or "naptrack"},
-            False,
-        ),
-        ("", False),
-        (
-            _(
-                "Each row of the sheet “%(sheet)s” is one monitoring instrument of one of your lines of action. "
-                "Type in the white cells; the grey cells cannot be changed."
-            )
-            % {"sheet": CONTRIBUTIONS},
-            False,
-        ),
-        (
-            _(
-                "Status, narrative, countries and visibility belong to the line of action as a whole: give them on "
-                "its first row."
-            ),
-            False,
-        ),
-        (_("An empty cell means “no answer”: emptying a cell clears what was saved before."), False),
-        ("", False),
-        (_("Columns"), True),
-        (_("Status: how far the line of action has come (choose from the list)."), False),
-        (
-            _("Narrative: what was done in the period, in at most %(max)s characters; Markdown is allowed.")
-            % {"max": number_format(narrative_max(), force_grouping=True)},
-            False,
-        ),
-        (_("Text: the answer to a qualitative monitoring instrument."), False),
-        (
-            _(
-                "Women, Men, Other: whole numbers of people, zero or more, for an instrument counted by sex. Its "
-                "Value is the total: leave it empty to count women, men and other together; it cannot be smaller "
-                "than them."
-            ),
-            False,
-        ),
-        (_("Value and Unit: the figure of a quantitative instrument and its unit (%, cases, EUR…)."), False),
-        (_("Value of a count: a whole number of what its kind says (trainings, cases…)."), False),
-        (
-            _(
-                "Value, Currency, Gender marker and Channel of an amount of money: the amount, its ISO 4217 "
-                "currency (the plan's if left empty), the OECD-DAC gender equality policy marker (0 not "
-                "targeted, 1 significant, 2 principal objective) and the funding channel (choose from the lists)."
-            ),
-            False,
-        ),
-        (
-            _(
-                "Numerator and Denominator of a share: e.g. 12 women out of 40 people. Leave its Value (the "
-                "percentage) empty: it is computed from them. Without them, give the percentage, 0 to 100."
-            ),
-            False,
-        ),
-        (_("Yes/no: the answer to a yes-or-no instrument; explain it in Text."), False),
-        (_("Note: source, scope or caveats of the answer, for any instrument."), False),
-        (
-            _(
-                "Countries: the countries concerned. Pick a focus country of the plan from the list, or type ISO "
-                "3166 codes separated by commas, e.g. AF, CD."
-            ),
-            False,
-        ),
-        (_("Visibility: public or internal (internal content is never published)."), False),
-        ("", False),
-        (_("Figures by country"), True),
-        (
-            _(
-                "The sheet “%(sheet)s” breaks an instrument's figures down by country: one row per country, "
-                "with the line's Code and the Instrument no. as on the sheet “%(contributions)s”. It lists the "
-                "rows already saved and an empty row for every instrument with figures: fill it in, copy it for "
-                "more countries, or add rows at the bottom. Grey cells do not apply to the instrument."
-            )
-            % {"sheet": BY_COUNTRY, "contributions": CONTRIBUTIONS},
-            False,
-        ),
-        (
-            _(
-                "Country: an ISO 3166 code (the plan's focus countries come first in the list). Leave a total "
-                "empty on the sheet “%(contributions)s” and naptrack adds up the countries' rows; a total given "
-                "cannot be smaller than its countries."
-            )
-            % {"contributions": CONTRIBUTIONS},
-            False,
-        ),
-        (
-            _(
-                "If you change any row of an instrument, its rows on this sheet replace all its figures by "
-                "country: delete a row to remove that country. An instrument whose rows you leave alone keeps "
-                "its figures by country as they are."
-            ),
-            False,
-        ),
-        ("", False),
-        (_("Status"), True),
-        *[(f"{label}: {STATUS_DEFINITIONS[value]}", False) for value, label in Contribution.Status.choices],
-        ("", False),
-        (_("Visibility"), True),
-        *[(f"{label}: {VISIBILITY_DEFINITIONS[value]}", False) for value, label in Contribution.Visibility.choices],
-        ("", False),
-        (_("Sending it back"), True),
-        (
-            _(
-                "Upload the file on your page in naptrack (“Upload a filled-in workbook”), or give it to the "
-                "coordinator. You see what will change before anything is saved. If a cell holds an error, nothing "
-                "is saved and every error names its cell."
-            ),
-            False,
-        ),
-        (
-            _(
-                "Contributions already submitted or approved are not changed by an upload. A contribution changed "
-                "in naptrack since this export is listed as a conflict and not overwritten: export again to see it."
-            ),
-            False,
-        ),
-        (
-            _(
-                "Do not rename the sheets or change the column headings, and leave the hidden columns and sheets "
-                "as they are: they tell naptrack which contribution each row belongs to. You may filter the rows."
-            ),
-            False,
-        ),
-    ]
-    for text, bold in lines:
-        # The plan's title and the department's name are people's text: string cells.
-        xlsx_append(ws, [text or None])
-        cell = ws.cell(ws.max_row, 1)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if bold:
-            cell.font = Font(bold=True, size=14 if ws.max_row == 1 else 12)
-    ws.protection.sheet = True
-
-
-def _meta(ws, round_: Round, department, user: Any, language: str, exported_at, rows: list[list[Any]]) -> None:
-    who = user.get_username() if user is not None and hasattr(user, "get_username") else ""
+    code = department.code if department is not None else ALL_DEPARTMENTS
+    # A whole round's departments by code, with their names, which the column Department may hold
+    # too (unsigned: the rows' departments are signed with the rows).
+    names = {} if department is not None else {c.department.code: c.department.name for c in contributions}
     for key, value in (
         ("format", FORMAT),
         ("round", round_.pk),
-        ("department", department.code),
+        ("department", code),
         ("plan", round_.plan.slug),
         ("exported_at", exported_at.isoformat()),
         ("exported_by", who),
         ("language", language),
-        ("checksum", _checksum(round_.pk, department.code, rows)),
+        ("checksum", _checksum(round_.pk, code, rows)),
+        *((f"{DEPARTMENT_NAME}{c}", name) for c, name in names.items()),
     ):
         xlsx_append(ws, [key, value])
     ws.append([])
