@@ -7,7 +7,7 @@ from django.urls import include, path
 from naptrack.api import pages as api_pages
 from naptrack.civilsociety.views.member import LoginView
 from naptrack.portal.views import plan as plan_views
-from naptrack.portal.views import publishing
+from naptrack.portal.views import publishing, round_import
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -40,6 +40,9 @@ urlpatterns += i18n_patterns(
     path("", include("naptrack.plans.urls")),
     # Before the reporting app's rounds/<pk>/state/<transition>/, which has no publish of its own.
     path("rounds/<int:pk>/state/publish/", publishing.round_publish, name="round-publish"),
+    # A past report read into a round; confirming may publish it, hence here rather than in reporting.
+    path("rounds/import/", round_import.round_import_upload, name="round-import"),
+    path("rounds/import/<str:token>/", round_import.round_import_preview, name="round-import-preview"),
     path("", include("naptrack.reporting.urls")),
     path("", include("naptrack.publications.urls")),
     path("", include("naptrack.portal.urls")),

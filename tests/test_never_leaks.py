@@ -677,6 +677,7 @@ def _member_urls(seeded: dict) -> list[str]:
         ("civilsociety:organisations", []),
         ("civilsociety:event", [hidden.pk]),
         ("reporting:round-list", []),
+        ("round-import", []),
         ("reporting:my-contributions", []),
         ("audit:event-list", []),
     ]

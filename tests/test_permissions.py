@@ -438,6 +438,20 @@ def test_who_opens_the_screens_that_amend_the_plan(plan, personas, persona):
         assert client.get(address).status_code == AMENDING[persona], (persona, address)
 
 
+# --- the coordinator's import of a past report into a round (tests/test_round_import_screens.py) ------
+
+IMPORTING = dict.fromkeys(EVERYONE_STAFF, FORBIDDEN) | {"coordinator": OK, "anonymous": LOGIN}
+
+
+@pytest.mark.parametrize("persona", list(IMPORTING))
+def test_who_opens_the_import_of_a_past_report(plan, personas, persona):
+    client = Client() if persona == "anonymous" else logged_in(personas[persona])
+    assert client.get("/rounds/import/").status_code == IMPORTING[persona], persona
+    # A preview no one uploaded: the coordinator finds nothing there; the others are refused first.
+    unknown = {**IMPORTING, "coordinator": NOT_FOUND}
+    assert client.get(f"/rounds/import/{'x' * 32}/").status_code == unknown[persona], persona
+
+
 # --- the next plan: drafting, adopting, linking lines, and who sees a draft ----------------------
 
 NEXT_PLAN = "be-nap-2022-2026"

@@ -1,0 +1,346 @@
+"""The coordinator's screens for importing a past report into a round (issue #20): upload, preview
+(the round to be created, the statuses as read, what to check, the contributions), confirm or
+discard; on the real Belgian plan, with report documents from the bench (tests/round_import_data.py)
+and small spreadsheets built here."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from naptrack.accounts.services import user_create
+from naptrack.publications.models import PublishedReport as Report
+from naptrack.reporting.models import Contribution, Round
+
+from .conftest import logged_in
+from .round_import_data import render, truth_for
+
+HEADER = ["Code", "Line of action", "Department", "Status", "Report"]
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    return settings.DATA_DIR
+
+
+@pytest.fixture(scope="module")
+def bench_files(tmp_path_factory, django_db_blocker):
+    """The bench's made-up 2012 round of the Belgian plan as a workbook of rows and a Word matrix."""
+    from naptrack.plans.models import Plan
+
+    folder = tmp_path_factory.mktemp("reports")
+    with django_db_blocker.unblock():
+        truth = truth_for(Plan.objects.get(slug="be-nap-2013-2016"), seed=2012)
+    paths = {}
+    for layout, suffix in (("xlsx-rows", ".xlsx"), ("docx-objective", ".docx")):
+        paths[layout] = folder / f"baseline-2012{suffix}"
+        render(layout, truth, paths[layout])
+    return truth, paths
+
+
+def workbook(tmp_path: Path, rows: list[list], name: str = "report.xlsx") -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def small_report(tmp_path: Path, name: str = "report.xlsx") -> Path:
+    return workbook(
+        tmp_path,
+        [
+            ["14.a", "", "Defence", "Done", "Sexual violence training given to 120 officers."],
+            ["14.a", "", "Justice", "Lopend", "Circular on prosecution in preparation."],
+            ["1.a", "", "Foreign Affairs", "Stalled somewhat", "The <b>policy</b> note was delayed."],
+        ],
+        name,
+    )
+
+
+def upload(client, path: Path, **fields):
+    data = {"kind": "baseline", "year": "2012", "state": "closed", **fields}
+    with path.open("rb") as f:
+        return client.post(reverse("round-import"), {**data, "plan": fields.get("plan", plan_pk()), "document": f})
+
+
+def plan_pk() -> int:
+    from naptrack.plans.models import Plan
+
+    return Plan.objects.get(slug="be-nap-2013-2016").pk
+
+
+def pending(data_dir: Path) -> list[Path]:
+    root = data_dir / "round-imports"
+    return list(root.iterdir()) if root.exists() else []
+
+
+def text_of(response) -> str:
+    return " ".join(html.unescape(response.content.decode()).split())
+
+
+# --- upload, preview, confirm ------------------------------------------------------------------------
+
+
+def test_the_bench_workbook_goes_in_as_a_closed_baseline(plan, coordinator_client, data_dir, bench_files):
+    truth, paths = bench_files
+    response = upload(coordinator_client, paths["xlsx-rows"])
+    assert response.status_code == 302, text_of(response)
+    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    assert (data_dir / "round-imports" / token / "baseline-2012.xlsx").exists()
+    assert not Round.objects.exists()
+
+    page = text_of(coordinator_client.get(response["Location"]))
+    assert "Check the imported report" in page
+    assert "Read from <strong>baseline-2012.xlsx</strong>." in page
+    filled = len(truth.contributions)
+    pairs = sum(len(line.departments) for line in truth.lines)
+    silent = len({line.code for line in truth.lines} - {c.line for c in truth.contributions})
+    assert f"{filled} filled from the document, of the {pairs} the round will have" in page
+    assert f"{silent} lines of action the document does not mention" in page
+    assert "cannot be imported" not in page
+    assert 'name="confirm" value="1" class="btn btn-primary">' in response_html(coordinator_client, response)
+
+    response = coordinator_client.post(response["Location"], {"confirm": "1"})
+    round_ = Round.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "reporting:round-dashboard", args=[round_.pk]
+    )
+    assert (round_.plan, round_.kind, round_.year, round_.state) == (plan, "baseline", 2012, "closed")
+    assert not pending(data_dir)
+    imported = Contribution.objects.filter(round=round_).exclude(imported_from="")
+    assert imported.count() == filled
+    assert set(imported.values_list("state", flat=True)) == {"approved"}
+    assert Contribution.objects.filter(round=round_).count() == pairs
+    # As the document says, line by line (the bench measures the rest).
+    for expected in truth.contributions[:20]:
+        c = imported.get(action__code=expected.line, department__code=expected.department)
+        assert (c.status, c.on_behalf, c.approved_by.username) == (expected.status, True, "coordinator")
+        assert re.fullmatch(r"baseline-2012\.xlsx, Report, row \d+", c.imported_from), c.imported_from
+    assert not Report.objects.exists()
+
+    dashboard = text_of(coordinator_client.get(response["Location"]))
+    assert (
+        f"Round {round_} imported: {filled} contributions of {pairs} filled from the document and approved" in dashboard
+    )
+
+
+def response_html(client, response) -> str:
+    return client.get(response["Location"]).content.decode()
+
+
+def test_the_word_matrix_shows_its_statuses_checks_and_rows(plan, coordinator_client, data_dir, bench_files):
+    truth, paths = bench_files
+    location = upload(coordinator_client, paths["docx-objective"])["Location"]
+    page = text_of(coordinator_client.get(location))
+    # The statuses as written, each with the scale's label; the bench writes synonyms ("Done").
+    assert "Statuses read" in page
+    assert "<td>Done</td><td>Completed</td>" in page.replace("> <", "><")
+    # Lines printed without their number are matched by text, and listed to check, with the label.
+    assert "Line matched by its text (" in page
+    assert "by its text" in page
+    assert "The contributions as read" in page
+    first = truth.contributions[0]
+    assert f'<th scope="row">{first.line}' in page
+
+
+def test_publishing_at_once_builds_the_report(plan, coordinator_client, data_dir, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    location = upload(coordinator_client, small_report(tmp_path), state="published")["Location"]
+    assert "Published" in text_of(coordinator_client.get(location))
+    response = coordinator_client.post(location, {"confirm": "1"}, follow=True)
+    round_ = Round.objects.get()
+    assert round_.state == "published"
+    assert Report.objects.filter(round=round_).exists()
+    assert f"Round {round_} imported and published: 3 contributions" in text_of(response)
+
+
+def test_the_small_report_maps_its_statuses_and_lists_what_it_could_not(plan, coordinator_client, data_dir, tmp_path):
+    location = upload(coordinator_client, small_report(tmp_path))["Location"]
+    page = text_of(coordinator_client.get(location)).replace("> <", "><")
+    assert "<td>Done</td><td>Completed</td>" in page
+    assert "<td>Lopend</td><td>In progress</td>" in page
+    assert '<td>Stalled somewhat</td><td><span class="text-danger">not on the scale: left empty</span></td>' in page
+    assert "Status not on the scale (1)" in page
+    # The document's text is shown escaped.
+    assert "The &lt;b&gt;policy&lt;/b&gt; note was delayed." in coordinator_client.get(location).content.decode()
+    coordinator_client.post(location, {"confirm": "1"})
+    c = Contribution.objects.get(round__kind="baseline", action__code="1.a", department__code="foreign-affairs")
+    assert (c.status, c.state) == ("", "approved")
+    assert c.imported_from == "report.xlsx, Sheet, row 4"
+
+
+def test_an_unknown_department_is_a_problem_and_confirming_writes_nothing(plan, coordinator_client, data_dir, tmp_path):
+    path = workbook(tmp_path, [["14.a", "", "Ministry of Peace", "Done", "Peace was made."]])
+    location = upload(coordinator_client, path)["Location"]
+    response = coordinator_client.get(location)
+    page = text_of(response)
+    assert "The round cannot be imported as it stands:" in page
+    assert "The document names departments the plan does not have: 'Ministry of Peace'." in page
+    assert 'name="confirm" value="1" class="btn btn-primary" disabled' in response.content.decode()
+    response = coordinator_client.post(location, {"confirm": "1"})
+    assert response.status_code == 400
+    assert "The round was not imported; nothing was written:" in text_of(response)
+    assert not Round.objects.exists() and not Contribution.objects.exists()
+    assert pending(data_dir)  # kept: the coordinator may still read it, then discard
+    response = coordinator_client.post(location, {"discard": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse("round-import")
+    assert not pending(data_dir)
+    assert coordinator_client.get(location).status_code == 404
+
+
+def test_an_existing_round_is_replaced_only_when_asked(plan, coordinator, coordinator_client, data_dir, tmp_path):
+    import datetime as dt
+
+    from naptrack.reporting.services import round_create
+
+    existing = round_create(actor=coordinator, plan=plan, kind="baseline", year=2012, deadline=dt.date(2013, 1, 31))
+    location = upload(coordinator_client, small_report(tmp_path))["Location"]
+    assert "This plan already has a round of this kind (baseline) for 2012." in text_of(
+        coordinator_client.get(location)
+    )
+    assert coordinator_client.post(location, {"confirm": "1"}).status_code == 400
+    assert list(Round.objects.all()) == [existing]
+
+    location = upload(coordinator_client, small_report(tmp_path), replace="on")["Location"]
+    assert "cannot be imported" not in text_of(coordinator_client.get(location))
+    assert coordinator_client.post(location, {"confirm": "1"}).status_code == 302
+    replaced = Round.objects.get()
+    assert replaced.pk != existing.pk and replaced.state == "closed"
+
+
+def test_a_baselines_year_defaults_to_the_year_before_the_plan(plan, coordinator_client, data_dir, tmp_path):
+    form = coordinator_client.get(reverse("round-import")).content.decode()
+    assert 'name="year" value="2012"' in form
+    assert f'<option value="{plan.pk}" selected>' in form
+    assert 'accept=".pdf,.docx,.txt,.xlsx,.csv"' in form
+    assert 'value="closed" id="id_state_0" checked>' in form and 'value="baseline" selected' in form
+    location = upload(coordinator_client, small_report(tmp_path), year="")["Location"]
+    assert '<dd class="col-sm-9">2012</dd>' in coordinator_client.get(location).content.decode()
+    response = upload(coordinator_client, small_report(tmp_path), kind="annual", year="")
+    assert response.status_code == 400
+    assert "Give the year the report covers." in text_of(response)
+
+
+# --- bad files ---------------------------------------------------------------------------------------
+
+
+def test_a_file_of_another_type_is_refused_on_the_form(plan, coordinator_client, data_dir, tmp_path):
+    odt = tmp_path / "report.odt"
+    odt.write_bytes(b"PK")
+    response = upload(coordinator_client, odt)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Please correct the errors below." in page
+    assert "Choose a file of one of these types: .pdf, .docx, .txt, .xlsx, .csv." in page
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not pending(data_dir)
+
+
+def test_a_spreadsheet_without_a_report_matrix_is_refused_on_the_form(plan, coordinator_client, data_dir, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["Shopping", "Price"])
+    book.active.append(["Bread", "2"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = tmp_path / "shopping.xlsx"
+    path.write_bytes(buffer.getvalue())
+    response = upload(coordinator_client, path)
+    assert response.status_code == 400
+    assert "The document could not be read: " in text_of(response)
+    assert 'id="id_document_error"' in response.content.decode()
+    assert not pending(data_dir)
+    assert not Round.objects.exists()
+
+
+# --- who may ---------------------------------------------------------------------------------------
+
+
+def test_only_coordinators_import(plan, focal_defence_client, reader, anonymous, data_dir, tmp_path):
+    assert focal_defence_client.get(reverse("round-import")).status_code == 403
+    assert logged_in(reader).get(reverse("round-import")).status_code == 403
+    assert upload(focal_defence_client, small_report(tmp_path)).status_code == 403
+    assert not pending(data_dir)
+    response = anonymous.get(reverse("round-import"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_upload_belongs_to_the_coordinator_who_made_it(plan, coordinator_client, data_dir, tmp_path):
+    location = upload(coordinator_client, small_report(tmp_path))["Location"]
+    other = logged_in(
+        user_create(actor="tests", username="coordinator-2", role="coordinator", password="x", check_password=False)
+    )
+    assert other.get(location).status_code == 404
+    assert other.post(location, {"confirm": "1"}).status_code == 404
+    assert other.post(location, {"discard": "1"}).status_code == 404
+    assert not Round.objects.exists() and pending(data_dir)
+    assert coordinator_client.get(reverse("round-import-preview", args=["x" * 32])).status_code == 404
+
+
+def test_the_round_list_offers_the_import_to_coordinators_only(plan, coordinator_client, focal_defence_client):
+    assert reverse("round-import") in coordinator_client.get(reverse("reporting:round-list")).content.decode()
+    assert reverse("round-import") not in focal_defence_client.get(reverse("reporting:round-list")).content.decode()
+
+
+# --- the imported mark on the staff's pages ------------------------------------------------------------
+
+
+def test_the_line_review_says_where_a_contribution_was_imported_from(plan, coordinator_client, data_dir, tmp_path):
+    path = small_report(tmp_path, name="<i>baseline<i>.xlsx")
+    coordinator_client.post(upload(coordinator_client, path)["Location"], {"confirm": "1"})
+    round_ = Round.objects.get()
+    c = Contribution.objects.get(round=round_, action__code="14.a", department__code="defence")
+    page = coordinator_client.get(reverse("reporting:line-review", args=[round_.pk, "14.a"])).content.decode()
+    listing = coordinator_client.get(reverse("reporting:round-contributions", args=[round_.pk])).content.decode()
+    assert f"Imported from {html.escape(c.imported_from)}" in page.replace("&#x27;", "'")
+    assert "<i>baseline" not in page and "<i>baseline" not in listing
+    assert "Imported from &lt;i&gt;baseline&lt;i&gt;.xlsx" in listing
+
+
+# --- queries ---------------------------------------------------------------------------------------
+
+
+def test_the_screens_make_a_fixed_number_of_queries(
+    plan, coordinator_client, data_dir, tmp_path, bench_files, django_assert_num_queries
+):
+    _truth, paths = bench_files
+    with django_assert_num_queries(5):  # session, user, its groups; the adopted plans (the default, the options)
+        assert coordinator_client.get(reverse("round-import")).status_code == 200
+    small = upload(coordinator_client, small_report(tmp_path))["Location"]
+    whole = upload(coordinator_client, paths["xlsx-rows"])["Location"]
+    # Session, user, groups; the plan; the round of that kind and year (a problem when it exists); the
+    # pairs of line and department; the departments named. Three rows or three hundred: the same.
+    for location in (small, whole):
+        with django_assert_num_queries(7):
+            assert coordinator_client.get(location).status_code == 200
+    # Confirming the whole Belgian round: see the note on test_confirming_the_belgian_round_is_pinned.
+
+
+def test_confirming_the_belgian_round_is_pinned(
+    plan, coordinator_client, data_dir, bench_files, django_assert_num_queries
+):
+    _truth, paths = bench_files
+    location = upload(coordinator_client, paths["xlsx-rows"])["Location"]
+    # Session, user, groups, the plan; in the transaction the plan locked, the round looked for twice
+    # (the problems, the one replaced), the plan's version (read whole, then recorded as none exists),
+    # the round and its history, the plan's lines, departments, pairs and instruments, the audit
+    # event and the count for the message. The round's 195 contributions and 239 answers, and the
+    # history of both, go in by bulk inserts, which Django splits into batches by the database's
+    # limit on parameters (SQLite's 999; PostgreSQL's is higher): the count grows with the plan's
+    # size, in steps, not row by row. Pinned for the Belgian plan.
+    with django_assert_num_queries(PINNED_CONFIRM[connection.vendor]):
+        assert coordinator_client.post(location, {"confirm": "1"}).status_code == 302
+
+
+PINNED_CONFIRM = {"sqlite": 47, "postgresql": 30}
