@@ -16,6 +16,8 @@ to measure and test the round importer (naptrack.reporting.importing) on layouts
   xlsx-rows       a workbook with a title above a header row Code | Line of action | Department |
                   Status | Report | Women | Men, one row per line and department, some codes blank,
                   figures in the Women and Men columns (and in the text, as the department wrote it).
+  csv-dutch       the same rows as a semicolon CSV in Dutch: headers, status words and department
+                  names (the plan's Dutch names), a text's paragraphs as new lines within its cell.
 
 The choices a layout makes (which codes to leave out, names or abbreviations, which synonym) are
 seeded by the truth's seed and the layout's name: the same truth renders the same documents.
@@ -38,6 +40,7 @@ LAYOUTS = {
     "docx-objective": ".docx",
     "pdf-pages": ".pdf",
     "xlsx-rows": ".xlsx",
+    "csv-dutch": ".csv",
 }
 _NO_CODE = 0.12  # share of lines printed without their number
 _ABBREVIATED = 0.3  # share of rows naming the department by its abbreviation
@@ -54,6 +57,13 @@ STATUS_WORDS = {
         "continuous": ("Continuous", "Permanent", "Recurrent"),
         "not-started": ("Not started", "Not yet started", "Pending"),
         "not-applicable": ("Not applicable", "N/A", "n.a."),
+    },
+    "nl": {
+        "completed": ("Afgerond", "Uitgevoerd", "Gerealiseerd"),
+        "in-progress": ("Lopend", "In uitvoering"),
+        "continuous": ("Doorlopend", "Permanent"),
+        "not-started": ("Niet gestart", "Nog niet begonnen"),
+        "not-applicable": ("Niet van toepassing", "Nvt"),
     },
     "fr": {
         "completed": ("Réalisé", "Terminé", "Achevé"),
@@ -81,7 +91,8 @@ _REWORDINGS = (
 class Choices:
     """What a layout leaves out or words its own way, drawn once per line and per row."""
 
-    def __init__(self, truth: Truth, layout: str, language: str = "en"):
+    def __init__(self, truth: Truth, layout: str, language: str = "en", names: str = "en"):
+        """`language`: of the status words; `names`: of the departments' names."""
         rng = random.Random(f"{truth.seed}-{layout}")
         self.language = language
         self.no_code = {code for code in sorted(truth.by_line()) if rng.random() < _NO_CODE}
@@ -95,9 +106,10 @@ class Choices:
         self.status = {}
         for c in truth.contributions:
             department = truth.departments[c.department]
-            label = department.abbreviation if rng.random() < _ABBREVIATED else department.name
+            name, abbreviation = department.named(names)
+            label = abbreviation if rng.random() < _ABBREVIATED else name
             if department.parent and rng.random() < _UNDER_PARENT:
-                label = f"{truth.departments[department.parent].name} - {label}"
+                label = f"{truth.departments[department.parent].named(names)[0]} - {label}"
             self.department[c.key] = label
             words = STATUS_WORDS[language].get(c.status, ("",))
             self.status[c.key] = words[0] if rng.random() < 0.6 else rng.choice(words)
@@ -290,12 +302,48 @@ def render_xlsx(truth: Truth) -> bytes:
     return out.getvalue()
 
 
+# --- CSV ------------------------------------------------------------------------------------------
+
+CSV_HEADERS = ("Nr.", "Actielijn", "Departement", "Stand van zaken", "Verwezenlijkingen", "Vrouwen", "Mannen")
+
+
+def render_csv(truth: Truth) -> bytes:
+    """The rows of xlsx-rows as a Dutch-speaking department exports them: semicolons, a byte order
+    mark, Dutch headers, status words and department names, paragraphs as new lines in a cell."""
+    import csv
+
+    choices = Choices(truth, "csv-dutch", "nl", names="nl")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for code, contributions in truth.by_line().items():
+        for c in contributions:
+            figure = c.figures[0] if c.figures else {}
+            writer.writerow(
+                [
+                    choices.code(code),
+                    choices.line_text[code],
+                    choices.department[c.key],
+                    choices.status[c.key],
+                    c.text.replace("\n\n", "\n"),
+                    figure.get("women", ""),
+                    figure.get("men", ""),
+                ]
+            )
+    return out.getvalue().encode("utf-8-sig")
+
+
 # --- all ------------------------------------------------------------------------------------------
 
 
 def render(layout: str, truth: Truth, path: str | Path | None = None) -> bytes:
     """The document of `layout` for `truth`, written to `path` when given."""
-    renderers = {"docx-objective": render_docx, "pdf-pages": render_pdf, "xlsx-rows": render_xlsx}
+    renderers = {
+        "docx-objective": render_docx,
+        "pdf-pages": render_pdf,
+        "xlsx-rows": render_xlsx,
+        "csv-dutch": render_csv,
+    }
     if layout not in renderers:
         raise ValueError(f"unknown layout {layout}: one of {', '.join(LAYOUTS)}")
     data = renderers[layout](truth)

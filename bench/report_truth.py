@@ -43,6 +43,15 @@ class Department:
     name: str
     abbreviation: str
     parent: str | None = None
+    # language -> (name, abbreviation) where the plan has them translated
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def named(self, language: str) -> tuple[str, str]:
+        """(name, abbreviation) in `language`, else in English."""
+        for lang, name, abbreviation in self.translations:
+            if lang == language:
+                return name, abbreviation
+        return self.name, self.abbreviation
 
 
 @dataclass
@@ -93,13 +102,20 @@ def _english(text: str | dict | None) -> str:
     return (text.get("en") if isinstance(text, dict) else text) or ""
 
 
+def _in(text: str | dict | None, language: str) -> str:
+    return (text.get(language) if isinstance(text, dict) else "") or ""
+
+
 def plan_parts(document: dict) -> tuple[dict[int, str], list[Line], dict[str, Department]]:
-    departments = {
-        d["code"]: Department(
-            d["code"], _english(d["name"]), _english(d.get("abbreviation")) or _english(d["name"]), d.get("parent")
+    departments = {}
+    for d in document["departments"]:
+        name, abbreviation = _english(d["name"]), _english(d.get("abbreviation"))
+        translations = tuple(
+            (lang, d["name"][lang], _in(d.get("abbreviation"), lang) or d["name"][lang])
+            for lang in ("fr", "nl", "de")
+            if isinstance(d["name"], dict) and d["name"].get(lang)
         )
-        for d in document["departments"]
-    }
+        departments[d["code"]] = Department(d["code"], name, abbreviation or name, d.get("parent"), translations)
     objectives: dict[int, str] = {}
     lines: list[Line] = []
     for objective in document["objectives"]:

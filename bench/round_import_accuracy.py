@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=LAYOUTS, help="read only this layout (repeatable)")
     parser.add_argument("--verbose", action="store_true", help="list every contribution read wrong")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="naptrack-round-import-"))
     work.mkdir(parents=True, exist_ok=True)
     django_setup(args.database_url)

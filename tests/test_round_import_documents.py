@@ -156,6 +156,26 @@ def test_xlsx_rows_holds_every_contribution_with_figures_in_columns(truth, paths
     assert blank
 
 
+def test_csv_dutch_holds_every_contribution_in_dutch(truth, paths):
+    import csv
+
+    raw = paths["csv-dutch"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(keepends=True), delimiter=";"))
+    assert rows[0] == ["Nr.", "Actielijn", "Departement", "Stand van zaken", "Verwezenlijkingen", "Vrouwen", "Mannen"]
+    assert len(rows) - 1 == len(truth.contributions)
+    for (code, _text, department, status, report, women, men), c in zip(rows[1:], truth.contributions, strict=True):
+        assert code in (c.line, "")
+        dutch = truth.departments[c.department].named("nl")
+        parent = truth.departments[c.department].parent
+        assert department in {*dutch, *(f"{truth.departments[parent].named('nl')[0]} - {d}" for d in dutch if parent)}
+        assert status in STATUS_WORDS["nl"].get(c.status, ("",))
+        assert normalise(report) == normalise(c.text)
+        figure = c.figures[0] if c.figures else {}
+        assert (women, men) == (str(figure.get("women", "")), str(figure.get("men", "")))
+    assert "FOD Justitie" in {row[2] for row in rows}
+
+
 def test_pdf_pages_runs_the_matrix_over_pages_in_french(truth, paths):
     import pdfplumber
 
