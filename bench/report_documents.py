@@ -17,7 +17,7 @@ to measure and test the round importer (naptrack.reporting.importing) on layouts
                   Status | Report | Women | Men, one row per line and department, some codes blank,
                   figures in the Women and Men columns (and in the text, as the department wrote it).
   csv-dutch       the same rows as a semicolon CSV in Dutch: headers, status words and department
-                  names (the plan's Dutch names), a text's paragraphs as new lines within its cell.
+                  names (the plan's Dutch names).
 
 The choices a layout makes (which codes to leave out, names or abbreviations, which synonym) are
 seeded by the truth's seed and the layout's name: the same truth renders the same documents.
@@ -309,7 +309,7 @@ CSV_HEADERS = ("Nr.", "Actielijn", "Departement", "Stand van zaken", "Verwezenli
 
 def render_csv(truth: Truth) -> bytes:
     """The rows of xlsx-rows as a Dutch-speaking department exports them: semicolons, a byte order
-    mark, Dutch headers, status words and department names, paragraphs as new lines in a cell."""
+    mark, Dutch headers, status words and department names."""
     import csv
 
     choices = Choices(truth, "csv-dutch", "nl", names="nl")
@@ -325,7 +325,7 @@ def render_csv(truth: Truth) -> bytes:
                     choices.line_text[code],
                     choices.department[c.key],
                     choices.status[c.key],
-                    c.text.replace("\n\n", "\n"),
+                    c.text,
                     figure.get("women", ""),
                     figure.get("men", ""),
                 ]
