@@ -1,6 +1,7 @@
 """How faithfully the round importer reads past reports, contribution by contribution, and how fast.
 
     python bench/round_import_accuracy.py [--keep DIR] [--database-url URL] [--seed N] [--verbose]
+                                          [--only LAYOUT ...] [--import LAYOUT]
 
 On a fresh database (SQLite in a temporary folder unless --database-url names an empty one) it
 loads the bundled Belgian plan, makes up a filled round of it (bench/report_truth.py), renders
@@ -8,9 +9,10 @@ that round as report documents in every layout of bench/report_documents.py, rea
 naptrack.reporting.importing.read_round_document and compares what it read with the truth: per
 layout and overall, the share of contributions whose line, department, status and text (after
 whitespace normalisation) are all right, each field's own share, figures by sex, contributions
-missed and spurious, the checks by kind and the time each read takes. The contributions read
-wrong are listed (the first 10 per layout; all with --verbose). Then it imports one layout into
-a baseline round with round_import, times it, and compares the stored round with the truth.
+missed and spurious, the checks by kind and the time each read takes; and, beyond the measure,
+how many texts kept their paragraphs. The contributions read wrong are listed (the first 10 per
+layout; all with --verbose). Then it imports one layout into a baseline round with round_import,
+times it, and compares the stored round with the truth (--only and --import choose layouts).
 Prints figures; asserts nothing.
 """
 
@@ -73,6 +75,7 @@ class Score:
     def summary(self) -> str:
         share = self.right / self.total if self.total else 0.0
         each = ", ".join(f"{name} {self.fields[name]}" for name in ("line", "department", "status", "text"))
+        each += f"; paragraphs kept {self.fields['paragraphs']}"
         checks = ", ".join(f"{kind} {n}" for kind, n in sorted(self.checks.items())) or "none"
         return (
             f"{share:.2%} all right ({self.right}/{self.total}; {each}); figures {self.figures[0]}/{self.figures[1]}; "
@@ -130,6 +133,8 @@ def compare(truth: Truth, proposal: Any) -> Score:
             "text": normalise(r.text) == normalise(t.text),
         }
         score.fields.update(name for name, good in ok.items() if good)
+        # Beyond the measure: the text with its paragraphs as the department wrote them.
+        score.fields["paragraphs"] += (r.text or "").strip() == t.text.strip()
         if t.figures or r.figures:
             good = _figures(r.figures) == _figures(t.figures)
             score.figures[0] += good and bool(t.figures)
