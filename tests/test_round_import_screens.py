@@ -110,6 +110,8 @@ def test_the_bench_workbook_goes_in_as_a_closed_baseline(plan, coordinator_clien
     assert f"{filled} filled from the document, of the {pairs} the round will have" in page
     assert f"{silent} lines of action the document does not mention" in page
     assert "cannot be imported" not in page
+    figure = next(c for c in truth.contributions if c.figures).figures[0]
+    assert f"Instrument {figure['instrument']}: {figure['women']} women, {figure['men']} men" in page
     assert 'name="confirm" value="1" class="btn btn-primary">' in response_html(coordinator_client, response)
 
     response = coordinator_client.post(response["Location"], {"confirm": "1"})
@@ -296,7 +298,9 @@ def test_the_round_list_offers_the_import_to_coordinators_only(plan, coordinator
 # --- the imported mark on the staff's pages ------------------------------------------------------------
 
 
-def test_the_line_review_says_where_a_contribution_was_imported_from(plan, coordinator_client, data_dir, tmp_path):
+def test_the_line_review_says_where_a_contribution_was_imported_from(
+    plan, coordinator_client, focal_defence_client, data_dir, tmp_path
+):
     path = small_report(tmp_path, name="<i>baseline<i>.xlsx")
     coordinator_client.post(upload(coordinator_client, path)["Location"], {"confirm": "1"})
     round_ = Round.objects.get()
@@ -306,6 +310,11 @@ def test_the_line_review_says_where_a_contribution_was_imported_from(plan, coord
     assert f"Imported from {html.escape(c.imported_from)}" in page.replace("&#x27;", "'")
     assert "<i>baseline" not in page and "<i>baseline" not in listing
     assert "Imported from &lt;i&gt;baseline&lt;i&gt;.xlsx" in listing
+    # The department's own page of the contribution says it too, to its focal point as to the coordinator.
+    for client in (coordinator_client, focal_defence_client):
+        own = client.get(reverse("reporting:contribution-edit", args=[c.pk]))
+        assert own.status_code == 200
+        assert "Imported from &lt;i&gt;baseline&lt;i&gt;.xlsx, Sheet, row 2" in own.content.decode()
 
 
 # --- queries ---------------------------------------------------------------------------------------

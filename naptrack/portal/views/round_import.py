@@ -21,7 +21,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -245,12 +245,16 @@ def _dumped(proposal: RoundProposal) -> dict[str, Any]:
 
 
 def _loaded(data: dict[str, Any]) -> RoundProposal:
-    return RoundProposal(
-        data["name"],
-        [ProposedContribution(**c) for c in data["contributions"]],
-        [Check(**c) for c in data["checks"]],
-        data["status_mapping"],
-    )
+    try:
+        return RoundProposal(
+            data["name"],
+            [ProposedContribution(**c) for c in data["contributions"]],
+            [Check(**c) for c in data["checks"]],
+            data["status_mapping"],
+        )
+    except (KeyError, TypeError):
+        # An upload kept from before the importer's proposal changed shape: gone, like a stale one.
+        raise Http404 from None
 
 
 def _counts(plan: Plan, proposal: RoundProposal) -> dict[str, int]:
