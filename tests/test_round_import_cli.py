@@ -56,7 +56,7 @@ def test_dry_run_prints_the_round_as_json_with_the_checks_on_stderr_and_writes_n
                 "status": status,
                 "text": text,
                 "figures": figures,
-                "source": f"small.csv, row {row}",
+                "source": f"row {row}",
             }
             for (line, department), (status, text, figures, row) in SMALL_EXPECTED.items()
         ],
@@ -66,10 +66,10 @@ def test_dry_run_prints_the_round_as_json_with_the_checks_on_stderr_and_writes_n
     assert "'Réalisé' -> completed" in lines[0] and "'Top priority' -> (not on the scale)" in lines[0]
     assert lines[1:] == [
         "3 thing(s) to check in the document:",
-        "  [line-by-text] small.csv, row 3: line 3.a matched by its text (score 0.65): 'Financially support the "
+        "  [line-by-text] row 3: line 3.a matched by its text (score 0.65): 'Financially support the "
         "International Criminal Court trust \u2026'",
-        "  [status-unknown] small.csv, row 6: status 'Top priority' is not on the plan's scale: left empty",
-        "  [row-unplaced] small.csv, row 11: defence is not responsible for line 3.c in the plan: left out",
+        "  [status-unknown] row 6: status 'Top priority' is not on the plan's scale: left empty",
+        "  [row-unplaced] row 11: defence is not responsible for line 3.c in the plan: left out",
     ]
 
 
@@ -126,8 +126,8 @@ def test_a_second_import_of_the_same_round_fails_and_replace_takes_its_place(pla
     first = Round.objects.get(plan=plan, kind="baseline", year=2012)
 
     assert refused(capsys, write_small(tmp_path)) == [
-        "naptrack: This plan already has a round of this kind (baseline) for 2012. Replace it (--replace) only "
-        "if no department has reported in it.",
+        "naptrack: This plan already has a round of this kind (baseline) for 2012. Import with Replace "
+        "(--replace on the command line) to replace it, if no department has reported in it.",
         "naptrack: nothing was written",
     ]
 
@@ -153,9 +153,9 @@ def test_a_department_the_plan_does_not_have_fails_and_names_it(plan, tmp_path, 
     code, out, err = import_(capsys, path)
     assert (code, out) == (1, "")
     assert counts() == before
-    assert "  [department-unmatched] small.csv, row 12: 'Ministry of Magic' is not a department of the plan" in err
+    assert "  [department-unmatched] row 12: 'Ministry of Magic' is not a department of the plan" in err
     assert err.endswith(
-        "naptrack: The document names departments the plan does not have: 'Ministry of Magic'. Correct the "
+        "naptrack: The document names departments the plan does not have: “Ministry of Magic”. Correct the "
         "document, or add them to the plan, then import again.\nnaptrack: nothing was written\n"
     )
 

@@ -189,7 +189,7 @@ def test_an_unknown_department_is_a_problem_and_confirming_writes_nothing(plan, 
     response = coordinator_client.get(location)
     page = text_of(response)
     assert "The round cannot be imported as it stands:" in page
-    assert "The document names departments the plan does not have: 'Ministry of Peace'." in page
+    assert "The document names departments the plan does not have: “Ministry of Peace”." in page
     assert 'name="confirm" value="1" class="btn btn-primary" disabled' in response.content.decode()
     response = coordinator_client.post(location, {"confirm": "1"})
     assert response.status_code == 400

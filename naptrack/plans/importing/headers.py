@@ -285,6 +285,9 @@ class Vocabulary:
 
     row: Callable[[Sequence[str | None]], dict[int, str] | None]
     cell: Callable[[str], str | None]
+    # Whether a cell's paragraphs matter (a report's text, which becomes Markdown): a PDF reader
+    # then tells them apart by the space between printed lines, at some cost.
+    paragraphs: bool = False
 
 
 PLAN = Vocabulary(match_header_row, match_header)

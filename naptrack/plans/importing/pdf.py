@@ -98,12 +98,14 @@ def _read(pdf: Any, name: str, vocabulary: Vocabulary) -> Matrix:
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     matrix = Matrix()
     lines_by_page: list[list[dict]] = []
-    tables_by_page: list[list[tuple[tuple, list[list[str | None]]]]] = []
+    tables_by_page: list[list[tuple[tuple, list[list[str | None]], list[list[list[str] | None]] | None]]] = []
     for page in pages:
         _mark_superscripts(page.chars, body)
         tables = page.find_tables(_settings(page))
         boxes = [t.bbox for t in tables]
-        tables_by_page.append([(t.bbox, t.extract()) for t in tables])
+        tables_by_page.append(
+            [(t.bbox, t.extract(), _cell_paragraphs(page, t) if vocabulary.paragraphs else None) for t in tables]
+        )
         outside = page.filter(lambda obj, boxes=boxes: obj.get("object_type") != "char" or not _inside(obj, boxes))
         lines = outside.extract_text_lines(return_chars=True, strip=True)
         for line in lines:
@@ -122,8 +124,8 @@ def _read(pdf: Any, name: str, vocabulary: Vocabulary) -> Matrix:
                 dropped[line["text"]] += 1
                 continue
             items.append((line["top"], "line", line))
-        for index, (bbox, rows) in enumerate(tables, start=1):
-            items.append((bbox[1], "table", (index, rows)))
+        for index, (bbox, rows, paragraphs) in enumerate(tables, start=1):
+            items.append((bbox[1], "table", (index, rows, paragraphs)))
         items.sort(key=lambda item: item[0])
         paragraph: list[dict] = []
         for _, kind, item in items:
@@ -147,7 +149,7 @@ def _read(pdf: Any, name: str, vocabulary: Vocabulary) -> Matrix:
             if paragraph:
                 _emit_text(matrix, paragraph, body, number)
                 paragraph = []
-            index, rows = item
+            index, rows, paragraphs = item
             for r, cells in enumerate(rows, start=1):
                 location = f"page {number}, table {index}, row {r}"
                 texts = [_cell(c) for c in cells]
@@ -163,7 +165,8 @@ def _read(pdf: Any, name: str, vocabulary: Vocabulary) -> Matrix:
                 row = Row({}, location, wrapped=True)
                 for i, field in columns.items():
                     if texts[i]:
-                        row.cells[field] = [texts[i]]
+                        said = paragraphs[r - 1][i] if paragraphs and i < len(paragraphs[r - 1]) else None
+                        row.cells[field] = said or [texts[i]]
                     elif cells[i] is None:  # covered by a cell spanning rows
                         row.merged.add(field)
                 matrix.blocks.append(row)
@@ -325,6 +328,28 @@ def _previous_text_char(chars: list[dict], i: int) -> dict | None:
         if text.strip() and not (text.isdigit() or text == "," or text in SUPERSCRIPT_DIGITS):
             return chars[j]
     return None
+
+
+def _cell_paragraphs(page: Any, table: Any) -> list[list[list[str] | None]]:
+    """Each cell's paragraphs: a new one where the space between two printed lines is well over
+    a line's height (the gap a paragraph leaves); None for a cell covered by another."""
+    out: list[list[list[str] | None]] = []
+    for row in table.rows:
+        cells: list[list[str] | None] = []
+        for bbox in row.cells:
+            if bbox is None:
+                cells.append(None)
+                continue
+            lines = page.crop(bbox).extract_text_lines(strip=True)
+            paragraphs: list[list[str]] = []
+            for before, line in zip([None, *lines], lines, strict=False):
+                height = line["bottom"] - line["top"]
+                if before is None or line["top"] - before["top"] > 1.5 * height:
+                    paragraphs.append([])
+                paragraphs[-1].append(line["text"])
+            cells.append([join_fragments(p) for p in paragraphs])
+        out.append(cells)
+    return out
 
 
 def _cell(value: str | None) -> str:

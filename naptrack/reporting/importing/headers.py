@@ -142,7 +142,7 @@ def match_report_header_row(cells: Sequence[str | None]) -> dict[int, str] | Non
     return mapping
 
 
-REPORT_VOCABULARY = Vocabulary(match_report_header_row, match_report_header)
+REPORT_VOCABULARY = Vocabulary(match_report_header_row, match_report_header, paragraphs=True)
 
 __all__ = [
     "ACTION",

@@ -50,6 +50,7 @@ _GOAL_NUMBER = re.compile(
     r"(\d{1,3})\b",
     re.IGNORECASE,
 )
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _GOAL_HEADING = re.compile(
     r"^\s*(?:goal|but|doel|specific objective|objectif sp[ée]cifique)\s*(?:n[°o]\.?\s*|nr\.?\s*)?(\d{1,3})\b",
     re.IGNORECASE,
@@ -120,13 +121,18 @@ def read_spreadsheet_matrix(path: str | Path) -> Matrix:
     from naptrack.plans.importing.spreadsheet import load
 
     matrix = Matrix()
+    # A CSV file's one sheet is the file itself, which the source names already.
+    csv = Path(path).suffix.lower() == ".csv"
     for sheet in load(path).sheets:
         columns: dict[int, str] | None = None
         for number, cells, across in sheet.rows:
             texts = [c.text for c in cells]
             if not any(t.strip() for t in texts):
                 continue
-            location = gettext("%(sheet)s, row %(row)s") % {"sheet": sheet.name, "row": number}
+            if csv:
+                location = gettext("row %(row)s") % {"row": number}
+            else:
+                location = gettext("%(sheet)s, row %(row)s") % {"sheet": sheet.name, "row": number}
             header = REPORT_VOCABULARY.row(texts)
             if header:
                 columns = header
@@ -144,7 +150,8 @@ def read_spreadsheet_matrix(path: str | Path) -> Matrix:
                     continue
                 if cell.origin == "above":
                     row.merged.add(name)
-                row.cells[name] = [cell.text.strip()]
+                # A blank line parts a cell's paragraphs, as in the Markdown they become.
+                row.cells[name] = [p.strip() for p in _PARAGRAPH_BREAK.split(cell.text) if p.strip()]
             matrix.blocks.append(row)
     return matrix
 
@@ -226,7 +233,9 @@ def _rejoin(record: Record, block: Row, checks: list[Check]) -> None:
             before = getattr(record, name)
             setattr(record, name, join_fragments([before, more]) if before else more)
     more = _report(block, checks)
-    if more:
+    if more and is_complete(record.report[-1]) and not starts_continuation(more[0]):
+        record.report += more  # the page fell between two paragraphs
+    elif more:
         record.report[-1] = join_fragments([record.report[-1], more[0]])
         record.report += more[1:]
 
@@ -255,8 +264,11 @@ def _continue(record: Record, block: Row, checks: list[Check]) -> None:
     if action and ACTION not in block.merged:
         record.action = join_fragments([record.action, action]) if record.action else action
     more = _report(block, checks)
+    # A page that broke the row between two paragraphs: the next one starts on the new page.
+    new_page = _page(block.location) != _page(record.location)
+    between = bool(record.report and more) and is_complete(record.report[-1]) and not starts_continuation(more[0])
     if more and REPORT not in block.merged:
-        if record.report and block.wrapped:
+        if record.report and block.wrapped and not (new_page and between):
             # A row broken across pages or printed lines: the paragraph goes on.
             record.report[-1] = join_fragments([record.report[-1], more[0]])
             record.report += more[1:]

@@ -48,7 +48,7 @@ def round_import_problems(*, plan: Plan, kind: str, year: int, proposal: RoundPr
                 "The document names departments the plan does not have: %(names)s. Correct the document, or add "
                 "them to the plan, then import again."
             )
-            % {"names": ", ".join(repr(n) for n in unknown)}
+            % {"names": ", ".join(f"\u201c{n}\u201d" for n in unknown)}
         )
     if not proposal.contributions:
         problems.append(_("Nothing in the document could be placed on the plan's lines and departments."))
@@ -69,8 +69,8 @@ def _replace_problems(existing: Round, replace: bool) -> list[str]:
     if not replace:
         return [
             _(
-                "This plan already has a round of this kind (%(kind)s) for %(year)s. Replace it (--replace) only "
-                "if no department has reported in it."
+                "This plan already has a round of this kind (%(kind)s) for %(year)s. Import with Replace "
+                "(--replace on the command line) to replace it, if no department has reported in it."
             )
             % {"kind": existing.get_kind_display(), "year": existing.year}
         ]
