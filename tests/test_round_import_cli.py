@@ -65,10 +65,11 @@ def test_dry_run_prints_the_round_as_json_with_the_checks_on_stderr_and_writes_n
     assert lines[0].startswith("statuses read: 'Completed' -> completed, ")
     assert "'Réalisé' -> completed" in lines[0] and "'Top priority' -> (not on the scale)" in lines[0]
     assert lines[1:] == [
-        "3 thing(s) to check in the document:",
+        "4 thing(s) to check in the document:",
         "  [line-by-text] row 3: line 3.a matched by its text (score 0.65): 'Financially support the "
         "International Criminal Court trust \u2026'",
         "  [status-unknown] row 6: status 'Top priority' is not on the plan's scale: left empty",
+        "  [figures-from-text] row 9: figures read from the text for line 23.a: 12 women, 30 men",
         "  [row-unplaced] row 11: defence is not responsible for line 3.c in the plan: left out",
     ]
 
@@ -88,9 +89,9 @@ def test_a_real_run_makes_the_closed_round_and_says_what_it_made(plan, tmp_path,
     assert round_.state == Round.State.CLOSED
     assert out == (
         f"round {round_.pk} ({BE} baseline 2012) closed from small.csv: 9 of 195 contributions filled and "
-        "approved, the others 'No report received'; 3 thing(s) to check (listed above)\n"
+        "approved, the others 'No report received'; 4 thing(s) to check (listed above)\n"
     )
-    assert "3 thing(s) to check in the document:" in err
+    assert "4 thing(s) to check in the document:" in err
     approved = Contribution.objects.filter(round=round_, state=Contribution.State.APPROVED)
     assert set(approved.values_list("action__code", "department__code")) == set(SMALL_EXPECTED)
     event = AuditEvent.objects.for_target(round_).get(action="reporting.round.imported")

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from naptrack.cli.common import Failure, plan_named, round_actor, validation_lines
-
-KINDS = ("baseline", "annual", "mid-term", "final")
+from naptrack.cli.round import ROUND_KINDS
 
 
 def add_parser(round_commands: argparse._SubParsersAction, acting: argparse.ArgumentParser) -> None:
@@ -31,7 +30,7 @@ def add_parser(round_commands: argparse._SubParsersAction, acting: argparse.Argu
     )
     parser.add_argument("file", metavar="FILE", help="the report: a .pdf, .docx, .txt, .xlsx or .csv file")
     parser.add_argument("--plan", metavar="SLUG", required=True, help="the plan's slug, as 'naptrack plan list' shows")
-    parser.add_argument("--kind", choices=KINDS, required=True, help="the kind of round the report is")
+    parser.add_argument("--kind", choices=ROUND_KINDS, required=True, help="the kind of round the report is")
     parser.add_argument("--year", metavar="YEAR", type=int, required=True, help="the year the report covers")
     parser.add_argument(
         "--state",
@@ -67,17 +66,20 @@ def cmd_round_import(args: argparse.Namespace) -> None:
         raise Failure(f"cannot read {args.file}: no such file")
     plan = plan_named(args.plan)
     try:
-        proposal = read_round_document(path, plan=plan)
+        proposal = read_round_document(path, plan=plan, year=args.year)
     except OSError as exc:
         raise Failure(f"cannot read {exc.filename or args.file}: {exc.strerror}") from None
     except DocumentImportError as exc:
-        raise Failure(f"{exc}; nothing was written") from None
+        raise Failure(f"{str(exc).rstrip('.')}; nothing was written") from None
     _print_checks(proposal)
+    problems = round_import_problems(plan=plan, kind=args.kind, year=args.year, proposal=proposal, replace=args.replace)
     if args.dry_run:
         sys.stdout.write(json.dumps(proposal.as_json(plan.slug, args.kind, args.year), ensure_ascii=False, indent=2))
         sys.stdout.write("\n")
+        if problems:
+            # The round as read, and why importing it as asked would be refused.
+            raise Failure(*problems, "a real run would be refused; nothing was written")
         return
-    problems = round_import_problems(plan=plan, kind=args.kind, year=args.year, proposal=proposal, replace=args.replace)
     if problems:
         raise Failure(*problems, "nothing was written")
     actor = round_actor(args)

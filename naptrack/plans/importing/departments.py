@@ -163,11 +163,17 @@ class DepartmentMatcher:
         everything: dict[tuple[str, ...], set[str]] = {}
         # The names a plan file gives in its other languages come second: a matrix in French
         # names its departments in French, but a translation never takes a name from another.
-        for translated in (False, True):
+        # Last, an official name with a comma by its part before the comma ("FOD Buitenlandse
+        # Zaken" for "FOD Buitenlandse Zaken, Buitenlandse Handel en ..."), where that part is no
+        # other department's name.
+        for pass_ in ("own", "translated", "before-comma"):
             taken = set(everything)
             for d in self.known:
-                for alias in self._aliases(d, translated=translated):
-                    if translated and alias in taken:
+                aliases = (
+                    self._before_comma(d) if pass_ == "before-comma" else self._aliases(d, translated=pass_ != "own")
+                )
+                for alias in aliases:
+                    if pass_ != "own" and alias in taken:
                         continue
                     everything.setdefault(alias, set()).add(d.code)
                     if d.parent and d.parent in self.by_code:
@@ -189,6 +195,10 @@ class DepartmentMatcher:
             for alias in _stripped(name)
         }
 
+    def _before_comma(self, d: KnownDepartment) -> set[tuple[str, ...]]:
+        names = [d.name, *_translations(d)]
+        return {alias for name in names if name and "," in name for alias in _stripped(name.split(",")[0])}
+
     def _aliases(self, d: KnownDepartment, *, translated: bool = False) -> set[tuple[str, ...]]:
         if translated:
             names = set(_translations(d))
@@ -200,10 +210,6 @@ class DepartmentMatcher:
             names.add(d.code[len(parent.code) + 1 :].replace("-", " "))
         elif not parent and not translated:
             names.add(d.code.replace("-", " "))
-        # An official name with a comma is often cited by its part before the comma ("FOD
-        # Buitenlandse Zaken" for "FOD Buitenlandse Zaken, Buitenlandse Handel en ..."); an
-        # alias two departments share is dropped later, so this never guesses between them.
-        names |= {n.split(",")[0] for n in names if n and "," in n}
         aliases = {alias for name in names if name for alias in _stripped(name)}
         if parent and not translated:
             # "Interior Federal Police": the unit under its parent's name, without the hyphen.

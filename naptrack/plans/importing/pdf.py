@@ -332,21 +332,45 @@ def _previous_text_char(chars: list[dict], i: int) -> dict | None:
 
 def _cell_paragraphs(page: Any, table: Any) -> list[list[list[str] | None]]:
     """Each cell's paragraphs: a new one where the space between two printed lines is well over
-    a line's height (the gap a paragraph leaves); None for a cell covered by another."""
-    out: list[list[list[str] | None]] = []
+    the table's usual line pitch (the gap a paragraph leaves, whatever the line spacing); None
+    for a cell covered by another. The page's words are read once and sorted into the cells."""
+    words = page.extract_words()
+    cells_lines: list[list[list[dict] | None]] = []
+    pitches: list[float] = []
     for row in table.rows:
-        cells: list[list[str] | None] = []
+        row_lines: list[list[dict] | None] = []
         for bbox in row.cells:
             if bbox is None:
+                row_lines.append(None)
+                continue
+            x0, top, x1, bottom = bbox
+            inside = [
+                w
+                for w in words
+                if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+            ]
+            lines: list[dict] = []
+            for w in sorted(inside, key=lambda w: (round(w["top"]), w["x0"])):
+                if lines and abs(w["top"] - lines[-1]["top"]) <= 2:
+                    lines[-1]["words"].append(w["text"])
+                else:
+                    lines.append({"top": w["top"], "words": [w["text"]]})
+            pitches += [b["top"] - a["top"] for a, b in pairwise(lines)]
+            row_lines.append(lines)
+        cells_lines.append(row_lines)
+    usual = median(pitches) if pitches else 0.0
+    out: list[list[list[str] | None]] = []
+    for row_lines in cells_lines:
+        cells: list[list[str] | None] = []
+        for lines in row_lines:
+            if lines is None:
                 cells.append(None)
                 continue
-            lines = page.crop(bbox).extract_text_lines(strip=True)
             paragraphs: list[list[str]] = []
             for before, line in zip([None, *lines], lines, strict=False):
-                height = line["bottom"] - line["top"]
-                if before is None or line["top"] - before["top"] > 1.5 * height:
+                if before is None or (usual and line["top"] - before["top"] > usual * 1.3):
                     paragraphs.append([])
-                paragraphs[-1].append(line["text"])
+                paragraphs[-1].append(" ".join(line["words"]))
             cells.append([join_fragments(p) for p in paragraphs])
         out.append(cells)
     return out

@@ -85,9 +85,14 @@ def load_csv(path: str | Path) -> Spreadsheet:
         with contextlib.suppress(csv.Error):  # a single column, or nothing to tell: commas
             dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
     rows = []
-    for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect, **options), start=first):
-        cells = [Cell(text_of(v), "own" if text_of(v) else "") for v in record]
-        rows.append((n, cells, False))
+    # A cell may be as long as the file allows (the reader's default stops at 128 KB).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+    try:
+        for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect, **options), start=first):
+            cells = [Cell(text_of(v), "own" if text_of(v) else "") for v in record]
+            rows.append((n, cells, False))
+    except csv.Error as exc:
+        raise DocumentImportError(f"{Path(path).name} is not a readable CSV file ({exc})") from None
     return Spreadsheet([Sheet(Path(path).name, rows)])
 
 

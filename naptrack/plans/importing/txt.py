@@ -69,14 +69,21 @@ def split_footnotes(first_number: str, rest: str) -> list[tuple[int, str]]:
 
 def read_txt(path: str | Path, vocabulary: Vocabulary = PLAN) -> Matrix:
     raw = Path(path).read_bytes()
+    plan = vocabulary is PLAN
     if b"\x00" in raw[:4096]:
-        raise DocumentImportError(gettext("this is not a text file: expected plain text extracted from a plan's PDF"))
+        raise DocumentImportError(
+            gettext("this is not a text file: expected plain text extracted from a plan's PDF")
+            if plan
+            else gettext("this is not a text file: expected plain text holding a table (tab-separated columns)")
+        )
     text = decode(raw)
     if not text.strip():
         raise DocumentImportError(
             gettext(
                 "the file is empty: expected the text of a plan with a table of lines of action (tab-separated columns)"
             )
+            if plan
+            else gettext("the file is empty: expected plain text holding a table (tab-separated columns)")
         )
     return read_lines(text.splitlines(), vocabulary)
 

@@ -120,8 +120,8 @@ def match_report_header_row(cells: Sequence[str | None]) -> dict[int, str] | Non
     """Column index -> field for a report matrix's header row, else None.
 
     It names a line (its number or its text) and what was reported or its status, each field
-    once, and few unknown short labels ("Budget", "Timing"). The first of two columns naming
-    the same field is the one read.
+    once (several of what was reported: each is read), and few unknown short labels ("Budget",
+    "Timing"). Of two other columns naming the same field, the first is read.
     """
     mapping: dict[int, str] = {}
     unknown = 0
@@ -136,6 +136,9 @@ def match_report_header_row(cells: Sequence[str | None]) -> dict[int, str] | Non
             continue
         if name not in mapping.values():
             mapping[index] = name
+        elif name == REPORT:
+            # A second column of what was reported ("Comments" after "Achievements") is read too.
+            mapping[index] = f"{REPORT}:{sum(1 for n in mapping.values() if n.startswith(REPORT)) + 1}"
     seen = set(mapping.values())
     if not seen & {ACTION, CODE} or not seen & {REPORT, STATUS} or len(seen) < 3 or unknown > len(seen):
         return None

@@ -28,13 +28,15 @@ from naptrack.plans.importing.model import (
     STRUCTURE,
     Check,
 )
-from naptrack.plans.models import Action, Department, Instrument, Plan
+from naptrack.plans.models import Department, Plan, Responsibility
+from naptrack.reporting.importing.asked import Asked, asked_in
 from naptrack.reporting.importing.reading import Reading, Record
 from naptrack.reporting.importing.statuses import status_of
 
 LINE_BY_TEXT = "line-by-text"
 STATUS_UNKNOWN = "status-unknown"
 FIGURES_UNPLACED = "figures-unplaced"
+FIGURES_FROM_TEXT = "figures-from-text"
 
 # How close a record's text must come to a line's to name it, and by how much the best line must
 # lead the next one (else the record is ambiguous and left for a person to place).
@@ -44,6 +46,7 @@ LEAD = 0.04
 CODE_DOUBT = 0.35
 # A line's number before its text in the same cell: "14.a Develop...", "14 a) Develop...".
 _LEADING_CODE = re.compile(r"^\s*(\d{1,3}(?:\s*[.\-]\s*[0-9a-zA-Z]{1,2}){0,2})\s*[.):\-\u2013]?\s+(?=\S)")
+_YEAR_LIKE = re.compile(r"1\d{3}|20\d{2}")
 _NUMBER = r"(\d{1,3}(?:[\s\u00a0\u202f.,]\d{3})*|\d+)"
 _WOMEN_WORDS = r"(?:women|woman|females?|girls|femmes?|filles|vrouwen|vrouw|meisjes)"
 _MEN_WORDS = r"(?:men|man|males?|boys|hommes?|garcons|garçons|mannen|jongens)"
@@ -102,37 +105,32 @@ class _Line:
 
 
 class Placer:
-    def __init__(self, plan: Plan):
-        actions = (
-            Action.objects.filter(plan=plan, retired_in__isnull=True)
-            .select_related("goal")
-            .prefetch_related("responsibilities__department")
-            .order_by("goal__number", "position")
-        )
-        by_sex = {}
-        for action_id, position in (
-            Instrument.objects.filter(action__plan=plan, retired_in__isnull=True, by_sex=True)
-            .values_list("action_id", "position")
-            .order_by("action_id", "position")
-        ):
-            by_sex.setdefault(action_id, position)
+    def __init__(self, asked: Asked):
+        by_sex: dict[int, int] = {}
+        for instrument in sorted(asked.instruments, key=lambda i: (i.action_id, i.position)):
+            if instrument.by_sex:
+                by_sex.setdefault(instrument.action_id, instrument.position)
+        responsible: dict[int, list[Responsibility]] = {}
+        for r in asked.responsibilities:
+            responsible.setdefault(r.action_id, []).append(r)
         languages = settings.MODELTRANSLATION_LANGUAGES
         self.lines: dict[str, _Line] = {}
-        for a in actions:
-            responsibilities = list(a.responsibilities.all())
+        for a in asked.actions:
             texts = [words(getattr(a, f"text_{lang}") or "") for lang in languages]
+            mine = responsible.get(a.pk, [])
             self.lines[a.code] = _Line(
                 a.code,
                 [t for t in texts if t],
-                [r.department.code for r in responsibilities],
-                next((r.department.code for r in responsibilities if r.is_coordinator), None),
+                [r.department.code for r in mine],
+                next((r.department.code for r in mine if r.is_coordinator), None),
                 by_sex.get(a.pk),
             )
         self.codes = {_key(parse_code(code)): code for code in self.lines if parse_code(code)}
         self.weights = Weights(line.texts for line in self.lines.values())
-        departments = list(Department.objects.select_related("parent").order_by("pk"))
-        self.parents = {d.code: d.parent.code for d in departments if d.parent}
-        self.matcher = DepartmentMatcher([_known(d, languages) for d in departments])
+        self.parents = {d.code: d.parent.code for d in asked.departments if d.parent}
+        # Only the plan's departments: a department of another plan in the installation is
+        # unknown to this one's report.
+        self.matcher = DepartmentMatcher([_known(d, languages) for d in asked.departments])
 
     # --- lines ----------------------------------------------------------------------------
 
@@ -269,7 +267,18 @@ class Placer:
 
     def figures_of(self, record: Record, line: str, checks: list[Check]) -> list[dict]:
         women, men = _count(record.women), _count(record.men)
-        if women is None and men is None:
+        for name, written, value in (("women", record.women, women), ("men", record.men, men)):
+            if written.strip() and value is None:
+                checks.append(
+                    Check(
+                        FIGURES_UNPLACED,
+                        record.location,
+                        gettext("%(column)s %(value)r is not a whole number of people: left out")
+                        % {"column": name, "value": written},
+                    )
+                )
+        from_text = women is None and men is None
+        if from_text:
             women, men = _counts_in(" ".join([record.figures, *record.report]))
         if women is None and men is None:
             return []
@@ -284,11 +293,22 @@ class Placer:
                 )
             )
             return []
+        if from_text:
+            # Read from a sentence: a person confirms the numbers are counts, not a year or a name.
+            checks.append(
+                Check(
+                    FIGURES_FROM_TEXT,
+                    record.location,
+                    gettext("figures read from the text for line %(line)s: %(women)s women, %(men)s men")
+                    % {"line": line, "women": women, "men": men},
+                )
+            )
         return [{"instrument": position, "women": women, "men": men}]
 
 
-def place(reading: Reading, plan: Plan, *, name: str) -> RoundProposal:
-    placer = Placer(plan)
+def place(reading: Reading, plan: Plan, *, year: int | None, name: str) -> RoundProposal:
+    """The proposal for a round of `plan` covering `year`, on the lines it asked for then."""
+    placer = Placer(asked_in(plan, year))
     checks = list(reading.checks)
     proposed: dict[tuple[str, str], ProposedContribution] = {}
     mapping: dict[str, str] = {}
@@ -297,6 +317,15 @@ def place(reading: Reading, plan: Plan, *, name: str) -> RoundProposal:
     for record in reading.records:
         if record.same_line:
             line, matched, score = previous_line
+            if line is None:
+                checks.append(
+                    Check(
+                        ROW_UNPLACED,
+                        record.location,
+                        gettext("the row goes on with a row that was not placed: left out too"),
+                    )
+                )
+                continue
         else:
             line, matched, score = previous_line = placer.line_of(record, checks)
         if line is None:
@@ -337,6 +366,19 @@ def place(reading: Reading, plan: Plan, *, name: str) -> RoundProposal:
                 earlier = proposed[key]
                 if text and text not in earlier.text:
                     earlier.text = "\n\n".join(t for t in (earlier.text, text) if t)
+                if status and earlier.status and status != earlier.status:
+                    checks.append(
+                        Check(
+                            STATUS_UNKNOWN,
+                            record.location,
+                            gettext(
+                                "this row gives line %(line)s for %(department)s the status %(status)s, the row above "
+                                "%(earlier)s: the first is kept"
+                            )
+                            % {"line": line, "department": department, "status": status, "earlier": earlier.status},
+                            subject=record.status,
+                        )
+                    )
                 earlier.status = earlier.status or status
                 earlier.figures = earlier.figures or figures
                 checks.append(
@@ -401,7 +443,9 @@ def _counts_in(text: str) -> tuple[int | None, int | None]:
     for words_ in (_WOMEN_WORDS, _MEN_WORDS):
         counts = re.findall(rf"\b{_NUMBER}\s+{words_}\b", text, re.IGNORECASE)
         counts += re.findall(rf"\b{words_}\s*:\s*{_NUMBER}\b", text, re.IGNORECASE)
-        values = {_count(c) for c in counts} - {None}
+        # A year or a resolution's number before "women" ("1325 Women, Peace and Security",
+        # "in 2014 women") is no count: four digits without a separator are left alone.
+        values = {_count(c) for c in counts if not _YEAR_LIKE.fullmatch(c.strip())} - {None}
         found.append(values.pop() if len(values) == 1 else None)
     if None in found:
         return None, None

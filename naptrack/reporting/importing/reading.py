@@ -16,9 +16,10 @@ from pathlib import Path
 from django.utils.translation import gettext
 
 from naptrack.plans.importing import SUFFIXES_TEXT, read_matrix
-from naptrack.plans.importing.headers import GOAL
+from naptrack.plans.importing.headers import GOAL, normalise
 from naptrack.plans.importing.model import (
     NOISE_DROPPED,
+    STRUCTURE,
     Check,
     DocumentImportError,
     Heading,
@@ -50,6 +51,8 @@ _GOAL_NUMBER = re.compile(
     r"(\d{1,3})\b",
     re.IGNORECASE,
 )
+# Control characters (a NUL, say) are no text: a database may refuse them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _GOAL_HEADING = re.compile(
     r"^\s*(?:goal|but|doel|specific objective|objectif sp[ée]cifique)\s*(?:n[°o]\.?\s*|nr\.?\s*)?(\d{1,3})\b",
@@ -123,22 +126,23 @@ def read_spreadsheet_matrix(path: str | Path) -> Matrix:
     matrix = Matrix()
     # A CSV file's one sheet is the file itself, which the source names already.
     csv = Path(path).suffix.lower() == ".csv"
-    for sheet in load(path).sheets:
+    load_sheets = load(path).sheets
+    for sheet in load_sheets:
         columns: dict[int, str] | None = None
+        unread = ""  # the first row of a sheet read before any header row
         for number, cells, across in sheet.rows:
             texts = [c.text for c in cells]
             if not any(t.strip() for t in texts):
                 continue
-            if csv:
-                location = gettext("row %(row)s") % {"row": number}
-            else:
-                location = gettext("%(sheet)s, row %(row)s") % {"sheet": sheet.name, "row": number}
+            # In English, as the other readers' places: it is stored with what was imported.
+            location = f"row {number}" if csv else f"{sheet.name}, row {number}"
             header = REPORT_VOCABULARY.row(texts)
             if header:
                 columns = header
                 matrix.blocks.append(TableHeader(header, location))
                 continue
             if columns is None:
+                unread = unread or location
                 continue
             if across:
                 matrix.blocks.append(Heading(" ".join(t for t in texts if t.strip()), location))
@@ -153,6 +157,13 @@ def read_spreadsheet_matrix(path: str | Path) -> Matrix:
                 # A blank line parts a cell's paragraphs, as in the Markdown they become.
                 row.cells[name] = [p.strip() for p in _PARAGRAPH_BREAK.split(cell.text) if p.strip()]
             matrix.blocks.append(row)
+        if unread and columns is None and len(load_sheets) > 1:
+            matrix.check(
+                STRUCTURE,
+                unread,
+                gettext("the sheet %(sheet)s has no header row naming a report's columns: it was not read")
+                % {"sheet": sheet.name},
+            )
     return matrix
 
 
@@ -170,13 +181,16 @@ def records_of(matrix: Matrix) -> Reading:
             if found:
                 goal = found.group(1)
             continue
-        if not isinstance(block, Row) or block.is_empty():
+        if not isinstance(block, Row):
+            continue
+        block.cells = {name: [_CONTROL.sub("", p) for p in paragraphs] for name, paragraphs in block.cells.items()}
+        if block.is_empty():
             continue
         own = {name for name, paragraphs in block.cells.items() if name not in block.merged and any(paragraphs)}
         previous = records[-1] if records else None
         # A row of its own line's text (no number, no department) starts a record in a table;
         # in a row a page broke, or a printed line of text, it goes on with the one above.
-        new_line = bool(own & {ACTION}) and not block.wrapped and bool(previous and previous.action)
+        new_line = bool(own & {ACTION}) and not block.wrapped
         if previous is not None and not own & {*_STARTS, WOMEN, MEN, FIGURES} and not new_line:
             _continue(previous, block, checks)
             continue
@@ -202,10 +216,18 @@ def records_of(matrix: Matrix) -> Reading:
                 record.report = list(previous.report)
             if STATUS in block.merged and not record.status:
                 record.status = previous.status
-            if DEPARTMENTS in block.merged or (not record.departments and DEPARTMENTS not in own and record.same_line):
+            # An empty department cell under the same line names the same departments, except in
+            # a PDF, where a cell merged over rows reads as such and an empty one may have moved
+            # to the next page with the rest of its row.
+            inherits = not block.wrapped and not record.departments and DEPARTMENTS not in own and record.same_line
+            if DEPARTMENTS in block.merged or inherits:
                 record.departments = record.departments or previous.departments
         records.append(record)
     return Reading(records, checks, columns)
+
+
+def _column_order(name: str) -> int:
+    return int(name.split(":")[1]) if ":" in name else 1
 
 
 def _page(location: str) -> str:
@@ -218,11 +240,34 @@ def _broken_by_page(record: Record, block: Row, own: set[str]) -> bool:
     fitted stayed above, the others moved down whole)."""
     if not block.wrapped or CODE in own or not _page(block.location) or _page(block.location) == _page(record.location):
         return False
-    if not record.report or is_complete(record.report[-1]):
+    if _dangling(record.departments):
+        return True  # "Institute for the Equality of" / "Women and Men"
+    if record.report and not is_complete(record.report[-1]):
+        moved = any(name in own and not getattr(record, name) for name in (ACTION, DEPARTMENTS, STATUS))
+        return starts_continuation(block.text(REPORT)) or moved
+    if not record.report and not record.departments:
+        # Only the first cells (a status, say) fitted at the page's foot: the department and
+        # the text moved down, unless the row gives again what the record has.
+        again = any(name in own and getattr(record, name) for name in (ACTION, STATUS))
+        return not again and bool(own & {DEPARTMENTS, REPORT})
+    return False
+
+
+# Words a name does not end on: a cell cut after them goes on below.
+_LINKS = frozenset(
+    {"of", "for", "and", "the", "de", "du", "des", "la", "le", "les", "et", "pour"}
+    | {"van", "voor", "en", "het", "der", "und", "fur", "l", "d"}
+)
+
+
+def _dangling(text: str) -> bool:
+    text = text.strip()
+    if not text:
         return False
-    rest = block.text(REPORT)
-    moved = any(name in own and not getattr(record, name) for name in (ACTION, DEPARTMENTS, STATUS))
-    return starts_continuation(rest) or moved
+    if text[-1] in "-,&/(":
+        return True
+    last = normalise(text).split()
+    return bool(last) and last[-1] in _LINKS
 
 
 def _rejoin(record: Record, block: Row, checks: list[Check]) -> None:
@@ -233,8 +278,8 @@ def _rejoin(record: Record, block: Row, checks: list[Check]) -> None:
             before = getattr(record, name)
             setattr(record, name, join_fragments([before, more]) if before else more)
     more = _report(block, checks)
-    if more and is_complete(record.report[-1]) and not starts_continuation(more[0]):
-        record.report += more  # the page fell between two paragraphs
+    if more and (not record.report or (is_complete(record.report[-1]) and not starts_continuation(more[0]))):
+        record.report += more  # the page fell before the text, or between two paragraphs
     elif more:
         record.report[-1] = join_fragments([record.report[-1], more[0]])
         record.report += more[1:]
@@ -242,7 +287,9 @@ def _rejoin(record: Record, block: Row, checks: list[Check]) -> None:
 
 def _report(block: Row, checks: list[Check]) -> list[str]:
     paragraphs = []
-    for paragraph in block.cells.get(REPORT, []):
+    # Every column of what was reported, in their order ("Achievements", then "Comments").
+    columns = sorted((n for n in block.cells if n == REPORT or n.startswith(REPORT + ":")), key=_column_order)
+    for paragraph in (p for name in columns for p in block.cells[name]):
         if _NOISE.match(paragraph):
             checks.append(
                 Check(

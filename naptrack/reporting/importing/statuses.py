@@ -10,6 +10,7 @@ department's mouth.
 from __future__ import annotations
 
 import functools
+import re
 
 from django.conf import settings
 from django.utils import translation
@@ -137,16 +138,33 @@ def _vocabulary() -> dict[str, str]:
 
 
 def status_of(text: str) -> str | None:
-    """The scale's code for a status as written, or None when it is not on the scale."""
+    """The scale's code for a status as written, or None when it is not on the scale. A remark
+    after the status is allowed ("Completed (2014)", "En cours - voir rapport"), not one that
+    qualifies it ("Réalisé partiellement", "Afgerond: nee"): that is not the scale's point."""
+    words = _vocabulary()
     norm = normalise(text)
     if not norm:
         return None
-    words = _vocabulary()
     if norm in words:
         return words[norm]
-    # "Completed (2014)", "En cours - voir rapport": the status first, a remark after it.
-    for length in range(min(len(norm.split()), 5), 0, -1):
-        head = " ".join(norm.split()[:length])
-        if head in words:
-            return words[head]
-    return None
+    parts = _REMARK.split(text, maxsplit=1)
+    head, rest = (parts[0], parts[1]) if len(parts) > 1 else _year_after(text)
+    code = words.get(normalise(head))
+    if code is None or _QUALIFIERS & set(normalise(rest).split()):
+        return None
+    return code
+
+
+# Where a remark starts: a bracket, a dash between spaces, a colon, a semicolon, a comma, a "?".
+_REMARK = re.compile(r"\s*(?:[(\[:;,?]|\s[-\u2013\u2014]\s)\s*")
+_QUALIFIERS = frozenset(
+    {"partially", "partly", "partial", "part", "not", "no", "yet", "nearly", "almost"}
+    | {"partiellement", "partiel", "partielle", "partie", "pas", "non", "presque", "encore"}
+    | {"gedeeltelijk", "deels", "nee", "niet", "geen", "nog", "bijna"}
+)
+
+
+def _year_after(text: str) -> tuple[str, str]:
+    """ "Completed 2014": the status and the year it was reached."""
+    found = re.match(r"^(.*?)\s+(\d{4})\s*$", text)
+    return (found.group(1), found.group(2)) if found else (text, "")

@@ -22,9 +22,10 @@ from simple_history.utils import bulk_create_with_history
 from naptrack.audit.services import audit_record
 from naptrack.core.services import user_or_none
 from naptrack.plans import versions
-from naptrack.plans.models import Action, Department, Instrument, Plan, Responsibility
+from naptrack.plans.models import Instrument, Plan
 from naptrack.reporting.importing import RoundProposal
-from naptrack.reporting.models import Contribution, Measurement, Round
+from naptrack.reporting.importing.asked import Asked, asked_in
+from naptrack.reporting.models import Contribution, Evidence, Measurement, Round, Synthesis
 from naptrack.reporting.services.common import COUNT_MAX, _now, _require, narrative_max
 
 IMPORTED_FROM_MAX = 300
@@ -59,10 +60,31 @@ def round_import_problems(*, plan: Plan, kind: str, year: int, proposal: RoundPr
                 _("%(source)s: the text is %(length)s characters long; at most %(max)s are allowed.")
                 % {"source": c.source, "length": len(c.text), "max": limit}
             )
+    if isinstance(year, int):
+        problems += _stale(plan, year, proposal)
     existing = Round.objects.filter(plan=plan, kind=kind, year=year).first()
     if existing is not None:
         problems += _replace_problems(existing, replace)
     return problems
+
+
+def _stale(plan: Plan, year: int, proposal: RoundProposal) -> list[str]:
+    """Contributions the plan of that year no longer has: the plan was amended, or another year
+    chosen, since the document was read."""
+    asked = asked_in(plan, year)
+    codes = {a.pk: a.code for a in asked.actions}
+    pairs = {(codes[r.action_id], r.department.code) for r in asked.responsibilities if r.action_id in codes}
+    gone = [c for c in proposal.contributions if (c.line, c.department) not in pairs]
+    if not gone:
+        return []
+    listed = ", ".join(f"{c.line} ({c.department})" for c in gone[:10]) + (" …" if len(gone) > 10 else "")
+    return [
+        _(
+            "The plan for %(year)s has no such line or responsibility: %(pairs)s. It changed since the document "
+            "was read: read the document again."
+        )
+        % {"year": year, "pairs": listed}
+    ]
 
 
 def _replace_problems(existing: Round, replace: bool) -> list[str]:
@@ -83,9 +105,16 @@ def _replace_problems(existing: Round, replace: bool) -> list[str]:
 
 def departmental_input(round_: Round) -> bool:
     """Whether anyone but an import wrote in the round: a contribution saved, submitted or
-    reviewed that no import filled."""
-    own = Contribution.objects.filter(round=round_, imported_from="")
-    return own.filter(Q(updated_by__isnull=False) | ~Q(state=Contribution.State.DRAFT) | ~Q(narrative="")).exists()
+    reviewed that no import filled; an imported one changed since (saved again, reopened); any
+    evidence; a synthesis."""
+    contributions = Contribution.objects.filter(round=round_)
+    own = Q(imported_from="") & (Q(updated_by__isnull=False) | ~Q(state=Contribution.State.DRAFT) | ~Q(narrative=""))
+    changed = ~Q(imported_from="") & (Q(version__gt=1) | ~Q(state=Contribution.State.APPROVED))
+    return (
+        contributions.filter(own | changed).exists()
+        or Evidence.objects.filter(contribution__round=round_).exists()
+        or Synthesis.objects.filter(round=round_).exists()
+    )
 
 
 @transaction.atomic
@@ -117,6 +146,8 @@ def round_import(
                 [_("Other records (assessments, transmissions) refer to the existing round: it cannot be replaced.")]
             ) from None
     now = _now()
+    versions.in_force(plan)  # version 1, for a plan never versioned
+    asked = asked_in(plan, year)
     round_ = Round.objects.create(
         plan=plan,
         kind=kind,
@@ -125,9 +156,9 @@ def round_import(
         state=Round.State.CLOSED,
         opened_at=now,
         closed_at=now,
-        plan_version=versions.in_force(plan),
+        plan_version=asked.version,
     )
-    filled = _contributions(actor, round_, proposal, now)
+    filled = _contributions(actor, round_, proposal, asked, now)
     audit_record(
         actor=actor,
         action="reporting.round.imported",
@@ -146,16 +177,19 @@ def round_import(
     return round_
 
 
-def _contributions(actor: Any, round_: Round, proposal: RoundProposal, now: dt.datetime) -> int:
-    actions = dict(Action.objects.filter(plan_id=round_.plan_id, retired_in__isnull=True).values_list("code", "pk"))
-    departments = dict(Department.objects.values_list("code", "pk"))
-    given = {(actions[c.line], departments[c.department]): c for c in proposal.contributions}
-    pairs = Responsibility.objects.filter(action__plan_id=round_.plan_id, action__retired_in__isnull=True)
+def _contributions(actor: Any, round_: Round, proposal: RoundProposal, asked: Asked, now: dt.datetime) -> int:
+    """One contribution per line and responsible department the round's version asked for, as
+    opening it would make, filled where the document gives one; an answer per instrument."""
+    codes = {a.pk: a.code for a in asked.actions}
+    department_codes = {r.department_id: r.department.code for r in asked.responsibilities}
+    given = {(c.line, c.department): c for c in proposal.contributions}
     person = user_or_none(actor)
     rows = []
-    for action_id, department_id in pairs.values_list("action_id", "department_id"):
-        c = Contribution(round=round_, action_id=action_id, department_id=department_id)
-        proposed = given.get((action_id, department_id))
+    for r in asked.responsibilities:
+        if r.action_id not in codes:
+            continue
+        c = Contribution(round=round_, action_id=r.action_id, department_id=r.department_id)
+        proposed = given.get((codes[r.action_id], department_codes[r.department_id]))
         if proposed is not None:
             c.status, c.narrative, c.on_behalf = proposed.status, proposed.text, True
             c.state = Contribution.State.APPROVED
@@ -167,11 +201,13 @@ def _contributions(actor: Any, round_: Round, proposal: RoundProposal, now: dt.d
     if any(c.pk is None for c in created):  # databases that return no ids on bulk insert
         created = list(Contribution.objects.filter(round=round_))
     instruments: dict[int, list[Instrument]] = {}
-    for instrument in Instrument.objects.filter(action__plan_id=round_.plan_id, retired_in__isnull=True):
+    for instrument in asked.instruments:
         instruments.setdefault(instrument.action_id, []).append(instrument)
     measurements = []
+    filled = 0
     for c in created:
-        proposed = given.get((c.action_id, c.department_id))
+        proposed = given.get((codes[c.action_id], department_codes[c.department_id]))
+        filled += proposed is not None
         figures = {f["instrument"]: f for f in (proposed.figures if proposed else [])}
         for instrument in instruments.get(c.action_id, []):
             m = Measurement(contribution_id=c.pk, instrument_id=instrument.pk)
@@ -180,7 +216,7 @@ def _contributions(actor: Any, round_: Round, proposal: RoundProposal, now: dt.d
                 m.women, m.men = _count(f.get("women")), _count(f.get("men"))
             measurements.append(m)
     bulk_create_with_history(measurements, Measurement, default_user=person, default_change_reason="import")
-    return len(given)
+    return filled
 
 
 def _count(value: Any) -> int | None:
