@@ -152,9 +152,16 @@ def test_an_amendment_needs_a_reason_and_a_date_from_the_plans_period(plan, coor
     assert "The amendment cannot take effect before the plan's period." in caught.value.messages
 
 
-def test_before_any_round_taking_out_deletes(plan, coordinator):
-    amend(plan, coordinator, [{"op": "line-retired", "line": "12"}])
+def test_before_any_round_and_the_plans_start_taking_out_deletes(plan, coordinator):
+    amend(plan, coordinator, [{"op": "line-retired", "line": "12"}], effective_from=dt.date(2013, 1, 1))
     assert not Action.objects.filter(plan=plan, code="12").exists()
+
+
+def test_after_the_plans_start_taking_out_keeps_the_line_for_reports_on_the_years_before(plan, coordinator):
+    # No round in naptrack yet, but 2013 and 2014 were reported on elsewhere: their reports may
+    # still be imported, on the lines of their time.
+    version = amend(plan, coordinator, [{"op": "line-retired", "line": "12"}], effective_from=dt.date(2015, 1, 1))
+    assert Action.objects.get(plan=plan, code="12").retired_in == version
 
 
 def test_an_instrument_answered_with_figures_is_replaced_when_its_kind_changes(

@@ -144,12 +144,6 @@ def amend_1a(plan, coordinator):
         pytest.param(
             False,
             id="no round before the amendment",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="plan_amend deletes a line retired while no round was opened, so the plan of 2012 "
-                "(version 1) can no longer give 1.a to a baseline imported afterwards "
-                "(/tmp/briefs/edges-findings.md, 1)",
-            ),
         ),
     ],
 )

@@ -5,7 +5,9 @@ what it answers (a recommendation, an evaluation's finding) and its changes, one
 
 Rounds opened from then on follow the plan as amended; a round opened before keeps its version
 (plans/versions.py). Once a round has opened, nothing is deleted: a line or instrument taken out
-is retired, its row kept for the rounds that asked for it. Before any round, taking out deletes.
+is retired, its row kept for the rounds that asked for it. Before any round, taking out deletes,
+unless the amendment takes effect after the plan's period began: the years before it may still be
+reported on, by a past report imported into a round (reporting.importing).
 
 A change is a dict, as stored in PlanVersion.changes:
   {"op": "line-added", "line": "38", "goal": 37, "text": ..., "instruments": [...],
@@ -410,7 +412,9 @@ def plan_amend(
         basis_type=ContentType.objects.get_for_model(basis) if basis is not None else None,
         basis_id=basis.pk if basis is not None else None,
     )
-    keeps = has_opened_rounds(plan)
+    # Kept, not deleted, once a round asked for them, or once the plan's period had begun before
+    # the amendment: a report on the years before it may still be imported (reporting.importing).
+    keeps = has_opened_rounds(plan) or effective_from > dt.date(plan.period_start, 1, 1)
     # "Instrument 2" means the second in force before the amendment, whatever the changes before it.
     for change in change_list:
         if "instrument" in change and change["op"] != "instrument-added":
