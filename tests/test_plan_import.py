@@ -495,7 +495,8 @@ def test_upload_shows_the_plan_and_what_to_check_then_loads_it(coordinator_clien
     response = upload(coordinator_client, renderings["docx-merged"])
     assert response.status_code == 302
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-    assert (data_dir / "imports" / token / "docx-merged.docx").exists()
+    # Stored under a fixed name; the upload's own is the one shown.
+    assert [p.name for p in (data_dir / "imports" / token).iterdir() if p.suffix == ".docx"] == ["document.docx"]
     assert not Plan.objects.filter(slug="be-copy").exists()
 
     page = coordinator_client.get(response["Location"])
@@ -534,6 +535,30 @@ def test_a_document_without_a_matrix_is_refused_on_the_form(coordinator_client, 
     assert "The document could not be read: prose.docx holds no table: expected the plan&#x27;s matrix" in content
     assert 'aria-describedby="id_document_error id_document_helptext"' in content
     assert not any((data_dir / "imports").iterdir())
+
+
+def test_a_long_accented_file_name_is_stored_under_a_fixed_one(coordinator_client, data_dir, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    name = "é" * 200 + ".txt"  # 404 bytes: more than a file system's name takes
+    data = {"slug": "be-copy", "title": "Belgian NAP (imported)", "country": "BE"}
+    document = SimpleUploadedFile(name, small_plan(tmp_path).read_bytes())
+    response = coordinator_client.post(reverse("plan-import"), {**data, "document": document})
+    assert response.status_code == 302
+    [folder] = (data_dir / "imports").iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == ["document.txt", "result.json"]
+    assert name in coordinator_client.get(response["Location"]).content.decode()
+
+    prose = tmp_path / "prose.docx"
+    _docx_without_tables(prose)
+    name = "é" * 200 + ".docx"
+    response = coordinator_client.post(
+        reverse("plan-import"), {**data, "document": SimpleUploadedFile(name, prose.read_bytes())}
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert f"The document could not be read: {name} holds no table" in content
+    assert "document.docx" not in content
 
 
 def test_unknown_departments_need_the_coordinators_consent(coordinator_client, data_dir, tmp_path):

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from naptrack.audit.models import AuditEvent
 from naptrack.plans.importing.model import DEPARTMENT_UNMATCHED, ROW_UNPLACED
 from naptrack.plans.models import Instrument, Responsibility
-from naptrack.portal.publishing import round_import_published
+from naptrack.portal.publishing import RoundNotPublished, round_import_published
 from naptrack.publications import content, services
 from naptrack.reporting.importing import (
     LINE_BY_TEXT,
@@ -414,16 +414,28 @@ def test_a_focal_point_may_not_import_a_round(service, plan, focal_defence, tmp_
     assert not AuditEvent.objects.filter(action="reporting.round.imported").exists()
 
 
-def test_the_import_is_undone_whole_when_publishing_fails(plan, coordinator, tmp_path, monkeypatch):
+def test_a_failure_while_publishing_leaves_the_round_imported_and_closed(plan, coordinator, tmp_path, monkeypatch):
     from naptrack.publications import services as publications
+    from naptrack.publications.models import PublishedReport
 
     def failing(**kwargs):
         raise RuntimeError("the disk is full")
 
     proposal = read_round_document(write_small(tmp_path), plan=plan)
-    before = counts()
+    # The import is committed before the report is built (one transaction around both would hold
+    # the write lock for those seconds): the round stays, closed, to be published from its dashboard.
     with reports_not_written(monkeypatch), monkeypatch.context() as patched:
         patched.setattr(publications, "reports_store", failing)
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RoundNotPublished) as raised:
             round_import_published(actor=coordinator, plan=plan, kind="baseline", year=2012, proposal=proposal)
-    assert counts() == before
+    round_ = Round.objects.get()
+    assert raised.value.round == round_
+    assert str(raised.value) == (
+        f"Round {round_} was imported and is closed, but publishing it failed (the disk is full). "
+        "Publish it from the round's dashboard."
+    )
+    assert isinstance(raised.value.__cause__, RuntimeError)
+    assert round_.state == "closed" and round_.published_at is None
+    assert round_.contributions.exclude(imported_from="").count() == len(proposal.contributions)
+    assert not PublishedReport.objects.exists()
+    assert AuditEvent.objects.filter(action="reporting.round.imported").count() == 1

@@ -501,6 +501,9 @@ def test_the_upload_page_of_the_whole_round(open_round, coordinator, coordinator
     html = page.content.decode()
     assert page.status_code == 200
     assert "Every department, Annual report 2014" in html
+    # The field's help speaks of the whole round's workbook, not of one department's.
+    assert "The .xlsx file of the whole round, with every department&#x27;s rows, downloaded" in html
+    assert "for this round and department" not in html
     assert f'href="{download_url(open_round)}"' in html
     assert 'name="department"' not in html
     # Discarding an upload comes back here, nothing written.

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
 
 KEEP_SECONDS = 24 * 3600
@@ -46,6 +47,23 @@ def pending_create(kind: str) -> tuple[str, Path]:
     folder = pending_root(kind) / token
     folder.mkdir(parents=True)
     return token, folder
+
+
+def pending_store(folder: Path, upload: UploadedFile, stem: str) -> Path:
+    """The upload written into its folder as `stem` and the upload's suffix (lower case). Not
+    under the name the person's computer gave it: a long name in accented letters passes the
+    file system's 255 bytes, and one made of signs alone loses its stem and so its suffix when
+    made safe. The readers name the file as stored: as_uploaded puts the upload's name back."""
+    path = folder / f"{stem}{Path(upload.name or '').suffix.lower()}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+def as_uploaded(message: str, path: Path, name: str) -> str:
+    """A reader's message about the file stored at path, naming it as it was uploaded."""
+    return message.replace(path.name, name)
 
 
 def pending_load(kind: str, token: str, meta_name: str, user_id: int) -> tuple[Path, dict[str, Any]]:

@@ -21,11 +21,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from naptrack.core.pending import pending_create, pending_load
+from naptrack.core.pending import as_uploaded, pending_create, pending_load, pending_store
 from naptrack.plans import interchange
 from naptrack.plans.models import Plan
 
@@ -172,19 +171,18 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token, folder = pending_create(PENDING)
         upload = form.cleaned_data["document"]
-        path = folder / (get_valid_filename(Path(upload.name).name) or f"document{Path(upload.name).suffix.lower()}")
+        name = Path(upload.name).name
         try:
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            result = _read(path, form.cleaned_data, original_name=upload.name)
+            path = pending_store(folder, upload, "document")
+            result = _read(path, form.cleaned_data, original_name=name)
         except Exception as exc:
             shutil.rmtree(folder, ignore_errors=True)
             from naptrack.plans.importing import DocumentImportError
 
             if not isinstance(exc, DocumentImportError):
                 raise
-            form.add_error("document", _("The document could not be read: %(reason)s.") % {"reason": exc})
+            reason = as_uploaded(str(exc), path, name)
+            form.add_error("document", _("The document could not be read: %(reason)s.") % {"reason": reason})
         else:
             result["user"] = request.user.pk
             (folder / "result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")

@@ -39,11 +39,33 @@ def round_publish(*, actor, round: Round) -> Round:
     return round_
 
 
+class RoundNotPublished(Exception):
+    """A round imported (and committed) whose publishing then failed: it stays closed, and the
+    message says so, for the screen and the command line alike."""
+
+    def __init__(self, round_: Round, error: Exception):
+        self.round = round_
+        reason = str(error).removesuffix(".") or type(error).__name__
+        super().__init__(
+            _(
+                "Round %(round)s was imported and is closed, but publishing it failed (%(reason)s). "
+                "Publish it from the round's dashboard."
+            )
+            % {"round": round_, "reason": reason}
+        )
+
+
 def round_import_published(*, actor, **kwargs) -> Round:
     """A past report imported and published at once (reporting.services.round_import, then
-    round_publish): the history an installation starts with, public from its first report. In
-    one transaction, so that a failure while publishing leaves no imported round behind; the
-    report is built inside it, which holds the database's write lock for those seconds."""
-    with transaction.atomic():
-        round_ = round_import(actor=actor, **kwargs)
+    round_publish): the history an installation starts with, public from its first report.
+
+    The import is committed first, in its own transaction, and round_publish builds the report
+    outside its own: one transaction around both would hold the database's write lock for the
+    seconds the report takes. So a failure while publishing leaves the round imported and closed,
+    as the coordinator could have imported it: RoundNotPublished says so, and it is published
+    from its dashboard."""
+    round_ = round_import(actor=actor, **kwargs)
+    try:
         return round_publish(actor=actor, round=round_)
+    except Exception as exc:
+        raise RoundNotPublished(round_, exc) from exc

@@ -5,14 +5,17 @@ import takes a plan: it is read at once and what was read is kept in the data di
 random token (core.pending), for the uploader only, so that the preview and the confirmation
 see the same contributions. Confirming creates the round through reporting.services.round_import,
 or round_import_published when the round is to be published at once: that is why these screens
-live in the portal app, above publishing. Nothing is written before the confirmation, and a
-refused confirmation writes nothing.
+live in the portal app, above publishing. Nothing is written before the confirmation (only the
+confirm button imports), and a refused confirmation writes nothing; when publishing at once fails
+after the import, the round stays imported and closed, and the coordinator is sent to its
+dashboard to publish it. The upload is stored under a fixed name, its own kept for display.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
@@ -21,19 +24,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from naptrack.core.forms import mark_errors
-from naptrack.core.pending import pending_create, pending_load
+from naptrack.core.pending import as_uploaded, pending_create, pending_load, pending_store
 from naptrack.plans.importing.model import Check
-from naptrack.plans.models import Department, Plan, Responsibility
+from naptrack.plans.models import Department, Plan
 from naptrack.plans.views import CHECK_LABELS as PLAN_CHECK_LABELS
 from naptrack.plans.views import MAX_UPLOAD
-from naptrack.portal.publishing import round_import_published
+from naptrack.portal.publishing import RoundNotPublished, round_import_published
 from naptrack.reporting.importing import (
     FIGURES_UNPLACED,
     LINE_BY_TEXT,
@@ -44,9 +47,11 @@ from naptrack.reporting.importing import (
     RoundProposal,
     read_round_document,
 )
+from naptrack.reporting.importing.asked import asked_in
 from naptrack.reporting.models import Contribution, Round
 from naptrack.reporting.services import round_import, round_import_problems
 
+logger = logging.getLogger(__name__)
 PENDING = "round-imports"  # folder of the data directory where uploads wait for confirmation
 CHECK_LABELS = {
     **PLAN_CHECK_LABELS,
@@ -141,17 +146,16 @@ def round_import_upload(request: HttpRequest) -> HttpResponse:
         upload = data["document"]
         name = Path(upload.name).name
         token, folder = pending_create(PENDING)
-        path = folder / (get_valid_filename(name) or f"report{Path(name).suffix.lower()}")
         try:
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            proposal = read_round_document(path, plan=data["plan"], name=name)
+            path = pending_store(folder, upload, "report")
+            proposal = read_round_document(path, plan=data["plan"], year=data["year"], name=name)
         except Exception as exc:
             shutil.rmtree(folder, ignore_errors=True)
             if not isinstance(exc, DocumentImportError):
                 raise
-            form.add_error("document", _("The document could not be read: %(reason)s.") % {"reason": exc})
+            # The message ends its sentence with a full stop; so may the reason.
+            reason = as_uploaded(str(exc), path, name).removesuffix(".")
+            form.add_error("document", _("The document could not be read: %(reason)s.") % {"reason": reason})
         else:
             stored = {
                 "user": request.user.pk,
@@ -178,20 +182,27 @@ def round_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     proposal = _loaded(stored["proposal"])
     options = {"plan": plan, "kind": stored["kind"], "year": stored["year"], "replace": stored["replace"]}
     refused: list[str] = []
-    if request.method == "POST":
-        if "discard" in request.POST:
-            shutil.rmtree(folder, ignore_errors=True)
-            messages.info(request, _("The uploaded report was discarded; nothing was imported."))
-            return redirect("round-import")
+    if request.method == "POST" and "discard" in request.POST:
+        shutil.rmtree(folder, ignore_errors=True)
+        messages.info(request, _("The uploaded report was discarded; nothing was imported."))
+        return redirect("round-import")
+    # Only the button imports: any other POST (a stale form, a crafted request) shows the page again.
+    if request.method == "POST" and "confirm" in request.POST:
         published = stored["state"] == Round.State.PUBLISHED
         service = round_import_published if published else round_import
         try:
             round_ = service(actor=request.user, proposal=proposal, **options)
         except ValidationError as exc:
             refused = exc.messages
+        except RoundNotPublished as exc:
+            # Imported and committed, only the publishing failed: the upload has served.
+            logger.exception("round %s imported but not published", exc.round.pk)
+            shutil.rmtree(folder, ignore_errors=True)
+            messages.error(request, str(exc))
+            return redirect("reporting:round-dashboard", pk=exc.round.pk)
         else:
             shutil.rmtree(folder, ignore_errors=True)
-            messages.success(request, _imported(round_, len(proposal.contributions), published))
+            messages.success(request, _imported(round_, published))
             return redirect("reporting:round-dashboard", pk=round_.pk)
     problems = refused or round_import_problems(proposal=proposal, **options)
     return render(
@@ -207,17 +218,22 @@ def round_import_preview(request: HttpRequest, token: str) -> HttpResponse:
             "replace": stored["replace"],
             "problems": problems,
             "refused": bool(refused),
-            "counts": _counts(plan, proposal),
+            "counts": _counts(plan, stored["year"], proposal),
             "mapping": _mapping(proposal),
             "check_groups": _check_groups(proposal.checks),
             "rows": _rows(proposal),
         },
-        status=400 if refused else 200,
+        status=400 if refused or request.method == "POST" else 200,
     )
 
 
-def _imported(round_: Round, filled: int, published: bool) -> str:
-    values = {"round": round_, "filled": filled, "total": round_.contributions.count()}
+def _imported(round_: Round, published: bool) -> str:
+    # Counted in the round as written, not in the proposal: what the database holds is what the
+    # coordinator will find.
+    values = {
+        "round": round_,
+        **round_.contributions.aggregate(total=Count("pk"), filled=Count("pk", filter=~Q(imported_from=""))),
+    }
     if published:
         return (
             _(
@@ -257,11 +273,12 @@ def _loaded(data: dict[str, Any]) -> RoundProposal:
         raise Http404 from None
 
 
-def _counts(plan: Plan, proposal: RoundProposal) -> dict[str, int]:
+def _counts(plan: Plan, year: int, proposal: RoundProposal) -> dict[str, int]:
     """Contributions filled, the pairs of line and department the round will have (as opening it
-    would make them), and the lines the document does not mention."""
-    pairs = Responsibility.objects.filter(action__plan=plan, action__retired_in__isnull=True)
-    lines = [code for (code,) in pairs.values_list("action__code")]
+    would make them, on the plan as it stood that year), and the lines the document does not mention."""
+    asked = asked_in(plan, year)
+    codes = {a.pk: a.code for a in asked.actions}
+    lines = [codes[r.action_id] for r in asked.responsibilities if r.action_id in codes]
     mentioned = {c.line for c in proposal.contributions}
     return {
         "filled": len(proposal.contributions),

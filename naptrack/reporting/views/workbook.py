@@ -155,6 +155,10 @@ def round_workbook_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def _upload(request: HttpRequest, round_: Round, department: Department | None) -> HttpResponse:
     _require(request, department)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    if department is None:
+        form.fields["workbook"].help_text = _(
+            "The .xlsx file of the whole round, with every department's rows, downloaded from naptrack and filled in."
+        )
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
