@@ -17,6 +17,7 @@ from naptrack.plans.models import Instrument, Responsibility
 from naptrack.portal.publishing import RoundNotPublished, round_import_published
 from naptrack.publications import content, services
 from naptrack.reporting.importing import (
+    FIGURES_FROM_TEXT,
     LINE_BY_TEXT,
     STATUS_UNKNOWN,
     DocumentImportError,
@@ -125,7 +126,7 @@ def readings(paths):
 
 
 def proposal_of(readings, paths, layout: str, plan) -> RoundProposal:
-    return place(readings[layout], plan, name=paths[layout].name)
+    return place(readings[layout], plan, year=2012, name=paths[layout].name)
 
 
 ALL_LAYOUTS = list(LAYOUTS)
@@ -200,6 +201,7 @@ def test_a_small_report_is_read_and_imported_exactly(name, plan, coordinator, tm
     assert checks == [
         (LINE_BY_TEXT, at(3), "3.a"),
         (STATUS_UNKNOWN, at(6), "Top priority"),
+        (FIGURES_FROM_TEXT, at(9), ""),
         (ROW_UNPLACED, at(11), ""),
     ]
     assert "defence is not responsible for line 3.c" in proposal.checks[-1].message

@@ -114,6 +114,24 @@ def test_state_published_publishes_the_round_as_the_coordinator(plan, coordinato
     ]
 
 
+def test_a_failure_while_publishing_says_the_round_is_in_and_how_to_publish_it(plan, tmp_path, capsys, monkeypatch):
+    from naptrack.publications import services as publications
+
+    def failing(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    with reports_not_written(monkeypatch), monkeypatch.context() as patched:
+        patched.setattr(publications, "reports_store", failing)
+        code, _out, err = import_(capsys, write_small(tmp_path), "--state", "published")
+    round_ = Round.objects.get(plan=plan, kind="baseline", year=2012)
+    assert code == 1 and round_.state == Round.State.CLOSED
+    assert [line for line in err.splitlines() if line.startswith("naptrack: ")] == [
+        f"naptrack: Round {round_} was imported and is closed, but publishing it failed (the disk is full). "
+        "Publish it from the round's dashboard.",
+        f"naptrack: publish it with: naptrack round publish {round_.pk}",
+    ]
+
+
 def refused(capsys, path, *options: str) -> list[str]:
     before = counts()
     code, out, err = import_(capsys, path, *options)

@@ -413,12 +413,12 @@ def test_the_screens_make_a_fixed_number_of_queries(
         assert coordinator_client.get(reverse("round-import")).status_code == 200
     small = upload(coordinator_client, small_report(tmp_path))["Location"]
     whole = upload(coordinator_client, paths["xlsx-rows"])["Location"]
-    # Session, user, groups; the plan; the plan as it stood that year (its version, the newest, its
-    # departments, objectives, goals, lines, instruments, pairs and the departments they name: nine)
-    # twice, for the problems and for the pairs the round will have; the round of that kind and year (a
-    # problem when it exists); the departments named. Three rows or three hundred: the same.
+    # Session, user, groups; the plan; the plan as it stood that year (its versions, its departments,
+    # lines, instruments, pairs and the departments they name: six), once, for the problems and for
+    # the pairs the round will have; the round of that kind and year (a problem when it exists). Three
+    # rows or three hundred: the same.
     for location in (small, whole):
-        with django_assert_num_queries(24):
+        with django_assert_num_queries(12):
             assert coordinator_client.get(location).status_code == 200
     # Confirming the whole Belgian round: see the note on test_confirming_the_belgian_round_is_pinned.
 
@@ -429,7 +429,7 @@ def test_confirming_the_belgian_round_is_pinned(
     _truth, paths = bench_files
     location = upload(coordinator_client, paths["xlsx-rows"])["Location"]
     # Session, user, groups, the plan; in the transaction the plan locked, the plan as it stood that
-    # year (nine queries) for the problems and again for the round, the round looked for twice (the
+    # year (six queries) for the problems and again for the round, the round looked for twice (the
     # problems, the one replaced), the plan's version (read whole, then recorded as none exists), the
     # round and its history, the audit event and its count; after the transaction, the counts for
     # the message (one query). The round's 195 contributions and 239 answers, and the
@@ -440,4 +440,4 @@ def test_confirming_the_belgian_round_is_pinned(
         assert coordinator_client.post(location, {"confirm": "1"}).status_code == 302
 
 
-PINNED_CONFIRM = {"sqlite": 61, "postgresql": 44}
+PINNED_CONFIRM = {"sqlite": 55, "postgresql": 38}

@@ -55,7 +55,7 @@ def add_parser(round_commands: argparse._SubParsersAction, acting: argparse.Argu
 def cmd_round_import(args: argparse.Namespace) -> None:
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from naptrack.portal.publishing import round_import_published
+    from naptrack.portal.publishing import RoundNotPublished, round_import_published
     from naptrack.reporting.importing import SUFFIXES, DocumentImportError, read_round_document
     from naptrack.reporting.services import round_import, round_import_problems
 
@@ -91,6 +91,9 @@ def cmd_round_import(args: argparse.Namespace) -> None:
     except (ValidationError, PermissionDenied) as exc:
         lines = validation_lines(exc) if isinstance(exc, ValidationError) else [str(exc)]
         raise Failure(*lines, "nothing was written") from None
+    except RoundNotPublished as exc:
+        # The round is in, closed; only its publishing failed: say so, and how to finish.
+        raise Failure(str(exc), f"publish it with: naptrack round publish {exc.round.pk}") from None
     total = round_.contributions.count()
     print(
         f"round {round_.pk} ({plan.slug} {round_.kind} {round_.year}) {round_.state} from {path.name}: "

@@ -47,7 +47,7 @@ from naptrack.reporting.importing import (
     RoundProposal,
     read_round_document,
 )
-from naptrack.reporting.importing.asked import asked_in
+from naptrack.reporting.importing.asked import Asked, asked_in
 from naptrack.reporting.models import Contribution, Round
 from naptrack.reporting.services import round_import, round_import_problems
 
@@ -204,7 +204,8 @@ def round_import_preview(request: HttpRequest, token: str) -> HttpResponse:
             shutil.rmtree(folder, ignore_errors=True)
             messages.success(request, _imported(round_, published))
             return redirect("reporting:round-dashboard", pk=round_.pk)
-    problems = refused or round_import_problems(proposal=proposal, **options)
+    asked = asked_in(plan, stored["year"])
+    problems = refused or round_import_problems(proposal=proposal, asked=asked, **options)
     return render(
         request,
         "reporting/coordination/round_import/preview.html",
@@ -218,7 +219,7 @@ def round_import_preview(request: HttpRequest, token: str) -> HttpResponse:
             "replace": stored["replace"],
             "problems": problems,
             "refused": bool(refused),
-            "counts": _counts(plan, stored["year"], proposal),
+            "counts": _counts(asked, proposal),
             "mapping": _mapping(proposal),
             "check_groups": _check_groups(proposal.checks),
             "rows": _rows(proposal),
@@ -273,10 +274,9 @@ def _loaded(data: dict[str, Any]) -> RoundProposal:
         raise Http404 from None
 
 
-def _counts(plan: Plan, year: int, proposal: RoundProposal) -> dict[str, int]:
+def _counts(asked: Asked, proposal: RoundProposal) -> dict[str, int]:
     """Contributions filled, the pairs of line and department the round will have (as opening it
     would make them, on the plan as it stood that year), and the lines the document does not mention."""
-    asked = asked_in(plan, year)
     codes = {a.pk: a.code for a in asked.actions}
     lines = [codes[r.action_id] for r in asked.responsibilities if r.action_id in codes]
     mentioned = {c.line for c in proposal.contributions}

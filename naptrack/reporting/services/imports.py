@@ -31,7 +31,9 @@ from naptrack.reporting.services.common import COUNT_MAX, _now, _require, narrat
 IMPORTED_FROM_MAX = 300
 
 
-def round_import_problems(*, plan: Plan, kind: str, year: int, proposal: RoundProposal, replace: bool) -> list[str]:
+def round_import_problems(
+    *, plan: Plan, kind: str, year: int, proposal: RoundProposal, replace: bool, asked: Asked | None = None
+) -> list[str]:
     """Why the proposal cannot be imported as asked, in words a coordinator can act on; empty
     when it can. The preview shows these before anything is confirmed."""
     problems: list[str] = []
@@ -61,17 +63,16 @@ def round_import_problems(*, plan: Plan, kind: str, year: int, proposal: RoundPr
                 % {"source": c.source, "length": len(c.text), "max": limit}
             )
     if isinstance(year, int):
-        problems += _stale(plan, year, proposal)
+        problems += _stale(asked or asked_in(plan, year), year, proposal)
     existing = Round.objects.filter(plan=plan, kind=kind, year=year).first()
     if existing is not None:
         problems += _replace_problems(existing, replace)
     return problems
 
 
-def _stale(plan: Plan, year: int, proposal: RoundProposal) -> list[str]:
+def _stale(asked: Asked, year: int, proposal: RoundProposal) -> list[str]:
     """Contributions the plan of that year no longer has: the plan was amended, or another year
     chosen, since the document was read."""
-    asked = asked_in(plan, year)
     codes = {a.pk: a.code for a in asked.actions}
     pairs = {(codes[r.action_id], r.department.code) for r in asked.responsibilities if r.action_id in codes}
     gone = [c for c in proposal.contributions if (c.line, c.department) not in pairs]
