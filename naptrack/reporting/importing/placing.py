@@ -267,7 +267,7 @@ class Placer:
 
     def figures_of(self, record: Record, line: str, checks: list[Check]) -> list[dict]:
         women, men = _count(record.women), _count(record.men)
-        for name, written, value in (("women", record.women, women), ("men", record.men, men)):
+        for name, written, value in ((gettext("women"), record.women, women), (gettext("men"), record.men, men)):
             if written.strip() and value is None:
                 checks.append(
                     Check(
