@@ -14,7 +14,8 @@ from naptrack.audit.models import AuditEvent
 from naptrack.plans import amendments
 from naptrack.plans.amendment_files import plan_amend_document, read_changes
 from naptrack.plans.exports import plan_document
-from naptrack.plans.models import Action, Instrument, PlanVersion
+from naptrack.plans.models import Action, Instrument, Plan, PlanVersion
+from naptrack.plans.services import plan_load
 from naptrack.publications import services as publications
 from naptrack.reporting.models import Contribution, Measurement
 from tests.portal_data import DEFENCE_2014, fill, new_round, publish
@@ -152,16 +153,30 @@ def test_an_amendment_needs_a_reason_and_a_date_from_the_plans_period(plan, coor
     assert "The amendment cannot take effect before the plan's period." in caught.value.messages
 
 
-def test_before_any_round_and_the_plans_start_taking_out_deletes(plan, coordinator):
-    amend(plan, coordinator, [{"op": "line-retired", "line": "12"}], effective_from=dt.date(2013, 1, 1))
+def test_a_draft_plans_amendment_deletes_what_it_takes_out(plan, coordinator):
+    Plan.objects.filter(pk=plan.pk).update(state=Plan.State.DRAFT)
+    plan.refresh_from_db()
+    amend(plan, coordinator, [{"op": "line-retired", "line": "12"}])
     assert not Action.objects.filter(plan=plan, code="12").exists()
 
 
-def test_after_the_plans_start_taking_out_keeps_the_line_for_reports_on_the_years_before(plan, coordinator):
-    # No round in naptrack yet, but 2013 and 2014 were reported on elsewhere: their reports may
-    # still be imported, on the lines of their time.
-    version = amend(plan, coordinator, [{"op": "line-retired", "line": "12"}], effective_from=dt.date(2015, 1, 1))
+@pytest.mark.parametrize("effective_from", [dt.date(2013, 1, 1), dt.date(2015, 1, 1)])
+def test_an_adopted_plan_keeps_what_it_takes_out_even_before_any_round(plan, coordinator, effective_from):
+    # No round in naptrack yet, but any year of the plan may have been reported on elsewhere: its
+    # report may still be imported, on the lines of its time.
+    version = amend(plan, coordinator, [{"op": "line-retired", "line": "12"}], effective_from=effective_from)
     assert Action.objects.get(plan=plan, code="12").retired_in == version
+
+
+def test_once_amended_loading_the_plans_file_is_an_amendment_too(plan, coordinator):
+    document = copy.deepcopy(plan_document(plan))
+    amend(plan, coordinator, [{"op": "line-retired", "line": "12"}])
+    # The file is read as an amendment: bringing line 12 back under its retired code is refused by
+    # name, where an edit in place would have left it retired while saying nothing.
+    with pytest.raises(amendments.AmendmentError, match="line 12: the plan already has a line with this code"):
+        plan_load(actor=coordinator, document=document, effective_from=dt.date(2016, 1, 1), reason="Back.")
+    assert Action.objects.get(plan=plan, code="12").retired_in is not None
+    assert PlanVersion.objects.filter(plan=plan).count() == 2
 
 
 def test_an_instrument_answered_with_figures_is_replaced_when_its_kind_changes(

@@ -5,9 +5,9 @@ what it answers (a recommendation, an evaluation's finding) and its changes, one
 
 Rounds opened from then on follow the plan as amended; a round opened before keeps its version
 (plans/versions.py). Once a round has opened, nothing is deleted: a line or instrument taken out
-is retired, its row kept for the rounds that asked for it. Before any round, taking out deletes,
-unless the amendment takes effect after the plan's period began: the years before it may still be
-reported on, by a past report imported into a round (reporting.importing).
+is retired, its row kept for the rounds that asked for it; and so once the plan is adopted, since a
+past report on any of its years may still be imported into a round (reporting.importing). Only a
+draft plan's amendments delete what they take out.
 
 A change is a dict, as stored in PlanVersion.changes:
   {"op": "line-added", "line": "38", "goal": 37, "text": ..., "instruments": [...],
@@ -106,6 +106,20 @@ def basis_choices(plan: Plan) -> list[tuple[str, str, models.Model]]:
 def has_opened_rounds(plan: Plan) -> bool:
     """Whether a round ever asked for the plan's lines: from then on nothing is deleted."""
     return plan.rounds.filter(opened_at__isnull=False).exists()
+
+
+def keeps_what_it_takes_out(plan: Plan) -> bool:
+    """Whether an amendment retires what it takes out (the row kept) rather than deleting it:
+    once a round asked for the plan's lines, and once the plan is adopted even before any round,
+    since a report on any of its years may still be imported into a round of that year, on the
+    lines of its time (reporting.importing). Only a draft plan loses what is taken out."""
+    return plan.is_adopted or has_opened_rounds(plan)
+
+
+def is_amended(plan: Plan) -> bool:
+    """Whether the plan has versions after its first: loading a file into it is then an amendment
+    too, so that versions and retired rows stay true."""
+    return plan.versions.filter(number__gt=1).exists()
 
 
 def _columns(name: str, value: Any) -> dict[str, str]:
@@ -412,9 +426,7 @@ def plan_amend(
         basis_type=ContentType.objects.get_for_model(basis) if basis is not None else None,
         basis_id=basis.pk if basis is not None else None,
     )
-    # Kept, not deleted, once a round asked for them, or once the plan's period had begun before
-    # the amendment: a report on the years before it may still be imported (reporting.importing).
-    keeps = has_opened_rounds(plan) or effective_from > dt.date(plan.period_start, 1, 1)
+    keeps = keeps_what_it_takes_out(plan)
     # "Instrument 2" means the second in force before the amendment, whatever the changes before it.
     for change in change_list:
         if "instrument" in change and change["op"] != "instrument-added":

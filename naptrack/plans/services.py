@@ -15,7 +15,7 @@ from django.utils import timezone
 from naptrack.audit.services import audit_record
 from naptrack.plans import changes, interchange, translating
 from naptrack.plans.amendment_files import plan_amend_document
-from naptrack.plans.amendments import has_opened_rounds
+from naptrack.plans.amendments import has_opened_rounds, is_amended
 from naptrack.plans.interchange import SOURCE, TARGETS, source_of, states_of, translations_of
 from naptrack.plans.models import (
     Action,
@@ -119,7 +119,7 @@ def plan_load(
     line stay attached to it. What the document no longer holds is removed. The document is
     validated first and the whole load is one transaction: an invalid file writes nothing.
 
-    Once a round has opened under the plan, the file is an amendment instead (effective from
+    Once a round has opened under the plan, or once it was amended, the file is an amendment instead (effective from
     `effective_from`, today by default, with its `reason`): rounds already opened keep the plan
     of their time (plans/amendments.py). With dry_run, an amendment's changes are only read.
     """
@@ -127,7 +127,7 @@ def plan_load(
     if getattr(actor, "is_authenticated", False) and not actor.has_perm("plans.load_plan"):
         raise PermissionDenied("Only a coordinator can load a plan.")
     existing = Plan.objects.filter(slug=document["slug"]).first()
-    if existing is not None and has_opened_rounds(existing):
+    if existing is not None and (has_opened_rounds(existing) or is_amended(existing)):
         version, reading = plan_amend_document(
             actor=actor,
             plan=existing,
