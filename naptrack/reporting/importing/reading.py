@@ -278,11 +278,23 @@ def _rejoin(record: Record, block: Row, checks: list[Check]) -> None:
             before = getattr(record, name)
             setattr(record, name, join_fragments([before, more]) if before else more)
     more = _report(block, checks)
-    if more and (not record.report or (is_complete(record.report[-1]) and not starts_continuation(more[0]))):
-        record.report += more  # the page fell before the text, or between two paragraphs
-    elif more:
-        record.report[-1] = join_fragments([record.report[-1], more[0]])
-        record.report += more[1:]
+    # Unless the page fell before the text, or between two paragraphs, the paragraph goes on.
+    _go_on(record.report, more, joined=not _between(record.report, more))
+
+
+def _between(report: list[str], more: list[str]) -> bool:
+    """Whether what follows starts a paragraph of its own: the one before ended its sentence and
+    the next starts one."""
+    return bool(report and more) and is_complete(report[-1]) and not starts_continuation(more[0])
+
+
+def _go_on(report: list[str], more: list[str], *, joined: bool) -> None:
+    """Add the paragraphs that follow; the first goes on with the last one when `joined`."""
+    if more and report and joined:
+        report[-1] = join_fragments([report[-1], more[0]])
+        report += more[1:]
+    else:
+        report += more
 
 
 def _report(block: Row, checks: list[Check]) -> list[str]:
@@ -311,13 +323,8 @@ def _continue(record: Record, block: Row, checks: list[Check]) -> None:
     if action and ACTION not in block.merged:
         record.action = join_fragments([record.action, action]) if record.action else action
     more = _report(block, checks)
-    # A page that broke the row between two paragraphs: the next one starts on the new page.
-    new_page = _page(block.location) != _page(record.location)
-    between = bool(record.report and more) and is_complete(record.report[-1]) and not starts_continuation(more[0])
-    if more and REPORT not in block.merged:
-        if record.report and block.wrapped and not (new_page and between):
-            # A row broken across pages or printed lines: the paragraph goes on.
-            record.report[-1] = join_fragments([record.report[-1], more[0]])
-            record.report += more[1:]
-        else:
-            record.report += more
+    if REPORT not in block.merged:
+        # A row broken across pages or printed lines goes on with its paragraph, unless a page
+        # broke it between two paragraphs: the next one starts on the new page.
+        new_page = _page(block.location) != _page(record.location)
+        _go_on(record.report, more, joined=block.wrapped and not (new_page and _between(record.report, more)))
