@@ -55,7 +55,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from common import ROOT, django_setup
+try:
+    from common import ROOT, django_setup
+except ImportError:  # imported as bench.synthetic, with the repository's root on sys.path (the tests)
+    from bench.common import ROOT, django_setup
 
 PLAN_FILE = ROOT / "naptrack" / "data" / "plans" / "be-nap-2013-2016.json"
 TARGETS = ("fr", "nl", "de")
@@ -631,15 +634,64 @@ def check(sample_size: int, seed: int, coordinators: list) -> list[str]:
     return failures
 
 
+def build(
+    plans: int,
+    rounds: int,
+    *,
+    seed: int = 1325,
+    check_sample: int = 200,
+    shared_departments: bool = False,
+    timer: Timer | None = None,
+    progress: bool = True,
+    require_empty: bool = True,
+) -> list[str]:
+    """Fill the (migrated, empty) database Django is set up on; returns the broken invariants
+    found on a sample of `check_sample` contributions (empty when all hold). Callable from the
+    tests and the other benches once Django is set up. `require_empty=False` builds beside what
+    is there (the tests' Belgian plan: codes, slugs and usernames do not clash), without the
+    promise of the same ids."""
+    from django.db import transaction
+
+    from naptrack.accounts.services import role_groups_ensure
+    from naptrack.plans.models import Plan
+
+    if plans < 1 or rounds < 1:
+        raise ValueError("plans and rounds must be at least 1")
+    if require_empty and Plan.objects.exists():
+        raise ValueError("bench/synthetic.py needs an empty database")
+    timer = timer or Timer()
+    begin = time.perf_counter()
+    template = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
+    groups = role_groups_ensure()
+    rng = random.Random(seed)
+    departments: dict[str, Any] = {}
+    people: dict[str, People] = {}
+    for index in range(plans):
+        with transaction.atomic():
+            t = time.perf_counter()
+            prefix = "" if shared_departments else f"p{index + 1:03d}-"
+            if prefix not in people:
+                label = "" if shared_departments else f"plan {index + 1}"
+                made = make_departments(template, prefix, label)
+                departments.update({d.code: d for d in made})
+                people[prefix] = make_people(made, prefix, groups)
+            timer.add("departments, users", t)
+            build_plan(index, template, rng, rounds, departments, prefix, people[prefix], timer)
+        if progress and (index + 1) % 10 == 0:
+            say(f"  {index + 1} plans, {time.perf_counter() - begin:.1f} s")
+    t = time.perf_counter()
+    failures = check(check_sample, seed, [p.coordinator for p in people.values()])
+    timer.add("check", t)
+    return failures
+
+
 def main() -> None:
     args = parse_args()
     timer = Timer()
     begin = t = time.perf_counter()
     django_setup(args.database_url)
     from django.core.management import call_command
-    from django.db import transaction
 
-    from naptrack.accounts.services import role_groups_ensure
     from naptrack.plans.models import Action, Instrument, Plan
     from naptrack.portal.models import SearchDocument
     from naptrack.reporting.models import Contribution, Evidence, Measurement, Round
@@ -647,30 +699,15 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     if Plan.objects.exists():
         sys.exit("bench/synthetic.py needs an empty database (a new NAPTRACK_DATA_DIR)")
-    template = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
-    groups = role_groups_ensure()
     t = timer.add("migrate", t)
-
-    rng = random.Random(args.seed)
-    departments: dict[str, Any] = {}
-    people: dict[str, People] = {}
-    for index in range(args.plans):
-        with transaction.atomic():
-            t = time.perf_counter()
-            prefix = "" if args.shared_departments else f"p{index + 1:03d}-"
-            if prefix not in people:
-                label = "" if args.shared_departments else f"plan {index + 1}"
-                made = make_departments(template, prefix, label)
-                departments.update({d.code: d for d in made})
-                people[prefix] = make_people(made, prefix, groups)
-            timer.add("departments, users", t)
-            build_plan(index, template, rng, args.rounds, departments, prefix, people[prefix], timer)
-        if (index + 1) % 10 == 0:
-            say(f"  {index + 1} plans, {time.perf_counter() - begin:.1f} s")
-
-    t = time.perf_counter()
-    failures = check(args.check_sample, args.seed, [p.coordinator for p in people.values()])
-    timer.add("check", t)
+    failures = build(
+        args.plans,
+        args.rounds,
+        seed=args.seed,
+        check_sample=args.check_sample,
+        shared_departments=args.shared_departments,
+        timer=timer,
+    )
 
     from naptrack.accounts.models import User
 

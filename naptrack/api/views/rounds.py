@@ -51,7 +51,20 @@ class RoundList(JsonView, generics.ListAPIView):
     filterset_class = RoundFilter
 
     def get_queryset(self):
-        return Round.objects.visible_to(self.request.user).with_counts().select_related("plan")
+        return Round.objects.visible_to(self.request.user).select_related("plan")
+
+    def paginate_queryset(self, queryset):
+        # The page's rounds counted alone: counts annotated on the whole list would be computed
+        # over every round's contributions before the LIMIT, and again for the total.
+        page = super().paginate_queryset(queryset)
+        if page is None:
+            return None
+        counted = {r.pk: r for r in Round.objects.filter(pk__in=[r.pk for r in page]).with_counts()}
+        for round_ in page:
+            for name, value in vars(counted[round_.pk]).items():
+                if name.startswith("n_"):
+                    setattr(round_, name, value)
+        return page
 
     @extend_schema(
         summary=gettext_lazy("Reporting rounds"),

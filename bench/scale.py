@@ -1,0 +1,226 @@
+"""Is naptrack's cost flat in the size of the data? Every page type and API list, small and large.
+
+    .venv/bin/python bench/scale.py                                     # both databases, 1x2 and 100x10
+    .venv/bin/python bench/scale.py --database sqlite --plans 10 --rounds 10 -n 20
+    .venv/bin/python bench/scale.py --data-dir /tmp/scale-data --keep    # build once, measure again later
+
+Builds (bench/synthetic.py's `build`, seed 1325) or reuses a small installation, 1 plan x 2
+rounds (one published, one open: the smallest in which every page has something to show), and a
+large one, --plans x --rounds (default 100 x 10), on SQLite (a data directory per size under
+--data-dir) and/or PostgreSQL (databases scale_<P>x<R> at --postgres, created when missing and
+dropped afterwards unless --keep). Each (database, size) runs in a child process of its own.
+
+Then, for each page of bench/scale_pages.py (public pages anonymous, the focal point's work list
+and contribution form, the coordinator's rounds, dashboard, review queue, line review..., the
+reader's, and the API's lists without and with the coordinator's token), in-process with
+Django's test Client (force_login): one warm-up GET, one GET whose SQL queries are counted, then
+-n timed GETs. The public page cache is turned off (a zero budget, so every request renders and
+does the database work of a first visit); the public stamp is read at every request
+(NAPTRACK_PUBLIC_STAMP_SECONDS=0, one indexed query). Prints per page the median and 95th
+percentile at both sizes, the ratio large/small of each and the query counts, and flags what
+misses the aims (ratio <= 1.5, p95 < 150 ms at the large size). Timings are of one process on a
+shared 2-core machine: a page of a few ms can show a ratio above 1.5 from noise alone.
+
+Figures measured: see the closing note of issue #21 (the table this script prints).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, django_setup
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+RATIO_AIM = 1.5
+P95_AIM_MS = 150.0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--plans", type=int, default=100, help="plans of the large size (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds per plan, large size (default: %(default)s)")
+    parser.add_argument("-n", "--repeat", type=int, default=30, help="timed requests per page (default: %(default)s)")
+    parser.add_argument("--data-dir", help="where the SQLite installations are kept (default: a temporary folder)")
+    parser.add_argument("--postgres", default=POSTGRES, help="server URL without database (default: %(default)s)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases built, to measure them again")
+    parser.add_argument("--only", help="pages whose name contains this text")
+    # The child process: one database, one size; prints its rows as JSON.
+    parser.add_argument("--child", nargs=2, metavar=("DATABASE", "SIZE"), help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest rank: the smallest value that at least `fraction` of the values do not exceed."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+# --- the child: one installation ----------------------------------------------------------------
+
+
+def child(args: argparse.Namespace, database: str, size: str) -> None:
+    plans, rounds = (int(n) for n in size.split("x"))
+    url = f"{args.postgres}/scale_{size}" if database == "postgres" else None
+    os.environ["NAPTRACK_DATA_DIR"] = str(Path(args.data_dir) / f"{database}-{size}")
+    django_setup(url)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.NAPTRACK_PUBLIC_STAMP_SECONDS = 0
+    # Signed in past the second factor as the tests are (scale_pages.clients).
+    settings.NAPTRACK_2FA_TEST_SESSIONS = True
+
+    import scale_pages
+    import synthetic
+
+    from naptrack.plans.models import Plan
+    from naptrack.reporting.models import Round
+
+    t = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Plan.objects.exists():
+        print(f"[{database} {size}] building...", file=sys.stderr, flush=True)
+        failures = synthetic.build(plans, rounds, progress=False)
+        if failures:
+            sys.exit(f"[{database} {size}] invariants broken: {failures[:5]}")
+        print(f"[{database} {size}] built in {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+    elif (Plan.objects.count(), Round.objects.count()) != (plans, plans * rounds):
+        sys.exit(f"[{database} {size}] the database holds another installation: use another --data-dir")
+
+    s = scale_pages.subjects()
+    clients = scale_pages.clients(s)
+    rows = []
+    with scale_pages.uncached():
+        for page in scale_pages.PAGES:
+            if args.only and args.only not in page.name:
+                continue
+            client = clients[page.role]
+            row: dict = {"name": page.name, "role": page.role}
+            try:
+                target = page.url(s)
+                status, queries = scale_pages.query_count(client, target)
+            except Exception as exc:  # a page of another helper's work in progress may fail anyhow
+                row["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:60] if str(exc) else ''}"
+                rows.append(row)
+                continue
+            if status != 200:
+                row["error"] = f"HTTP {status}"
+                rows.append(row)
+                continue
+            times = []
+            for _ in range(args.repeat):
+                begin = time.perf_counter()
+                client.get(target)
+                times.append((time.perf_counter() - begin) * 1000)
+            row.update(queries=queries, median=statistics.median(times), p95=percentile(times, 0.95))
+            rows.append(row)
+    print(json.dumps(rows))
+
+
+# --- the parent: both sizes, both databases, the table ------------------------------------------
+
+
+def run_child(args: argparse.Namespace, database: str, size: str) -> list[dict]:
+    command = [sys.executable, str(Path(__file__)), "--child", database, size, "-n", str(args.repeat)]
+    command += ["--data-dir", args.data_dir, "--postgres", args.postgres]
+    if args.only:
+        command += ["--only", args.only]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    if done.returncode:
+        sys.exit(f"{database} {size}: the child process failed ({done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def postgres(args: argparse.Namespace, sql: str) -> None:
+    subprocess.run(["psql", "-q", f"{args.postgres}/postgres", "-c", sql], check=True, capture_output=True)
+
+
+def table(database: str, small: str, large: str, before: list[dict], after: list[dict]) -> list[str]:
+    print(f"\n{database}: {small} -> {large}, median and p95 in ms, queries per request")
+    print(
+        f"  {'page':<34} {'role':<11} {'med ' + small:>9} {'med ' + large:>11} {'ratio':>6}"
+        f" {'p95 ' + small:>9} {'p95 ' + large:>11} {'ratio':>6} {'queries':>9}"
+    )
+    flagged = []
+    small_by_name = {r["name"]: r for r in before}
+    for r in after:
+        s = small_by_name.get(r["name"], {})
+        if "error" in r or "error" in s:
+            print(f"  {r['name']:<34} {r['role']:<11} not available: {s.get('error') or r.get('error')}")
+            flagged.append(f"{database} {r['name']}: not available")
+            continue
+        med_ratio, p95_ratio = r["median"] / s["median"], r["p95"] / s["p95"]
+        marks = []
+        if med_ratio > RATIO_AIM:
+            marks.append("ratio")
+        if r["p95"] >= P95_AIM_MS:
+            marks.append("p95")
+        if r["queries"] != s["queries"]:
+            marks.append("queries")
+        print(
+            f"  {r['name']:<34} {r['role']:<11} {s['median']:9.1f} {r['median']:11.1f} {med_ratio:6.2f}"
+            f" {s['p95']:9.1f} {r['p95']:11.1f} {p95_ratio:6.2f} {s['queries']:>4}/{r['queries']:<4}"
+            + (f"  <- {', '.join(marks)}" if marks else "")
+        )
+        if marks:
+            flagged.append(f"{database} {r['name']}: {', '.join(marks)}")
+    return flagged
+
+
+def main() -> None:
+    args = parse_args()
+    temporary = None
+    if not args.data_dir:
+        temporary = args.data_dir = tempfile.mkdtemp(prefix="naptrack-scale-")
+    if args.child:
+        child(args, *args.child)
+        return
+    small, large = "1x2", f"{args.plans}x{args.rounds}"
+    databases = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    flagged: list[str] = []
+    created: list[str] = []
+    try:
+        for database in databases:
+            results = {}
+            for size in (small, large):
+                if database == "postgres":
+                    try:
+                        postgres(args, f"CREATE DATABASE scale_{size}")
+                        created.append(f"scale_{size}")
+                    except subprocess.CalledProcessError:
+                        pass  # there already: reused (the child checks that it is this size)
+                results[size] = run_child(args, database, size)
+            flagged += table(database, small, large, results[small], results[large])
+    finally:
+        if not args.keep:
+            for name in created:
+                postgres(args, f"DROP DATABASE IF EXISTS {name}")
+            if temporary:
+                shutil.rmtree(temporary, ignore_errors=True)
+    print(f"\naims: ratio of medians <= {RATIO_AIM}, p95 < {P95_AIM_MS:.0f} ms at {large}, the same query count")
+    if flagged:
+        print(f"{len(flagged)} miss:")
+        for line in flagged:
+            print(f"  {line}")
+    else:
+        print("all pages within the aims")
+
+
+if __name__ == "__main__":
+    main()
