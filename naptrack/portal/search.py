@@ -6,9 +6,10 @@ is loaded or a round published. Only what Contribution.objects.public() returns 
 a search checks it again, so that nothing unpublished can turn up even in a stale index.
 
 On SQLite an FTS5 table mirrors the documents (migration 0002: triggers keep it in step); on
-PostgreSQL a SearchVector is computed with the text-search configuration of the reader's
-language. Both match every word given, each also as the start of a longer word, and mark the
-matches with <mark> in the title and in a snippet of the text.
+PostgreSQL each document's vector is stored in a generated column, in the text-search
+configuration of its language, with a GIN index per language (migration 0003). Both match every
+word given, each also as the start of a longer word, and mark the matches with <mark> in the
+title and in a snippet of the text.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -36,7 +38,9 @@ from naptrack.reporting.models import Contribution, Measurement, Round
 
 LANGUAGES = tuple(settings.UI_LANGUAGES)
 SOURCE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+# Also in portal migration 0003, which stores each document's vector in its language's configuration.
 CONFIGS = {"en": "english", "fr": "french", "nl": "dutch", "de": "german"}
+VECTOR = "search_vector"
 PER_PAGE = 20
 MAX_TERMS = 10
 # Control characters cannot occur in indexed text: they mark the matches until the text is
@@ -103,6 +107,9 @@ class _Source:
     rounds: dict[int, Round]
     contributions: list[dict]
     answers: dict[int, list[str]]
+    # A narrative as plain text, rendered once for every language (rendering the Markdown was
+    # most of a reindex's time when each language rendered it again).
+    narratives: dict[int, str] = field(default_factory=dict)
 
 
 def _grouped(rows, key: str) -> dict[int, list[dict]]:
@@ -216,12 +223,21 @@ def _rows(plan: Plan, source: _Source, lang: str):
                 )
     statuses = {s.value: str(s.label) for s in Contribution.Status}
     labels = {pk: str(r) for pk, r in source.rounds.items()}
+    names: dict[str, str] = {}  # country code -> its name in this language
+
+    def name(code: str) -> str:
+        if code not in names:
+            names[code] = str(all_countries.name(code) or code)
+        return names[code]
+
     for c in source.contributions:
         objective_number, goal_number, code, order = where[c["action_id"]]
         countries = c["countries"] or []
-        parts = [_plain(c["narrative"])] if c["narrative"] else []
+        if c["narrative"] and c["pk"] not in source.narratives:
+            source.narratives[c["pk"]] = _plain(c["narrative"])
+        parts = [source.narratives[c["pk"]]] if c["narrative"] else []
         parts += source.answers.get(c["pk"], [])
-        parts.append(", ".join(str(all_countries.name(code) or code) for code in countries))
+        parts.append(", ".join(name(code) for code in countries))
         parts.append(statuses.get(c["status"], ""))
         parts.append(c["correction_note"])  # a corrected contribution's public note
         department = source.departments[c["department_id"]]
@@ -330,7 +346,10 @@ def _documents_for(
     if round_id:
         docs = docs.filter(round_id=round_id)
     # Checked again at query time: a contribution document counts only while it is published.
-    return docs.filter(Q(contribution__isnull=True) | Q(contribution__in=Contribution.objects.public().values("pk")))
+    # Among the plan's contributions only: the whole installation's published ones were a hash
+    # of a hundred thousand rows built for every query.
+    public = Contribution.objects.public().filter(round__plan=plan).values("pk")
+    return docs.filter(Q(contribution__isnull=True) | Q(contribution__in=public))
 
 
 def search(
@@ -360,25 +379,34 @@ def search(
 def _sqlite(docs: QuerySet, words: list[str], results: Results) -> list[dict]:
     inner, params = docs.values("id").query.sql_with_params()
     match = " ".join('"{}"*'.format(w.replace('"', "")) for w in words)
+    # `+rowid`: a rowid constraint that reaches FTS5 makes it run the match again for each
+    # document of the plan (hundreds of milliseconds for a common word); as an expression it is
+    # checked on the matches instead.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM portal_search_fts WHERE portal_search_fts MATCH %s AND rowid IN ({inner})",
+            f"SELECT COUNT(*) FROM portal_search_fts WHERE portal_search_fts MATCH %s AND +rowid IN ({inner})",
             [match, *params],
         )
         results.count = cursor.fetchone()[0]
         results.page = min(results.page, results.pages)
+        # The page's rows are chosen first and only they get a highlight and a snippet, which
+        # SQLite would otherwise compute for every match before sorting.
         cursor.execute(
             "SELECT d.kind, d.objective_number, d.goal_number, d.action_code, d.contribution_id, d.context, "
             "highlight(portal_search_fts, 0, %s, %s), snippet(portal_search_fts, 1, %s, %s, %s, 32) "
-            "FROM portal_search_fts JOIN portal_searchdocument d ON d.id = portal_search_fts.rowid "
-            f"WHERE portal_search_fts MATCH %s AND d.id IN ({inner}) "
-            "ORDER BY bm25(portal_search_fts, 4.0, 1.0), d.position LIMIT %s OFFSET %s",
+            "FROM portal_search_fts JOIN portal_searchdocument d ON d.id = +portal_search_fts.rowid "
+            "WHERE portal_search_fts MATCH %s AND +portal_search_fts.rowid IN ("
+            "SELECT f.rowid FROM portal_search_fts f JOIN portal_searchdocument p ON p.id = +f.rowid "
+            f"WHERE f.portal_search_fts MATCH %s AND +f.rowid IN ({inner}) "
+            "ORDER BY bm25(f.portal_search_fts, 4.0, 1.0), p.position LIMIT %s OFFSET %s) "
+            "ORDER BY bm25(portal_search_fts, 4.0, 1.0), d.position",
             [
                 START,
                 STOP,
                 START,
                 STOP,
                 ELLIPSIS,
+                match,
                 match,
                 *params,
                 results.per_page,
@@ -390,13 +418,17 @@ def _sqlite(docs: QuerySet, words: list[str], results: Results) -> list[dict]:
 
 
 def _postgres(docs: QuerySet, words: list[str], lang: str, results: Results) -> list[dict]:
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 
     cfg = config(lang)
     # Each word also as a prefix, as on SQLite; the words are letters and digits only.
     query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=cfg)
-    vector = SearchVector("title", weight="A", config=cfg) + SearchVector("body", weight="B", config=cfg)
-    matched = docs.annotate(document=vector).filter(document=query)
+    # The vector stored by migration 0003 (a generated column, in the configuration of the
+    # document's language, with a GIN index per language); the model does not declare it, so
+    # that SQLite's schema and the rows Django loads stay without it.
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    vector = RawSQL(f"{table}.{connection.ops.quote_name(VECTOR)}", [], output_field=SearchVectorField())
+    matched = docs.alias(document=vector).filter(document=query)
     results.count = matched.count()
     results.page = min(results.page, results.pages)
     start = (results.page - 1) * results.per_page

@@ -1,6 +1,6 @@
 """The full-text index of the search documents on SQLite: an FTS5 table over
 portal_searchdocument (external content, kept in step by triggers). On PostgreSQL the search
-uses SearchVector per language instead, and this migration does nothing."""
+reads stored vectors instead (migration 0003), and this migration does nothing."""
 
 from django.db import migrations
 
