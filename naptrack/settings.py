@@ -6,6 +6,7 @@ production knob an environment variable, nothing to copy or edit.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -102,6 +103,9 @@ INSTALLED_APPS = [
     "naptrack.core",
     "naptrack.accounts",
     "naptrack.audit",
+    "django_tasks",
+    "django_tasks_db",
+    "naptrack.jobs",
     "naptrack.plans",
     "naptrack.reporting",
     "naptrack.international",
@@ -308,12 +312,29 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Whitenoise looks for this folder at start-up; collectstatic (run by `naptrack serve`) fills it.
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploads, stored reports, the PDF cache and uploads waiting for confirmation all go through the
+# default storage: the data directory's uploads/ folder unless NAPTRACK_STORAGE_BACKEND names
+# another Django storage class, e.g. django-storages' storages.backends.s3.S3Storage (installed
+# separately) with NAPTRACK_STORAGE_OPTIONS its options as a JSON object, so that app servers on
+# several machines share an object store instead of a shared folder (README: deployment).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("NAPTRACK_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("NAPTRACK_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": os.environ.get("STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
 }
+
+# --- Background jobs ---------------------------------------------------------------------------
+# Long work runs as jobs (naptrack.jobs) on a queue kept in the database: django-tasks' database
+# backend, whose entries `naptrack worker` (or the worker `naptrack serve` starts) takes.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often a running job says its worker is alive; after six silent beats another worker runs it again.
+NAPTRACK_JOB_HEARTBEAT_SECONDS = float(os.environ.get("NAPTRACK_JOB_HEARTBEAT_SECONDS", "5"))
+# The wait before a failed attempt is tried again, doubled at each further failure.
+NAPTRACK_JOB_RETRY_SECONDS = float(os.environ.get("NAPTRACK_JOB_RETRY_SECONDS", "10"))
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     # The profile page's revoke buttons: tokens belong to the api app, above accounts.
     path("accounts/profile/tokens/<int:pk>/revoke/", api_pages.token_revoke, name="token-revoke"),
     path("audit/", include("naptrack.audit.urls")),
+    path("jobs/", include("naptrack.jobs.urls")),
     path("international/", include("naptrack.international.urls")),
     path("civil-society/", include("naptrack.civilsociety.urls")),
     path("evaluations/", include("naptrack.evaluations.urls")),

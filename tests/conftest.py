@@ -33,6 +33,13 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    # Background jobs run where they are queued, in the test's own thread and transaction; the
+    # database queue and its worker are tested by tests/test_jobs_worker.py with real processes.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     # A request to /fr/ or /nl/ leaves its language active in the thread; each test starts afresh.
     from django.utils import translation

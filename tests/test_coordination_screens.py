@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from naptrack.accounts.services import user_create
 from naptrack.audit.models import AuditEvent
+from naptrack.jobs.models import Job
 from naptrack.plans.models import Objective, Responsibility
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Reminder, Round, Synthesis
@@ -447,8 +448,13 @@ def test_round_transitions_through_the_dashboard(annual_round, coordinator, mail
     assert event.data["reason"] == "Justice asked for a week more."
 
     assert flashed(client, client.post(url + "close/")) == ["The round is now closed."]
+    # Publishing is a background job (run at once here): the coordinator follows it on its page.
     response = client.post(url + "publish/")
-    assert flashed(client, response) == ["The round is now published."]
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    page = get(client, response["Location"])
+    assert "Done" in page and f"Round {annual_round} is published" in page
+    assert f'href="{dashboard(annual_round)}"' in page
     annual_round.refresh_from_db()
     assert annual_round.state == "published" and annual_round.published_at is not None
     # Nothing moves a published round on; only its report's transmission to parliament is recorded.

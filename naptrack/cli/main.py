@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from naptrack.cli import backup, event, framework, org, plan, report, request, serve, user, workbook
+from naptrack.cli import backup, event, framework, org, plan, report, request, serve, user, workbook, worker
 from naptrack.cli import round as round_  # "round" alone would hide the builtin
 from naptrack.cli.common import Failure, migrate, setup
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     # The order here is the order of the commands in --help.
-    for group in (serve, plan, user, round_, workbook, report, framework, request, org, event):
+    for group in (serve, worker, plan, user, round_, workbook, report, framework, request, org, event):
         group.add_parser(commands)
     backup.add_parser(commands)
     manage = commands.add_parser("manage", help="run a Django management command (for administrators)", add_help=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 
 from naptrack.cli.common import DEFAULT_PLAN_FILE, actor, read_plan_file
 
@@ -24,6 +26,11 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="gunicorn worker processes (default: %(default)s)",
     )
     serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start a worker for background jobs (when 'naptrack worker' runs elsewhere)",
+    )
+    serve.add_argument(
         "--demo",
         action="store_true",
         help="create demo accounts (a coordinator, a reader, a focal point per department) and print their logins",
@@ -41,10 +48,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     from naptrack.plans.models import Plan
 
+    print("naptrack: collecting static files", flush=True)
     call_command("collectstatic", interactive=False, verbosity=0)
     if not args.no_bundled_plan and not Plan.objects.exists():
         from naptrack.plans.services import plan_load
 
+        print("naptrack: loading the bundled plan", flush=True)
         summary = plan_load(actor=actor(), document=read_plan_file(str(DEFAULT_PLAN_FILE)))
         print(f"loaded the bundled plan {summary.plan.slug}")
     else:
@@ -61,7 +70,31 @@ def cmd_serve(args: argparse.Namespace) -> None:
         _demo_accounts()
     # Workers are forked from this process: they must not inherit its database connections.
     connections.close_all()
-    _run_gunicorn(args)
+    jobs = None if args.no_worker else _start_job_worker()
+    try:
+        _run_gunicorn(args)
+    finally:
+        if jobs is not None:
+            _stop_job_worker(jobs)
+
+
+def _start_job_worker() -> subprocess.Popen:
+    """One `naptrack worker` beside the web server, so that the embedded set-up needs nothing
+    else; it stops with the server."""
+    print("naptrack: starting a worker for background jobs", flush=True)
+    # In its own session: Ctrl+C at the terminal reaches the server, which then stops the worker
+    # once, gracefully, rather than the worker getting both signals and stopping mid-job.
+    return subprocess.Popen([sys.executable, "-m", "naptrack.cli", "worker"], start_new_session=True)
+
+
+def _stop_job_worker(process: subprocess.Popen) -> None:
+    # SIGTERM lets the job under way finish (a publication takes seconds), within reason.
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _demo_accounts() -> None:

@@ -9,6 +9,8 @@ imports a higher one (docs/architecture.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,9 +21,12 @@ from naptrack.reporting.models import Round
 from naptrack.reporting.services import round_import, round_mark_published
 
 
-def round_publish(*, actor, round: Round) -> Round:
+def round_publish(*, actor, round: Round, progress: Callable[[int, int, str], None] | None = None) -> Round:
+    """`progress(done, total, note)` hears of each step (a job's progress page shows them)."""
     if not getattr(actor, "has_perm", None) or not actor.has_perm("reporting.manage_round"):
         raise PermissionDenied(_("You may not do this."))
+    say = progress or (lambda done, total, note: None)
+    say(0, 2, _("Building the report to parliament in every language and format"))
     # Building the files takes seconds, so it is done before the transaction, which holds
     # SQLite's write lock for everyone; reports_store builds them again only if the round
     # changed meanwhile. A round in the wrong state is refused by the state change below.
@@ -30,6 +35,7 @@ def round_publish(*, actor, round: Round) -> Round:
         if Round.objects.filter(pk=round.pk, state=Round.State.CLOSED).exists()
         else None
     )
+    say(1, 2, _("Publishing the round: storing the report and updating the search index"))
     with transaction.atomic():
         round_ = round_mark_published(actor=actor, round=round)
         publications.reports_store(actor=actor, round=round_, built=built)

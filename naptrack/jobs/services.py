@@ -1,0 +1,273 @@
+"""Background jobs: queueing work, running it with bounded retries, recovering from dead workers.
+
+Long work (publishing a round, building reports, large imports, reminders, re-indexing) is not
+done in the web request: the view calls job_enqueue with a handler, a function of naptrack's
+marked with @handler, and sends the person to the job's page. A worker (`naptrack worker`, or the
+one `naptrack serve` starts) takes the queue entry, and job_run calls the handler with the job,
+whose progress it may report through job_progress.
+
+Handlers must be idempotent: a job is run again after a failure that may pass (a database error,
+a worker killed in the middle), so the handler first looks at whether its work is already done
+(a round already published) and does its writes in one transaction, so that an attempt that dies
+leaves nothing half-done. Refusals that another attempt would not change (a permission, a
+validation error) fail the job at once, with their message for the person who started it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from naptrack.jobs.models import Job
+
+logger = logging.getLogger("naptrack.jobs")
+HANDLER_MARK = "_naptrack_job_handler"
+# Set in a worker process (naptrack.jobs.worker): only there do running jobs send a heartbeat.
+_IN_WORKER = threading.Event()
+
+
+def in_worker() -> bool:
+    return _IN_WORKER.is_set()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a finished job leads to: the page that shows its result, and a sentence about it."""
+
+    url: str = ""
+    note: str = ""
+
+
+class JobRefused(Exception):
+    """A handler's refusal that trying again would not change; its message is for the person."""
+
+
+def handler(function: Callable[..., Outcome]) -> Callable[..., Outcome]:
+    """Mark a function as one a job may run (the runner imports nothing else by name)."""
+    setattr(function, HANDLER_MARK, True)
+    return function
+
+
+def _path(function: Callable[..., Outcome]) -> str:
+    if not getattr(function, HANDLER_MARK, False):
+        raise TypeError(f"{function!r} is not marked with naptrack.jobs.services.handler")
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "NAPTRACK_JOB_HEARTBEAT_SECONDS", 5.0))
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Wait longer after each failure: a database restarting or a full disk may need a moment."""
+    base = float(getattr(settings, "NAPTRACK_JOB_RETRY_SECONDS", 10.0))
+    return dt.timedelta(seconds=base * (2 ** max(0, attempts - 1)))
+
+
+def _queue(job: Job, *, delay: dt.timedelta | None = None) -> None:
+    from naptrack.jobs.tasks import job_run as task
+
+    if delay and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + delay)
+    result = task.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+
+def job_enqueue(
+    *,
+    actor: Any,
+    function: Callable[..., Outcome],
+    title: str,
+    arguments: dict[str, Any] | None = None,
+    key: str = "",
+    max_attempts: int = 3,
+) -> Job:
+    """Queue `function(job, **arguments)` for a worker, on behalf of `actor`; the caller has
+    checked that the actor may start it (the handler checks again when it runs, as the actor).
+
+    With a key, the same work already waiting or running is returned instead of a second job:
+    a button pressed twice starts one job."""
+    if key:
+        existing = Job.objects.unfinished().filter(key=key).first()
+        if existing is not None:
+            return existing
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                handler=_path(function),
+                arguments=arguments or {},
+                title=title[:300],
+                key=key,
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+                max_attempts=max(1, max_attempts),
+                created_by=user,
+            )
+            # In the same transaction: the job and its queue entry exist together or not at all.
+            # (With the immediate backend of the tests, this runs the job here and now.)
+            _queue(job)
+    except IntegrityError:
+        # Another request queued the same work between our look and our insert.
+        existing = Job.objects.unfinished().filter(key=key).first()
+        if existing is None:
+            raise
+        return existing
+    job.refresh_from_db()
+    return job
+
+
+def job_progress(job: Job, done: int, total: int, note: str = "") -> None:
+    """Say how far the job got. Written at once (outside any transaction the handler has open
+    only on PostgreSQL's other sessions' view when that transaction commits: report progress
+    between steps, not inside the one transaction that does the writes)."""
+    job.progress_done, job.progress_total, job.progress_note = done, total, note[:300]
+    Job.objects.filter(pk=job.pk).update(
+        progress_done=done, progress_total=total, progress_note=note[:300], heartbeat_at=timezone.now()
+    )
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    if isinstance(error, (PermissionDenied, JobRefused)):
+        return str(error) or _("You may not do this.")
+    return _(
+        "An unexpected error stopped the job (%(error)s). The administrator can find the details in the worker's log."
+    ) % {"error": type(error).__name__}
+
+
+class _Heartbeat:
+    """Tells the other workers, every few seconds, that this job's worker is alive."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stop.wait(heartbeat_seconds()):
+                try:
+                    Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:  # a locked SQLite database: the next beat will do
+                    logger.debug("heartbeat of job %s missed", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=heartbeat_seconds() + 5)
+
+
+def _claim(job_id: int) -> Job | None:
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+        state=Job.State.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now, error=""
+    )
+    return Job.objects.select_related("created_by").get(pk=job_id) if claimed else None
+
+
+def job_run(job_id: int, *, beating: bool = False) -> Job | None:
+    """One attempt at a job: called by the queue's task in a worker. A job that is not waiting
+    (already done, or taken by another attempt) is left alone, so a duplicate entry is harmless."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    try:
+        function = import_string(job.handler)
+    except ImportError:
+        function = None
+    if not getattr(function, HANDLER_MARK, False):
+        _finish(job, error=_("This kind of job no longer exists."), failed=True)
+        job.refresh_from_db()
+        return job
+    with translation.override(job.language):
+        try:
+            if beating:
+                with _Heartbeat(job.pk):
+                    outcome = function(job, **job.arguments)
+            else:
+                outcome = function(job, **job.arguments)
+        except (ValidationError, PermissionDenied, JobRefused) as error:
+            _finish(job, error=_message(error), failed=True)
+        except Exception as error:
+            logger.exception(
+                "job %s (%s), attempt %s of %s failed", job.pk, job.handler, job.attempts, job.max_attempts
+            )
+            # The handler's transaction is rolled back; a broken connection is replaced.
+            close_old_connections()
+            if job.attempts < job.max_attempts:
+                _again(job, error=_message(error))
+            else:
+                _finish(job, error=_message(error), failed=True)
+        else:
+            _finish(job, outcome=outcome or Outcome())
+    job.refresh_from_db()
+    return job
+
+
+def _again(job: Job, *, error: str) -> None:
+    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, error=error, heartbeat_at=None)
+    _queue(job, delay=retry_delay(job.attempts))
+
+
+def _finish(job: Job, *, outcome: Outcome | None = None, error: str = "", failed: bool = False) -> None:
+    changes: dict[str, Any] = {
+        "state": Job.State.FAILED if failed else Job.State.SUCCEEDED,
+        "finished_at": timezone.now(),
+        "error": error,
+    }
+    if outcome is not None:
+        changes.update(result_url=outcome.url, result_note=outcome.note, progress_done=F("progress_total"))
+    Job.objects.filter(pk=job.pk).update(**changes)
+
+
+def jobs_recover(*, now: dt.datetime | None = None) -> list[int]:
+    """Run again the jobs whose worker died: running, with no heartbeat for several beats.
+    Every worker calls this now and then; the update that takes a job back is conditional, so
+    two workers recovering at once queue it once. Returns the ids taken back."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    silent_since = now - dt.timedelta(seconds=6 * heartbeat_seconds())
+    recovered = []
+    for job in Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=silent_since):
+        lost = _("The worker running this job stopped before it finished.")
+        if job.attempts < job.max_attempts:
+            taken = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
+                state=Job.State.QUEUED, error=lost, heartbeat_at=None
+            )
+            if taken:
+                _queue(job)
+        else:
+            taken = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
+                state=Job.State.FAILED, error=lost, finished_at=now
+            )
+        if taken:
+            # The dead worker's queue entry would otherwise stay "running" for ever.
+            if job.task_id:
+                DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(status="FAILED", finished_at=now)
+            recovered.append(job.pk)
+            logger.warning(
+                "job %s (%s) lost its worker; %s",
+                job.pk,
+                job.handler,
+                "queued again" if job.attempts < job.max_attempts else "failed",
+            )
+    return recovered

@@ -1,0 +1,44 @@
+"""A job's page: what it does, how far it got, how it ended; and its state as JSON, which the
+page's script polls so that it updates without a full reload (without JavaScript, the page has a
+link that loads it again)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from naptrack.jobs.models import Job
+
+
+def _job(request: HttpRequest, pk: int) -> Job:
+    job = Job.objects.select_related("created_by").filter(pk=pk).first()
+    # Someone else's job is not found rather than forbidden: its existence says nothing.
+    if job is None or not request.user.has_perm("jobs.view_job", job):
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "jobs/job.html", {"job": _job(request, pk)})
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _job(request, pk)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": job.get_state_display(),
+            "finished": job.finished,
+            "done": job.progress_done,
+            "total": job.progress_total,
+            "percent": job.percent,
+            "note": job.progress_note,
+            "attempts": job.attempts,
+        }
+    )

@@ -1,0 +1,58 @@
+"""The worker process behind `naptrack worker`: django-tasks' database worker, plus what naptrack
+adds to it: heartbeats from running jobs and, every few beats, the recovery of jobs whose worker
+died (naptrack.jobs.services.jobs_recover)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.db import connection
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from naptrack.jobs import services
+
+logger = logging.getLogger("naptrack.jobs")
+
+
+def _recovering(stop: threading.Event) -> None:
+    try:
+        while True:
+            try:
+                services.jobs_recover()
+            except Exception:  # a locked or restarting database: try again at the next round
+                logger.warning("could not look for jobs left by stopped workers", exc_info=True)
+            if stop.wait(3 * services.heartbeat_seconds()):
+                return
+    finally:
+        connection.close()
+
+
+def worker_run(
+    *, interval: float = 1.0, batch: bool = False, max_tasks: int | None = None, worker_id: str = ""
+) -> None:
+    """Take jobs from the queue until stopped (SIGINT or SIGTERM finish the current job first;
+    a second one stops at once), or, with `batch`, until the queue is empty."""
+    services._IN_WORKER.set()
+    # Before the first look at the queue, so that a batch run also runs what a dead worker left.
+    services.jobs_recover()
+    stop = threading.Event()
+    recovery = threading.Thread(target=_recovering, args=(stop,), name="jobs-recovery", daemon=True)
+    recovery.start()
+    worker = Worker(
+        queue_names=["default"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=not batch,
+        max_tasks=max_tasks,
+        worker_id=worker_id or get_random_string(32),
+        excluded_queue_names=[],
+    )
+    worker.configure_signals()
+    try:
+        worker.run()
+    finally:
+        stop.set()
+        recovery.join(timeout=5)

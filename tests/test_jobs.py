@@ -1,0 +1,211 @@
+"""Background jobs in process: queueing, retries, refusals, recovery from a dead worker, and the job's
+page. The suite runs jobs with django-tasks' immediate backend (tests/conftest.py); tests that need
+a job to stay queued switch to the database backend, as production has it. Real worker processes:
+tests/test_jobs_worker.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from naptrack.cli.main import build_parser
+from naptrack.jobs.models import Job
+from naptrack.jobs.services import Outcome, handler, job_enqueue, job_run, jobs_recover
+from naptrack.portal.jobs import round_publish_enqueue
+from naptrack.reporting.services import round_close
+from tests.conftest import _user, logged_in
+from tests.jobs_scenario import append, flaky
+
+
+@handler
+def refuses(job) -> Outcome:
+    raise ValidationError("The plan has no such line: 99.z.")
+
+
+def not_a_handler(job) -> Outcome:
+    return Outcome()
+
+
+@pytest.fixture
+def queue_in_database(settings):
+    """Jobs stay queued until a worker takes them, as in production."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def closed_round(open_round, coordinator):
+    return round_close(actor=coordinator, round=open_round)
+
+
+def test_publishing_from_the_dashboard_runs_as_a_job_whose_page_shows_the_result(closed_round, coordinator):
+    client = logged_in(coordinator)
+    response = client.post(f"/rounds/{closed_round.pk}/state/publish/")
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.state, job.attempts, job.created_by, job.key) == (
+        "succeeded",
+        1,
+        coordinator,
+        f"round-publish:{closed_round.pk}",
+    )
+    closed_round.refresh_from_db()
+    assert closed_round.state == "published"
+    html = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "<h1>Publishing Annual report 2014</h1>" in html
+    assert "<strong>Done</strong>" in html and "is published: its report to parliament is on the public portal." in html
+    assert f'<a class="btn btn-primary" href="/rounds/{closed_round.pk}/">See the result</a>' in html
+    assert "job.js" not in html  # nothing left to poll
+
+
+def test_a_queued_job_shows_its_progress_and_a_second_press_finds_it(closed_round, coordinator, queue_in_database):
+    client = logged_in(coordinator)
+    first = client.post(f"/rounds/{closed_round.pk}/state/publish/")
+    second = client.post(f"/rounds/{closed_round.pk}/state/publish/")
+    job = Job.objects.get()
+    assert first["Location"] == second["Location"] == f"/jobs/{job.pk}/"
+    assert DBTaskResult.objects.count() == 1 and job.state == "queued" and job.task_id
+    html = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "<strong>Waiting to start</strong>" in html
+    assert f'<a href="/jobs/{job.pk}/">Refresh this page</a>' in html and "naptrack/job.js" in html
+    Job.objects.filter(pk=job.pk).update(state="running", progress_done=1, progress_total=2, progress_note="Halfway")
+    status = client.get(f"/jobs/{job.pk}/status/").json()
+    assert status == {
+        "state": "running",
+        "state_label": "Running",
+        "finished": False,
+        "done": 1,
+        "total": 2,
+        "percent": 50,
+        "note": "Halfway",
+        "attempts": 0,
+    }
+    html = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert (
+        '<progress id="job-progress" class="w-100" max="100" value="50"' in html
+        and ': <span id="job-note">Halfway</span>' in html
+    )
+    # The worker takes the entry and publishes.
+    Job.objects.filter(pk=job.pk).update(state="queued", progress_done=0, progress_total=0, progress_note="")
+    assert job_run(job.pk).state == "succeeded"
+    closed_round.refresh_from_db()
+    assert closed_round.state == "published"
+    # Finished: pressing Publish again is refused by the round's state, not queued.
+    response = client.post(f"/rounds/{closed_round.pk}/state/publish/")
+    assert response["Location"] == f"/rounds/{closed_round.pk}/" and Job.objects.count() == 1
+
+
+def test_a_job_is_seen_only_by_whoever_started_it(closed_round, coordinator, focal_defence, reader, queue_in_database):
+    job = round_publish_enqueue(actor=coordinator, round=closed_round)
+    other = _user("coordinator-2", "coordinator")
+    for user in (other, focal_defence, reader):
+        client = logged_in(user)
+        assert client.get(f"/jobs/{job.pk}/").status_code == 404
+        assert client.get(f"/jobs/{job.pk}/status/").status_code == 404
+    from django.test import Client
+
+    assert Client().get(f"/jobs/{job.pk}/")["Location"].startswith("/accounts/login/")
+    assert logged_in(coordinator).get("/jobs/999999/").status_code == 404
+
+
+def test_the_job_page_and_its_status_cost_the_same_queries_whatever_the_job(
+    closed_round, coordinator, queue_in_database, django_assert_num_queries
+):
+    client = logged_in(coordinator)
+    job = round_publish_enqueue(actor=coordinator, round=closed_round)
+    client.get(f"/jobs/{job.pk}/")
+    # The session, the person, the job with who started it; the page adds the person's roles
+    # for its header, as every signed-in page does.
+    with django_assert_num_queries(3):
+        client.get(f"/jobs/{job.pk}/status/")
+    with django_assert_num_queries(4):
+        client.get(f"/jobs/{job.pk}/")
+    job_run(job.pk)
+    with django_assert_num_queries(4):
+        assert client.get(f"/jobs/{job.pk}/").status_code == 200
+
+
+def test_a_failing_job_is_tried_again_up_to_its_limit_then_fails_with_its_error_shown(coordinator):
+    passes = job_enqueue(actor=coordinator, function=flaky, title="Flaky", arguments={"failures": 2})
+    assert (passes.state, passes.attempts, passes.result_note, passes.error) == (
+        "succeeded",
+        3,
+        "done at attempt 3",
+        "",
+    )
+    never = job_enqueue(actor=coordinator, function=flaky, title="Never", arguments={"failures": 9}, max_attempts=2)
+    assert (never.state, never.attempts) == ("failed", 2)
+    assert never.error == (
+        "An unexpected error stopped the job (RuntimeError). "
+        "The administrator can find the details in the worker's log."
+    )
+    html = logged_in(coordinator).get(f"/jobs/{never.pk}/").content.decode()
+    assert "The job failed after 2 attempts." in html and "(RuntimeError)" in html
+
+
+def test_a_refusal_fails_the_job_at_once_with_its_message(coordinator, open_round):
+    refused = job_enqueue(actor=coordinator, function=refuses, title="Refused")
+    assert (refused.state, refused.attempts, refused.error) == ("failed", 1, "The plan has no such line: 99.z.")
+    # Publishing a round that was reopened meanwhile: the round's own message, one attempt.
+    job = round_publish_enqueue(actor=coordinator, round=open_round)
+    assert (job.state, job.attempts, job.error) == ("failed", 1, "The round is open: this cannot be done now.")
+    open_round.refresh_from_db()
+    assert open_round.state == "open"
+
+
+def test_only_marked_functions_are_queued_or_run(coordinator, queue_in_database):
+    with pytest.raises(TypeError):
+        job_enqueue(actor=coordinator, function=not_a_handler, title="No")
+    job = Job.objects.create(handler="os.system", arguments={"command": "true"}, title="Not ours")
+    assert job_run(job.pk).state == "failed"
+    assert Job.objects.get(pk=job.pk).error == "This kind of job no longer exists."
+    assert job_run(job.pk) is None  # a duplicate queue entry finds nothing waiting
+
+
+def test_jobs_whose_worker_stopped_beating_are_run_again_or_failed(coordinator, queue_in_database, tmp_path, settings):
+    settings.NAPTRACK_JOB_HEARTBEAT_SECONDS = 5
+    now = timezone.now()
+    arguments = {"path": str(tmp_path / "ran.txt"), "seconds": 0}
+    lost, last, alive = (job_enqueue(actor=coordinator, function=append, title=t, arguments=arguments) for t in "abc")
+    entries = {j.pk: j.task_id for j in (lost, last, alive)}
+    DBTaskResult.objects.update(status="RUNNING")
+    Job.objects.filter(pk=lost.pk).update(state="running", attempts=1, heartbeat_at=now - dt.timedelta(seconds=31))
+    Job.objects.filter(pk=last.pk).update(state="running", attempts=3, heartbeat_at=now - dt.timedelta(seconds=60))
+    Job.objects.filter(pk=alive.pk).update(state="running", attempts=1, heartbeat_at=now - dt.timedelta(seconds=20))
+
+    assert sorted(jobs_recover(now=now)) == sorted([lost.pk, last.pk])
+    assert jobs_recover(now=now) == []  # taken back once
+    lost.refresh_from_db(), last.refresh_from_db(), alive.refresh_from_db()
+    assert (lost.state, lost.error) == ("queued", "The worker running this job stopped before it finished.")
+    assert lost.task_id != entries[lost.pk] and DBTaskResult.objects.get(pk=lost.task_id).status == "READY"
+    assert (last.state, last.finished_at is not None) == ("failed", True)
+    assert alive.state == "running"
+    statuses = {str(k): v for k, v in DBTaskResult.objects.values_list("pk", "status")}
+    assert statuses[entries[lost.pk]] == statuses[entries[last.pk]] == "FAILED"
+    assert statuses[entries[alive.pk]] == "RUNNING"
+    # The job taken back runs again to the end.
+    assert job_run(lost.pk).state == "succeeded"
+    assert (tmp_path / "ran.txt").read_text().split()[0] == str(lost.pk)
+
+
+def test_the_command_line_has_a_worker_and_serve_without_one(capsys):
+    parser = build_parser()
+    assert parser.parse_args(["serve", "--no-worker"]).no_worker is True
+    assert parser.parse_args(["serve"]).no_worker is False
+    args = parser.parse_args(["worker", "--batch", "--max-jobs", "3", "--interval", "0.5"])
+    assert (args.batch, args.max_jobs, args.interval) == (True, 3, 0.5)
+    for bad in (["--interval", "0"], ["--interval", "soon"], ["--max-jobs", "0"]):
+        with pytest.raises(SystemExit) as exit_:
+            parser.parse_args(["worker", *bad])
+        assert exit_.value.code == 2
+    assert "worker: error: argument --interval" in capsys.readouterr().err
+
+
+def test_the_queue_entry_carries_only_the_jobs_id(coordinator, queue_in_database):
+    # Arguments stay on the job (its page and the admin show them); the entry only points at it.
+    job = job_enqueue(actor=coordinator, function=flaky, title="x", arguments={"failures": 0})
+    assert DBTaskResult.objects.get(pk=job.task_id).args_kwargs == {"args": [job.pk], "kwargs": {}}
+    assert job.arguments == {"failures": 0} and job.language == "en"
