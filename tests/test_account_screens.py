@@ -60,6 +60,7 @@ def test_the_people_list_shows_each_person_with_role_department_and_status(
     [
         ("role=focal-point", ["focal-defence", "focal-justice"]),
         ("department=justice", ["focal-justice"]),
+        ("department=+justice+", ["focal-justice"]),
         ("status=deactivated", ["reader"]),
         ("status=active&role=reader", []),
     ],
@@ -73,16 +74,25 @@ def test_the_people_list_filters(
     assert shown == expected
 
 
+def test_the_people_list_says_when_no_department_has_the_code(coordinator_client, focal_defence):
+    html = page(coordinator_client, "/accounts/people/?department=nowhere")
+    assert "No department has this code." in html
+
+
 def test_the_people_list_comes_a_page_at_a_time_at_a_fixed_cost(
     coordinator_client, django_assert_num_queries, focal_defence
 ):
     many_people(110)
-    # session, user, roles (header), count, page, its roles, departments (filter)
-    with django_assert_num_queries(7):
+    # session, user, roles (header), count, page, its roles (the department filter is a code to
+    # type: no list of every department)
+    with django_assert_num_queries(6):
         first = page(coordinator_client, "/accounts/people/?role=focal-point")
     assert "56 people" in first and 'rel="next" href="?role=focal-point&amp;page=2"' in first
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page(coordinator_client, "/accounts/people/")
+    # ... and the department of the code typed
+    with django_assert_num_queries(7):
+        page(coordinator_client, "/accounts/people/?department=defence")
     second = page(coordinator_client, "/accounts/people/?role=focal-point&page=2")
     assert "person-109" in second and "person-001" not in second
 

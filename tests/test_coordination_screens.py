@@ -211,7 +211,8 @@ def test_round_list_query_count_does_not_grow_with_more_rounds(
     open_round, plan, coordinator, django_assert_num_queries
 ):
     client = logged_in(coordinator)
-    with django_assert_num_queries(5):
+    # Paged: the count, the page's ids, their rows with their counts.
+    with django_assert_num_queries(7):
         get(client, "/rounds/")
     for year in (2013, 2015):
         services.round_open(
@@ -220,9 +221,22 @@ def test_round_list_query_count_does_not_grow_with_more_rounds(
                 actor=coordinator, plan=plan, kind="annual", year=year, deadline=dt.date.today()
             ),
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         html = get(client, "/rounds/")
     assert html.count("<tr>") == 1 + 3
+
+
+def test_round_list_comes_a_page_at_a_time(open_round, plan, coordinator, monkeypatch):
+    from naptrack.reporting.views import rounds
+
+    monkeypatch.setattr(rounds, "ROUNDS_PER_PAGE", 2)
+    for year in (2013, 2015):
+        services.round_create(actor=coordinator, plan=plan, kind="annual", year=year, deadline=dt.date.today())
+    client = logged_in(coordinator)
+    first, second = get(client, "/rounds/"), get(client, "/rounds/?page=2")
+    # Latest year first: 2015 and 2014 on the first page, 2013 on the second, each counted.
+    assert first.count("<tr>") == 1 + 2 and "2015" in first and 'rel="next" href="?page=2"' in first
+    assert second.count("<tr>") == 1 + 1 and "2013" in second and 'rel="prev"' in second
 
 
 def test_coordinator_creates_a_round_from_the_list(plan, coordinator):

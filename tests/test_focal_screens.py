@@ -137,8 +137,10 @@ def test_home_of_a_unit_parent_includes_its_units(open_round, plan):
 def test_home_query_count_is_pinned_and_does_not_grow_with_a_second_open_round(
     open_round, coordinator, focal_defence_client, django_assert_num_queries
 ):
-    # Six for reporting's work list, one for the sections apps above add (international's targeted questions).
-    with django_assert_num_queries(7):
+    # Nine for reporting's work list (the counts per round, the rounds, the departments, a page of
+    # each round's contributions), one for the sections apps above add (international's targeted
+    # questions).
+    with django_assert_num_queries(10):
         first = html_of(focal_defence_client.get(HOME))
     assert first.count('<tr class="contribution"') == 37
 
@@ -146,10 +148,38 @@ def test_home_query_count_is_pinned_and_does_not_grow_with_a_second_open_round(
         actor=coordinator, plan=open_round.plan, kind="annual", year=2015, deadline=dt.date(2016, 1, 31)
     )
     services.round_open(actor=coordinator, round=second)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         both = html_of(focal_defence_client.get(HOME))
     assert both.count('<tr class="contribution"') == 74
     assert "Annual report 2014" in both and "Annual report 2015" in both
+
+
+def test_home_shows_each_open_round_a_page_at_a_time(
+    open_round, coordinator, focal_defence_client, monkeypatch, django_assert_num_queries
+):
+    from naptrack.reporting.views import focal
+
+    monkeypatch.setattr(focal, "WORK_PAGE", 20)
+    second = services.round_create(
+        actor=coordinator, plan=open_round.plan, kind="annual", year=2015, deadline=dt.date(2016, 1, 31)
+    )
+    services.round_open(actor=coordinator, round=second)
+    with django_assert_num_queries(10):
+        html = html_of(focal_defence_client.get(HOME))
+    # Each round a section of its first 20 contributions (of 37), with its own pages.
+    assert html.count('<tr class="contribution"') == 40
+    for round_ in (open_round, second):
+        section = html[html.index(f'id="round-{round_.pk}"') :]
+        assert f'href="?page-{round_.pk}=2#round-{round_.pk}"' in section.split("</section>")[0]
+        assert "37 contributions, by state" in section.split("</section>")[0]
+    later = html_of(focal_defence_client.get(f"{HOME}?page-{second.pk}=2"))
+    first_section = later[later.index(f'id="round-{open_round.pk}"') :].split("</section>")[0]
+    second_section = later[later.index(f'id="round-{second.pk}"') :].split("</section>")[0]
+    assert first_section.count('<tr class="contribution"') == 20
+    assert second_section.count('<tr class="contribution"') == 17
+    # The last lines of the plan are on the second page, in plan order.
+    codes = re.findall(r'<th scope="row"><a href="/work/contributions/\d+/">([^<]+)</a>', second_section)
+    assert codes == sorted(codes, key=lambda c: [int(p) if p.isdigit() else p for p in re.split(r"[.]", c)])
 
 
 def test_home_shows_the_deadline_and_days_left_or_overdue(open_round, coordinator, focal_defence_client):

@@ -59,14 +59,21 @@ def _plans() -> forms.ModelChoiceField:
 
 class PeopleFilterForm(Bootstrap, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False)
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Department.objects.order_by("code"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All departments"),
+    # A code to type rather than a list of every department: an installation serving many
+    # countries has a thousand of them, and the page would grow with the list.
+    department = forms.CharField(
+        label=_("Department code"), max_length=100, required=False, help_text=_("Empty: all departments.")
     )
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *STATUSES], required=False)
+
+    def clean_department(self) -> Department | None:
+        code = self.cleaned_data["department"].strip()
+        if not code:
+            return None
+        department = Department.objects.filter(code=code).first()
+        if department is None:
+            raise forms.ValidationError(_("No department has this code."))
+        return department
 
 
 # Civil-society members are invited from their organisation's page, as its members.

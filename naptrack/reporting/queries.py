@@ -62,6 +62,26 @@ class ContributionQuerySet(models.QuerySet):
     def for_departments(self, departments) -> ContributionQuerySet:
         return self.filter(department__in=departments)
 
+    def rows_per_round(self, rows: dict[int, tuple[int, int]]) -> ContributionQuerySet:
+        """Rows `first` to `last` (from 1, in plan order) of each round `{round_id: (first, last)}`:
+        one page of each round's contributions in one query, however many rounds are open."""
+        from django.db.models import F, Window
+        from django.db.models.functions import RowNumber
+
+        if not rows:
+            return self.none()
+        numbered = self.annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("round_id")],
+                order_by=[F("action__goal__number"), F("action__position"), F("department__code"), F("pk")],
+            )
+        )
+        wanted = Q()
+        for round_id, (first, last) in rows.items():
+            wanted |= Q(round_id=round_id, row__gte=first, row__lte=last)
+        return numbered.filter(wanted)
+
     def readable_by(self, user) -> ContributionQuerySet:
         """What the person may read, in SQL: the same rule as reporting.rules.can_read_contribution.
         Coordinators and readers read everything; an evaluator everything of their plan; a focal

@@ -14,6 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +26,7 @@ from django.views.decorators.http import require_POST
 from naptrack.accounts.rules import department_ids
 from naptrack.core.numbers import whole_number
 from naptrack.core.roles import is_coordinator, is_evaluator, is_focal_point, is_reader
+from naptrack.plans.models import Department
 from naptrack.reporting import services, worklist
 from naptrack.reporting.forms import (
     STATUS_DEFINITIONS,
@@ -38,6 +41,9 @@ from naptrack.reporting.services import ContributionConflict, WorkflowError
 from naptrack.reporting.views.common import in_own_plan
 
 # --- the focal point's home -----------------------------------------------------------------------
+
+# Contributions per page in each open round's section of a focal point's list.
+WORK_PAGE = 50
 
 
 def _deadline(round_: Round) -> dict[str, Any]:
@@ -62,30 +68,43 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
                 "evaluated_plan": user.plan if is_evaluator(user) else None,
             },
         )
-    contributions = (
-        Contribution.objects.filter(round__state=Round.State.OPEN)
-        .for_departments(departments)
-        .with_context()
-        .order_by("round__deadline", "round_id", "action__goal__number", "action__position", "department__code")
-    )
+    # Each open round a section with its counts, and its contributions a page at a time
+    # (?page-<round id>=n): a focal point of a department in ten open rounds gets ten short
+    # sections, in four queries whatever the number of rounds and contributions.
+    mine = Contribution.objects.filter(round__state=Round.State.OPEN).for_departments(departments)
+    tallies: dict[int, dict[str, int]] = {}
+    reporting: dict[int, set[int]] = {}
+    for t in mine.order_by().values("round_id", "department_id", "state").annotate(n=Count("pk")):
+        counts = tallies.setdefault(t["round_id"], dict.fromkeys(Contribution.State.values, 0))
+        counts[t["state"]] += t["n"]
+        reporting.setdefault(t["round_id"], set()).add(t["department_id"])
+    open_rounds = list(Round.objects.filter(pk__in=tallies).select_related("plan").order_by("deadline", "pk"))
+    named = Department.objects.in_bulk({pk for ids in reporting.values() for pk in ids})
+    pages = {
+        r.pk: Paginator(range(sum(tallies[r.pk].values())), WORK_PAGE).get_page(request.GET.get(f"page-{r.pk}"))
+        for r in open_rounds
+    }
+    rows = mine.rows_per_round({pk: (page.start_index(), page.end_index()) for pk, page in pages.items()})
+    shown = rows.with_context().order_by("round_id", "action__goal__number", "action__position", "department__code")
+    by_round = {pk: list(items) for pk, items in groupby(shown, key=lambda c: c.round_id)}
     rounds = []
-    for round_, items in groupby(contributions, key=lambda c: c.round):
-        items = list(items)
-        counts = dict.fromkeys(Contribution.State.values, 0)
-        for c in items:
-            counts[c.state] += 1
+    for round_ in open_rounds:
+        counts = tallies[round_.pk]
+        items = by_round.get(round_.pk, [])
         rounds.append(
             {
                 "round": round_,
-                "total": len(items),
+                "total": sum(counts.values()),
                 "counts": [(state, Contribution.State(state).label, counts[state]) for state in counts],
                 "to_do": counts["draft"] + counts["returned"],
                 # One workbook per department (a focal point of Interior also reports for its units).
-                "departments": sorted({c.department for c in items}, key=lambda d: d.code),
+                "departments": sorted((named[pk] for pk in reporting[round_.pk]), key=lambda d: d.code),
                 "objectives": [
                     {"objective": objective, "contributions": list(group)}
                     for objective, group in groupby(items, key=lambda c: c.action.goal.objective)
                 ],
+                "page": pages[round_.pk],
+                "page_parameter": f"page-{round_.pk}",
                 **_deadline(round_),
             }
         )

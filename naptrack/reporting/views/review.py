@@ -70,6 +70,10 @@ def round_contributions(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Earlier rounds shown in full on a line's review page.
+EARLIER_SHOWN = 3
+
+
 def _in_responsibility_order(action: Action, contributions: Iterable[Contribution]) -> list[Contribution]:
     position = {r.department_id: r.position for r in action.responsibilities.all()}
     return sorted(contributions, key=lambda c: (position.get(c.department_id, 10**6), c.department.code))
@@ -125,6 +129,9 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         .filter(Q(year__lt=round_.year) | Q(year=round_.year, created_at__lt=round_.created_at))
         .order_by("year", "created_at")
     )
+    # The latest earlier rounds in full, the older ones as links (each their own line review):
+    # the page's cost stays that of a few rounds however many the plan has had.
+    older, earlier = earlier[:-EARLIER_SHOWN], earlier[-EARLIER_SHOWN:]
     syntheses = {
         s.round_id: s
         for s in Synthesis.objects.filter(round__in=[round_, *earlier], action=action).select_related("round")
@@ -193,6 +200,7 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "form": form if can_write else None,
             "conflict": conflict,
             "earlier": [EarlierRound(r, syntheses.get(r.pk), previous[r.pk]) for r in earlier],
+            "older": older,
             "can_history": user.has_perm("reporting.view_history", round_),
             "can_correct_synthesis": synthesis is not None and user.has_perm("reporting.correct_published", synthesis),
             "is_coordinator": is_coordinator(user),
