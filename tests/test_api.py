@@ -340,9 +340,15 @@ def test_round_life_open_close_reopen_close_publish(coordinator, annual_round, m
     response = client.post(f"{base}/reopen/", {"reason": "Defence asked for a week more."}, format="json")
     assert response.json()["state"] == "open"
     assert client.post(f"{base}/close/").json()["state"] == "closed"
+    # Publishing is a background job (run at once in the tests): 202, the round and its job.
     response = client.post(f"{base}/publish/")
-    assert response.status_code == 200
-    assert response.json()["state"] == "published" and response.json()["published_at"]
+    job = response.json()["job"]
+    assert response.status_code == 202 and response["Location"] == f"/api/v1/jobs/{job['id']}/"
+    assert (job["state"], job["attempts"], job["page"]) == ("succeeded", 1, f"/jobs/{job['id']}/")
+    assert "is published" in job["result_note"]
+    followed = client.get(response["Location"]).json()
+    assert followed["state"] == "succeeded" and followed["id"] == job["id"]
+    assert client.get(base + "/").json()["state"] == "published"
 
 
 def test_round_opened_twice_is_409(coordinator, open_round):

@@ -209,3 +209,24 @@ def test_the_queue_entry_carries_only_the_jobs_id(coordinator, queue_in_database
     job = job_enqueue(actor=coordinator, function=flaky, title="x", arguments={"failures": 0})
     assert DBTaskResult.objects.get(pk=job.task_id).args_kwargs == {"args": [job.pk], "kwargs": {}}
     assert job.arguments == {"failures": 0} and job.language == "en"
+
+
+def test_the_api_publishes_through_a_job_that_only_its_starter_follows(
+    closed_round, coordinator, focal_defence, queue_in_database, django_assert_num_queries
+):
+    from tests.test_api import api
+
+    client = api(coordinator)
+    response = client.post(f"/api/v1/rounds/{closed_round.pk}/publish/")
+    job = Job.objects.get()
+    assert response.status_code == 202 and response.json()["job"]["state"] == "queued"
+    assert response.json()["state"] == "closed"  # not yet: a worker publishes it
+    again = client.post(f"/api/v1/rounds/{closed_round.pk}/publish/")
+    assert again.json()["job"]["id"] == job.pk and Job.objects.count() == 1
+    with django_assert_num_queries(2):  # the token with its person, the job
+        assert client.get(f"/api/v1/jobs/{job.pk}/").json()["title"] == "Publishing Annual report 2014"
+    assert api(focal_defence).get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+    assert api().get(f"/api/v1/jobs/{job.pk}/").status_code == 401
+    job_run(job.pk)
+    body = client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (body["state"], body["percent"], body["error"]) == ("succeeded", 100, "")

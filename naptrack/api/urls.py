@@ -9,7 +9,17 @@ from drf_spectacular.views import SpectacularAPIView
 from naptrack.api import lineage, public_evaluations, public_figures, public_targets, public_versions
 from naptrack.api import public as public_api
 from naptrack.api import public_civil_society as public_cs
-from naptrack.api.views import assessments, civil_society, contributions, international, plans, rounds, targeted, token
+from naptrack.api.views import (
+    assessments,
+    civil_society,
+    contributions,
+    international,
+    jobs,
+    plans,
+    rounds,
+    targeted,
+    token,
+)
 
 
 class IdConverter:
@@ -54,6 +64,7 @@ urlpatterns = [
     path("rounds/<api_id:pk>/open/", rounds.RoundOpen.as_view(), name="round-open"),
     path("rounds/<api_id:pk>/close/", rounds.RoundClose.as_view(), name="round-close"),
     path("rounds/<api_id:pk>/publish/", rounds.RoundPublish.as_view(), name="round-publish"),
+    path("jobs/<api_id:pk>/", jobs.JobDetail.as_view(), name="job-detail"),
     path("rounds/<api_id:pk>/reopen/", rounds.RoundReopen.as_view(), name="round-reopen"),
     path(
         "rounds/<api_id:pk>/contributions/", contributions.RoundContributionList.as_view(), name="round-contributions"

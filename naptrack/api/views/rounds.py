@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
@@ -19,8 +20,9 @@ from naptrack.api.views.common import (
     require,
     responses,
 )
+from naptrack.api.views.jobs import JobSerializer
 from naptrack.plans.models import Plan
-from naptrack.portal.publishing import round_publish
+from naptrack.portal.jobs import round_publish_enqueue
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Round
 
@@ -158,13 +160,35 @@ class RoundClose(RoundTransition):
         services.round_close(actor=request.user, round=round_)
 
 
-class RoundPublish(RoundTransition):
-    @_round_step_schema(gettext_lazy("Publish a closed round"))
-    def post(self, request: Request, pk: int) -> Response:
-        return super().post(request, pk)
+class RoundPublished(s.RoundDetailSerializer):
+    job = JobSerializer(help_text="the background job that publishes the round: follow it at /api/v1/jobs/<id>/")
 
-    def step(self, request, round_, data):
-        round_publish(actor=request.user, round=round_)
+
+class RoundPublish(JsonView):
+    """Publishing takes seconds (the report in every language and format): it is queued as a
+    background job, and the answer is 202 with the round as it is and the job. A second call
+    while the job waits or runs answers with the same job."""
+
+    permission_classes = [CanViewRounds]
+
+    @extend_schema(
+        summary=gettext_lazy("Publish a closed round (as a background job)"),
+        request=None,
+        responses=responses({202: RoundPublished}, 401, 403, 404, 409),
+        tags=["rounds"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        round_ = get_object_or_404(Round, pk=pk)
+        require(request, "reporting.manage_round", round_)
+        if round_.state != Round.State.CLOSED:
+            raise services.WorkflowError(
+                _("The round is %(state)s: this cannot be done now.") % {"state": round_.get_state_display()}
+            )
+        job = round_publish_enqueue(actor=request.user, round=round_)
+        body = {**s.RoundDetailSerializer(_round_detail(round_.pk)).data, "job": JobSerializer(job).data}
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers={"Location": reverse("api:job-detail", args=[job.pk])}
+        )
 
 
 class RoundReopen(RoundTransition):
