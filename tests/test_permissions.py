@@ -537,3 +537,24 @@ def test_who_opens_the_screens_of_a_plans_evaluation(plan, personas, coordinator
     if EVALUATION_WRITE[persona] != OK:
         client.post(f"/evaluations/{evaluation.pk}/findings/new/", {"text": "Written by " + persona})
         assert not evaluation.findings.filter(text__startswith="Written by").exists()
+
+
+# --- a background job's page: whoever started it, nobody else (tests/test_jobs.py) ----------------
+
+JOB_SEEN = dict.fromkeys(EVERYONE_STAFF, NOT_FOUND) | {"coordinator": OK, "anonymous": LOGIN}
+
+
+@pytest.mark.parametrize("persona", list(JOB_SEEN))
+def test_who_follows_the_coordinators_job(open_round, personas, persona):
+    from naptrack.jobs.models import Job
+    from naptrack.portal.jobs import round_publish_job
+
+    job = Job.objects.create(
+        handler=f"{round_publish_job.__module__}.{round_publish_job.__qualname__}",
+        arguments={"round": open_round.pk},
+        title="Publishing",
+        created_by=personas["coordinator"],
+    )
+    client = Client() if persona == "anonymous" else logged_in(personas[persona])
+    for address in (f"/jobs/{job.pk}/", f"/jobs/{job.pk}/status/"):
+        assert client.get(address).status_code == JOB_SEEN[persona], (persona, address)
