@@ -5,6 +5,7 @@ is a separate process on the data directory and database of its environment:
     python tests/jobs_scenario.py migrate           # an empty installation
     python tests/jobs_scenario.py publish ROUND     # queue its publication; prints the job's id
     python tests/jobs_scenario.py queue HANDLER N [JSON]  # N jobs of a handler below; prints their ids
+    python tests/jobs_scenario.py servers           # setup, a round open, API tokens (JSON)
     python tests/jobs_scenario.py state             # jobs, rounds, reports, as JSON
 
 It also holds the handlers the tests queue (a job imports its handler by name in the worker).
@@ -104,6 +105,46 @@ def queue(name: str, count: str, arguments: str = "{}") -> None:
         for i in range(int(count))
     ]
     print(json.dumps(ids))
+
+
+def servers() -> None:
+    """For several servers on one database: the plan, the 2014 round closed (to be published),
+    the 2015 round open, and API tokens for the coordinator and Defence's focal point."""
+    import datetime as dt
+
+    from naptrack.accounts.models import User
+    from naptrack.accounts.services import user_create
+    from naptrack.api.services import token_issue
+    from naptrack.reporting.models import Contribution, Round
+    from naptrack.reporting.services import round_create, round_open
+
+    setup()
+    coordinator = User.objects.get(username="coordinator")
+    focal = user_create(
+        actor="tests",
+        username="focal-defence",
+        role="focal-point",
+        password="x" * 12,
+        department_code="defence",
+        check_password=False,
+    )
+    plan = Round.objects.get().plan
+    later = round_create(actor=coordinator, plan=plan, kind="annual", year=2015, deadline=dt.date(2016, 1, 31))
+    round_open(actor=coordinator, round=later, notify=False)
+    contribution = Contribution.objects.filter(round=later, department=focal.department).order_by("pk").first()
+    closed = Round.objects.get(year=2014)
+    print(
+        json.dumps(
+            {
+                "plan": plan.slug,
+                "closed": closed.pk,
+                "closed_title": str(closed),
+                "contribution": contribution.pk,
+                "coordinator": token_issue(user=coordinator)[0],
+                "focal": token_issue(user=focal)[0],
+            }
+        )
+    )
 
 
 def state() -> None:
