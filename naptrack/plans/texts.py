@@ -78,17 +78,17 @@ def fingerprint(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
-def plan_state_filter(plan: Plan) -> Q:
-    """The translation states of a plan's texts, in one condition (subqueries, not id lists)."""
-    return (
-        Q(kind=Kind.PLAN, object_id=plan.pk)
-        | Q(kind=Kind.DEPARTMENT, object_id__in=PlanDepartment.objects.filter(plan=plan).values("department_id"))
-        | Q(kind=Kind.OBJECTIVE, object_id__in=Objective.objects.filter(plan=plan).values("pk"))
-        | Q(kind=Kind.GOAL, object_id__in=Goal.objects.filter(plan=plan).values("pk"))
-        | Q(kind=Kind.ACTION, object_id__in=Action.objects.filter(plan=plan).values("pk"))
-        | Q(kind=Kind.NOTE, object_id__in=Note.objects.filter(action__plan=plan).values("pk"))
-        | Q(kind=Kind.INSTRUMENT, object_id__in=Instrument.objects.filter(action__plan=plan).values("pk"))
-    )
+def plan_state_conditions(plan: Plan) -> list[Q]:
+    """The translation states of a plan's texts, a condition per kind (subqueries, not id lists)."""
+    return [
+        Q(kind=Kind.PLAN, object_id=plan.pk),
+        Q(kind=Kind.DEPARTMENT, object_id__in=PlanDepartment.objects.filter(plan=plan).values("department_id")),
+        Q(kind=Kind.OBJECTIVE, object_id__in=Objective.objects.filter(plan=plan).values("pk")),
+        Q(kind=Kind.GOAL, object_id__in=Goal.objects.filter(plan=plan).values("pk")),
+        Q(kind=Kind.ACTION, object_id__in=Action.objects.filter(plan=plan).values("pk")),
+        Q(kind=Kind.NOTE, object_id__in=Note.objects.filter(action__plan=plan).values("pk")),
+        Q(kind=Kind.INSTRUMENT, object_id__in=Instrument.objects.filter(action__plan=plan).values("pk")),
+    ]
 
 
 StateMap = dict[tuple[str, int, str], dict[str, str]]
@@ -96,11 +96,18 @@ StateMap = dict[tuple[str, int, str], dict[str, str]]
 
 def plan_states(plan: Plan, *, language: str | None = None) -> StateMap:
     """(kind, object id, field) -> {language: state}, in one query."""
-    rows = TranslationState.objects.filter(plan_state_filter(plan))
-    if language:
-        rows = rows.filter(language=language)
+    # One branch per kind joined by UNION ALL rather than one OR of them: each branch reads the
+    # unique index (kind, object_id, ...), where the OR made PostgreSQL scan the states of every
+    # plan of the installation.
+    branches = []
+    for condition in plan_state_conditions(plan):
+        rows = TranslationState.objects.filter(condition)
+        if language:
+            rows = rows.filter(language=language)
+        branches.append(rows.order_by().values_list("kind", "object_id", "field", "language", "state"))
+    rows = branches[0].union(*branches[1:], all=True)
     states: StateMap = {}
-    for kind, object_id, name, lang, state in rows.values_list("kind", "object_id", "field", "language", "state"):
+    for kind, object_id, name, lang, state in rows:
         states.setdefault((kind, object_id, name), {})[lang] = state
     return states
 
