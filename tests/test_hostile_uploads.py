@@ -34,6 +34,7 @@ UNDEFINED = "uses the entity &nbsp;, which is not defined"
 @pytest.fixture(autouse=True)
 def _data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # uploads waiting for confirmation go there
 
 
 def peak_mb(action: Callable[[], Any], warm_up: Callable[[], Any] | None = None) -> tuple[Any, float]:

@@ -471,8 +471,9 @@ def test_unknown_departments_stop_the_load_unless_created(plan, capsys, tmp_path
 
 @pytest.fixture
 def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    return tmp_path
+    """Where uploads wait for confirmation: the file storage's pending/ folder (core/pending.py)."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path / "pending"
 
 
 def upload(client, path: Path, **fields):

@@ -273,7 +273,7 @@ def test_the_exported_matrix_alone_gives_the_lines_goals_instruments_and_departm
 
 
 def test_a_coordinator_uploads_a_spreadsheet_checks_it_and_loads_it(coordinator_client, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "uploads"
     path = tmp_path / "pan.xlsx"
     french_plan_xlsx(path)
     with path.open("rb") as f:

@@ -28,8 +28,9 @@ HEADER = ["Code", "Line of action", "Department", "Status", "Report"]
 
 @pytest.fixture
 def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
-    return settings.DATA_DIR
+    """Where uploads wait for confirmation: the file storage's pending/ folder (core/pending.py)."""
+    settings.MEDIA_ROOT = tmp_path / "data"
+    return settings.MEDIA_ROOT / "pending"
 
 
 @pytest.fixture(scope="module")

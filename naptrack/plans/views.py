@@ -1,7 +1,7 @@
 """Importing a plan from its document in the browser: upload, preview, confirm.
 
 The coordinator uploads the plan's PDF, Word document or extracted text; it is read at once and
-kept in the data directory under a random token with what was read, so that the preview (the
+kept in the file storage under a random token with what was read, so that the preview (the
 plan's tree and the list of things to check) and the confirmation see the same plan. Confirming
 loads it through plan_load, in one transaction: nothing is written before, and a failed load
 writes nothing. Only the person who uploaded a document can see its preview and load it.
@@ -9,9 +9,7 @@ writes nothing. Only the person who uploaded a document can see its preview and 
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from naptrack.core.pending import as_uploaded, pending_create, pending_load, pending_store
+from naptrack.core.pending import Pending, as_uploaded, pending_create, pending_load, pending_store
 from naptrack.plans import interchange
 from naptrack.plans.models import Plan
 
@@ -40,7 +38,7 @@ CHECK_LABELS = {
     "metadata-guessed": gettext_lazy("Guessed"),
     "structure": gettext_lazy("Structure"),
 }
-PENDING = "imports"  # folder of the data directory where uploads wait for confirmation
+PENDING = "imports"  # where uploads wait for confirmation in the file storage (core/pending.py)
 
 
 class PlanImportForm(forms.Form):
@@ -173,19 +171,20 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["document"]
         name = Path(upload.name).name
         try:
-            path = pending_store(folder, upload, "document")
-            result = _read(path, form.cleaned_data, original_name=name)
+            stored = pending_store(folder, upload, "document")
+            with folder.local(stored) as path:  # the importers read a file on disk
+                result = _read(path, form.cleaned_data, original_name=name)
         except Exception as exc:
-            shutil.rmtree(folder, ignore_errors=True)
+            folder.remove()
             from naptrack.plans.importing import DocumentImportError
 
             if not isinstance(exc, DocumentImportError):
                 raise
-            reason = as_uploaded(str(exc), path, name)
+            reason = as_uploaded(str(exc), stored, name)
             form.add_error("document", _("The document could not be read: %(reason)s.") % {"reason": reason})
         else:
             result["user"] = request.user.pk
-            (folder / "result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+            folder.write_json("result.json", result)
             return redirect("plan-import-preview", token=token)
     # A document refused (unreadable, an entity bomb, too many cells) or a field in error: 400.
     return render(request, "plans/import/form.html", {"form": form}, status=400 if form.errors else 200)
@@ -211,7 +210,7 @@ def _read(path: Path, options: dict[str, Any], *, original_name: str) -> dict[st
     }
 
 
-def _stored(request: HttpRequest, token: str) -> tuple[Path, dict[str, Any]]:
+def _stored(request: HttpRequest, token: str) -> tuple[Pending, dict[str, Any]]:
     return pending_load(PENDING, token, "result.json", request.user.pk)
 
 
@@ -223,7 +222,7 @@ def plan_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     unmatched = sorted({c["subject"] for c in result["checks"] if c["kind"] == "department-unmatched"})
     if request.method == "POST":
         if "discard" in request.POST:
-            shutil.rmtree(folder, ignore_errors=True)
+            folder.remove()
             messages.info(request, _("The uploaded document was discarded; nothing was loaded."))
             return redirect("plan-import")
         if unmatched and not request.POST.get("create_departments"):
@@ -234,7 +233,7 @@ def plan_import_preview(request: HttpRequest, token: str) -> HttpResponse:
         else:
             loaded = _load(request, document)
             if loaded is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+                folder.remove()
                 messages.success(request, loaded)
                 return redirect("plan-detail", slug=document["slug"])
     return render(

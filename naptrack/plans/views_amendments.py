@@ -3,14 +3,13 @@ the focus countries, and a changed plan file read, previewed and confirmed.
 
 Each form is compared with the plan in force and only what changed becomes a change of
 plans/amendments.py, which checks and makes the whole amendment or nothing. An uploaded file
-waits in the data directory (core/pending.py) between its preview and its confirmation, so that
+waits in the file storage (core/pending.py) between its preview and its confirmation, so that
 nothing is written before the coordinator has seen every change.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from typing import Any
 
 import rules
@@ -39,7 +38,7 @@ from naptrack.plans.forms_amendments import (
 )
 from naptrack.plans.models import Action, Department, Instrument, Plan, PlanVersion, Responsibility
 
-PENDING = "amendments"  # folder of the data directory where uploaded plan files wait
+PENDING = "amendments"  # where uploaded plan files wait in the file storage (core/pending.py)
 
 
 def _require(request: HttpRequest) -> None:
@@ -210,8 +209,8 @@ def file_upload(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 token, folder = pending_create(PENDING)
                 meta = {"user": request.user.pk, "plan": plan.pk, "file": form.cleaned_data["document"].name}
-                (folder / "document.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-                (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+                folder.write_json("document.json", document)
+                folder.write_json("meta.json", meta)
                 return redirect("plan-amend-file-preview", slug=plan.slug, token=token)
     return _page(request, "file.html", {"plan": plan, "form": form, "unchanged": unchanged}, form)
 
@@ -244,10 +243,10 @@ def file_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     folder, meta = pending_load(PENDING, token, "meta.json", request.user.pk)
     if meta.get("plan") != plan.pk:
         raise Http404
-    document = json.loads((folder / "document.json").read_text(encoding="utf-8"))
+    document = folder.read_json("document.json")
     form = AmendmentForm(request.POST if request.method == "POST" else None, plan=plan)
     if request.method == "POST" and "discard" in request.POST:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder.remove()
         messages.info(request, _("The uploaded file was discarded; the plan is unchanged."))
         return _to_log(plan)
     if request.method == "POST" and form.is_valid():
@@ -256,7 +255,7 @@ def file_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         except AmendmentError as exc:
             form.add_error(None, exc.messages)
         else:
-            shutil.rmtree(folder, ignore_errors=True)
+            folder.remove()
             if version is None:
                 messages.info(request, _("The file no longer changes anything: no version was made."))
                 return _to_log(plan)

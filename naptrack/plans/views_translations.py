@@ -9,9 +9,6 @@ preview and the confirmation is still refused.
 
 from __future__ import annotations
 
-import json
-import shutil
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +26,7 @@ from naptrack.plans.texts import coverage, plan_texts
 from naptrack.plans.translating import TranslationFile, TranslationImportError, translations_import
 from naptrack.plans.views_instruments import read_or_change
 
-PENDING = "translations"  # folder of the data directory where uploads wait for confirmation
+PENDING = "translations"  # where uploads wait for confirmation in the file storage (core/pending.py)
 
 
 class UploadForm(forms.Form):
@@ -118,9 +115,9 @@ def _keep(request: HttpRequest, form: UploadForm, plan: Plan, lang: str) -> str 
         )
         return None
     token, folder = pending_create(PENDING)
-    (folder / "upload").write_bytes(data)
+    folder.write("upload", data)
     meta = {"user": request.user.pk, "name": upload.name, "state": form.cleaned_data["state"]}
-    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    folder.write_json("meta.json", meta)
     return token
 
 
@@ -131,10 +128,10 @@ def translations_preview(request: HttpRequest, slug: str, lang: str, token: str)
     lang = _language(lang)
     folder, meta = pending_load(PENDING, token, "meta.json", request.user.pk)
     if request.method == "POST" and "discard" in request.POST:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder.remove()
         messages.info(request, _("The uploaded file was discarded; nothing was imported."))
         return redirect("plan-translations-language", slug=plan.slug, lang=lang)
-    upload: TranslationFile = translation_files.read((folder / "upload").read_bytes(), name=meta["name"])
+    upload: TranslationFile = translation_files.read(folder.read("upload"), name=meta["name"])
     dry_run = request.method != "POST"
     try:
         result = translations_import(actor=request.user, upload=upload, state=meta["state"], dry_run=dry_run)
@@ -143,7 +140,7 @@ def translations_preview(request: HttpRequest, slug: str, lang: str, token: str)
     else:
         refused_message = ""
         if result.applied:
-            shutil.rmtree(folder, ignore_errors=True)
+            folder.remove()
             counts = result.counts
             messages.success(
                 request,

@@ -19,7 +19,10 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from django.core.files.storage import Storage
 
 FORMAT = "naptrack-backup/1"
 MANIFEST = "manifest.json"
@@ -91,6 +94,27 @@ class ArchiveWriter:
             reader = _Hashing(source, stat.st_size)
             self._tar.addfile(info, reader)  # type: ignore[arg-type]
         self.members[name] = {"sha256": reader.sha.hexdigest(), "size": stat.st_size}
+        return True
+
+    def add_stored(self, name: str, storage: Storage, stored: str) -> bool:
+        """Add a file of the file storage (the local folder or an object store) as `name`; False
+        when it is gone (evidence removed since the database copy was taken)."""
+        try:
+            source = storage.open(stored, "rb")
+        except FileNotFoundError:
+            return False
+        with source:
+            try:  # the open file's own size, when it is a local file replaced meanwhile
+                size = os.fstat(source.fileno()).st_size
+            except (AttributeError, OSError, ValueError):
+                size = source.size
+            try:
+                mtime = int(storage.get_modified_time(stored).timestamp())
+            except (NotImplementedError, OSError):
+                mtime = int(time.time())
+            reader = _Hashing(source, size)
+            self._tar.addfile(_info(name, size, mtime), reader)  # type: ignore[arg-type]
+        self.members[name] = {"sha256": reader.sha.hexdigest(), "size": size}
         return True
 
     def close(self, manifest: dict[str, Any]) -> None:

@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 
 from naptrack.core.backup import databases
 from naptrack.core.backup.archive import DATABASE_MEMBERS, FORMAT, SECRET_KEY, UPLOADS, ArchiveWriter, BackupError
+from naptrack.core.pending import ROOT as PENDING_ROOT
 
-# Folders of the storage that are caches: what they hold is made again when it is missing.
-CACHES = {"report-cache"}
+# Folders of the storage left out: caches (what they hold is made again when it is missing) and
+# uploads waiting for a confirmation (core/pending.py), gone a day later anyway.
+SKIPPED = {"report-cache", PENDING_ROOT}
 
 
 @dataclass
@@ -71,8 +74,8 @@ def _write(output: Path, staging: Path, engine: str) -> Created:
         writer.add(database, copy)
         if key is not None:
             writer.add(SECRET_KEY, key)
-        for name, path in stored_files():
-            if writer.add(name, path, missing_ok=True):
+        for name, stored in stored_files():
+            if writer.add_stored(name, default_storage, stored):
                 files += 1
                 reports += name.startswith(f"{UPLOADS}/reports/")
         writer.close(manifest(started, described, key is not None))
@@ -120,21 +123,26 @@ def secret_key_file() -> Path | None:
     return path if in_use else None
 
 
-def stored_files() -> Iterator[tuple[str, Path]]:
-    """Every regular file of the storage (MEDIA_ROOT: evidence, published reports), caches aside,
-    named as in the archive, in a stable order. Symbolic links are not followed."""
-    root = Path(settings.MEDIA_ROOT)
-    if not root.is_dir():
+def stored_files() -> Iterator[tuple[str, str]]:
+    """Every file of the file storage (evidence, civil-society files, published reports), the
+    caches and the uploads waiting for confirmation aside, as (name in the archive, name in the
+    storage), in a stable order. Through the storage API, so that an object store is backed up
+    as the data directory's folder is."""
+    yield from _walk("")
+
+
+def _walk(folder: str) -> Iterator[tuple[str, str]]:
+    try:
+        dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # no file was ever stored
         return
-    for folder, dirs, names in os.walk(root):
-        here = Path(folder)
-        if here == root:
-            dirs[:] = [d for d in dirs if d not in CACHES]
-        dirs.sort()
-        for name in sorted(names):
-            path = here / name
-            if path.is_file() and not path.is_symlink():
-                yield f"{UPLOADS}/{path.relative_to(root).as_posix()}", path
+    if not folder:
+        dirs = [d for d in dirs if d not in SKIPPED]
+    for name in sorted(files):
+        stored = f"{folder}/{name}" if folder else name
+        yield f"{UPLOADS}/{stored}", stored
+    for sub in sorted(dirs):
+        yield from _walk(f"{folder}/{sub}" if folder else sub)
 
 
 def sync_folder(folder: Path) -> None:

@@ -2,9 +2,10 @@
 
 In order: read the whole archive and check every member against the manifest (nothing written
 yet); refuse a format, a database engine or a schema this code does not know; refuse a target
-that holds data; extract into a folder of the data directory; move the files into place; put the
-database in last (SQLite: one rename; PostgreSQL: pg_restore in one transaction). When the
-database cannot go in, the files moved are moved back.
+that holds data; extract into a folder of the data directory; put the files into the file
+storage (through Django's storage API: the local folder or an object store); put the database
+in last (SQLite: one rename; PostgreSQL: pg_restore in one transaction). When the database
+cannot go in, the files stored are deleted again.
 
 "Empty" is what naptrack creates when it starts on a new data directory: the generated
 `secret_key`, the `static/` folder, and at most an SQLite database without tables.
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 
 from naptrack.core.backup import databases
 from naptrack.core.backup.archive import (
@@ -32,7 +35,7 @@ from naptrack.core.backup.archive import (
     extract_verified,
     read_verified,
 )
-from naptrack.core.backup.create import sync_folder
+from naptrack.core.backup.create import stored_files, sync_folder
 
 STAGING_PREFIX = ".restore-"
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -125,10 +128,12 @@ def check_empty(data_dir: Path, engine: str) -> None:
     for entry in sorted(data_dir.iterdir()):
         if entry.name.startswith(STAGING_PREFIX) and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)  # left by a restore that was interrupted
-        elif entry == media and entry.is_dir() and not any(entry.iterdir()):
-            continue
+        elif entry == media and entry.is_dir():
+            continue  # the file storage's folder, checked through the storage below
         elif entry.name not in allowed:
             held.append(entry.name + ("/" if entry.is_dir() else ""))
+    if next(stored_files(), None) is not None:
+        held.append(f"{media.name}/ (files in the file storage)")
     if database is not None and (tables := databases.sqlite_tables(database)):
         held.append(
             f"{database if database.parent.resolve() != data_dir.resolve() else database.name} "
@@ -149,14 +154,17 @@ def check_empty(data_dir: Path, engine: str) -> None:
 
 
 def _move_files(staging: Path, data_dir: Path, undo: list[Callable[[], None]]) -> None:
-    """The uploads and the secret key into place, each move with the step that takes it back."""
-    uploads, media = staging / UPLOADS, Path(settings.MEDIA_ROOT)
+    """The uploads into the file storage (through its API: a local folder or an object store)
+    and the secret key into place, each step with the one that takes it back."""
+    uploads = staging / UPLOADS
     if uploads.is_dir():
-        if media.is_dir():
-            media.rmdir()  # empty: check_empty said so
-            undo.append(lambda: media.mkdir(mode=0o700, exist_ok=True))
-        uploads.rename(media)
-        undo.append(lambda: media.rename(uploads))
+        for path in sorted(p for p in uploads.rglob("*") if p.is_file()):
+            name = path.relative_to(uploads).as_posix()
+            with path.open("rb") as content:
+                saved = default_storage.save(name, File(content))
+            undo.append(lambda saved=saved: default_storage.delete(saved))
+            if saved != name:  # the storage was empty: check_empty said so
+                raise BackupError(f"restore failed: the file storage stored {name} as {saved}")
     key, target = staging / SECRET_KEY, data_dir / SECRET_KEY
     if key.is_file():
         previous = target.read_bytes() if target.is_file() else None

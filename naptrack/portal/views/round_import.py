@@ -1,7 +1,7 @@
 """Importing a past report into a round in the browser: upload, preview, confirm.
 
 The coordinator uploads the report (the 2012 baseline, an earlier annual report) as the plan
-import takes a plan: it is read at once and what was read is kept in the data directory under a
+import takes a plan: it is read at once and what was read is kept in the file storage under a
 random token (core.pending), for the uploader only, so that the preview and the confirmation
 see the same contributions. Confirming creates the round through reporting.services.round_import,
 or round_import_published when the round is to be published at once: that is why these screens
@@ -14,9 +14,7 @@ dashboard to publish it. The upload is stored under a fixed name, its own kept f
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +50,7 @@ from naptrack.reporting.models import Contribution, Round
 from naptrack.reporting.services import round_import, round_import_problems
 
 logger = logging.getLogger(__name__)
-PENDING = "round-imports"  # folder of the data directory where uploads wait for confirmation
+PENDING = "round-imports"  # where uploads wait for confirmation in the file storage (core/pending.py)
 CHECK_LABELS = {
     **PLAN_CHECK_LABELS,
     LINE_BY_TEXT: gettext_lazy("Line matched by its text"),
@@ -147,14 +145,15 @@ def round_import_upload(request: HttpRequest) -> HttpResponse:
         name = Path(upload.name).name
         token, folder = pending_create(PENDING)
         try:
-            path = pending_store(folder, upload, "report")
-            proposal = read_round_document(path, plan=data["plan"], year=data["year"], name=name)
+            stored_name = pending_store(folder, upload, "report")
+            with folder.local(stored_name) as path:  # the readers read a file on disk
+                proposal = read_round_document(path, plan=data["plan"], year=data["year"], name=name)
         except Exception as exc:
-            shutil.rmtree(folder, ignore_errors=True)
+            folder.remove()
             if not isinstance(exc, DocumentImportError):
                 raise
             # The message ends its sentence with a full stop; so may the reason.
-            reason = as_uploaded(str(exc), path, name).removesuffix(".")
+            reason = as_uploaded(str(exc), stored_name, name).removesuffix(".")
             form.add_error("document", _("The document could not be read: %(reason)s.") % {"reason": reason})
         else:
             stored = {
@@ -166,7 +165,7 @@ def round_import_upload(request: HttpRequest) -> HttpResponse:
                 "replace": data["replace"],
                 "proposal": _dumped(proposal),
             }
-            (folder / "result.json").write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+            folder.write_json("result.json", stored)
             return redirect("round-import-preview", token=token)
     mark_errors(form)
     return render(
@@ -183,7 +182,7 @@ def round_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     options = {"plan": plan, "kind": stored["kind"], "year": stored["year"], "replace": stored["replace"]}
     refused: list[str] = []
     if request.method == "POST" and "discard" in request.POST:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder.remove()
         messages.info(request, _("The uploaded report was discarded; nothing was imported."))
         return redirect("round-import")
     # Only the button imports: any other POST (a stale form, a crafted request) shows the page again.
@@ -197,11 +196,11 @@ def round_import_preview(request: HttpRequest, token: str) -> HttpResponse:
         except RoundNotPublished as exc:
             # Imported and committed, only the publishing failed: the upload has served.
             logger.exception("round %s imported but not published", exc.round.pk)
-            shutil.rmtree(folder, ignore_errors=True)
+            folder.remove()
             messages.error(request, str(exc))
             return redirect("reporting:round-dashboard", pk=exc.round.pk)
         else:
-            shutil.rmtree(folder, ignore_errors=True)
+            folder.remove()
             messages.success(request, _imported(round_, published))
             return redirect("reporting:round-dashboard", pk=round_.pk)
     asked = asked_in(plan, stored["year"])

@@ -15,9 +15,6 @@ department.
 
 from __future__ import annotations
 
-import json
-import shutil
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -31,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from naptrack.accounts.rules import department_ids
-from naptrack.core.pending import pending_create, pending_load
+from naptrack.core.pending import Pending, pending_create, pending_load
 from naptrack.core.roles import is_focal_point
 from naptrack.plans.models import Department
 from naptrack.reporting.models import Round
@@ -48,7 +45,7 @@ from naptrack.reporting.services.workbooks import (
 from naptrack.reporting.workbook import ALL_DEPARTMENTS, MAX_BYTES, parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PENDING = "workbooks"  # folder of the data directory where uploads wait for confirmation
+PENDING = "workbooks"  # where uploads wait for confirmation in the file storage (core/pending.py)
 OUTCOME_LABELS = {
     "new": gettext_lazy("new"),
     "changed": gettext_lazy("changed"),
@@ -130,14 +127,14 @@ def _download(request: HttpRequest, round_: Round, department: Department | None
 
 def _store(request: HttpRequest, data: bytes, name: str, round_: Round, department: Department | None) -> str:
     token, folder = pending_create(PENDING)
-    (folder / "workbook.xlsx").write_bytes(data)
+    folder.write("workbook.xlsx", data)
     code = department.code if department is not None else ALL_DEPARTMENTS
     meta = {"user": request.user.pk, "round": round_.pk, "department": code, "file": name}
-    (folder / "upload.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    folder.write_json("upload.json", meta)
     return token
 
 
-def _stored(request: HttpRequest, token: str) -> tuple[Path, dict[str, Any]]:
+def _stored(request: HttpRequest, token: str) -> tuple[Pending, dict[str, Any]]:
     return pending_load(PENDING, token, "upload.json", request.user.pk)
 
 
@@ -196,12 +193,12 @@ def workbook_preview(request: HttpRequest, token: str) -> HttpResponse:
     department = None if whole_round else get_object_or_404(Department, code=meta["department"])
     upload_url = _upload_url(round_, department)
     if request.method == "POST" and "discard" in request.POST:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder.remove()
         messages.info(request, _("The uploaded workbook was discarded; nothing was imported."))
         return redirect(upload_url)
     confirm = request.method == "POST" and "confirm" in request.POST
     try:
-        changes = parse((folder / "workbook.xlsx").read_bytes(), file_name=meta["file"])
+        changes = parse(folder.read("workbook.xlsx"), file_name=meta["file"])
         result = workbook_import(
             actor=request.user, round=round_, department=department, changes=changes, dry_run=not confirm
         )
@@ -209,12 +206,12 @@ def workbook_preview(request: HttpRequest, token: str) -> HttpResponse:
         # Valid at upload, invalid now: the database changed meanwhile (a contribution reopened...).
         return _preview(request, token, round_, department, meta, None, invalid.errors, status=409)
     except (WorkbookRefused, WorkflowError, PermissionDenied) as refused:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder.remove()
         messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": refused})
         return redirect(_back(request, round_, department))
     if not confirm:
         return _preview(request, token, round_, department, meta, result, [])
-    shutil.rmtree(folder, ignore_errors=True)
+    folder.remove()
     counts = result.counts
     messages.success(
         request,
