@@ -230,3 +230,19 @@ def test_the_api_publishes_through_a_job_that_only_its_starter_follows(
     job_run(job.pk)
     body = client.get(f"/api/v1/jobs/{job.pk}/").json()
     assert (body["state"], body["percent"], body["error"]) == ("succeeded", 100, "")
+
+
+def test_a_worker_never_takes_back_the_job_it_is_running_itself(coordinator, queue_in_database, tmp_path):
+    from naptrack.jobs import services
+
+    job = job_enqueue(actor=coordinator, function=append, title="long", arguments={"path": str(tmp_path / "x")})
+    # Its heartbeat could not be written for a minute (SQLite's lock held by its own transaction).
+    Job.objects.filter(pk=job.pk).update(
+        state="running", attempts=1, heartbeat_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    services._RUNNING_HERE.add(job.pk)
+    try:
+        assert jobs_recover() == []
+    finally:
+        services._RUNNING_HERE.discard(job.pk)
+    assert jobs_recover() == [job.pk]

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -38,16 +39,24 @@ HANDLER_MARK = "_naptrack_job_handler"
 _IN_WORKER = threading.Event()
 
 
+# The jobs this process is running: its own recovery never takes them back, even when their
+# heartbeat could not be written (SQLite's write lock held by the job's own long transaction).
+_RUNNING_HERE: set[int] = set()
+
+
 def in_worker() -> bool:
     return _IN_WORKER.is_set()
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a finished job leads to: the page that shows its result, and a sentence about it."""
+    """What a finished job leads to: the page that shows its result, and a sentence about it;
+    and a file it built (its name is the one it is downloaded under), stored as the job's
+    result_file when the job succeeds. A job with a file usually leads to it: job_file_url."""
 
     url: str = ""
     note: str = ""
+    file: File | None = None
 
 
 class JobRefused(Exception):
@@ -167,10 +176,12 @@ class _Heartbeat:
             connection.close()
 
     def __enter__(self) -> _Heartbeat:
+        _RUNNING_HERE.add(self.job_id)
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        _RUNNING_HERE.discard(self.job_id)
         self.stop.set()
         self.thread.join(timeout=heartbeat_seconds() + 5)
 
@@ -235,7 +246,47 @@ def _finish(job: Job, *, outcome: Outcome | None = None, error: str = "", failed
     }
     if outcome is not None:
         changes.update(result_url=outcome.url, result_note=outcome.note, progress_done=F("progress_total"))
+        if outcome.file is not None:
+            # Stored here, once the handler succeeded: an attempt that fails leaves no file.
+            job.result_file.save(outcome.file.name, outcome.file, save=False)
+            changes["result_file"] = job.result_file.name
     Job.objects.filter(pk=job.pk).update(**changes)
+    if outcome is not None and outcome.file is not None and job.key:
+        # The same person's same report built again: the earlier file has no use left.
+        _files_remove(Job.objects.filter(key=job.key).exclude(pk=job.pk).exclude(result_file=""))
+
+
+def job_file_url(job: Job) -> str:
+    """Where the file a job builds is downloaded (for a handler's Outcome.url)."""
+    from django.urls import reverse
+
+    return reverse("jobs:job-file", args=[job.pk])
+
+
+def _files_remove(jobs: Any) -> int:
+    removed = 0
+    for old in jobs.only("pk", "result_file", "language"):
+        with translation.override(old.language):
+            note = _("The file this job built was removed: build it again.")
+        # The row first: a download then finds no file rather than a name whose file is gone.
+        if Job.objects.filter(pk=old.pk, result_file=old.result_file.name).update(
+            result_file="", result_url="", result_note=note
+        ):
+            old.result_file.storage.delete(old.result_file.name)
+            removed += 1
+    return removed
+
+
+def file_days() -> float:
+    return float(getattr(settings, "NAPTRACK_JOB_FILE_DAYS", 7))
+
+
+def jobs_files_expire(*, now: dt.datetime | None = None) -> int:
+    """Remove the files jobs built longer ago than NAPTRACK_JOB_FILE_DAYS (a built report is a
+    copy of the moment, not an archive: the published report is kept by the round). Workers call
+    this now and then; returns how many were removed."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=file_days())
+    return _files_remove(Job.objects.exclude(result_file="").filter(finished_at__lt=cutoff))
 
 
 def jobs_recover(*, now: dt.datetime | None = None) -> list[int]:
@@ -247,7 +298,8 @@ def jobs_recover(*, now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     silent_since = now - dt.timedelta(seconds=6 * heartbeat_seconds())
     recovered = []
-    for job in Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=silent_since):
+    silent = Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=silent_since)
+    for job in silent.exclude(pk__in=list(_RUNNING_HERE)):
         lost = _("The worker running this job stopped before it finished.")
         if job.attempts < job.max_attempts:
             taken = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
