@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "naptrack.core",
     "naptrack.accounts",
     "naptrack.audit",
+    "django_tasks",
+    "django_tasks_db",
+    "naptrack.jobs",
     "naptrack.plans",
     "naptrack.reporting",
     "naptrack.international",
@@ -323,6 +326,15 @@ STORAGES = {
         "BACKEND": os.environ.get("STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
 }
+
+# --- Background jobs ---------------------------------------------------------------------------
+# Long work runs as jobs (naptrack.jobs) on a queue kept in the database: django-tasks' database
+# backend, whose entries `naptrack worker` (or the worker `naptrack serve` starts) takes.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often a running job says its worker is alive; after six silent beats another worker runs it again.
+NAPTRACK_JOB_HEARTBEAT_SECONDS = float(os.environ.get("NAPTRACK_JOB_HEARTBEAT_SECONDS", "5"))
+# The wait before a failed attempt is tried again, doubled at each further failure.
+NAPTRACK_JOB_RETRY_SECONDS = float(os.environ.get("NAPTRACK_JOB_RETRY_SECONDS", "10"))
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
