@@ -335,6 +335,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 NAPTRACK_JOB_HEARTBEAT_SECONDS = float(os.environ.get("NAPTRACK_JOB_HEARTBEAT_SECONDS", "5"))
 # The wait before a failed attempt is tried again, doubled at each further failure.
 NAPTRACK_JOB_RETRY_SECONDS = float(os.environ.get("NAPTRACK_JOB_RETRY_SECONDS", "10"))
+# Files built by jobs (reports to download) are removed this many days after they were built.
+NAPTRACK_JOB_FILE_DAYS = float(os.environ.get("NAPTRACK_JOB_FILE_DAYS", "7"))
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -209,6 +209,13 @@ def test_nothing_of_defences_unpublished_work_reaches_the_focal_point_of_justice
         f"/work/rounds/{open_round.pk}/workbook/?department=justice",
     ]
     texts.update(_crawl(justice, extra, 0, statuses))
+    # PDF and Word files are built by a job (POST), and downloaded from its page.
+    for fmt in ("docx", "pdf"):
+        for query in ("lang=en", "lang=en&draft=1"):
+            built = justice.post(f"/rounds/{open_round.pk}/report.{fmt}?{query}")
+            statuses[f"POST report.{fmt}?{query}"] = built.status_code
+            if built.status_code == 302:
+                texts[f"{built['Location']}file/"] = text_of(fmt, justice.get(f"{built['Location']}file/"))
 
     assert _leaks(texts) == {}
 
@@ -240,6 +247,10 @@ def test_nothing_of_defences_unpublished_work_reaches_the_focal_point_of_justice
             assert statuses[f"/work/evidence/{e.pk}/"] == 403, "the cross-department evidence download refused"
     assert statuses[f"/contributions/{seeded['shared'].pk}/history/"] == 403
     assert statuses[f"/rounds/{open_round.pk}/report.pdf?lang=en&draft=1"] == 403
+    assert statuses["POST report.pdf?lang=en&draft=1"] == statuses["POST report.docx?lang=en&draft=1"] == 403
+    assert statuses["POST report.pdf?lang=en"] == statuses["POST report.docx?lang=en"] == 302
+    built = [text for url, text in texts.items() if url.startswith("/jobs/")]
+    assert len(built) == 2 and all(SHARED in text for text in built), "the files hold the shared work"
     assert statuses[f"/work/rounds/{open_round.pk}/workbook/?department=defence"] == 403
     assert statuses["/audit/events.csv"] == 403
 

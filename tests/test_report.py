@@ -410,7 +410,10 @@ def test_focal_points_and_readers_download_the_report(report_round, focal_defenc
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert '<html lang="fr">' in response.content.decode()
     assert response["Cache-Control"] == "private, no-store"
-    response = logged_in(reader).get(f"/rounds/{report_round.pk}/report.docx")
+    # A Word file is built by a job (tests/test_report_jobs.py), which ends with its download.
+    client = logged_in(reader)
+    job_page = client.post(f"/rounds/{report_round.pk}/report.docx")["Location"]
+    response = client.get(f"{job_page}file/")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{BE}-annual-2014-en.docx"'
 

@@ -8,10 +8,18 @@ last error, and is what the progress page and the retry and recovery logic read
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def result_path(job: Job, filename: str) -> str:
+    # A folder per job: the file keeps the name it is downloaded under (a report's filename),
+    # and two jobs building the same report never take each other's name.
+    return f"jobs/{job.pk}/{filename}"
 
 
 class JobQuerySet(models.QuerySet):
@@ -49,6 +57,10 @@ class Job(models.Model):
     error = models.TextField(_("error"), blank=True)
     result_url = models.CharField(_("result"), max_length=500, blank=True)
     result_note = models.TextField(_("outcome"), blank=True)
+    # A file the job built (a report to download), in the default storage, served by
+    # jobs:job-file to whoever may see the job; removed when a newer job of the same key built
+    # its own, or after NAPTRACK_JOB_FILE_DAYS (services.jobs_files_expire).
+    result_file = models.FileField(_("file built"), upload_to=result_path, max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -84,6 +96,10 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.SUCCEEDED, self.State.FAILED)
+
+    @property
+    def result_filename(self) -> str:
+        return PurePosixPath(self.result_file.name).name if self.result_file else ""
 
     @property
     def percent(self) -> int | None:

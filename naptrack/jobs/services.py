@@ -221,8 +221,11 @@ def job_run(job_id: int, *, beating: bool = False) -> Job | None:
             logger.exception(
                 "job %s (%s), attempt %s of %s failed", job.pk, job.handler, job.attempts, job.max_attempts
             )
-            # The handler's transaction is rolled back; a broken connection is replaced.
-            close_old_connections()
+            # The handler's transaction is rolled back; a broken connection is replaced. Not
+            # inside a transaction of the caller's (the immediate backend runs the job in the
+            # request's, or a test's): closing would break it on PostgreSQL.
+            if not connection.in_atomic_block:
+                close_old_connections()
             if job.attempts < job.max_attempts:
                 _again(job, error=_message(error))
             else:

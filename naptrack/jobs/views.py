@@ -1,11 +1,13 @@
 """A job's page: what it does, how far it got, how it ended; and its state as JSON, which the
 page's script polls so that it updates without a full reload (without JavaScript, the page has a
-link that loads it again)."""
+link that loads it again); and the file a job built, for download."""
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -42,3 +44,25 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
             "attempts": job.attempts,
         }
     )
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job(request, pk)
+    if not job.result_file:
+        raise Http404
+    try:
+        handle = job.result_file.storage.open(job.result_file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = job.result_filename
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
+    # What a job builds (a draft report) may hold unpublished content: no shared cache keeps it.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,6 +1,6 @@
 """The worker process behind `naptrack worker`: django-tasks' database worker, plus what naptrack
 adds to it: heartbeats from running jobs and, every few beats, the recovery of jobs whose worker
-died (naptrack.jobs.services.jobs_recover)."""
+died (naptrack.jobs.services.jobs_recover) and the removal of old jobs' files (jobs_files_expire)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ def _recovering(stop: threading.Event) -> None:
                 services.jobs_recover()
             except Exception:  # a locked or restarting database: try again at the next round
                 logger.warning("could not look for jobs left by stopped workers", exc_info=True)
+            try:
+                services.jobs_files_expire()
+            except Exception:  # as above; a storage that cannot delete now may later
+                logger.warning("could not remove the files of old jobs", exc_info=True)
             if stop.wait(3 * services.heartbeat_seconds()):
                 return
     finally:

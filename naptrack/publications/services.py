@@ -65,6 +65,23 @@ def report_build(
     return write(content.build(source, lang), format, back_url=back_url, cache=cache)
 
 
+def report_access_check(user, round: Round, draft: bool) -> None:
+    """May `user` build the round's report (the draft, with `draft`)? Staff only, like the round
+    itself (an evaluator, their own plan's). Raises PermissionDenied. Asked by the download's
+    view and again by the job that builds it, as the person who asked, when it runs."""
+    from naptrack.core.roles import evaluates, is_evaluator
+
+    if is_evaluator(user) and not evaluates(user, round.plan_id):
+        raise PermissionDenied(_("You may not do this."))
+    if not user.has_perm("reporting.view_round", round):
+        raise PermissionDenied(_("You may not do this."))
+    # The draft holds every department's submitted and internal items: for those who read every
+    # department's work in any state (coordinator, readers), not for a department's focal point,
+    # who reads their own work on their own pages and gets the final report like everyone else.
+    if draft and not user.has_perm("reporting.view_all_contributions", round):
+        raise PermissionDenied(_("The draft report is for the coordinator and readers."))
+
+
 def filename(round: Round, format: str, lang: str, draft: bool = False) -> str:
     stem = f"{round.plan.slug}-{round.kind}-{round.year}-{lang}"
     return f"{stem}-draft.{format}" if draft else f"{stem}.{format}"
