@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -23,6 +24,28 @@ def envbool(name: str, default: str) -> bool:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envseconds(name: str, default: str) -> float:
+    text = os.environ.get(name, default).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 10**6:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds above 0, not {text!r}")
+    return value
+
+
+def envjson(name: str) -> dict:
+    text = os.environ.get(name) or "{}"
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, such as {{\"bucket_name\": \"naptrack\"}}")
+    return value
 
 
 DATA_DIR = Path(os.environ.get("NAPTRACK_DATA_DIR", "./naptrack-data")).resolve()
@@ -320,7 +343,7 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 STORAGES = {
     "default": {
         "BACKEND": os.environ.get("NAPTRACK_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": json.loads(os.environ.get("NAPTRACK_STORAGE_OPTIONS") or "{}"),
+        "OPTIONS": envjson("NAPTRACK_STORAGE_OPTIONS"),
     },
     "staticfiles": {
         "BACKEND": os.environ.get("STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")
@@ -332,9 +355,9 @@ STORAGES = {
 # backend, whose entries `naptrack worker` (or the worker `naptrack serve` starts) takes.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How often a running job says its worker is alive; after six silent beats another worker runs it again.
-NAPTRACK_JOB_HEARTBEAT_SECONDS = float(os.environ.get("NAPTRACK_JOB_HEARTBEAT_SECONDS", "5"))
+NAPTRACK_JOB_HEARTBEAT_SECONDS = envseconds("NAPTRACK_JOB_HEARTBEAT_SECONDS", "5")
 # The wait before a failed attempt is tried again, doubled at each further failure.
-NAPTRACK_JOB_RETRY_SECONDS = float(os.environ.get("NAPTRACK_JOB_RETRY_SECONDS", "10"))
+NAPTRACK_JOB_RETRY_SECONDS = envseconds("NAPTRACK_JOB_RETRY_SECONDS", "10")
 # Files built by jobs (reports to download) are removed this many days after they were built.
 NAPTRACK_JOB_FILE_DAYS = float(os.environ.get("NAPTRACK_JOB_FILE_DAYS", "7"))
 

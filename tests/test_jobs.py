@@ -246,3 +246,36 @@ def test_a_worker_never_takes_back_the_job_it_is_running_itself(coordinator, que
     finally:
         services._RUNNING_HERE.discard(job.pk)
     assert jobs_recover() == [job.pk]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "NAPTRACK_JOB_HEARTBEAT_SECONDS",
+            "soon",
+            "NAPTRACK_JOB_HEARTBEAT_SECONDS must be a number of seconds above 0, not 'soon'",
+        ),
+        ("NAPTRACK_JOB_RETRY_SECONDS", "0", "NAPTRACK_JOB_RETRY_SECONDS must be a number of seconds above 0, not '0'"),
+        (
+            "NAPTRACK_STORAGE_OPTIONS",
+            "[1]",
+            'NAPTRACK_STORAGE_OPTIONS must be a JSON object, such as {"bucket_name": "naptrack"}',
+        ),
+    ],
+)
+def test_a_setting_naptrack_cannot_use_is_named_without_a_traceback(tmp_path, variable, value, message):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(NAPTRACK_DATA_DIR=str(tmp_path), **{variable: value})
+    result = subprocess.run(
+        [sys.executable, "-m", "naptrack.cli", "worker", "--batch"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (result.returncode, result.stderr) == (1, f"naptrack: {message}\n")

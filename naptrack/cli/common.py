@@ -40,8 +40,12 @@ class Failure(Exception):
 def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "naptrack.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # an environment variable naptrack cannot use
+        raise Failure(str(exc)) from None
     from django.utils import translation
 
     translation.activate("en")
