@@ -25,6 +25,7 @@ from naptrack.plans.importing.model import (
 from naptrack.plans.models import Action, Department, Plan
 
 from .conftest import logged_in
+from .job_results import job_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_TXT = ROOT.parent / "shared" / "plans" / "belgium-nap-1325-2013-2016.txt"
@@ -508,8 +509,11 @@ def test_upload_shows_the_plan_and_what_to_check_then_loads_it(coordinator_clien
     assert "Prosecute those responsible for sexual violence within the defence forces." in content
     assert '<th scope="col">Where in the document</th>' in content
 
-    response = coordinator_client.post(response["Location"], {"load": "1"})
-    assert response.status_code == 302 and response["Location"].endswith("/plans/be-copy/")
+    # Loading is a job (plans/jobs.py), run at once here, whose page leads to the plan.
+    job = job_of(coordinator_client.post(response["Location"], {"load": "1"}))
+    assert (job.state, job.result_url, job.key) == ("succeeded", "/plans/be-copy/", f"plan-import:{token}")
+    assert job.result_note.startswith("Plan loaded: ")
+    assert job.result_note in coordinator_client.get(f"/jobs/{job.pk}/").content.decode()
     assert Action.objects.filter(plan__slug="be-copy").count() == 102
     assert not (data_dir / "imports" / token).exists()
 

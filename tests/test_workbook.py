@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 
 from naptrack import cli
 from naptrack.audit.models import AuditEvent
+from naptrack.jobs.services import job_run
 from naptrack.plans.models import Department, Instrument
 from naptrack.reporting import services, workbook
 from naptrack.reporting.models import Contribution, Measurement
@@ -34,6 +35,7 @@ from naptrack.reporting.services.workbooks import (
     workbook_import,
 )
 from tests.conftest import _user, contribution_of, logged_in
+from tests.job_results import job_of, keep_jobs_queued
 
 HOME = "/work/"
 
@@ -740,9 +742,8 @@ def test_a_coordinator_downloads_and_uploads_through_the_choice_of_department(op
     assert Sheet(response.content).get("22", "code") == "22"
     data = fill(response.content, {("22", 1): {"status": "completed"}})
     preview = upload(coordinator_client, open_round, data, code="justice")
-    assert coordinator_client.post(preview["Location"], {"confirm": "1"})["Location"] == reverse(
-        "reporting:round-dashboard", args=[open_round.pk]
-    )
+    job = job_of(coordinator_client.post(preview["Location"], {"confirm": "1"}))
+    assert (job.state, job.result_url) == ("succeeded", reverse("reporting:round-dashboard", args=[open_round.pk]))
     assert contribution_of(open_round, "22", "justice").status == "completed"
 
 
@@ -768,8 +769,9 @@ def test_upload_shows_what_changes_and_writes_only_on_confirm(
     assert "44 rows unchanged" in html
     assert contribution_of(open_round, "6.d", "defence").version == 1
 
-    response = focal_defence_client.post(preview_url, {"confirm": "1"})
-    assert response.status_code == 302 and response["Location"] == HOME
+    job = job_of(focal_defence_client.post(preview_url, {"confirm": "1"}))
+    assert (job.state, job.result_url, job.key) == ("succeeded", HOME, f"workbook-import:{preview_url.split('/')[-2]}")
+    assert job.result_note == ("Workbook imported: 2 new, 0 changed, 44 unchanged, 0 in conflict, 0 skipped.")
     assert contribution_of(open_round, "6.d", "defence").status == "completed"
     assert Measurement.objects.get(contribution=contribution_of(open_round, "23.a", "defence")).women == 3
     # The upload is gone once imported.
@@ -792,12 +794,20 @@ def test_preview_query_count_does_not_grow_with_the_rows_changed(
     assert html.count('data-outcome="new"') == 10
 
 
-def test_confirm_query_count_is_pinned(open_round, focal_defence, focal_defence_client, django_assert_num_queries):
+def test_confirm_query_count_is_pinned(
+    open_round, focal_defence, focal_defence_client, django_assert_num_queries, settings
+):
     data = fill(export(focal_defence, open_round), {("23.a", 1): {"women": 3}})
     preview_url = upload(focal_defence_client, open_round, data)["Location"]
-    # The check again, then one contribution saved through the service (lock, history, audit).
-    with django_assert_num_queries(25):
-        assert focal_defence_client.post(preview_url, {"confirm": "1"}).status_code == 302
+    keep_jobs_queued(settings)
+    # The view: the upload's round and department, the permission, then the job queued (a look
+    # for the same job, the job, its queue entry).
+    with django_assert_num_queries(12):
+        job = job_of(focal_defence_client.post(preview_url, {"confirm": "1"}))
+    # The job: the check again, then one contribution saved through the service (lock, history, audit).
+    # Taken (claim, job), the person, the import as before, the job finished.
+    with django_assert_num_queries(28):
+        assert job_run(job.pk).state == "succeeded"
 
 
 def test_upload_with_errors_lists_them_and_keeps_nothing(open_round, focal_defence, focal_defence_client, settings):

@@ -22,12 +22,14 @@ from openpyxl import load_workbook
 
 from naptrack import cli
 from naptrack.audit.models import AuditEvent
+from naptrack.jobs.services import job_run
 from naptrack.plans.models import Instrument
 from naptrack.reporting import services, workbook
 from naptrack.reporting.models import Contribution, Measurement
 from naptrack.reporting.services import WorkflowError
 from naptrack.reporting.services.workbooks import WorkbookInvalid, WorkbookRefused, workbook_export, workbook_import
 from tests.conftest import contribution_of
+from tests.job_results import job_of, keep_jobs_queued
 from tests.test_workbook import Sheet as DepartmentSheet
 from tests.test_workbook import department, export
 
@@ -364,7 +366,7 @@ def test_upload_and_preview_query_counts_do_not_grow_with_the_departments(
 
 
 def test_upload_preview_and_confirm_write_every_department_at_once(
-    open_round, coordinator, coordinator_client, django_assert_num_queries
+    open_round, coordinator, coordinator_client, django_assert_num_queries, settings
 ):
     data = three_departments(RoundSheet(export_round(coordinator, open_round))).data()
     preview_url = upload(coordinator_client, open_round, data)["Location"]
@@ -374,10 +376,15 @@ def test_upload_preview_and_confirm_write_every_department_at_once(
     assert groups == ["Defence", "Foreign Affairs", "Justice"]
     assert "every department" in html
     assert contribution_of(open_round, "22", "justice").version == 1
-    # The check again, then three contributions saved through the service (lock, history, audit).
-    with django_assert_num_queries(40):
-        response = coordinator_client.post(preview_url, {"confirm": "1"})
-    assert response["Location"] == reverse("reporting:round-dashboard", args=[open_round.pk])
+    keep_jobs_queued(settings)
+    # The view queues a job (tests/test_workbook.py pins its queries)...
+    job = job_of(coordinator_client.post(preview_url, {"confirm": "1"}))
+    assert contribution_of(open_round, "23.a", "defence").status != "completed" and job.state == "queued"
+    # ... which checks again, then saves three contributions through the service (lock, history, audit).
+    with django_assert_num_queries(43):
+        job = job_run(job.pk)
+    assert (job.state, job.result_url) == ("succeeded", reverse("reporting:round-dashboard", args=[open_round.pk]))
+    assert job.result_note.startswith("Workbook imported: ")
     assert contribution_of(open_round, "22", "justice").status == "in-progress"
     assert contribution_of(open_round, "23.a", "defence").status == "completed"
     assert coordinator_client.get(preview_url).status_code == 404

@@ -15,10 +15,11 @@ validation error) fail the job at once, with their message for the person who st
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,30 @@ def handler(function: Callable[..., Outcome]) -> Callable[..., Outcome]:
     """Mark a function as one a job may run (the runner imports nothing else by name)."""
     setattr(function, HANDLER_MARK, True)
     return function
+
+
+@contextlib.contextmanager
+def job_cleanup(job: Job, cleanup: Callable[[], None]) -> Iterator[None]:
+    """Run `cleanup` once the job is over for good: after the handler's block succeeds or is
+    refused, or fails at its last attempt; not when another attempt will follow, which needs
+    what the cleanup removes (an upload waiting to be imported, say)."""
+    try:
+        yield
+    except (ValidationError, PermissionDenied, JobRefused):
+        cleanup()
+        raise
+    except Exception:
+        if job.attempts >= job.max_attempts:
+            cleanup()
+        raise
+    cleanup()
+
+
+def job_person(job: Job) -> Any:
+    """Who the job acts as: the person who started it, who must still have an account."""
+    if job.created_by is None or not job.created_by.is_active:
+        raise JobRefused(_("The person who started this job no longer has an account."))
+    return job.created_by
 
 
 def _path(function: Callable[..., Outcome]) -> str:

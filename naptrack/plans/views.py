@@ -4,7 +4,8 @@ The coordinator uploads the plan's PDF, Word document or extracted text; it is r
 kept in the file storage under a random token with what was read, so that the preview (the
 plan's tree and the list of things to check) and the confirmation see the same plan. Confirming
 loads it through plan_load, in one transaction: nothing is written before, and a failed load
-writes nothing. Only the person who uploaded a document can see its preview and load it.
+writes nothing. Only the person who uploaded a document can see its preview and load it. The
+load runs as a background job (plans/jobs.py), whose page leads to the plan.
 """
 
 from __future__ import annotations
@@ -230,12 +231,16 @@ def plan_import_preview(request: HttpRequest, token: str) -> HttpResponse:
                 request,
                 _("Some departments match no known department: tick the box to create them, or discard the import."),
             )
+        elif Plan.objects.filter(slug=document["slug"]).exists():
+            messages.error(
+                request, _("A plan with this slug was loaded meanwhile; nothing was loaded. Discard and upload again.")
+            )
         else:
-            loaded = _load(request, document)
-            if loaded is not None:
-                folder.remove()
-                messages.success(request, loaded)
-                return redirect("plan-detail", slug=document["slug"])
+            # Loading a plan takes seconds: a job does it (plans/jobs.py), and removes the upload.
+            from naptrack.plans.jobs import plan_import_enqueue
+
+            job = plan_import_enqueue(actor=request.user, token=token, slug=document["slug"])
+            return redirect("jobs:job", pk=job.pk)
     return render(
         request,
         "plans/import/preview.html",
@@ -249,23 +254,6 @@ def plan_import_preview(request: HttpRequest, token: str) -> HttpResponse:
             "counts": _counts(document),
         },
     )
-
-
-def _load(request: HttpRequest, document: dict) -> str | None:
-    from naptrack.plans.services import PlanLoadError, plan_load
-
-    if Plan.objects.filter(slug=document["slug"]).exists():
-        messages.error(
-            request, _("A plan with this slug was loaded meanwhile; nothing was loaded. Discard and upload again.")
-        )
-        return None
-    try:
-        summary = plan_load(actor=request.user, document=document)
-    except (PlanLoadError, interchange.PlanFormatError) as exc:
-        messages.error(request, _("The plan could not be loaded: %(reason)s") % {"reason": exc})
-        return None
-    counts = summary.counts
-    return _("Plan loaded: %(objectives)s objectives, %(goals)s goals, %(actions)s lines of action.") % counts
 
 
 def _tree(document: dict) -> list[dict]:

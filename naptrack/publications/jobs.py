@@ -16,7 +16,15 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from naptrack.jobs.models import Job
-from naptrack.jobs.services import JobRefused, Outcome, handler, job_enqueue, job_file_url, job_progress
+from naptrack.jobs.services import (
+    JobRefused,
+    Outcome,
+    handler,
+    job_enqueue,
+    job_file_url,
+    job_person,
+    job_progress,
+)
 from naptrack.publications import services
 from naptrack.reporting.models import Round
 
@@ -35,10 +43,8 @@ def report_build_job(job: Job, *, round: int, format: str, lang: str, draft: boo
     round_ = Round.objects.select_related("plan").filter(pk=round).first()
     if round_ is None:
         raise JobRefused(_("This round no longer exists."))
-    if job.created_by is None or not job.created_by.is_active:
-        raise JobRefused(_("The person who asked for this report no longer has an account."))
     # PermissionDenied and a ValidationError (an unknown format) fail the job at once.
-    services.report_access_check(job.created_by, round_, draft)
+    services.report_access_check(job_person(job), round_, draft)
     job_progress(job, 0, 1, _("Building the report"))
     data = services.report_build(round_, format, lang, draft)
     name = services.filename(round_, format, lang, draft)

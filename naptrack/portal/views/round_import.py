@@ -3,25 +3,26 @@
 The coordinator uploads the report (the 2012 baseline, an earlier annual report) as the plan
 import takes a plan: it is read at once and what was read is kept in the file storage under a
 random token (core.pending), for the uploader only, so that the preview and the confirmation
-see the same contributions. Confirming creates the round through reporting.services.round_import,
-or round_import_published when the round is to be published at once: that is why these screens
-live in the portal app, above publishing. Nothing is written before the confirmation (only the
-confirm button imports), and a refused confirmation writes nothing; when publishing at once fails
-after the import, the round stays imported and closed, and the coordinator is sent to its
-dashboard to publish it. The upload is stored under a fixed name, its own kept for display.
+see the same contributions. Confirming queues a job (portal/jobs.py, round_import_job) that
+creates the round through reporting.services.round_import, or round_import_published when the
+round is to be published at once: that is why these screens live in the portal app, above
+publishing; the job's page leads to the round's dashboard. Nothing is written before the
+confirmation (only the confirm button imports), and a refused confirmation writes nothing; when
+publishing at once fails after the import, the round stays imported and closed, and the job's
+error says to publish it from its dashboard. The upload is stored under a fixed name, its own
+kept for display, until the job is over.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import logging
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +35,7 @@ from naptrack.plans.importing.model import Check
 from naptrack.plans.models import Department, Plan
 from naptrack.plans.views import CHECK_LABELS as PLAN_CHECK_LABELS
 from naptrack.plans.views import MAX_UPLOAD
-from naptrack.portal.publishing import RoundNotPublished, round_import_published
+from naptrack.portal.jobs import round_import_enqueue
 from naptrack.reporting.importing import (
     FIGURES_UNPLACED,
     LINE_BY_TEXT,
@@ -47,9 +48,8 @@ from naptrack.reporting.importing import (
 )
 from naptrack.reporting.importing.asked import Asked, asked_in
 from naptrack.reporting.models import Contribution, Round
-from naptrack.reporting.services import round_import, round_import_problems
+from naptrack.reporting.services import round_import_problems
 
-logger = logging.getLogger(__name__)
 PENDING = "round-imports"  # where uploads wait for confirmation in the file storage (core/pending.py)
 CHECK_LABELS = {
     **PLAN_CHECK_LABELS,
@@ -178,32 +178,27 @@ def round_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     _require(request)
     folder, stored = pending_load(PENDING, token, "result.json", request.user.pk)
     plan = get_object_or_404(Plan, pk=stored["plan"])
-    proposal = _loaded(stored["proposal"])
+    proposal = proposal_loaded(stored["proposal"])
     options = {"plan": plan, "kind": stored["kind"], "year": stored["year"], "replace": stored["replace"]}
     refused: list[str] = []
     if request.method == "POST" and "discard" in request.POST:
         folder.remove()
         messages.info(request, _("The uploaded report was discarded; nothing was imported."))
         return redirect("round-import")
+    asked = asked_in(plan, stored["year"])
     # Only the button imports: any other POST (a stale form, a crafted request) shows the page again.
     if request.method == "POST" and "confirm" in request.POST:
-        published = stored["state"] == Round.State.PUBLISHED
-        service = round_import_published if published else round_import
-        try:
-            round_ = service(actor=request.user, proposal=proposal, **options)
-        except ValidationError as exc:
-            refused = exc.messages
-        except RoundNotPublished as exc:
-            # Imported and committed, only the publishing failed: the upload has served.
-            logger.exception("round %s imported but not published", exc.round.pk)
-            folder.remove()
-            messages.error(request, str(exc))
-            return redirect("reporting:round-dashboard", pk=exc.round.pk)
-        else:
-            folder.remove()
-            messages.success(request, _imported(round_, published))
-            return redirect("reporting:round-dashboard", pk=round_.pk)
-    asked = asked_in(plan, stored["year"])
+        # What the import would refuse is shown here at once; the import itself, seconds long
+        # on a large report, is a job (portal/jobs.py) that checks again and removes the upload.
+        refused = round_import_problems(proposal=proposal, asked=asked, **options)
+        if not refused:
+            title = _("Importing %(kind)s %(year)s from %(file)s") % {
+                "kind": Round.Kind(stored["kind"]).label,
+                "year": stored["year"],
+                "file": proposal.name,
+            }
+            job = round_import_enqueue(actor=request.user, token=token, title=title)
+            return redirect("jobs:job", pk=job.pk)
     problems = refused or round_import_problems(proposal=proposal, asked=asked, **options)
     return render(
         request,
@@ -227,7 +222,7 @@ def round_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _imported(round_: Round, published: bool) -> str:
+def imported_message(round_: Round, published: bool) -> str:
     # Counted in the round as written, not in the proposal: what the database holds is what the
     # coordinator will find.
     values = {
@@ -260,7 +255,7 @@ def _dumped(proposal: RoundProposal) -> dict[str, Any]:
     }
 
 
-def _loaded(data: dict[str, Any]) -> RoundProposal:
+def proposal_loaded(data: dict[str, Any]) -> RoundProposal:
     try:
         return RoundProposal(
             data["name"],

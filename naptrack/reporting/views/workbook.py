@@ -3,10 +3,10 @@
 The uploaded workbook is read and checked at once (a dry run of services.workbooks.workbook_import):
 a file with errors is shown back with every error and kept nowhere. A valid one is kept in the data
 directory under a random token until the person confirms or discards it; the preview says, row by
-row, what importing would do. Confirming reads the file again and imports it through the service,
-which checks everything anew against the database as it is then: nothing is written before, and a
-file that has become invalid meanwhile writes nothing. Only the person who uploaded a file can see
-its preview and import it.
+row, what importing would do. Confirming queues a job (reporting/jobs.py) that reads the file
+again and imports it through the service, which checks everything anew against the database as it
+is then: nothing is written before, and a file that has become invalid meanwhile writes nothing.
+Only the person who uploaded a file can see its preview and import it.
 
 The coordinator's workbook of a whole round goes the same way from the round's dashboard: its
 download and upload have their own addresses; the preview is the same page, its rows grouped by
@@ -27,10 +27,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from naptrack.accounts.rules import department_ids
 from naptrack.core.pending import Pending, pending_create, pending_load
-from naptrack.core.roles import is_focal_point
 from naptrack.plans.models import Department
+from naptrack.reporting.jobs import workbook_back_url, workbook_import_enqueue
 from naptrack.reporting.models import Round
 from naptrack.reporting.services import WorkflowError
 from naptrack.reporting.services.workbooks import (
@@ -88,12 +87,7 @@ def _require(request: HttpRequest, department: Department | None) -> None:
 
 
 def _back(request: HttpRequest, round_: Round, department: Department | None) -> str:
-    """Where the person came from: a focal point's home, else the round's dashboard."""
-    from django.urls import reverse
-
-    if department is not None and is_focal_point(request.user) and department.pk in department_ids(request.user):
-        return reverse("reporting:my-contributions")
-    return reverse("reporting:round-dashboard", args=[round_.pk])
+    return workbook_back_url(request.user, round_, department)
 
 
 def file_name(round_: Round, department: Department | None) -> str:
@@ -196,12 +190,15 @@ def workbook_preview(request: HttpRequest, token: str) -> HttpResponse:
         folder.remove()
         messages.info(request, _("The uploaded workbook was discarded; nothing was imported."))
         return redirect(upload_url)
-    confirm = request.method == "POST" and "confirm" in request.POST
+    if request.method == "POST" and "confirm" in request.POST:
+        # Importing takes seconds on a whole round: a job does it (reporting/jobs.py), checking
+        # everything again, and removes the upload; its page leads back here.
+        title = _("Importing the workbook %(file)s") % {"file": meta["file"]}
+        job = workbook_import_enqueue(actor=request.user, token=token, title=title)
+        return redirect("jobs:job", pk=job.pk)
     try:
         changes = parse(folder.read("workbook.xlsx"), file_name=meta["file"])
-        result = workbook_import(
-            actor=request.user, round=round_, department=department, changes=changes, dry_run=not confirm
-        )
+        result = workbook_import(actor=request.user, round=round_, department=department, changes=changes, dry_run=True)
     except WorkbookInvalid as invalid:
         # Valid at upload, invalid now: the database changed meanwhile (a contribution reopened...).
         return _preview(request, token, round_, department, meta, None, invalid.errors, status=409)
@@ -209,24 +206,7 @@ def workbook_preview(request: HttpRequest, token: str) -> HttpResponse:
         folder.remove()
         messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": refused})
         return redirect(_back(request, round_, department))
-    if not confirm:
-        return _preview(request, token, round_, department, meta, result, [])
-    folder.remove()
-    counts = result.counts
-    messages.success(
-        request,
-        _(
-            "Workbook imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, %(conflict)s in "
-            "conflict, %(skipped)s skipped."
-        )
-        % counts,
-    )
-    if counts["conflict"] or counts["skipped"]:
-        messages.warning(
-            request,
-            _("Rows in conflict or skipped were not imported: enter them on the contributions' pages if needed."),
-        )
-    return redirect(_back(request, round_, department))
+    return _preview(request, token, round_, department, meta, result, [])
 
 
 def _upload_url(round_: Round, department: Department | None) -> str:
