@@ -57,15 +57,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         summary = plan_load(actor=actor(), document=read_plan_file(str(DEFAULT_PLAN_FILE)))
         print(f"loaded the bundled plan {summary.plan.slug}")
     else:
-        # A database from before the search index existed, or restored from a backup, gets its
-        # index rebuilt here; it takes well under a second for a plan.
-        from django.db import transaction
-
-        from naptrack.portal.search import search_reindex
-
-        with transaction.atomic():
-            for plan in Plan.objects.all():
-                search_reindex(plan)
+        _queue_search_reindex()
     if args.demo:
         _demo_accounts()
     # Workers are forked from this process: they must not inherit its database connections.
@@ -76,6 +68,23 @@ def cmd_serve(args: argparse.Namespace) -> None:
     finally:
         if jobs is not None:
             _stop_job_worker(jobs)
+
+
+def _queue_search_reindex() -> int:
+    """A database from before the search index existed, or restored from a backup, gets its index
+    rebuilt: one background job per plan, which the workers run once this server is up (a
+    hundred plans take minutes). Keyed by plan: servers starting together queue each plan once.
+    Until its job has run, a plan's search answers from the documents it had."""
+    from naptrack.accounts.system import SystemActor
+    from naptrack.plans.models import Plan
+    from naptrack.portal.jobs import search_reindex_enqueue
+
+    actor = SystemActor("serve")
+    plans = list(Plan.objects.order_by("pk"))
+    for plan in plans:
+        search_reindex_enqueue(actor=actor, plan=plan)
+    print(f"naptrack: search re-indexing queued for {len(plans)} plan(s)", flush=True)
+    return len(plans)
 
 
 def _start_job_worker() -> subprocess.Popen:

@@ -113,3 +113,33 @@ def round_import_enqueue(*, actor, token: str, title: str) -> Job:
     return job_enqueue(
         actor=actor, function=round_import_job, title=title, arguments={"token": token}, key=f"round-import:{token}"
     )
+
+
+@handler
+def search_reindex_job(job: Job, *, plan: int) -> Outcome:
+    """Rebuild one plan's search documents (portal.search.search_reindex): queued for every plan
+    when a server starts (naptrack serve) and by `search_reindex --queue`. Rebuilding replaces
+    the plan's documents in one transaction, so running it twice does no harm."""
+    from naptrack.portal.search import search_reindex
+
+    plan_ = Plan.objects.filter(pk=plan).first()
+    if plan_ is None:
+        raise JobRefused(_("This plan no longer exists."))
+    job_progress(job, 0, 1, _("Re-indexing"))
+    count = search_reindex(plan_)
+    return Outcome(
+        url=reverse("plan-detail", kwargs={"slug": plan_.slug}),
+        note=_("The search index of %(plan)s holds %(count)s documents.") % {"plan": plan_.slug, "count": count},
+    )
+
+
+def search_reindex_enqueue(*, actor, plan: Plan) -> Job:
+    """Queue the re-indexing of a plan; while one waits or runs (another server starting at the
+    same moment), the same job is returned."""
+    return job_enqueue(
+        actor=actor,
+        function=search_reindex_job,
+        title=_("Re-indexing the search of %(plan)s") % {"plan": plan.slug},
+        arguments={"plan": plan.pk},
+        key=f"search-reindex:{plan.pk}",
+    )
