@@ -67,6 +67,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--postgres", default=POSTGRES, help="server URL without database (default: %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep the databases built, to measure them again")
     parser.add_argument("--only", help="pages whose name contains this text")
+    parser.add_argument("--pages", help="pages named exactly, separated by commas (e.g. 'country,open data')")
     # The child process: one database, one size; prints its rows as JSON.
     parser.add_argument("--child", nargs=2, metavar=("DATABASE", "SIZE"), help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -133,6 +134,8 @@ def child(args: argparse.Namespace, database: str, size: str) -> None:
         for page in scale_pages.PAGES:
             if args.only and args.only not in page.name:
                 continue
+            if args.pages and page.name not in {name.strip() for name in args.pages.split(",")}:
+                continue
             client = clients[page.role]
             row: dict = {"name": page.name, "role": page.role}
             try:
@@ -168,6 +171,8 @@ def run_child(args: argparse.Namespace, database: str, size: str) -> list[dict]:
     command += ["--data-dir", args.data_dir, "--postgres", args.postgres]
     if args.only:
         command += ["--only", args.only]
+    if args.pages:
+        command += ["--pages", args.pages]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     if done.returncode:
         sys.exit(f"{database} {size}: the child process failed ({done.returncode})")

@@ -313,7 +313,7 @@ PAGES = [
     ("/open-data/answers.csv", 2),
     ("/open-data/answers.xlsx", 2),
     ("/open-data/answers.json", 2),
-    ("/open-data/", 3),
+    ("/open-data/", 4),  # the plans listed by pages (a count and a page), the first one's rounds
     ("/open-data/dictionary/", 1),
 ]
 

@@ -24,7 +24,7 @@ def page(client, url: str, status: int = 200) -> str:
 # recommendations on it (2). The plan's page reads its published evaluations (1).
 PAGES = [
     ("/", 10),
-    ("/plans/", 2),
+    ("/plans/", 3),  # the plans' ids, then the page's plans with their lines counted
     (f"{BE}/", 9),
     (f"{BE}/objectives/3/", 8),
     (f"{BE}/lines/14.a/", 12),  # with the line's lineage and its changes by amendment (one query each)

@@ -68,6 +68,13 @@ class FigureQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(required=False, choices=figures.KINDS)
 
 
+FILTERS_ON_CONTRIBUTIONS = {
+    "year": "round__year",
+    "department": "department__code",
+    "objective": "action__goal__objective__number",
+}
+
+
 def _plan(slug: str) -> Plan:
     return get_object_or_404(Plan.objects.adopted().only("pk", "slug"), slug=slug)
 
@@ -88,7 +95,10 @@ class PublicFigureList(JsonView, generics.ListAPIView):
         query = wanted.validated_data
         if "country" in query:
             query["country"] = query["country"].upper()
-        found = figures.of_plan(_plan(self.kwargs["slug"])).items
+        # The year, department and objective narrow the contributions read; the kind and the
+        # country are of the rows made from them.
+        scope = {lookup: query[name] for name, lookup in FILTERS_ON_CONTRIBUTIONS.items() if name in query}
+        found = figures.of_plan(_plan(self.kwargs["slug"]), **scope).items
         return [
             figures.record(f, decimals=figures.as_text)
             for f in found

@@ -23,7 +23,7 @@ from naptrack.core.numbers import json_number
 from naptrack.plans.models import Action, Plan
 from naptrack.portal.opendata import Column
 from naptrack.reporting import totals
-from naptrack.reporting.models import Contribution, Round
+from naptrack.reporting.models import Contribution, Measurement, Round
 from naptrack.reporting.totals import FigureRow, Totals
 
 FORMAT = "naptrack-figures/1"
@@ -56,7 +56,17 @@ class Figures:
 def published(contributions: QuerySet[Contribution], plans: dict[int, str] | None = None) -> Figures:
     """The figures of the public part of `contributions`: two queries (three with `plans` None and
     the plan slugs wanted: the caller passes {plan id: slug} when it knows them)."""
-    measurements = totals.measurements_in(contributions.public())
+    return _figures(totals.measurements_in(contributions.public()), plans)
+
+
+def _listed(contributions: QuerySet[Contribution], plans: dict[int, str]) -> Figures:
+    """`published` for one plan's contributions, read by their ids first (three queries; see
+    totals.measurements_of)."""
+    ids = list(contributions.public().values_list("pk", flat=True))
+    return _figures(totals.measurements_of(ids), plans)
+
+
+def _figures(measurements: QuerySet[Measurement], plans: dict[int, str] | None) -> Figures:
     items = []
     for m in measurements:
         c = m.contribution
@@ -66,14 +76,13 @@ def published(contributions: QuerySet[Contribution], plans: dict[int, str] | Non
     return Figures(items)
 
 
-def of_plan(plan: Plan) -> Figures:
-    return published(Contribution.objects.filter(round__plan=plan), {plan.pk: plan.slug})
+def of_plan(plan: Plan, **filters: Any) -> Figures:
+    """A plan's figures; `filters` on its contributions (round__year, department__code, ...)."""
+    return _listed(Contribution.objects.filter(round__plan=plan, **filters), {plan.pk: plan.slug})
 
 
 def of_objective(plan: Plan, number: int) -> Figures:
-    return published(
-        Contribution.objects.filter(round__plan=plan, action__goal__objective__number=number), {plan.pk: plan.slug}
-    )
+    return of_plan(plan, action__goal__objective__number=number)
 
 
 def of_every_plan() -> Figures:

@@ -230,11 +230,16 @@ def round_rows(plan: Plan, rounds: list[Round]) -> dict[int, list[dict[str, Any]
     for round_ in rounds:
         round_.plan = plan  # the rounds are the plan's: no query for each
     public = Contribution.objects.public().filter(round_id__in=ids)
-    contributions = public.select_related("action__goal__objective", "department__parent").order_by(
-        "round_id", "action__goal__number", "action__position", "department__code"
+    contributions = list(
+        public.select_related("action__goal__objective", "department__parent").order_by(
+            "round_id", "action__goal__number", "action__position", "department__code"
+        )
     )
+    # By the ids read rather than a subquery, which PostgreSQL ran as a scan of every plan's
+    # measurements.
     answers: dict[tuple[int, int], Measurement] = {
-        (m.contribution_id, m.instrument_id): m for m in Measurement.objects.filter(contribution__in=public)
+        (m.contribution_id, m.instrument_id): m
+        for m in Measurement.objects.filter(contribution_id__in=[c.pk for c in contributions])
     }
     instruments: dict[int, list[Instrument]] = defaultdict(list)
     for i in Instrument.objects.filter(action__plan=plan).order_by("action_id", "position"):

@@ -341,36 +341,57 @@ def department_history(plan: Plan, family: list[int]) -> list[RoundSection]:
     return by_round(_prepare(contributions))
 
 
-def country_history(plan: Plan, code: str) -> list[RoundSection]:
-    """Published contributions tagged with a country, newest round first, in plan order. Three
-    queries: the tags are JSON lists, matched here rather than by a lookup SQLite lacks."""
-    tagged = [
-        pk
-        for pk, countries in Contribution.objects.public()
-        .filter(round__plan=plan)
-        .exclude(countries=[])
-        .values_list("pk", "countries")
-        if code in (countries or [])
-    ]
-    contributions = (
-        published_contributions(pk__in=tagged)
+@dataclass
+class CountryTags:
+    """What a plan's published reports tagged with one country come to: per published round
+    (newest first) the ids of its tagged contributions, in plan order, and the lines tagged."""
+
+    rounds: list[tuple[Round, list[int]]]
+    action_ids: set[int]
+
+
+def country_tags(plan: Plan, code: str) -> CountryTags:
+    """The public contributions of `plan` tagged with the country `code`: two queries (the
+    tagged ids, then the plan's published rounds). The tags are JSON lists, matched as text
+    ('"ML"' within, a LIKE both databases run) and checked here, rather than by a containment
+    lookup SQLite lacks."""
+    tagged = (
+        Contribution.objects.public()
+        .filter(round__plan=plan, countries__icontains=f'"{code}"')
+        .order_by("action__goal__number", "action__position", "department__code")
+        .values_list("pk", "round_id", "action_id", "countries")
+    )
+    by_round: dict[int, list[int]] = defaultdict(list)
+    action_ids = set()
+    for pk, round_id, action_id, countries in tagged:
+        if code in (countries or []):
+            by_round[round_id].append(pk)
+            action_ids.add(action_id)
+    rounds = sorted(published_rounds(plan).filter(pk__in=by_round), key=round_key, reverse=True)
+    return CountryTags([(r, by_round[r.pk]) for r in rounds], action_ids)
+
+
+def country_contributions(ids: Iterable[int]) -> list[Contribution]:
+    """The tagged contributions of one page of one round, in plan order: two queries."""
+    return _prepare(
+        published_contributions(pk__in=list(ids))
         .select_related("action")
         .order_by("action__goal__number", "action__position", "department__code")
     )
-    return by_round(_prepare(contributions))
 
 
-def lines_naming(plan: Plan, names: list[str]) -> list[Action]:
+def lines_naming(plan: Plan, names: list[str], tagged: Iterable[int] = ()) -> list[Action]:
     """Lines of action whose text (in any of the plan's languages) names the country as a word
-    ("Mali", not "normalised"). One query."""
-    condition = Q()
+    ("Mali", not "normalised"), and the lines `tagged` (ids). One query."""
+    tagged = set(tagged)
+    condition = Q(pk__in=tagged) if tagged else Q()
     fields = [f"text_{lang}" for lang in settings.MODELTRANSLATION_LANGUAGES]
     for name in names:
         for name_field in fields:
             condition |= Q(**{f"{name_field}__icontains": name})
     words = re.compile("|".join(rf"\b{re.escape(name)}\b" for name in names), re.IGNORECASE)
     candidates = Action.objects.filter(plan=plan).filter(condition).in_plan_order()
-    return [a for a in candidates if any(words.search(getattr(a, f) or "") for f in fields)]
+    return [a for a in candidates if a.pk in tagged or any(words.search(getattr(a, f) or "") for f in fields)]
 
 
 # --- comparison over time ------------------------------------------------------------------------

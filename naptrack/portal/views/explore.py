@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -27,27 +28,35 @@ from naptrack.reporting.totals import of_country
 # --- focus countries ------------------------------------------------------------------------------
 
 
+COUNTRY_PAGE = 50  # tagged contributions of the round shown, per page
+
+
 @public_page
 def country_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """What concerns a country: the lines naming it or tagged with it, the country's parts of the
+    published figures per year, and the tagged reports of one published round (the newest by
+    default, ?round=<id> another), paged: the page's cost stays that of one page of one round
+    however many rounds were published."""
     plan = plan_or_404(slug)
     code = code.upper()
     if code not in all_countries:
         raise Http404(_("Unknown country."))
-    rounds = queries.country_history(plan, code)
-    if code not in plan.focus_countries and not rounds:
+    tags = queries.country_tags(plan, code)
+    if code not in plan.focus_countries and not tags.rounds:
         raise Http404(_("Nothing in this plan concerns this country."))
     with override("en"):
         names = {str(all_countries.name(code))}
     names.add(str(all_countries.name(code)))
-    lines = list(queries.lines_naming(plan, sorted(names)))
-    tagged = {}
-    for section in rounds:
-        for c in section.contributions:
-            tagged.setdefault(c.action.code, c.action)
-    for line in lines:
-        tagged.setdefault(line.code, line)
-    # The parts of published figures for this country and their totals per year (two queries).
-    figures = published_figures.of_plan(plan)
+    lines = queries.lines_naming(plan, sorted(names), tagged=tags.action_ids)
+    wanted = _int(request.GET.get("round"))
+    shown = next((pair for pair in tags.rounds if pair[0].pk == wanted), tags.rounds[0] if tags.rounds else None)
+    page = sections = None
+    if shown is not None:
+        page = Paginator(shown[1], COUNTRY_PAGE).get_page(request.GET.get("page"))
+        sections = [queries.RoundSection(shown[0], contributions=queries.country_contributions(page.object_list))]
+    # The country's parts of published figures and their totals per year: the contributions with
+    # parts for this country only (three queries).
+    figures = published_figures.of_plan(plan, measurements__countries__country=code)
     parts = of_country(figures.rows, code)
     return render(
         request,
@@ -57,8 +66,12 @@ def country_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "code": code,
             "name": all_countries.name(code),
             "focus": code in plan.focus_countries,
-            "rounds": rounds,
-            "lines": _in_plan_order(tagged.values()),
+            "tagged_rounds": [(r, len(ids)) for r, ids in tags.rounds],
+            "shown_round": shown[0] if shown else None,
+            "rounds": sections or [],
+            "page": page,
+            "page_query": f"round={shown[0].pk}" if shown else "",
+            "lines": _in_plan_order(lines),
             "figures": figure_sections.section(
                 published_figures.yearly(parts), key=f"country-{code}", scope=str(all_countries.name(code))
             ),

@@ -6,6 +6,7 @@ per-process cache, Cache-Control for anonymous visitors).
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,32 +18,47 @@ from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import page_language, plan_or_404
 from naptrack.reporting.models import Round
 
+OPEN_DATA_PLANS = 20  # plans listed per page; one plan's files shown at a time
+
 
 @public_page
 def open_data(request: HttpRequest) -> HttpResponse:
-    plans = list(Plan.objects.adopted().order_by("-period_end", "slug"))
-    rounds: dict[int, list[Round]] = {}
-    for round_ in Round.objects.filter(state=Round.State.PUBLISHED):
-        rounds.setdefault(round_.plan_id, []).append(round_)
+    """The files of one plan (?plan=<slug>, by default the first listed) among the adopted plans
+    listed by pages: the page's cost stays that of one plan's rounds whatever the installation."""
+    page = Paginator(Plan.objects.adopted().order_by("-period_end", "slug"), OPEN_DATA_PLANS).get_page(
+        request.GET.get("page")
+    )
+    listed = list(page.object_list)
+    wanted = request.GET.get("plan") or ""
+    chosen = next((p for p in listed if p.slug == wanted), None)
+    if chosen is None and wanted:
+        chosen = Plan.objects.adopted().filter(slug=wanted).first()
+    if chosen is None and listed:
+        chosen = listed[0]
     entries = []
-    for p in plans:
+    if chosen is not None:
         files = []
-        for round_ in sorted(rounds.get(p.pk, []), key=queries.round_key, reverse=True):
+        for round_ in sorted(
+            Round.objects.filter(plan=chosen, state=Round.State.PUBLISHED), key=queries.round_key, reverse=True
+        ):
             stem = opendata.file_stem(round_)
-            links = [(fmt, reverse("open-data-round", args=[p.slug, stem, fmt])) for fmt in opendata.ROUND_FORMATS]
+            links = [(fmt, reverse("open-data-round", args=[chosen.slug, stem, fmt])) for fmt in opendata.ROUND_FORMATS]
             files.append((round_, links))
         # A plan's targets and progress, once the coordinator published them.
         target_files = (
-            [(fmt, reverse("open-data-targets", args=[p.slug, fmt])) for fmt in targets.FORMATS]
-            if p.targets_published_at
+            [(fmt, reverse("open-data-targets", args=[chosen.slug, fmt])) for fmt in targets.FORMATS]
+            if chosen.targets_published_at
             else []
         )
-        entries.append({"plan": p, "rounds": files, "target_files": target_files})
+        entries.append({"plan": chosen, "rounds": files, "target_files": target_files})
     return render(
         request,
         "portal/open_data.html",
         {
             "entries": entries,
+            "plans": listed if page.paginator.count > 1 else [],
+            "chosen": chosen,
+            "page": page,
             "formats": opendata.ROUND_FORMATS,
             "licence_name": opendata.LICENCE_NAME,
             "licence_url": opendata.LICENCE_URL,

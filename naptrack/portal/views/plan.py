@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import rules
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,25 +21,36 @@ from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import plan_or_404
 from naptrack.reporting.totals import wholes
 
+PLANS_PER_PAGE = 20
+HOME_PLANS = 10  # other plans named on the home page
+
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     plan = Plan.objects.current()
     if plan is None:
         return render(request, "plans/empty.html", status=200)
-    return _glance(
-        request,
-        plan,
-        other_plans=Plan.objects.adopted()
+    # The newest of the other plans, and a link to the plan list when there are more.
+    others = list(
+        Plan.objects.adopted()
         .exclude(pk=plan.pk)
-        .only("slug", "title_en", "title_fr", "title_nl", "title_de", "period_start", "period_end"),
+        .only("slug", "title_en", "title_fr", "title_nl", "title_de", "period_start", "period_end")
+        .order_by("-period_end", "slug")[: HOME_PLANS + 1]
     )
+    return _glance(request, plan, other_plans=others[:HOME_PLANS], more_plans=len(others) > HOME_PLANS)
 
 
 @public_page
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.adopted().annotate(n_actions=Count("actions")).order_by("-period_end", "slug")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    # Paged by the plans' ids (read at once: a few hundred numbers at most), so that the lines
+    # are counted for the page's plans only.
+    ids = list(Plan.objects.adopted().order_by("-period_end", "slug").values_list("pk", flat=True))
+    page = Paginator(ids, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    plans = sorted(
+        Plan.objects.filter(pk__in=shown).annotate(n_actions=Count("actions")), key=lambda p: shown.index(p.pk)
+    )
+    return render(request, "plans/plan_list.html", {"plans": plans, "page": page})
 
 
 @public_page
@@ -46,7 +58,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _glance(request, plan_or_404(slug, request.user))
 
 
-def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
+def _glance(request: HttpRequest, plan: Plan, other_plans=None, more_plans: bool = False) -> HttpResponse:
     objectives = list(Objective.objects.filter(plan=plan).with_tree())
     return render(
         request,
@@ -55,6 +67,7 @@ def _glance(request: HttpRequest, plan: Plan, other_plans=None) -> HttpResponse:
             "plan": plan,
             "objectives": objectives,
             "other_plans": other_plans,
+            "more_plans": more_plans,
             # The state of implementation from the latest published round (None before any).
             "implementation": published.implementation(plan, objectives),
             # The plan's published evaluations (one query).
