@@ -228,6 +228,24 @@ def test_api_figures_rows_and_filters(figures, anonymous):
     assert anonymous.get("/api/v1/public/plans/no-such-plan/figures/").status_code == 404
 
 
+def test_api_figures_pages_cut_through_a_figures_parts_and_add_up_to_the_whole_list(figures, anonymous):
+    # Pages are made from each measurement's rows (its whole and its countries' parts) without
+    # building the others: small pages, cutting between a whole and its parts, give the same rows.
+    url = f"/api/v1/public/plans/{BE}/figures/"
+    every = anonymous.get(url, {"page_size": 200}).json()["results"]
+    assert any(r["country"] for r in every)
+    paged, number = [], 1
+    while True:
+        body = anonymous.get(url, {"page_size": 3, "page": number}).json()
+        paged += body["results"]
+        if not body["next"]:
+            break
+        number += 1
+    assert paged == every and body["count"] == len(every)
+    parts = anonymous.get(url, {"country": "cd", "page_size": 2}).json()
+    assert parts["count"] == sum(r["country"] == "CD" for r in every) and len(parts["results"]) == 2
+
+
 def test_api_totals_by_every_key(figures, anonymous):
     url = f"/api/v1/public/plans/{BE}/totals/"
     by_year = {g["key"]: g for g in anonymous.get(url).json()["groups"]}
@@ -272,8 +290,9 @@ QUERIES = {
     # their answers and the answers' countries, the lines, the figures with parts for the country.
     f"{PLAN}/countries/cd/": 11,
     "/open-data/figures.csv": 4,
-    f"/api/v1/public/plans/{BE}/figures/?page_size=200": 4,
-    f"/api/v1/public/plans/{BE}/totals/?by=country": 4,
+    # The ids, each measurement's number of rows, then the page's measurements and their countries.
+    f"/api/v1/public/plans/{BE}/figures/?page_size=200": 5,
+    f"/api/v1/public/plans/{BE}/totals/?by=country": 3,  # the ids, then the sums (portal.figures.summed)
 }
 
 

@@ -87,23 +87,23 @@ class PublicFigureList(JsonView, generics.ListAPIView):
     serializer_class = PublicFigureSerializer
     filter_backends: list = []  # filtered below, on the rows
 
-    def get_queryset(self) -> list[dict[str, Any]]:  # type: ignore[override]
+    def get_queryset(self) -> Any:  # type: ignore[override]
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return []
         wanted = FigureQuerySerializer(data=self.request.query_params)
         wanted.is_valid(raise_exception=True)
         query = wanted.validated_data
-        if "country" in query:
-            query["country"] = query["country"].upper()
-        # The year, department and objective narrow the contributions read; the kind and the
-        # country are of the rows made from them.
+        # The year, department and objective narrow the contributions read, the kind and the
+        # country the rows; only the page's figures are built (portal.figures.FigurePages).
         scope = {lookup: query[name] for name, lookup in FILTERS_ON_CONTRIBUTIONS.items() if name in query}
-        found = figures.of_plan(_plan(self.kwargs["slug"]), **scope).items
-        return [
-            figures.record(f, decimals=figures.as_text)
-            for f in found
-            if all(getattr(f.row, name) == v for name, v in query.items())  # each a FigureRow field
-        ]
+        return figures.FigurePages(
+            _plan(self.kwargs["slug"]), kind=query.get("kind", ""), country=query.get("country", "").upper(), **scope
+        )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        rows = [figures.record(f, decimals=figures.as_text) for f in page]
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @extend_schema(
         summary=gettext_lazy("A plan's published figures"),
@@ -215,6 +215,6 @@ class PublicTotals(JsonView):
         query.is_valid(raise_exception=True)
         key = query.validated_data["by"]
         plan = _plan(slug)
-        rows = figures.of_plan(plan).rows
-        groups = [_group(k, t) for k, t in totals.by(rows, key).items()]
+        # Summed by the database: the figures of every published round are not built one by one.
+        groups = [_group(k, t) for k, t in totals.by(figures.summed(plan, key), key).items()]
         return Response({"plan": plan.slug, "by": key, "groups": groups})

@@ -77,6 +77,11 @@ def measurements_of(contribution_ids: list[int]) -> QuerySet[Measurement]:
     return _with_context(Measurement.objects.filter(contribution_id__in=contribution_ids))
 
 
+def measurements_listed(measurement_ids: list[int]) -> QuerySet[Measurement]:
+    """The measurements named (a page of them), with what the rows need."""
+    return _with_context(Measurement.objects.filter(pk__in=measurement_ids))
+
+
 def _with_context(measurements: QuerySet[Measurement]) -> QuerySet[Measurement]:
     return (
         measurements.filter(Q(instrument__kind__in=("count", "money", "share", "quantitative")))
