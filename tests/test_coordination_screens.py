@@ -18,6 +18,7 @@ from naptrack.plans.models import Objective, Responsibility
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Reminder, Round, Synthesis
 from tests.conftest import contribution_of, logged_in
+from tests.job_results import job_of, keep_jobs_queued
 
 STATES = ("draft", "submitted", "returned", "approved")
 
@@ -84,8 +85,10 @@ def line(round_: Round, code: str) -> str:
 
 
 def post_forms(html: str) -> list[str]:
-    """The actions of the page's POST forms, less the logout button every page has."""
-    return [a for a in re.findall(r'<form method="post" action="([^"]*)"', html) if "logout" not in a]
+    """The actions of the page's POST forms, less the logout button every page has and the form
+    that builds the report for download (a reading, open to all staff: tests/test_report_jobs.py)."""
+    actions = re.findall(r'<form method="post" action="([^"]*)"', html)
+    return [a for a in actions if "logout" not in a and not re.search(r"/report\.pdf$", a)]
 
 
 @pytest.fixture
@@ -375,9 +378,15 @@ def test_reminder_mails_each_focal_point_only_their_missing_items_once_a_day(
     client = logged_in(coordinator)
     html = get(client, dashboard(busy_round))
     assert f'action="/rounds/{busy_round.pk}/remind/defence/"' in html
-    response = client.post(f"/rounds/{busy_round.pk}/remind/defence/")
-    assert response.status_code == 302
-    assert flashed(client, response) == ["Reminder sent to focal-defence (Defence)."]
+    # The e-mails go out from a job (reporting/jobs.py), run at once here, whose page says so.
+    job = job_of(client.post(f"/rounds/{busy_round.pk}/remind/defence/"))
+    assert (job.state, job.key, job.result_note) == (
+        "succeeded",
+        f"round-remind:{busy_round.pk}:defence",
+        "Reminder sent to focal-defence (Defence).",
+    )
+    assert job.result_url == f"/rounds/{busy_round.pk}/#completeness-departments"
+    assert "Reminder sent to focal-defence (Defence)." in get(client, f"/jobs/{job.pk}/")
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["focal-defence@example.org"]
@@ -412,8 +421,8 @@ def test_reminder_of_a_department_covers_its_units(open_round, coordinator, mail
     interior = persona("focal-interior", "focal-point", "interior")
     mailoutbox.clear()
     client = logged_in(coordinator)
-    response = client.post(f"/rounds/{open_round.pk}/remind/interior/")
-    assert flashed(client, response) == ["Reminder sent to focal-interior (Interior)."]
+    job = job_of(client.post(f"/rounds/{open_round.pk}/remind/interior/"))
+    assert job.result_note == "Reminder sent to focal-interior (Interior)."
     assert [m.to for m in mailoutbox] == [[interior.email]]
     assert "(Federal Police)" in mailoutbox[0].body and "(Interior)" in mailoutbox[0].body
 
@@ -893,3 +902,28 @@ def test_dashboard_offers_the_report_and_the_workbooks(open_round, coordinator_c
     reader_html = logged_in(reader).get(url).content.decode()
     assert f"/rounds/{open_round.pk}/report.pdf?lang=en" in reader_html, "readers download the report too"
     assert "Department workbooks" not in reader_html
+
+
+def test_a_reminder_job_checks_again_and_a_closed_round_refuses_it(
+    busy_round, coordinator, mailoutbox, settings, django_assert_num_queries
+):
+    from naptrack.jobs.services import job_run
+
+    mailoutbox.clear()
+    keep_jobs_queued(settings)
+    client = logged_in(coordinator)
+    client.post(f"/rounds/{busy_round.pk}/remind/justice/")  # warm the caches the pin does not count
+    # The session, the person, the round, the person's roles, the department and its units, the
+    # reminders due (reminded today, the missing items, their departments' parents, the focal
+    # points, the units), then the job queued (the same job looked for, the job and its queue
+    # entry written in a savepoint, the job read back).
+    with django_assert_num_queries(18):
+        response = client.post(f"/rounds/{busy_round.pk}/remind/defence/")
+    job = job_of(response)
+    assert job_of(client.post(f"/rounds/{busy_round.pk}/remind/defence/")).pk == job.pk, "a second press"
+    assert mailoutbox == [] and job.state == "queued"
+    services.round_close(actor=coordinator, round=busy_round)
+    job = job_run(job.pk)
+    assert (job.state, job.attempts, job.error) == ("failed", 1, "Reminders go out only while the round is open.")
+    assert "Reminders go out only while the round is open." in get(client, f"/jobs/{job.pk}/")
+    assert mailoutbox == []

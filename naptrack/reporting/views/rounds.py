@@ -24,6 +24,7 @@ from naptrack.plans.models import Department, Objective
 from naptrack.reporting import notifications, services, worklist
 from naptrack.reporting.completeness import STATES, CountRow, counts_by, departments_in_tree_order
 from naptrack.reporting.forms_coordination import RoundCreateForm, RoundEditForm, add_service_errors
+from naptrack.reporting.jobs import round_remind_enqueue
 from naptrack.reporting.models import Contribution, Reminder, Round
 from naptrack.reporting.services import WorkflowError
 from naptrack.reporting.targets_shown import round_targets
@@ -224,13 +225,11 @@ def round_remind(request: HttpRequest, pk: int, department: str) -> HttpResponse
     if round_.state != Round.State.OPEN:
         messages.error(request, _("Reminders go out only while the round is open."))
         return redirect("reporting:round-dashboard", pk=round_.pk)
-    sent = notifications.remind(round_, department_ids=family)
-    if sent:
-        messages.success(
-            request,
-            _("Reminder sent to %(names)s (%(department)s).") % {"names": ", ".join(sent), "department": name},
-        )
-    elif not Contribution.objects.filter(round=round_, department_id__in=family).missing().exists():
+    if notifications.pending_reminders(round_, department_ids=family):
+        # Someone to write to: the e-mails go out from a job (reporting/jobs.py), not this request.
+        job = round_remind_enqueue(actor=request.user, round=round_, department=dept, name=name)
+        return redirect("jobs:job", pk=job.pk)
+    if not Contribution.objects.filter(round=round_, department_id__in=family).missing().exists():
         messages.info(request, _("Nothing is missing from %(department)s: no reminder sent.") % {"department": name})
     elif not notifications.focal_points_for(family):
         messages.warning(
