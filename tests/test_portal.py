@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections import Counter
 
@@ -159,6 +160,26 @@ def test_department_page_adds_its_published_contributions(rounds, anonymous):
     assert JUSTICE_2014 not in html and FA_2014 not in html
     assert JUSTICE_2014 in page(anonymous, f"{PLAN}/departments/justice/")
     assert "No report of this department has been published yet." in page(anonymous, f"{PLAN}/departments/interior/")
+
+
+def test_department_page_shows_one_round_at_a_time_paged_with_links_to_the_others(rounds, anonymous, monkeypatch):
+    from naptrack.portal.views import common
+
+    baseline, annual = rounds
+    url = f"{PLAN}/departments/foreign-affairs/"
+    newest = page(anonymous, url)
+    assert FA_2014 in newest and FA_2012 not in newest
+    assert f'href="?round={baseline.pk}#published-title"' in newest
+    older = page(anonymous, f"{url}?round={baseline.pk}")
+    assert FA_2012 in older and FA_2014 not in older
+    # Defence's three reports of 2014, two a page: the second page holds the third.
+    monkeypatch.setattr(common, "ROUND_PAGE", 2)
+    pages.clear()
+    first = page(anonymous, f"{PLAN}/departments/defence/")
+    second = page(anonymous, f"{PLAN}/departments/defence/?round={annual.pk}&page=2")
+    shown = [re.findall(r'href="[^"]*/lines/([^/]+)/">Line of action', html) for html in (first, second)]
+    assert len(shown[0]) == 2 and len(shown[1]) == 1 and not set(shown[0]) & set(shown[1])
+    assert f'href="?round={annual.pk}&amp;page=2"' in first
 
 
 def test_country_pages_gather_what_is_tagged_with_the_country(rounds, anonymous):
@@ -503,14 +524,15 @@ def test_public_api_query_counts_are_pinned(
 # them with rows. Lines, departments and countries read their contributions' answers' figures by
 # country (one query). Objectives and countries read their published figures (three queries,
 # the contributions' ids first: tests/test_figures_portal.py). A country page reads the tagged
-# contributions' ids and the rounds they are in, then shows one round's, paged; the open data
+# contributions' ids and the rounds they are in, then shows one round's, paged (a department
+# page likewise with its own contributions); the open data
 # page one plan's rounds among the plans listed by pages (a count and a page).
 PAGES = [
     ("/", 12),
     (f"{PLAN}/", 11),  # with its published evaluations (1)
     (f"{PLAN}/objectives/4/", 10),
     (f"{PLAN}/lines/21/", 14),  # with its lineage (one query) and its changes by amendment (one)
-    (f"{PLAN}/departments/defence/", 9),
+    (f"{PLAN}/departments/defence/", 11),  # its contributions' ids and rounds, then one round's page
     (f"{PLAN}/countries/af/", 9),  # no figure for it: their measurements not read
     (f"{PLAN}/compare/", 3),
     (f"{PLAN}/compare/?instrument=BY_SEX", 5),

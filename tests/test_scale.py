@@ -27,7 +27,7 @@ QUERIES = {
     "line": 14,
     "plan changes": 3,
     "department list": 3,
-    "department": 9,
+    "department": 11,
     "country": 9,
     "compare": 3,
     "search": 7,

@@ -330,54 +330,61 @@ def by_round(contributions: list[Contribution]) -> list[RoundSection]:
     return sorted(sections.values(), key=lambda s: round_key(s.round), reverse=True)
 
 
-def department_history(plan: Plan, family: list[int]) -> list[RoundSection]:
-    """A department's (and its units') published contributions, newest round first, in plan
-    order. Two queries."""
-    contributions = (
-        published_contributions(round__plan=plan, department__in=family)
-        .select_related("action")
-        .order_by("action__goal__number", "action__position", "department__code")
-    )
-    return by_round(_prepare(contributions))
-
-
 @dataclass
-class CountryTags:
-    """What a plan's published reports tagged with one country come to: per published round
-    (newest first) the ids of its tagged contributions, in plan order, and the lines tagged."""
+class RoundPages:
+    """Published contributions a page shows one round at a time: per published round (newest
+    first) the ids of its contributions in plan order, and the lines they are on."""
 
     rounds: list[tuple[Round, list[int]]]
     action_ids: set[int]
 
+    def chosen(self, wanted: int | None) -> tuple[Round, list[int]] | None:
+        """The round asked for if it has some, else the newest."""
+        return next((pair for pair in self.rounds if pair[0].pk == wanted), self.rounds[0] if self.rounds else None)
 
-def country_tags(plan: Plan, code: str) -> CountryTags:
-    """The public contributions of `plan` tagged with the country `code`: two queries (the
-    tagged ids, then the plan's published rounds). The tags are JSON lists, matched as text
-    ('"ML"' within, a LIKE both databases run) and checked here, rather than by a containment
-    lookup SQLite lacks."""
+
+def _round_pages(plan: Plan, rows: Iterable[tuple[int, int, int]]) -> RoundPages:
+    """From (contribution, round, line) ids in plan order: one query, the plan's published rounds."""
+    by_round: dict[int, list[int]] = defaultdict(list)
+    action_ids = set()
+    for pk, round_id, action_id in rows:
+        by_round[round_id].append(pk)
+        action_ids.add(action_id)
+    rounds = sorted(published_rounds(plan).filter(pk__in=by_round), key=round_key, reverse=True)
+    return RoundPages([(r, by_round[r.pk]) for r in rounds], action_ids)
+
+
+PLAN_ORDER = ("action__goal__number", "action__position", "department__code")
+
+
+def department_rounds(plan: Plan, family: list[int]) -> RoundPages:
+    """A department's (and its units') published contributions, withdrawn ones included (their
+    note shows): two queries."""
+    rows = (
+        Contribution.objects.published_once()
+        .filter(round__plan=plan, department__in=family)
+        .order_by(*PLAN_ORDER)
+        .values_list("pk", "round_id", "action_id")
+    )
+    return _round_pages(plan, rows)
+
+
+def country_tags(plan: Plan, code: str) -> RoundPages:
+    """The public contributions of `plan` tagged with the country `code`: two queries. The tags
+    are JSON lists, matched as text ('"ML"' within, a LIKE both databases run) and checked here,
+    rather than by a containment lookup SQLite lacks."""
     tagged = (
         Contribution.objects.public()
         .filter(round__plan=plan, countries__icontains=f'"{code}"')
-        .order_by("action__goal__number", "action__position", "department__code")
+        .order_by(*PLAN_ORDER)
         .values_list("pk", "round_id", "action_id", "countries")
     )
-    by_round: dict[int, list[int]] = defaultdict(list)
-    action_ids = set()
-    for pk, round_id, action_id, countries in tagged:
-        if code in (countries or []):
-            by_round[round_id].append(pk)
-            action_ids.add(action_id)
-    rounds = sorted(published_rounds(plan).filter(pk__in=by_round), key=round_key, reverse=True)
-    return CountryTags([(r, by_round[r.pk]) for r in rounds], action_ids)
+    return _round_pages(plan, ((pk, r, a) for pk, r, a, countries in tagged if code in (countries or [])))
 
 
-def country_contributions(ids: Iterable[int]) -> list[Contribution]:
-    """The tagged contributions of one page of one round, in plan order: two queries."""
-    return _prepare(
-        published_contributions(pk__in=list(ids))
-        .select_related("action")
-        .order_by("action__goal__number", "action__position", "department__code")
-    )
+def page_contributions(ids: Iterable[int]) -> list[Contribution]:
+    """The contributions of one page of one round, in plan order: two queries."""
+    return _prepare(published_contributions(pk__in=list(ids)).select_related("action").order_by(*PLAN_ORDER))
 
 
 def lines_naming(plan: Plan, names: list[str], tagged: Iterable[int] = ()) -> list[Action]:

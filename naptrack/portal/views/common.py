@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from naptrack.plans.models import Plan
+from naptrack.portal.queries import RoundPages, RoundSection, page_contributions
 
 
 def plan_or_404(slug: str, user=None) -> Plan:
@@ -18,3 +23,24 @@ def plan_or_404(slug: str, user=None) -> Plan:
 def page_language() -> str:
     """The language of the page being served, without a region (fr, not fr-be)."""
     return (get_language() or "en").split("-")[0]
+
+
+ROUND_PAGE = 50  # contributions of the round shown, per page
+
+
+def round_page(request: HttpRequest, pages: RoundPages) -> dict[str, Any]:
+    """What portal/_round_pages.html shows: one published round's contributions (?round=<id>,
+    else the newest), one page of them (?page=n, two queries), and links to the other rounds, so
+    that a page's cost stays that of one page of one round however many were published."""
+    wanted = request.GET.get("round") or ""
+    shown = pages.chosen(int(wanted) if wanted.isdigit() and len(wanted) < 10 else None)
+    if shown is None:
+        return {"round_links": [], "shown_round": None, "rounds": [], "page": None, "page_query": ""}
+    page = Paginator(shown[1], ROUND_PAGE).get_page(request.GET.get("page"))
+    return {
+        "round_links": [(r, len(ids)) for r, ids in pages.rounds],
+        "shown_round": shown[0],
+        "rounds": [RoundSection(shown[0], contributions=page_contributions(page.object_list))],
+        "page": page,
+        "page_query": f"round={shown[0].pk}",
+    }

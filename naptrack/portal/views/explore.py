@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -22,13 +21,10 @@ from naptrack.portal import figures as published_figures
 from naptrack.portal.caching import public_page
 from naptrack.portal.search import search as run_search
 from naptrack.portal.search import terms
-from naptrack.portal.views.common import page_language, plan_or_404
+from naptrack.portal.views.common import page_language, plan_or_404, round_page
 from naptrack.reporting.totals import of_country
 
 # --- focus countries ------------------------------------------------------------------------------
-
-
-COUNTRY_PAGE = 50  # tagged contributions of the round shown, per page
 
 
 @public_page
@@ -48,12 +44,6 @@ def country_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         names = {str(all_countries.name(code))}
     names.add(str(all_countries.name(code)))
     lines = queries.lines_naming(plan, sorted(names), tagged=tags.action_ids)
-    wanted = _int(request.GET.get("round"))
-    shown = next((pair for pair in tags.rounds if pair[0].pk == wanted), tags.rounds[0] if tags.rounds else None)
-    page = sections = None
-    if shown is not None:
-        page = Paginator(shown[1], COUNTRY_PAGE).get_page(request.GET.get("page"))
-        sections = [queries.RoundSection(shown[0], contributions=queries.country_contributions(page.object_list))]
     # The country's parts of published figures and their totals per year: the contributions with
     # parts for this country only (three queries).
     figures = published_figures.of_plan(plan, measurements__countries__country=code)
@@ -66,11 +56,7 @@ def country_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "code": code,
             "name": all_countries.name(code),
             "focus": code in plan.focus_countries,
-            "tagged_rounds": [(r, len(ids)) for r, ids in tags.rounds],
-            "shown_round": shown[0] if shown else None,
-            "rounds": sections or [],
-            "page": page,
-            "page_query": f"round={shown[0].pk}" if shown else "",
+            **round_page(request, tags),
             "lines": _in_plan_order(lines),
             "figures": figure_sections.section(
                 published_figures.yearly(parts), key=f"country-{code}", scope=str(all_countries.name(code))

@@ -18,7 +18,7 @@ from naptrack.portal import figure_sections
 from naptrack.portal import figures as published_figures
 from naptrack.portal import queries as published
 from naptrack.portal.caching import public_page
-from naptrack.portal.views.common import plan_or_404
+from naptrack.portal.views.common import plan_or_404, round_page
 from naptrack.reporting.totals import wholes
 
 PLANS_PER_PAGE = 20
@@ -195,7 +195,7 @@ def department_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
             "department": department,
             "actions": actions,
             "family": set(family),
-            "rounds": published.department_history(plan, family),
+            **round_page(request, published.department_rounds(plan, family)),
         },
     )
 
