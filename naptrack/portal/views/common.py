@@ -25,7 +25,7 @@ def page_language() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-ROUND_PAGE = 50  # contributions of the round shown, per page
+ROUND_PAGE = 25  # contributions of the round shown, per page
 
 
 def round_page(request: HttpRequest, pages: RoundPages) -> dict[str, Any]:
