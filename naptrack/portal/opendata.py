@@ -236,10 +236,10 @@ def round_rows(plan: Plan, rounds: list[Round]) -> dict[int, list[dict[str, Any]
         )
     )
     # By the ids read rather than a subquery, which PostgreSQL ran as a scan of every plan's
-    # measurements.
+    # measurements; unordered (a dict), where Measurement's default order joins up to the plan.
     answers: dict[tuple[int, int], Measurement] = {
         (m.contribution_id, m.instrument_id): m
-        for m in Measurement.objects.filter(contribution_id__in=[c.pk for c in contributions])
+        for m in Measurement.objects.filter(contribution_id__in=[c.pk for c in contributions]).order_by()
     }
     instruments: dict[int, list[Instrument]] = defaultdict(list)
     for i in Instrument.objects.filter(action__plan=plan).order_by("action_id", "position"):
