@@ -27,12 +27,12 @@ PAGES = [
     ("/plans/", 3),  # the plans' ids, then the page's plans with their lines counted
     (f"{BE}/", 9),
     (f"{BE}/objectives/3/", 8),
-    (f"{BE}/lines/14.a/", 12),  # with the line's lineage and its changes by amendment (one query each)
+    (f"{BE}/lines/14.a/", 11),  # with the line's lineage and its changes by amendment (one query each)
     (f"{BE}/departments/", 3),
     (f"{BE}/departments/interior/", 7),
     (f"{BE}/departments/defence/", 7),
     ("/fr/plans/be-nap-2013-2016/", 9),
-    ("/nl/plans/be-nap-2013-2016/lines/1.a/", 12),
+    ("/nl/plans/be-nap-2013-2016/lines/1.a/", 11),
 ]
 
 

@@ -531,7 +531,7 @@ PAGES = [
     ("/", 12),
     (f"{PLAN}/", 11),  # with its published evaluations (1)
     (f"{PLAN}/objectives/4/", 10),
-    (f"{PLAN}/lines/21/", 14),  # with its lineage (one query) and its changes by amendment (one)
+    (f"{PLAN}/lines/21/", 15),  # its lineage (1), its changes by amendment (1), its published rounds (1)
     (f"{PLAN}/departments/defence/", 11),  # its contributions' ids and rounds, then one round's page
     (f"{PLAN}/countries/af/", 9),  # no figure for it: their measurements not read
     (f"{PLAN}/compare/", 3),
@@ -547,7 +547,7 @@ PAGES = [
     (f"/open-data/{BE}/annual-2014.json", 7),
     # The plan's JSON and XLSX each read its translation states; 3 for figures; 1 for evaluations.
     (f"/open-data/{BE}.zip", 33),
-    (f"/fr{PLAN}/lines/21/", 14),
+    (f"/fr{PLAN}/lines/21/", 15),
 ]
 
 

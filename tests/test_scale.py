@@ -24,7 +24,7 @@ QUERIES = {
     "plan list": 3,
     "plan": 11,
     "objective": 10,
-    "line": 14,
+    "line": 15,  # its published rounds, then the three latest in full
     "plan changes": 3,
     "department list": 3,
     "department": 11,

@@ -19,6 +19,7 @@ from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Whe
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 from django_countries import countries as all_countries
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 from naptrack.core.numbers import json_number
 from naptrack.plans.models import Action, Plan
@@ -159,12 +160,19 @@ SUM_KEYS = {
 }
 
 
-def summed(plan: Plan, key: str) -> list[FigureRow]:
+def public_ids(plan: Plan, **filters: Any) -> list[int]:
+    """The ids of a plan's public contributions; `filters` as of_plan's (one query)."""
+    return list(Contribution.objects.filter(round__plan=plan, **filters).public().values_list("pk", flat=True))
+
+
+def summed(plan: Plan, key: str, ids: list[int] | None = None) -> list[FigureRow]:
     """totals.by(of_plan(plan).rows, key) without building every figure: the database sums the
     figures that totals.totals would add together (same key, kind, unit, currency, channel and
     marker), and each sum comes back as one FigureRow carrying only what totals.by and
-    totals.totals read (the other fields empty). Three queries, rows as many as the groups."""
-    ids = list(Contribution.objects.filter(round__plan=plan).public().values_list("pk", flat=True))
+    totals.totals read (the other fields empty). Three queries, rows as many as the groups;
+    `ids` (public_ids) restricts it to some of the plan's contributions, read once by the caller."""
+    if ids is None:
+        ids = public_ids(plan)
     parts = key == "country"
     m = "measurement__" if parts else ""
     # The figures figure_rows keeps (a measurement with something in it, its parts only then) of
@@ -192,7 +200,10 @@ def summed(plan: Plan, key: str) -> list[FigureRow]:
             by_sex=F(f"{m}instrument__by_sex"),
             kind=F(f"{m}instrument__kind"),
             unit_given=F(f"{m}unit"),
-            instrument_unit=F(f"{m}instrument__unit"),
+            # The instrument's unit as Python reads it (modeltranslation: the active language's,
+            # else English's), not the untranslated column, which may hold another text.
+            unit_shown=F(f"{m}instrument__{build_localized_fieldname('unit', get_language())}"),
+            unit_en=F(f"{m}instrument__unit_en"),
             currency_given=F(f"{m}currency"),
             channel_given=F(f"{m}channel"),
             marker_given=F(f"{m}marker"),
@@ -215,7 +226,7 @@ def summed(plan: Plan, key: str) -> list[FigureRow]:
                 instrument_id=0,
                 instrument_position=0,
                 kind=kind,
-                unit=g["unit_given"] or g["instrument_unit"],
+                unit=g["unit_given"] or g["unit_shown"] or g["unit_en"] or "",
                 women=g["women_sum"],
                 men=g["men_sum"],
                 other=g["other_sum"],
@@ -226,6 +237,26 @@ def summed(plan: Plan, key: str) -> list[FigureRow]:
             )
         )
     return rows
+
+
+def countries_in(ids: list[int]) -> list[str]:
+    """countries_with_figures(of the figures of contributions `ids`) without building them: the
+    countries of the parts figure_rows keeps (of a measurement with something in it, of the kinds
+    it reads). One query, a row per country."""
+    filled = Q()
+    for name in ("value", "women", "men", "other", "numerator", "denominator"):
+        filled |= Q(**{f"measurement__{name}__isnull": False})
+    found = (
+        CountryFigure.objects.filter(
+            filled,
+            measurement__contribution_id__in=ids,
+            measurement__instrument__kind__in=("count", "money", "share", "quantitative"),
+        )
+        .values_list("country", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(set(found), key=lambda c: str(all_countries.name(c)))
 
 
 # --- totals for the pages -------------------------------------------------------------------------

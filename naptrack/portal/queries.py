@@ -261,29 +261,44 @@ def _prepare(contributions: Iterable[Contribution]) -> list[Contribution]:
     return out
 
 
-def line_history(action: Action) -> tuple[list[RoundSection], list[Series]]:
-    """The line's published contributions per round, newest round first, and the series of its
-    quantitative instruments over the rounds. `action` carries its responsibilities and
-    instruments (Action.objects.with_detail()). Three queries."""
-    contributions = _prepare(published_contributions(action=action))
-    syntheses = list(
-        Synthesis.objects.filter(action=action, round__state=Round.State.PUBLISHED)
-        .filter(~Q(text="") | Q(withdrawn_at__isnull=False))
-        .select_related("round")
+# Rounds a line's page shows in full; the older ones are links to the page with ?round=.
+LINE_ROUNDS_SHOWN = 3
+
+
+def line_history(action: Action, wanted: int | None = None) -> tuple[list[RoundSection], list[Series], list[Round]]:
+    """The line's published contributions per round, newest round first, for its three latest
+    published rounds (and the older round `wanted`, if any), the series of its quantitative
+    instruments over those rounds, and the older rounds, newest first, to link to. `action`
+    carries its plan, responsibilities and instruments (Action.objects.with_detail()). Five
+    queries, whose rows are those of four rounds at most however many the plan has had."""
+    syntheses = Synthesis.objects.filter(action=action).filter(~Q(text="") | Q(withdrawn_at__isnull=False))
+    reported = Contribution.objects.published_once().filter(action=action)
+    rounds = sorted(
+        published_rounds(action.plan).filter(
+            Q(pk__in=reported.values("round_id")) | Q(pk__in=syntheses.values("round_id"))
+        ),
+        key=round_key,
+        reverse=True,
     )
-    sections: dict[int, RoundSection] = {}
-    for s in syntheses:
-        section = sections.setdefault(s.round_id, RoundSection(s.round))
+    shown, older = rounds[:LINE_ROUNDS_SHOWN], rounds[LINE_ROUNDS_SHOWN:]
+    shown += [r for r in older if r.pk == wanted]
+    ids = [r.pk for r in shown]
+    contributions = _prepare(published_contributions(action=action, round__in=ids)) if ids else []
+    sections: dict[int, RoundSection] = {r.pk: RoundSection(r) for r in shown}
+    for s in syntheses.filter(round__in=ids) if ids else []:
+        section = sections[s.round_id]
         section.synthesis = s.text if s.withdrawn_at is None else ""
         section.synthesis_correction = correction_text(s)
     position = {r.department_id: r.position for r in action.responsibilities.all()}
     for c in sorted(contributions, key=lambda c: (position.get(c.department_id, 99), c.department.code)):
-        sections.setdefault(c.round_id, RoundSection(c.round)).contributions.append(c)
+        sections[c.round_id].contributions.append(c)
     for section in sections.values():
-        reported = {c.department_id for c in section.contributions}
-        section.unpublished = [r.department for r in action.responsibilities.all() if r.department_id not in reported]
+        reported_by = {c.department_id for c in section.contributions}
+        section.unpublished = [
+            r.department for r in action.responsibilities.all() if r.department_id not in reported_by
+        ]
     ordered = sorted(sections.values(), key=lambda s: round_key(s.round), reverse=True)
-    return ordered, series(action.instruments.all(), contributions, key=action.code)
+    return ordered, series(action.instruments.all(), contributions, key=action.code), older
 
 
 def series(instruments: Iterable[Instrument], contributions: list[Contribution], *, key: str) -> list[Series]:

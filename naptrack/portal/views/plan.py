@@ -19,7 +19,6 @@ from naptrack.portal import figures as published_figures
 from naptrack.portal import queries as published
 from naptrack.portal.caching import public_page
 from naptrack.portal.views.common import plan_or_404, round_page
-from naptrack.reporting.totals import wholes
 
 PLANS_PER_PAGE = 20
 HOME_PLANS = 10  # other plans named on the home page
@@ -84,9 +83,9 @@ def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
     objective = get_object_or_404(objectives, plan__slug=slug, number=number)
     siblings = list(Objective.objects.filter(plan=objective.plan).values_list("number", flat=True))
     index = siblings.index(objective.number)
-    # The published figures of the objective's lines and their totals per year (two queries).
-    figures = published_figures.of_objective(objective.plan, objective.number)
-    rows = figures.rows
+    # The totals per year of the published figures of the objective's lines, summed by the
+    # database, and the countries they name (three queries, rows as many as the groups).
+    ids = published_figures.public_ids(objective.plan, action__goal__objective__number=objective.number)
     scope = _("Objective %(number)s") % {"number": objective.number}
     return render(
         request,
@@ -99,9 +98,11 @@ def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
             # Civil society's published assessments of the objective as a whole (two queries).
             "assessments": civil.objective_assessments(objective),
             "figures": figure_sections.section(
-                published_figures.yearly(wholes(rows)), key=f"objective-{number}", scope=scope
+                published_figures.yearly(published_figures.summed(objective.plan, "year", ids)),
+                key=f"objective-{number}",
+                scope=scope,
             ),
-            "figure_countries": published_figures.countries_with_figures(rows),
+            "figure_countries": published_figures.countries_in(ids),
         },
     )
 
@@ -112,7 +113,12 @@ def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     action = get_object_or_404(actions, plan__slug=slug, code=code)
     codes = list(Action.objects.filter(plan=action.plan).in_plan_order().values_list("code", flat=True))
     index = codes.index(action.code)
-    rounds, series = published.line_history(action)
+    # The three latest rounds in full and the older ones as links (?round=<id> adds that one), so
+    # that the page's cost stays that of a few rounds however many the plan has had.
+    wanted = request.GET.get("round") or ""
+    rounds, series, older = published.line_history(
+        action, int(wanted) if wanted.isdigit() and len(wanted) < 10 else None
+    )
     recommendations = civil.line_recommendations(action)
     return render(
         request,
@@ -124,6 +130,7 @@ def action_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "objective": action.goal.objective,
             "rounds": rounds,
             "series": series,
+            "older_rounds": older,
             # Civil society's voice beside the departments', never mixed with it: its published
             # assessments and the recommendations of consultations on this line, with the
             # events that made them (two queries each).
