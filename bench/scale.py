@@ -23,17 +23,16 @@ each and the query counts, and flags what misses the aims (ratio <= 1.5, p95 < 1
 large size). Timings are of one process on a
 shared 2-core machine: a page of a few ms can show a ratio above 1.5 from noise alone.
 
-Measured (2-core machine shared with other jobs; `--data-dir /tmp/scale-data --keep -n 20`, 100 x 10
-built once: 407 s on SQLite, 536 s on PostgreSQL; 184,280 contributions): 48 pages and lists, the
-same query count at both sizes for every one. Within both aims on both databases: the focal
-point's work list and form, the round dashboards, review queue, line review, contribution and
-line history, people, instruments, translations, audit log, the reader's pages, the API's round
-contributions (public and token), versions, assessments, events, requests, organisations.
-Still over an aim at 100 x 10 (median ms, SQLite / PostgreSQL): country page 1022 / 1643, open
-data index 554 / 545, API public figures 168 / 323 and totals 144 / 335, objective 64 / 530,
-search 152 / 24, department 159 / 231, line 105 / 193, open data round CSV 83 / 437; lists of
-every plan or round that grow with them by design, in tens of ms (plan list 47 / 55, round list
-39 / 83 for a page of 30 against 2 rounds, API public rounds 26 / 15).
+Measured at HEAD of 2026-12-06 (`--database both --data-dir /tmp/scale-data --keep -n 15`, 100 x 10
+built once: 407 s on SQLite, 536 s on PostgreSQL; 184,280 contributions), on the 2-core machine
+while the PostgreSQL test suite ran beside it: 48 pages and lists, the same query count at both
+sizes for every one. Medians 1x2 -> 100x10 (ms), SQLite / PostgreSQL: country 45 -> 84 / 102 -> 120,
+line 21 -> 48 / 35 -> 49, objective 15 -> 19 / 25 -> 48, department 52 -> 28 / 68 -> 79, work list
+30 -> 22 / 42 -> 40, round dashboard 41 -> 86 / 103 -> 110, API public figures 18 -> 49 / 15 -> 46.
+Still over the aims: search on SQLite (8 -> 171; PostgreSQL 13 -> 42), the round list (a page of
+30 against 2 rounds: 9 -> 74 / 13 -> 70), and the p95 of the heaviest pages at both sizes (plan,
+API plan and round contributions, instruments, translations: 230-450 ms). Pages of a few ms show
+ratios above 1.5 from noise on a loaded machine.
 """
 
 from __future__ import annotations
