@@ -92,7 +92,11 @@ def _with_context(measurements: QuerySet[Measurement]) -> QuerySet[Measurement]:
             "contribution__action__goal__objective",
         )
         .prefetch_related("countries")
-        .order_by("contribution__round__year", "contribution__action__goal__number", "contribution__action__position")
+        # The id last: rows of one line (its departments, its instruments) come in the same order
+        # in every file built from them (a plan's figures.csv and its archive's, on PostgreSQL too).
+        .order_by(
+            "contribution__round__year", "contribution__action__goal__number", "contribution__action__position", "pk"
+        )
     )
 
 
