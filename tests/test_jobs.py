@@ -279,3 +279,55 @@ def test_a_setting_naptrack_cannot_use_is_named_without_a_traceback(tmp_path, va
         timeout=120,
     )
     assert (result.returncode, result.stderr) == (1, f"naptrack: {message}\n")
+
+
+def test_a_waiting_job_whose_queue_entry_cannot_run_it_is_queued_again(coordinator, queue_in_database, tmp_path):
+    # A worker took the entry and died before claiming the job, or the entry is gone: left alone,
+    # the job would wait for ever and hold its key (a second press would find it).
+    arguments = {"path": str(tmp_path / "ran.txt"), "seconds": 0}
+    taken, gone, fresh = (job_enqueue(actor=coordinator, function=append, title=t, arguments=arguments) for t in "abc")
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    Job.objects.filter(pk__in=[taken.pk, gone.pk]).update(created_at=long_ago)
+    DBTaskResult.objects.filter(pk=taken.task_id).update(status="RUNNING", started_at=long_ago)
+    DBTaskResult.objects.filter(pk=gone.task_id).delete()
+    assert sorted(jobs_recover()) == sorted([taken.pk, gone.pk])
+    assert jobs_recover() == []  # once
+    for job in (taken, gone):
+        old = job.task_id
+        job.refresh_from_db()
+        assert job.state == "queued" and job.task_id != old
+        assert DBTaskResult.objects.get(pk=job.task_id).status == "READY"
+    # A job just queued is not touched: its worker may simply not have come yet.
+    assert Job.objects.get(pk=fresh.pk).task_id == fresh.task_id
+    assert job_run(gone.pk).state == "succeeded"
+
+
+def test_a_publication_queued_by_a_coordinator_whose_account_was_closed_is_refused(closed_round, coordinator):
+    from naptrack.accounts.models import User
+
+    with pytest.MonkeyPatch.context() as patch:
+        # Closed between the press and the run (here: the job runs where it is queued).
+        patch.setattr(User, "is_active", property(lambda self: self.username != "coordinator", lambda s, v: None))
+        job = round_publish_enqueue(actor=coordinator, round=closed_round)
+    assert (job.state, job.attempts) == ("failed", 1)
+    assert job.error == "The person who started this job no longer has an account."
+    closed_round.refresh_from_db()
+    assert closed_round.state == "closed"
+
+
+def test_a_publication_found_done_by_another_attempt_ends_as_done(closed_round, coordinator, queue_in_database):
+    from naptrack.portal.publishing import round_publish
+
+    job = round_publish_enqueue(actor=coordinator, round=closed_round)
+    round_publish(actor=coordinator, round=closed_round)  # another attempt, thought dead, committed
+    assert job_run(job.pk).state == "succeeded"
+
+
+def test_the_lost_workers_message_is_in_the_language_of_the_job(coordinator, queue_in_database, tmp_path):
+    job = job_enqueue(actor=coordinator, function=append, title="x", arguments={"path": str(tmp_path / "x")})
+    Job.objects.filter(pk=job.pk).update(
+        state="running", attempts=1, language="fr", heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    jobs_recover()
+    job.refresh_from_db()
+    assert job.error == "Le processus de traitement qui exécutait cette tâche s'est arrêté avant la fin."

@@ -193,6 +193,7 @@ class _Heartbeat:
     def _beat(self) -> None:
         try:
             while not self.stop.wait(heartbeat_seconds()):
+                close_old_connections()  # a connection broken by a database restart is replaced
                 try:
                     Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(heartbeat_at=timezone.now())
                 except Exception:  # a locked SQLite database: the next beat will do
@@ -262,8 +263,10 @@ def job_run(job_id: int, *, beating: bool = False) -> Job | None:
 
 
 def _again(job: Job, *, error: str) -> None:
-    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, error=error, heartbeat_at=None)
-    _queue(job, delay=retry_delay(job.attempts))
+    # One transaction: a job back in the queue always has its queue entry.
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, error=error, heartbeat_at=None)
+        _queue(job, delay=retry_delay(job.attempts))
 
 
 def _finish(job: Job, *, outcome: Outcome | None = None, error: str = "", failed: bool = False) -> None:
@@ -328,13 +331,15 @@ def jobs_recover(*, now: dt.datetime | None = None) -> list[int]:
     recovered = []
     silent = Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=silent_since)
     for job in silent.exclude(pk__in=list(_RUNNING_HERE)):
-        lost = _("The worker running this job stopped before it finished.")
+        with translation.override(job.language):
+            lost = _("The worker running this job stopped before it finished.")
         if job.attempts < job.max_attempts:
-            taken = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
-                state=Job.State.QUEUED, error=lost, heartbeat_at=None
-            )
-            if taken:
-                _queue(job)
+            with transaction.atomic():
+                taken = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
+                    state=Job.State.QUEUED, error=lost, heartbeat_at=None
+                )
+                if taken:
+                    _queue(job)
         else:
             taken = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
                 state=Job.State.FAILED, error=lost, finished_at=now
@@ -350,4 +355,35 @@ def jobs_recover(*, now: dt.datetime | None = None) -> list[int]:
                 job.handler,
                 "queued again" if job.attempts < job.max_attempts else "failed",
             )
-    return recovered
+    return recovered + _requeue_stranded(silent_since, now)
+
+
+def _requeue_stranded(silent_since: dt.datetime, now: dt.datetime) -> list[int]:
+    """Queue again the waiting jobs whose queue entry will never run them: gone, ended without
+    taking the job, or taken by a worker that died before it claimed the job. Left alone, such a
+    job would wait for ever and hold its key, so that pressing the button again finds it."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = list(Job.objects.filter(state=Job.State.QUEUED, created_at__lt=silent_since))
+    if not waiting:
+        return []
+    entries = {
+        str(pk): (status, started_at)
+        for pk, status, started_at in DBTaskResult.objects.filter(
+            pk__in=[j.task_id for j in waiting if j.task_id]
+        ).values_list("pk", "status", "started_at")
+    }
+    stranded = []
+    for job in waiting:
+        status, started_at = entries.get(job.task_id, (None, None))
+        if status == "READY" or (status == "RUNNING" and started_at and started_at >= silent_since):
+            continue
+        with transaction.atomic():
+            # Conditional on the entry seen: two workers recovering at once queue it once.
+            if Job.objects.filter(pk=job.pk, state=Job.State.QUEUED, task_id=job.task_id).update(heartbeat_at=None):
+                if status == "RUNNING":
+                    DBTaskResult.objects.filter(pk=job.task_id).update(status="FAILED", finished_at=now)
+                _queue(job)
+                stranded.append(job.pk)
+                logger.warning("job %s (%s) had no queue entry to run it; queued again", job.pk, job.handler)
+    return stranded

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -19,6 +20,8 @@ logger = logging.getLogger("naptrack.jobs")
 def _recovering(stop: threading.Event) -> None:
     try:
         while True:
+            # A database that restarted left this thread's connection broken: take a new one.
+            close_old_connections()
             try:
                 services.jobs_recover()
             except Exception:  # a locked or restarting database: try again at the next round
@@ -56,7 +59,16 @@ def worker_run(
     )
     worker.configure_signals()
     try:
-        worker.run()
+        while True:
+            try:
+                worker.run()
+                return
+            except (OperationalError, InterfaceError):
+                # The database went away (a restart, a failover): wait and take the queue again,
+                # rather than leave every later job waiting for a worker that has exited.
+                logger.warning("the database is unreachable; the worker tries again in 5 s", exc_info=True)
+                close_old_connections()
+                time.sleep(5)
     finally:
         stop.set()
         recovery.join(timeout=5)

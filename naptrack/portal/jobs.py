@@ -38,10 +38,15 @@ def round_publish_job(job: Job, *, round: int) -> Outcome:
     )
     if round_.state == Round.State.PUBLISHED:
         return done
-    actor = job.created_by or SystemActor(f"job:{job.pk}")
+    # A job queued from the command line acts as the installation; one a person queued acts as
+    # them, if they still have their account (their permission is checked again by the service).
+    actor = job_person(job) if job.created_by_id is not None else SystemActor(f"job:{job.pk}")
     try:
         round_publish(actor=actor, round=round_, progress=lambda d, t, note: job_progress(job, d, t, note))
-    except WorkflowError as error:  # reopened meanwhile: another attempt would not do better
+    except WorkflowError as error:
+        # Published meanwhile by another attempt (a worker thought dead): done; reopened: refused.
+        if Round.objects.filter(pk=round_.pk, state=Round.State.PUBLISHED).exists():
+            return done
         raise JobRefused(str(error)) from error
     return done
 
