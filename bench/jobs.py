@@ -5,8 +5,9 @@
     .venv/bin/python bench/jobs.py --rounds 3           # publish three rounds, one after another
 
 On the bundled Belgian plan, each round opened, every contribution marked approved with a status
-and a narrative (a bulk update: what is measured is publishing), then closed. The Publish button is posted through Django's test client with
-the production queue (django-tasks' database backend): the request only queues the job. A worker's
+and a narrative (a bulk update: what is measured is publishing), then closed. The Publish button
+is posted through Django's test client with the production queue (django-tasks' database
+backend): the request only queues the job. A worker's
 attempt at the job (naptrack.jobs.services.job_run, as `naptrack worker` calls it) is then timed
 apart. Before #21 the request did the whole publication (8 to 30 s).
 

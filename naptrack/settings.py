@@ -44,7 +44,7 @@ def envjson(name: str) -> dict:
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not valid JSON ({exc})") from None
     if not isinstance(value, dict):
-        raise ImproperlyConfigured(f"{name} must be a JSON object, such as {{\"bucket_name\": \"naptrack\"}}")
+        raise ImproperlyConfigured(f'{name} must be a JSON object, such as {{"bucket_name": "naptrack"}}')
     return value
 
 

@@ -137,7 +137,8 @@ def test_two_servers_and_a_worker_share_one_postgresql(installation, tmp_path):
     assert (body["state"], body["attempts"]) == ("succeeded", 1), (tmp_path / "worker.log").read_text()
 
     # The second server's cached page gives way to the published round within the two seconds
-    # after which each server looks at the stamp of published content again (portal/caching.py), though the publication was asked of the first and done by the worker.
+    # after which each server looks at the stamp of published content again (portal/caching.py),
+    # though the publication was asked of the first and done by the worker.
     deadline = time.monotonic() + 30
     while True:
         status, headers, after = call(two, page)
