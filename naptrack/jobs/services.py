@@ -64,6 +64,10 @@ class JobRefused(Exception):
     """A handler's refusal that trying again would not change; its message is for the person."""
 
 
+# What fails a job at once, its message shown: trying again would be refused again.
+REFUSALS = (ValidationError, PermissionDenied, JobRefused)
+
+
 def handler(function: Callable[..., Outcome]) -> Callable[..., Outcome]:
     """Mark a function as one a job may run (the runner imports nothing else by name)."""
     setattr(function, HANDLER_MARK, True)
@@ -77,7 +81,7 @@ def job_cleanup(job: Job, cleanup: Callable[[], None]) -> Iterator[None]:
     what the cleanup removes (an upload waiting to be imported, say)."""
     try:
         yield
-    except (ValidationError, PermissionDenied, JobRefused):
+    except REFUSALS:
         cleanup()
         raise
     except Exception:
@@ -241,7 +245,7 @@ def job_run(job_id: int, *, beating: bool = False) -> Job | None:
                     outcome = function(job, **job.arguments)
             else:
                 outcome = function(job, **job.arguments)
-        except (ValidationError, PermissionDenied, JobRefused) as error:
+        except REFUSALS as error:
             _finish(job, error=_message(error), failed=True)
         except Exception as error:
             logger.exception(
