@@ -98,10 +98,17 @@ def test_a_queued_job_shows_its_progress_and_a_second_press_finds_it(closed_roun
     assert response["Location"] == f"/rounds/{closed_round.pk}/" and Job.objects.count() == 1
 
 
-def test_a_job_is_seen_only_by_whoever_started_it(closed_round, coordinator, focal_defence, reader, queue_in_database):
+def test_a_publication_is_followed_by_every_coordinator_and_no_one_else(
+    closed_round, coordinator, focal_defence, reader, queue_in_database
+):
     job = round_publish_enqueue(actor=coordinator, round=closed_round)
     other = _user("coordinator-2", "coordinator")
-    for user in (other, focal_defence, reader):
+    # The second coordinator pressing Publish while the job waits is sent to it, and sees it.
+    second = logged_in(other)
+    assert second.post(f"/rounds/{closed_round.pk}/state/publish/")["Location"] == f"/jobs/{job.pk}/"
+    assert second.get(f"/jobs/{job.pk}/").status_code == 200
+    assert second.get(f"/jobs/{job.pk}/status/").json()["state"] == "queued"
+    for user in (focal_defence, reader):
         client = logged_in(user)
         assert client.get(f"/jobs/{job.pk}/").status_code == 404
         assert client.get(f"/jobs/{job.pk}/status/").status_code == 404
@@ -109,6 +116,19 @@ def test_a_job_is_seen_only_by_whoever_started_it(closed_round, coordinator, foc
 
     assert Client().get(f"/jobs/{job.pk}/")["Location"].startswith("/accounts/login/")
     assert logged_in(coordinator).get("/jobs/999999/").status_code == 404
+    # Who started it still sees it (its outcome, its error) once they are no longer coordinator.
+    from naptrack.accounts.services import user_set_role
+
+    user_set_role(actor=other, user=coordinator, role="reader")
+    assert logged_in(coordinator).get(f"/jobs/{job.pk}/").status_code == 200
+    user_set_role(actor=_user("coordinator-3", "coordinator"), user=other, role="reader")
+    assert logged_in(other).get(f"/jobs/{job.pk}/").status_code == 404
+
+
+def test_a_job_without_a_permission_is_its_starters_alone(coordinator, queue_in_database):
+    job = job_enqueue(actor=coordinator, function=append, title="Counting", arguments={"path": "x"})
+    assert logged_in(coordinator).get(f"/jobs/{job.pk}/").status_code == 200
+    assert logged_in(_user("coordinator-2", "coordinator")).get(f"/jobs/{job.pk}/").status_code == 404
 
 
 def test_the_job_page_and_its_status_cost_the_same_queries_whatever_the_job(
@@ -123,6 +143,12 @@ def test_the_job_page_and_its_status_cost_the_same_queries_whatever_the_job(
         client.get(f"/jobs/{job.pk}/status/")
     with django_assert_num_queries(4):
         client.get(f"/jobs/{job.pk}/")
+    # Another coordinator's look also reads the round the job publishes, and their roles, to
+    # check that they hold the permission the shared job needs.
+    other = logged_in(_user("coordinator-2", "coordinator"))
+    other.get(f"/jobs/{job.pk}/status/")
+    with django_assert_num_queries(5):
+        other.get(f"/jobs/{job.pk}/status/")
     job_run(job.pk)
     with django_assert_num_queries(4):
         assert client.get(f"/jobs/{job.pk}/").status_code == 200

@@ -539,7 +539,7 @@ def test_who_opens_the_screens_of_a_plans_evaluation(plan, personas, coordinator
         assert not evaluation.findings.filter(text__startswith="Written by").exists()
 
 
-# --- a background job's page: whoever started it, nobody else (tests/test_jobs.py) ----------------
+# --- a background job's page: who started it, and who may do a shared job's work (test_jobs.py) --
 
 JOB_SEEN = dict.fromkeys(EVERYONE_STAFF, NOT_FOUND) | {"coordinator": OK, "anonymous": LOGIN}
 
@@ -554,6 +554,10 @@ def test_who_follows_the_coordinators_job(open_round, personas, persona):
         arguments={"round": open_round.pk},
         title="Publishing",
         created_by=personas["coordinator"],
+        # As round_publish_enqueue queues it: every coordinator follows it.
+        permission="reporting.manage_round",
+        shared=True,
+        target=open_round,
     )
     client = Client() if persona == "anonymous" else logged_in(personas[persona])
     for address in (f"/jobs/{job.pk}/", f"/jobs/{job.pk}/status/"):

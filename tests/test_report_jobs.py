@@ -115,11 +115,18 @@ def test_only_who_queued_it_downloads_the_file(report_round, coordinator, reader
     job = report_build_enqueue(actor=coordinator, round=report_round, format="pdf", lang="en", draft=True)
     client = logged_in(coordinator)
     client.get(f"/jobs/{job.pk}/file/")
-    # The session, the person, the job with who started it.
-    with django_assert_num_queries(3):
+    # The session, the person, the job with who started it; the round and the person's roles,
+    # for the permission to read the draft, checked again at every download.
+    with django_assert_num_queries(5):
         assert client.get(f"/jobs/{job.pk}/file/").status_code == 200
     assert logged_in(reader).get(f"/jobs/{job.pk}/file/").status_code == 404
     assert logged_in(reader).get(f"/jobs/{job.pk}/").status_code == 404
+    # Who built it and may no longer read the draft no longer downloads it; the page stays theirs.
+    user_set_role(
+        actor=_user("coordinator-2", "coordinator"), user=coordinator, role="focal-point", department_code="defence"
+    )
+    assert logged_in(coordinator).get(f"/jobs/{job.pk}/file/").status_code == 404
+    assert logged_in(coordinator).get(f"/jobs/{job.pk}/").status_code == 200
 
 
 def test_a_newer_build_removes_the_older_file_and_old_files_expire(report_round, coordinator, reader):  # noqa: F811

@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +73,15 @@ class Job(models.Model):
     # running in a worker that died, and is run again (services.jobs_recover).
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     task_id = models.CharField(_("queue entry"), max_length=64, blank=True)
+    # The permission, on the target, that seeing the job needs, checked at every view: losing it
+    # closes the job's page and file, to the person who started it too. A shared job is seen by
+    # everyone holding it (the round a job publishes: every coordinator, who may press the same
+    # button and be sent to this job); any other job by the person who started it alone.
+    permission = models.CharField(_("permission"), max_length=100, blank=True)
+    shared = models.BooleanField(_("shared"), default=False)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
 
     objects = JobQuerySet.as_manager()
 

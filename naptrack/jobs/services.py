@@ -131,12 +131,19 @@ def job_enqueue(
     arguments: dict[str, Any] | None = None,
     key: str = "",
     max_attempts: int = 3,
+    permission: tuple[str, Any] | None = None,
+    shared: bool = False,
 ) -> Job:
     """Queue `function(job, **arguments)` for a worker, on behalf of `actor`; the caller has
     checked that the actor may start it (the handler checks again when it runs, as the actor).
 
     With a key, the same work already waiting or running is returned instead of a second job:
-    a button pressed twice starts one job."""
+    a button pressed twice starts one job.
+
+    `permission`, a permission name and its target (None for a permission without one), is what
+    seeing the job's page and file needs, checked at every view; `shared` opens the job to all
+    who hold it (a second coordinator pressing the same button is sent to the first one's job),
+    where otherwise only the person who started it sees it."""
     if key:
         existing = Job.objects.unfinished().filter(key=key).first()
         if existing is not None:
@@ -152,6 +159,8 @@ def job_enqueue(
                 language=translation.get_language() or settings.LANGUAGE_CODE,
                 max_attempts=max(1, max_attempts),
                 created_by=user,
+                shared=shared and permission is not None,
+                **_permission(permission),
             )
             # In the same transaction: the job and its queue entry exist together or not at all.
             # (With the immediate backend of the tests, this runs the job here and now.)
@@ -164,6 +173,21 @@ def job_enqueue(
         return existing
     job.refresh_from_db()
     return job
+
+
+def _permission(permission_target: tuple[str, Any] | None) -> dict[str, Any]:
+    if permission_target is None:
+        return {}
+    permission, target = permission_target
+    if target is None:
+        return {"permission": permission}
+    from django.contrib.contenttypes.models import ContentType
+
+    return {
+        "permission": permission,
+        "target_type": ContentType.objects.get_for_model(target),
+        "target_id": target.pk,
+    }
 
 
 def job_progress(job: Job, done: int, total: int, note: str = "") -> None:

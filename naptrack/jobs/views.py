@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET
 from naptrack.jobs.models import Job
 
 
-def _job(request: HttpRequest, pk: int) -> Job:
+def _job(request: HttpRequest, pk: int, permission: str = "jobs.view_job") -> Job:
     job = Job.objects.select_related("created_by").filter(pk=pk).first()
     # Someone else's job is not found rather than forbidden: its existence says nothing.
-    if job is None or not request.user.has_perm("jobs.view_job", job):
+    if job is None or not request.user.has_perm(permission, job):
         raise Http404
     return job
 
@@ -49,7 +49,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_GET
 def job_file(request: HttpRequest, pk: int) -> FileResponse:
-    job = _job(request, pk)
+    job = _job(request, pk, "jobs.download_job_file")
     if not job.result_file:
         raise Http404
     try:

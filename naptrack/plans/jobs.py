@@ -68,4 +68,5 @@ def plan_import_enqueue(*, actor, token: str, slug: str) -> Job:
         title=_("Loading the plan %(slug)s") % {"slug": slug},
         arguments={"token": token},
         key=f"plan-import:{token}",
+        permission=("plans.load_plan", None),
     )

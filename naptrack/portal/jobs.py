@@ -59,6 +59,9 @@ def round_publish_enqueue(*, actor, round: Round) -> Job:
         title=_("Publishing %(round)s") % {"round": round},
         arguments={"round": round.pk},
         key=f"round-publish:{round.pk}",
+        # Another coordinator pressing Publish meanwhile is sent to this job: they may follow it.
+        permission=("reporting.manage_round", round),
+        shared=True,
     )
 
 
@@ -116,7 +119,12 @@ def round_import_job(job: Job, *, token: str) -> Outcome:
 def round_import_enqueue(*, actor, token: str, title: str) -> Job:
     """Queue the import of the upload `token`; a second press of the button finds the same job."""
     return job_enqueue(
-        actor=actor, function=round_import_job, title=title, arguments={"token": token}, key=f"round-import:{token}"
+        actor=actor,
+        function=round_import_job,
+        title=title,
+        arguments={"token": token},
+        key=f"round-import:{token}",
+        permission=("reporting.manage_round", None),
     )
 
 

@@ -57,7 +57,8 @@ def report_build_job(job: Job, *, round: int, format: str, lang: str, draft: boo
 
 def report_build_enqueue(*, actor, round: Round, format: str, lang: str, draft: bool) -> Job:
     """Queue the report's build for `actor`, who was checked (report_access_check). Keyed by the
-    person too: the job's page and file are theirs alone, and a second press finds their job."""
+    person too: the job's page and file are theirs alone, while they may read that report, and a
+    second press finds their job."""
     kind = "draft" if draft else "final"
     return job_enqueue(
         actor=actor,
@@ -65,4 +66,7 @@ def report_build_enqueue(*, actor, round: Round, format: str, lang: str, draft: 
         title=report_title(round, format, lang, draft),
         arguments={"round": round.pk, "format": format, "lang": lang, "draft": draft},
         key=f"report-build:{round.pk}:{format}:{lang}:{kind}:{actor.pk}",
+        # Re-checked at every view of the page and file: someone who lost the right to read the
+        # draft since the build no longer downloads it.
+        permission=("reporting.view_all_contributions" if draft else "reporting.view_round", round),
     )

@@ -128,4 +128,7 @@ def round_remind_enqueue(*, actor, round: Round, department: Department, name: s
         title=_("Reminding %(department)s of %(round)s") % {"department": name, "round": round},
         arguments={"round": round.pk, "department": department.code},
         key=f"round-remind:{round.pk}:{department.code}",
+        # A second coordinator reminding the same department meanwhile is sent to this job.
+        permission=("reporting.remind", round),
+        shared=True,
     )
