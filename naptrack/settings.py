@@ -26,14 +26,14 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def envseconds(name: str, default: str) -> float:
+def envseconds(name: str, default: str, unit: str = "seconds") -> float:
     text = os.environ.get(name, default).strip()
     try:
         value = float(text)
     except ValueError:
         value = -1.0
     if not 0 < value < 10**6:
-        raise ImproperlyConfigured(f"{name} must be a number of seconds above 0, not {text!r}")
+        raise ImproperlyConfigured(f"{name} must be a number of {unit} above 0, not {text!r}")
     return value
 
 
@@ -359,7 +359,7 @@ NAPTRACK_JOB_HEARTBEAT_SECONDS = envseconds("NAPTRACK_JOB_HEARTBEAT_SECONDS", "5
 # The wait before a failed attempt is tried again, doubled at each further failure.
 NAPTRACK_JOB_RETRY_SECONDS = envseconds("NAPTRACK_JOB_RETRY_SECONDS", "10")
 # Files built by jobs (reports to download) are removed this many days after they were built.
-NAPTRACK_JOB_FILE_DAYS = float(os.environ.get("NAPTRACK_JOB_FILE_DAYS", "7"))
+NAPTRACK_JOB_FILE_DAYS = envseconds("NAPTRACK_JOB_FILE_DAYS", "7", unit="days")
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -419,6 +419,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+# A mail server that does not answer fails the sending after this long instead of holding the
+# request or the job (reminders, notifications) for ever.
+EMAIL_TIMEOUT = envseconds("EMAIL_TIMEOUT", "30")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "naptrack@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", a) for a in envlist("ADMINS", "")]

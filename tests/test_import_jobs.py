@@ -139,3 +139,34 @@ def test_an_attempt_after_one_that_died_finishes_the_round_it_imported(
     assert list(Round.objects.all()) == [round_] and job.result_url == f"/rounds/{round_.pk}/"
     assert job.result_note.startswith(f"Round {round_} imported: 3 contributions of ")
     assert kept("round-imports") == []
+
+
+@pytest.mark.parametrize("kind", ["plan", "workbook"])
+def test_an_import_committed_is_done_even_if_its_worker_dies_before_saying_so(
+    kind, open_round, coordinator_client, focal_defence, focal_defence_client, settings, tmp_path, monkeypatch
+):
+    """The job is marked done in the import's own transaction (jobs.services.job_done): a worker
+    killed between the commit and job_run's end leaves a finished job, not one that runs again
+    and asks for the upload it removed."""
+    keep_jobs_queued(settings)
+    if kind == "plan":
+        location = plan_upload(coordinator_client, small_plan(tmp_path), slug="small")["Location"]
+        job = job_of(coordinator_client.post(location, {"load": "1", "create_departments": "1"}))
+        note = "Plan loaded:"
+    else:
+        data = fill(export(focal_defence, open_round), {("6.d", 1): {"status": "completed"}})
+        preview_url = workbook_upload(focal_defence_client, open_round, data)["Location"]
+        job = job_of(focal_defence_client.post(preview_url, {"confirm": "1"}))
+        note = "Workbook imported: 1 new"
+
+    def killed(job, **kwargs):
+        raise SystemExit("the worker was killed after the handler's commit")
+
+    monkeypatch.setattr("naptrack.jobs.services._finish", killed)
+    with pytest.raises(SystemExit):
+        job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.error) == ("succeeded", 1, "")
+    assert job.result_note.startswith(note) and job.finished_at is not None
+    assert job_run(job.pk) is None, "a queue entry left behind finds nothing to run"
+    assert Plan.objects.filter(slug="small").count() == (1 if kind == "plan" else 0)

@@ -283,6 +283,8 @@ def test_a_worker_never_takes_back_the_job_it_is_running_itself(coordinator, que
             "NAPTRACK_JOB_HEARTBEAT_SECONDS must be a number of seconds above 0, not 'soon'",
         ),
         ("NAPTRACK_JOB_RETRY_SECONDS", "0", "NAPTRACK_JOB_RETRY_SECONDS must be a number of seconds above 0, not '0'"),
+        ("NAPTRACK_JOB_FILE_DAYS", "a week", "NAPTRACK_JOB_FILE_DAYS must be a number of days above 0, not 'a week'"),
+        ("EMAIL_TIMEOUT", "-1", "EMAIL_TIMEOUT must be a number of seconds above 0, not '-1'"),
         (
             "NAPTRACK_STORAGE_OPTIONS",
             "[1]",
@@ -357,3 +359,34 @@ def test_the_lost_workers_message_is_in_the_language_of_the_job(coordinator, que
     jobs_recover()
     job.refresh_from_db()
     assert job.error == "Le processus de traitement qui exécutait cette tâche s'est arrêté avant la fin."
+
+
+@handler
+def overtaken(job) -> Outcome:
+    """Its worker was taken for dead while it ran: another attempt took the job over."""
+    Job.objects.filter(pk=job.pk).update(attempts=job.attempts + 1, progress_note="the other attempt")
+    return Outcome(note="the first attempt's end")
+
+
+def test_an_attempt_taken_over_does_not_overwrite_the_attempt_that_took_it(coordinator, queue_in_database):
+    job = job_enqueue(actor=coordinator, function=overtaken, title="Overtaken")
+    job = job_run(job.pk)
+    assert (job.state, job.attempts, job.result_note, job.progress_note, job.finished_at) == (
+        "running",
+        2,
+        "",
+        "the other attempt",
+        None,
+    )
+
+
+def test_heartbeats_are_read_with_the_databases_clock(coordinator, queue_in_database, settings, tmp_path):
+    settings.NAPTRACK_JOB_HEARTBEAT_SECONDS = 5
+    arguments = {"path": str(tmp_path / "ran.txt"), "seconds": 0}
+    silent, beating = (job_enqueue(actor=coordinator, function=append, title=t, arguments=arguments) for t in "ab")
+    now = timezone.now()
+    Job.objects.filter(pk=silent.pk).update(state="running", attempts=1, heartbeat_at=now - dt.timedelta(seconds=40))
+    Job.objects.filter(pk=beating.pk).update(state="running", attempts=1, heartbeat_at=now - dt.timedelta(seconds=20))
+    assert jobs_recover() == [silent.pk]
+    silent.refresh_from_db(), beating.refresh_from_db()
+    assert (silent.state, beating.state) == ("queued", "running")

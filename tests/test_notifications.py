@@ -292,6 +292,33 @@ def test_a_focal_point_is_reminded_at_most_once_a_day(open_round, focal_defence,
     assert len(mailoutbox) == 4
 
 
+def test_a_reminder_is_sent_outside_any_transaction_and_a_failed_one_is_sent_again(
+    open_round, focal_defence, mailoutbox, monkeypatch
+):
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.db import connection
+
+    mailoutbox.clear()
+    today = DEADLINE - dt.timedelta(days=14)
+    real = EmailBackend.send_messages
+    seen = []
+
+    def refusing(self, messages):
+        # A mail server that does not answer: no transaction of remind's may be open meanwhile
+        # (inside the test's own, each would add a savepoint).
+        seen.append(list(connection.savepoint_ids))
+        raise TimeoutError("the mail server did not answer")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refusing)
+    outside = list(connection.savepoint_ids)
+    with pytest.raises(TimeoutError):
+        notifications.remind(open_round, today=today)
+    assert seen == [outside] and not Reminder.objects.exists(), "the failed sending took its record back"
+    monkeypatch.setattr(EmailBackend, "send_messages", real)
+    assert notifications.remind(open_round, today=today) == ["focal-defence", "focal-justice"]
+    assert len(mailoutbox) == 2 and Reminder.objects.count() == 2
+
+
 def test_two_open_rounds_due_the_same_day_each_send_their_reminder_once(
     open_round, coordinator, focal_defence, mailoutbox
 ):

@@ -113,3 +113,49 @@ def test_the_index_follows_a_reindex_a_correction_a_withdrawal_and_a_plan_edit(
     if connection.vendor == "postgresql":
         for lang, config in CONFIGS.items():
             assert _stale(lang, config)[1] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reindexes_of_one_plan_take_turns(live_plan):
+    """A re-index locks the plan's row before reading its content: one that starts while a
+    publication's transaction holds the plan waits for it, then reads what it committed (read
+    before, it would write back the plan without the round just published)."""
+    postgres_only()
+    import threading
+
+    from django.db import transaction
+
+    from naptrack.plans.models import Plan
+
+    holding, release, reindexed = threading.Event(), threading.Event(), threading.Event()
+
+    def publication() -> None:
+        try:
+            with transaction.atomic():
+                Plan.objects.select_for_update().get(pk=live_plan.pk)
+                Action.objects.filter(plan=live_plan, code="1.a").update(text="Zebrafinches committed meanwhile")
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def reindex() -> None:
+        try:
+            search_reindex(live_plan)
+            reindexed.set()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=publication)
+    first.start()
+    assert holding.wait(30)
+    second = threading.Thread(target=reindex)
+    second.start()
+    try:
+        assert not reindexed.wait(1.0), "the re-index went ahead while the plan was held"
+    finally:
+        release.set()
+        first.join(30)
+        second.join(60)
+    assert reindexed.is_set()
+    assert found(live_plan, "zebrafinches") >= 1

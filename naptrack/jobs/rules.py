@@ -36,6 +36,5 @@ rules.add_perm(
 # download, so that someone who lost it since the build no longer gets the file.
 rules.add_perm(
     "jobs.download_job_file",
-    rules.is_authenticated
-    & (rules.is_superuser | ((started_job | shared_job) & holds_job_permission)),
+    rules.is_authenticated & (rules.is_superuser | ((started_job | shared_job) & holds_job_permission)),
 )

@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -196,7 +197,7 @@ def job_progress(job: Job, done: int, total: int, note: str = "") -> None:
     between steps, not inside the one transaction that does the writes)."""
     job.progress_done, job.progress_total, job.progress_note = done, total, note[:300]
     Job.objects.filter(pk=job.pk).update(
-        progress_done=done, progress_total=total, progress_note=note[:300], heartbeat_at=timezone.now()
+        progress_done=done, progress_total=total, progress_note=note[:300], heartbeat_at=Now()
     )
 
 
@@ -223,7 +224,7 @@ class _Heartbeat:
             while not self.stop.wait(heartbeat_seconds()):
                 close_old_connections()  # a connection broken by a database restart is replaced
                 try:
-                    Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(heartbeat_at=timezone.now())
+                    Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(heartbeat_at=Now())
                 except Exception:  # a locked SQLite database: the next beat will do
                     logger.debug("heartbeat of job %s missed", self.job_id, exc_info=True)
         finally:
@@ -241,9 +242,10 @@ class _Heartbeat:
 
 
 def _claim(job_id: int) -> Job | None:
-    now = timezone.now()
+    # Heartbeats are written and read with the database's clock, the one clock every worker on
+    # every machine shares: a machine whose clock runs behind would otherwise look dead.
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now, error=""
+        state=Job.State.RUNNING, attempts=F("attempts") + 1, started_at=Now(), heartbeat_at=Now(), error=""
     )
     return Job.objects.select_related("created_by").get(pk=job_id) if claimed else None
 
@@ -290,17 +292,43 @@ def job_run(job_id: int, *, beating: bool = False) -> Job | None:
     return job
 
 
+def _this_attempt(job: Job) -> Any:
+    """The job, while this attempt still holds it. An attempt whose worker was taken for dead
+    (its heartbeat could not reach the database) may still be running when another took the job
+    over: what it says at its end must not overwrite the other's."""
+    return Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, attempts=job.attempts)
+
+
 def _again(job: Job, *, error: str) -> None:
     # One transaction: a job back in the queue always has its queue entry.
     with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, error=error, heartbeat_at=None)
-        _queue(job, delay=retry_delay(job.attempts))
+        if _this_attempt(job).update(state=Job.State.QUEUED, error=error, heartbeat_at=None):
+            _queue(job, delay=retry_delay(job.attempts))
+        else:
+            logger.warning("job %s: attempt %s was taken over; its retry is left to the other", job.pk, job.attempts)
+
+
+def job_done(job: Job, outcome: Outcome) -> None:
+    """Mark the job done from inside the handler's own transaction, as its last write: a
+    worker that dies after the commit then leaves the job done, where otherwise the job would
+    run again and find its work done (an import whose upload is gone). The handler returns the
+    same outcome; job_run finds the job already finished. Not for a job that builds a file."""
+    if outcome.file is not None:
+        raise ValueError("a job that builds a file is finished by job_run, which stores the file")
+    _this_attempt(job).update(
+        state=Job.State.SUCCEEDED,
+        finished_at=Now(),
+        error="",
+        result_url=outcome.url,
+        result_note=outcome.note,
+        progress_done=F("progress_total"),
+    )
 
 
 def _finish(job: Job, *, outcome: Outcome | None = None, error: str = "", failed: bool = False) -> None:
     changes: dict[str, Any] = {
         "state": Job.State.FAILED if failed else Job.State.SUCCEEDED,
-        "finished_at": timezone.now(),
+        "finished_at": Now(),
         "error": error,
     }
     if outcome is not None:
@@ -309,7 +337,11 @@ def _finish(job: Job, *, outcome: Outcome | None = None, error: str = "", failed
             # Stored here, once the handler succeeded: an attempt that fails leaves no file.
             job.result_file.save(outcome.file.name, outcome.file, save=False)
             changes["result_file"] = job.result_file.name
-    Job.objects.filter(pk=job.pk).update(**changes)
+    if not _this_attempt(job).update(**changes):
+        # Marked done by the handler (job_done), or taken over by another attempt.
+        if outcome is not None and outcome.file is not None:
+            job.result_file.storage.delete(job.result_file.name)
+        return
     if outcome is not None and outcome.file is not None and job.key:
         # The same person's same report built again: the earlier file has no use left.
         _files_remove(Job.objects.filter(key=job.key).exclude(pk=job.pk).exclude(result_file=""))
@@ -354,24 +386,28 @@ def jobs_recover(*, now: dt.datetime | None = None) -> list[int]:
     two workers recovering at once queue it once. Returns the ids taken back."""
     from django_tasks_db.models import DBTaskResult
 
+    silence = dt.timedelta(seconds=6 * heartbeat_seconds())
+    # Heartbeats are measured by the database's clock, which wrote them (a time given, by it).
+    silent = Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=(now or Now()) - silence)
+
+    def still_silent(job: Job) -> Any:
+        # Conditional on the attempt seen and its silence: two workers recovering at once take
+        # the job back once, and a heartbeat written meanwhile keeps it where it is.
+        return silent.filter(pk=job.pk, attempts=job.attempts)
+
     now = now or timezone.now()
-    silent_since = now - dt.timedelta(seconds=6 * heartbeat_seconds())
+    silent_since = now - silence
     recovered = []
-    silent = Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=silent_since)
     for job in silent.exclude(pk__in=list(_RUNNING_HERE)):
         with translation.override(job.language):
             lost = _("The worker running this job stopped before it finished.")
         if job.attempts < job.max_attempts:
             with transaction.atomic():
-                taken = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
-                    state=Job.State.QUEUED, error=lost, heartbeat_at=None
-                )
+                taken = still_silent(job).update(state=Job.State.QUEUED, error=lost, heartbeat_at=None)
                 if taken:
                     _queue(job)
         else:
-            taken = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
-                state=Job.State.FAILED, error=lost, finished_at=now
-            )
+            taken = still_silent(job).update(state=Job.State.FAILED, error=lost, finished_at=now)
         if taken:
             # The dead worker's queue entry would otherwise stay "running" for ever.
             if job.task_id:

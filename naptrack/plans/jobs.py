@@ -4,8 +4,9 @@ The upload is read and previewed in the request (plans/views.py); confirming que
 which loads what the preview showed (the document kept with the upload, core/pending.py) through
 plan_load as the person who confirmed, and leads to the plan. The upload is kept until the job is
 over (a failed attempt that will be tried again needs it) and removed then. plan_load writes in
-one transaction, and a plan already there under the document's slug ends the job at once (a
-worker that died after committing leaves nothing to do twice).
+one transaction, which also marks the job done (jobs.services.job_done): a worker that dies
+after the commit leaves nothing to do twice. A plan loaded meanwhile under the document's slug
+ends the job at once.
 """
 
 from __future__ import annotations
@@ -13,13 +14,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from naptrack.core.pending import Pending, pending_load
 from naptrack.jobs.models import Job
-from naptrack.jobs.services import JobRefused, Outcome, handler, job_cleanup, job_enqueue, job_person, job_progress
+from naptrack.jobs.services import (
+    JobRefused,
+    Outcome,
+    handler,
+    job_cleanup,
+    job_done,
+    job_enqueue,
+    job_person,
+    job_progress,
+)
 from naptrack.plans import interchange
 from naptrack.plans.models import Plan
 
@@ -50,14 +61,18 @@ def plan_import_job(job: Job, *, token: str) -> Outcome:
             raise JobRefused(_("A plan with this slug was loaded meanwhile; nothing was loaded. Upload it again."))
         job_progress(job, 0, 1, _("Loading the plan"))
         try:
-            summary = plan_load(actor=person, document=document)
+            with transaction.atomic():
+                summary = plan_load(actor=person, document=document)
+                outcome = Outcome(
+                    url=reverse("plan-detail", kwargs={"slug": document["slug"]}),
+                    note=_("Plan loaded: %(objectives)s objectives, %(goals)s goals, %(actions)s lines of action.")
+                    % summary.counts,
+                )
+                # In the load's transaction: a worker dying after the commit leaves the job done.
+                job_done(job, outcome)
         except (PlanLoadError, interchange.PlanFormatError) as exc:
             raise JobRefused(_("The plan could not be loaded: %(reason)s") % {"reason": exc}) from exc
-    counts = summary.counts
-    return Outcome(
-        url=reverse("plan-detail", kwargs={"slug": document["slug"]}),
-        note=_("Plan loaded: %(objectives)s objectives, %(goals)s goals, %(actions)s lines of action.") % counts,
-    )
+    return outcome
 
 
 def plan_import_enqueue(*, actor, token: str, slug: str) -> Job:

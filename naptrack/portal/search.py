@@ -261,16 +261,22 @@ def _rows(plan: Plan, source: _Source, lang: str):
 def search_reindex(plan: Plan) -> int:
     """Rebuild a plan's search documents: its content in every interface language, and its
     published contributions. Called by the services that change either (plan_load,
-    naptrack.portal.publishing), inside their transaction. Returns the number of documents."""
-    source = _source(plan)
-    rows: list[tuple] = []
-    for lang in LANGUAGES:
-        with override(lang):
-            rows.extend(_rows(plan, source, lang))
+    naptrack.portal.publishing), inside their transaction, and by the re-index job. Returns the
+    number of documents."""
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     with transaction.atomic(), connection.cursor() as cursor:
+        # The plan's row locked before its content is read: two re-indexes of one plan (a job
+        # and a publication) take turns, and the second reads what the first committed. Read
+        # before the lock, a re-index could write back a plan without the round just published,
+        # or, on PostgreSQL, both could insert their documents.
+        Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).first()
+        source = _source(plan)
+        rows: list[tuple] = []
+        for lang in LANGUAGES:
+            with override(lang):
+                rows.extend(_rows(plan, source, lang))
         SearchDocument.objects.filter(plan=plan).delete()
         # One statement for all the rows: publishing runs this inside its transaction, which on
         # SQLite holds the write lock for everyone.

@@ -17,6 +17,7 @@ attempt after one that died writes only to those not reminded yet.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,16 @@ from naptrack.accounts.rules import department_ids
 from naptrack.core.roles import is_focal_point
 from naptrack.core.templatetags.naptrack import translated
 from naptrack.jobs.models import Job
-from naptrack.jobs.services import JobRefused, Outcome, handler, job_cleanup, job_enqueue, job_person, job_progress
+from naptrack.jobs.services import (
+    JobRefused,
+    Outcome,
+    handler,
+    job_cleanup,
+    job_done,
+    job_enqueue,
+    job_person,
+    job_progress,
+)
 from naptrack.plans.jobs import pending_for_job
 from naptrack.plans.models import Department
 from naptrack.reporting import notifications
@@ -74,13 +84,17 @@ def workbook_import_job(job: Job, *, token: str) -> Outcome:
         job_progress(job, 0, 1, _("Importing the workbook"))
         try:
             changes = parse(pending.read("workbook.xlsx"), file_name=meta["file"])
-            result = workbook_import(actor=person, round=round_, department=department, changes=changes)
+            with transaction.atomic():
+                result = workbook_import(actor=person, round=round_, department=department, changes=changes)
+                outcome = Outcome(url=workbook_back_url(person, round_, department), note=imported_note(result.counts))
+                # In the import's transaction: a worker dying after the commit leaves the job done.
+                job_done(job, outcome)
         except WorkbookInvalid as invalid:
             # Valid at upload, invalid now: the database changed meanwhile (a contribution reopened...).
             raise JobRefused(str(invalid)) from invalid
         except (WorkbookRefused, WorkflowError, PermissionDenied) as refused:
             raise JobRefused(_("Nothing was imported: %(reason)s") % {"reason": refused}) from refused
-    return Outcome(url=workbook_back_url(person, round_, department), note=imported_note(result.counts))
+    return outcome
 
 
 def workbook_import_enqueue(*, actor, token: str, title: str) -> Job:

@@ -98,19 +98,27 @@ def remind(round_: Round, *, department_ids: set[int] | None = None, today: dt.d
     sent = []
     connection = get_connection()
     for user, items in pending_reminders(round_, department_ids=department_ids, today=today).items():
+        # The reminder is recorded first, then sent outside any transaction: a slow mail server
+        # (EMAIL_TIMEOUT bounds it) never holds a database lock, which on SQLite is everyone's
+        # write lock. A sending that fails takes its record back, so that the next attempt
+        # writes to this person again.
         try:
             with transaction.atomic():
-                Reminder.objects.create(user=user, round=round_, sent_on=today)
-                message = _message(
-                    user,
-                    "reporting/email/reminder.txt",
-                    "reminder",
-                    {"round": round_, "items": items, "today": today, "days_left": (round_.deadline - today).days},
-                )
-                message.connection = connection
-                message.send()
+                reminder = Reminder.objects.create(user=user, round=round_, sent_on=today)
         except IntegrityError:
             continue  # already reminded of this round today
+        message = _message(
+            user,
+            "reporting/email/reminder.txt",
+            "reminder",
+            {"round": round_, "items": items, "today": today, "days_left": (round_.deadline - today).days},
+        )
+        message.connection = connection
+        try:
+            message.send()
+        except BaseException:
+            Reminder.objects.filter(pk=reminder.pk).delete()
+            raise
         sent.append(user.username)
     return sent
 
