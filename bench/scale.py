@@ -128,6 +128,10 @@ def child(args: argparse.Namespace, database: str, size: str) -> None:
 
     s = scale_pages.subjects()
     clients = scale_pages.clients(s)
+    # As served: naptrack/wsgi.py tunes the garbage collector once the application is loaded.
+    from naptrack.core.collector import collector_tune
+
+    collector_tune()
     rows = []
     with scale_pages.uncached():
         for page in scale_pages.PAGES:
