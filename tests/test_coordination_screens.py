@@ -214,8 +214,9 @@ def test_round_list_query_count_does_not_grow_with_more_rounds(
     open_round, plan, coordinator, django_assert_num_queries
 ):
     client = logged_in(coordinator)
-    # Paged: the count, the page's ids, their rows with their counts.
-    with django_assert_num_queries(7):
+    # Paged: the count, the page's ids, their rows with their counts; no plan list (the new
+    # round's form is a page of its own).
+    with django_assert_num_queries(6):
         get(client, "/rounds/")
     for year in (2013, 2015):
         services.round_open(
@@ -224,7 +225,7 @@ def test_round_list_query_count_does_not_grow_with_more_rounds(
                 actor=coordinator, plan=plan, kind="annual", year=year, deadline=dt.date.today()
             ),
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         html = get(client, "/rounds/")
     assert html.count("<tr>") == 1 + 3
 
@@ -245,7 +246,12 @@ def test_round_list_comes_a_page_at_a_time(open_round, plan, coordinator, monkey
 def test_coordinator_creates_a_round_from_the_list(plan, coordinator):
     client = logged_in(coordinator)
     html = get(client, "/rounds/")
+    assert '<a class="btn btn-primary" href="/rounds/new/">New round</a>' in html and 'for="id_deadline"' not in html
+    html = get(client, "/rounds/new/")
     assert 'action="/rounds/new/"' in html and 'for="id_deadline"' in html
+    # The only plan chosen, and the first year of its period (no round yet).
+    assert f'<option value="{plan.pk}" selected>' in html
+    assert 'name="year" value="2013"' in html
     response = client.post(
         "/rounds/new/",
         {"plan": plan.pk, "kind": "annual", "year": 2015, "deadline": "2016-01-31", "intro": "Report on *2015*."},
@@ -255,6 +261,15 @@ def test_coordinator_creates_a_round_from_the_list(plan, coordinator):
     assert (round_.state, round_.deadline, round_.intro_en) == ("draft", dt.date(2016, 1, 31), "Report on *2015*.")
     assert AuditEvent.objects.filter(action="reporting.round.created", target_id=str(round_.pk)).exists()
     assert "Report on <em>2015</em>." in get(client, dashboard(round_))
+
+
+def test_a_new_round_proposes_the_year_after_the_latest_within_the_plans_period(annual_round, coordinator):
+    client = logged_in(coordinator)
+    assert 'name="year" value="2015"' in get(client, "/rounds/new/")  # after 2014's round
+    services.round_create(
+        actor=coordinator, plan=annual_round.plan, kind="annual", year=2016, deadline=dt.date(2017, 1, 31)
+    )
+    assert 'name="year" value="2016"' in get(client, "/rounds/new/"), "never past the plan's last year"
 
 
 def test_round_creation_shows_the_services_errors_on_their_fields(annual_round, coordinator):

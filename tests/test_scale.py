@@ -39,7 +39,7 @@ QUERIES = {
     "recommendations": 2,
     "work list": 10,
     "contribution form": 10,
-    "round list": 7,
+    "round list": 6,
     "round dashboard": 16,
     "review queue": 8,
     "line review": 22,

@@ -67,9 +67,23 @@ class RoundCreateForm(_Bootstrap, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        self.fields["year"].initial = today.year - 1
         self.fields["deadline"].initial = dt.date(today.year, 12, 31) if today.month < 12 else None
         self.fields["kind"].initial = Round.Kind.ANNUAL
+        if not self.is_bound:
+            plan = Plan.objects.current()
+            self.fields["plan"].initial = plan.pk if plan is not None else None
+            self.fields["year"].initial = next_year(plan, today)
+
+
+def next_year(plan: Plan | None, today: dt.date) -> int:
+    """The year a new round of `plan` most likely covers: the one after its latest round, within
+    the plan's period (a 2013-2016 plan is not offered 2025); last year without a plan."""
+    if plan is None:
+        return today.year - 1
+    latest = Round.objects.filter(plan=plan).order_by("-year").values_list("year", flat=True).first()
+    start, end = plan.period_start, plan.period_end
+    year = latest + 1 if latest is not None else start
+    return max(start, min(year, end))
 
 
 class RoundEditForm(_Bootstrap, forms.Form):

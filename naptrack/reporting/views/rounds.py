@@ -45,7 +45,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/coordination/round_list.html",
-        {"rounds": rounds, "page": page, "form": RoundCreateForm() if can_create else None, "states": STATES},
+        # The new round's form is a page of its own (round_create): its plan list grows with
+        # the installation, this page must not.
+        {"rounds": rounds, "page": page, "can_create": can_create, "states": STATES},
     )
 
 
