@@ -390,3 +390,39 @@ def test_heartbeats_are_read_with_the_databases_clock(coordinator, queue_in_data
     assert jobs_recover() == [silent.pk]
     silent.refresh_from_db(), beating.refresh_from_db()
     assert (silent.state, beating.state) == ("queued", "running")
+
+
+@handler
+def taken_over_before_its_commit(job) -> Outcome:
+    """Writes, then finds at its job_done that another attempt took the job over meanwhile."""
+    from django.db import transaction
+
+    from naptrack.jobs.services import job_done
+
+    Job.objects.filter(pk=job.pk).update(attempts=job.attempts + 1)  # the other attempt's claim
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(title="Written by the first attempt")
+        job_done(job, Outcome(note="the first attempt's end"))
+    return Outcome(note="never reached")
+
+
+def test_an_attempt_taken_over_before_its_commit_rolls_its_work_back(coordinator, queue_in_database):
+    job = job_enqueue(actor=coordinator, function=taken_over_before_its_commit, title="Overtaken")
+    job = job_run(job.pk)
+    # Its write rolled back; the job left as the other attempt holds it.
+    assert (job.title, job.state, job.attempts, job.result_note) == ("Overtaken", "running", 2, "")
+
+
+def test_a_worker_whose_clock_runs_behind_still_sees_silent_jobs(
+    coordinator, queue_in_database, settings, tmp_path, monkeypatch
+):
+    settings.NAPTRACK_JOB_HEARTBEAT_SECONDS = 5
+    arguments = {"path": str(tmp_path / "ran.txt"), "seconds": 0}
+    job = job_enqueue(actor=coordinator, function=append, title="silent", arguments=arguments)
+    Job.objects.filter(pk=job.pk).update(
+        state="running", attempts=1, heartbeat_at=timezone.now() - dt.timedelta(seconds=40)
+    )
+    behind = timezone.now() - dt.timedelta(seconds=60)
+    monkeypatch.setattr("naptrack.jobs.services.timezone.now", lambda: behind)
+    # By this machine's clock the job beat 20 s ago; by the database's, 40 s: it is silent.
+    assert jobs_recover() == [job.pk]

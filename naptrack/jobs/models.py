@@ -28,11 +28,6 @@ class JobQuerySet(models.QuerySet):
     def unfinished(self) -> JobQuerySet:
         return self.filter(state__in=(Job.State.QUEUED, Job.State.RUNNING))
 
-    def visible_to(self, user) -> JobQuerySet:
-        if getattr(user, "is_superuser", False):
-            return self
-        return self.filter(created_by=user) if getattr(user, "is_authenticated", False) else self.none()
-
 
 class Job(models.Model):
     class State(models.TextChoices):
@@ -73,10 +68,11 @@ class Job(models.Model):
     # running in a worker that died, and is run again (services.jobs_recover).
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     task_id = models.CharField(_("queue entry"), max_length=64, blank=True)
-    # The permission, on the target, that seeing the job needs, checked at every view: losing it
-    # closes the job's page and file, to the person who started it too. A shared job is seen by
-    # everyone holding it (the round a job publishes: every coordinator, who may press the same
-    # button and be sent to this job); any other job by the person who started it alone.
+    # The permission, on the target, that the job's work needs (jobs/rules.py). Its file is
+    # downloaded only while it is held, by the person who started the job too. A shared job's
+    # page is seen by everyone holding it (the round a job publishes: every coordinator, who may
+    # press the same button and be sent to this job); any other job's by the person who
+    # started it alone, who keeps seeing how it ended.
     permission = models.CharField(_("permission"), max_length=100, blank=True)
     shared = models.BooleanField(_("shared"), default=False)
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")

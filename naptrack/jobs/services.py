@@ -65,6 +65,12 @@ class JobRefused(Exception):
     """A handler's refusal that trying again would not change; its message is for the person."""
 
 
+class JobTakenOver(Exception):
+    """This attempt no longer holds its job (its worker was taken for dead and another attempt
+    took the job over): raised by job_done, it rolls back the handler's transaction, and the
+    attempt ends without a word, leaving the job to the other."""
+
+
 # What fails a job at once, its message shown: trying again would be refused again.
 REFUSALS = (ValidationError, PermissionDenied, JobRefused)
 
@@ -82,6 +88,8 @@ def job_cleanup(job: Job, cleanup: Callable[[], None]) -> Iterator[None]:
     what the cleanup removes (an upload waiting to be imported, say)."""
     try:
         yield
+    except JobTakenOver:
+        raise  # the attempt that took the job over needs what the cleanup would remove
     except REFUSALS:
         cleanup()
         raise
@@ -142,9 +150,10 @@ def job_enqueue(
     a button pressed twice starts one job.
 
     `permission`, a permission name and its target (None for a permission without one), is what
-    seeing the job's page and file needs, checked at every view; `shared` opens the job to all
-    who hold it (a second coordinator pressing the same button is sent to the first one's job),
-    where otherwise only the person who started it sees it."""
+    downloading the file the job built needs, checked at every download, the person who started
+    it included; `shared` opens the job's page to all who hold it (a second coordinator pressing
+    the same button is sent to the first one's job), where otherwise only the person who started
+    it sees it."""
     if key:
         existing = Job.objects.unfinished().filter(key=key).first()
         if existing is not None:
@@ -271,6 +280,8 @@ def job_run(job_id: int, *, beating: bool = False) -> Job | None:
                     outcome = function(job, **job.arguments)
             else:
                 outcome = function(job, **job.arguments)
+        except JobTakenOver:
+            logger.warning("job %s: attempt %s was taken over; its work was rolled back", job.pk, job.attempts)
         except REFUSALS as error:
             _finish(job, error=_message(error), failed=True)
         except Exception as error:
@@ -315,7 +326,7 @@ def job_done(job: Job, outcome: Outcome) -> None:
     same outcome; job_run finds the job already finished. Not for a job that builds a file."""
     if outcome.file is not None:
         raise ValueError("a job that builds a file is finished by job_run, which stores the file")
-    _this_attempt(job).update(
+    done = _this_attempt(job).update(
         state=Job.State.SUCCEEDED,
         finished_at=Now(),
         error="",
@@ -323,6 +334,8 @@ def job_done(job: Job, outcome: Outcome) -> None:
         result_note=outcome.note,
         progress_done=F("progress_total"),
     )
+    if not done:
+        raise JobTakenOver(job.pk)
 
 
 def _finish(job: Job, *, outcome: Outcome | None = None, error: str = "", failed: bool = False) -> None:

@@ -25,7 +25,9 @@ def _job(request: HttpRequest, pk: int, permission: str = "jobs.view_job") -> Jo
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "jobs/job.html", {"job": _job(request, pk)})
+    job = _job(request, pk)
+    can_download = bool(job.result_file) and request.user.has_perm("jobs.download_job_file", job)
+    return render(request, "jobs/job.html", {"job": job, "can_download": can_download})
 
 
 @login_required

@@ -75,15 +75,18 @@ class RoundCreateForm(_Bootstrap, forms.Form):
             self.fields["year"].initial = next_year(plan, today)
 
 
-def next_year(plan: Plan | None, today: dt.date) -> int:
-    """The year a new round of `plan` most likely covers: the one after its latest round, within
-    the plan's period (a 2013-2016 plan is not offered 2025); last year without a plan."""
+def next_year(plan: Plan | None, today: dt.date) -> int | None:
+    """The year a new annual round of `plan` most likely covers: the one after its latest annual
+    round, within the plan's period (a 2013-2016 plan is not offered 2025); none once its last
+    year has its round; last year without a plan."""
     if plan is None:
         return today.year - 1
-    latest = Round.objects.filter(plan=plan).order_by("-year").values_list("year", flat=True).first()
-    start, end = plan.period_start, plan.period_end
-    year = latest + 1 if latest is not None else start
-    return max(start, min(year, end))
+    latest = (
+        Round.objects.filter(plan=plan, kind=Round.Kind.ANNUAL).order_by("-year").values_list("year", flat=True).first()
+    )
+    if latest is not None and latest >= plan.period_end:
+        return None
+    return max(plan.period_start, latest + 1 if latest is not None else plan.period_start)
 
 
 class RoundEditForm(_Bootstrap, forms.Form):

@@ -10,8 +10,9 @@ cells in error, nothing written. The upload is kept until the job is over and re
 
 A reminder sends an e-mail to each focal point of a department (and its units) with something
 missing: the dashboard's Remind button queues round_remind_job when there is someone to write
-to. notifications.remind records each reminder with its e-mail, once a person a day, so an
-attempt after one that died writes only to those not reminded yet.
+to. notifications.remind records each reminder just before sending it, once a person a day (a
+sending that fails takes its record back), so an attempt after one that died writes only to
+those not reminded yet: at most one reminder a person a day.
 """
 
 from __future__ import annotations

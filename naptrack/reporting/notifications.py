@@ -102,11 +102,6 @@ def remind(round_: Round, *, department_ids: set[int] | None = None, today: dt.d
         # (EMAIL_TIMEOUT bounds it) never holds a database lock, which on SQLite is everyone's
         # write lock. A sending that fails takes its record back, so that the next attempt
         # writes to this person again.
-        try:
-            with transaction.atomic():
-                reminder = Reminder.objects.create(user=user, round=round_, sent_on=today)
-        except IntegrityError:
-            continue  # already reminded of this round today
         message = _message(
             user,
             "reporting/email/reminder.txt",
@@ -114,6 +109,11 @@ def remind(round_: Round, *, department_ids: set[int] | None = None, today: dt.d
             {"round": round_, "items": items, "today": today, "days_left": (round_.deadline - today).days},
         )
         message.connection = connection
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(user=user, round=round_, sent_on=today)
+        except IntegrityError:
+            continue  # already reminded of this round today
         try:
             message.send()
         except BaseException:
