@@ -377,46 +377,63 @@ def search(
         return results
     docs = _documents_for(plan, lang, objective, department, country, round_id)
     postgres = connection.vendor == "postgresql"
-    rows = _postgres(docs, words, lang, results) if postgres else _sqlite(docs, words, results)
+    rows = _postgres(docs, words, lang, results) if postgres else _sqlite(docs, words, results, plan, lang)
     results.hits = [_hit(plan, row) for row in rows]
     return results
 
 
-def _sqlite(docs: QuerySet, words: list[str], results: Results) -> list[dict]:
+def _sqlite(docs: QuerySet, words: list[str], results: Results, plan: Plan, lang: str) -> list[dict]:
     inner, params = docs.values("id").query.sql_with_params()
     match = " ".join('"{}"*'.format(w.replace('"', "")) for w in words)
     # `+rowid`: a rowid constraint that reaches FTS5 makes it run the match again for each
     # document of the plan (hundreds of milliseconds for a common word); as an expression it is
-    # checked on the matches instead.
+    # checked on the matches instead. What reaches FTS5 is the range of the ids of the plan's
+    # documents in the language (search_reindex writes them together, so the range is about
+    # theirs alone; documents added one by one later only widen it): FTS5 then reads the words'
+    # lists within it, not across every plan of the installation (the count of a common word at
+    # 100 plans: 22 -> 9 ms). The range is a bound, the `+rowid IN` the exact filter.
+    bounds = (
+        "rowid BETWEEN (SELECT MIN(id) FROM portal_searchdocument WHERE plan_id = %s AND lang = %s) "
+        "AND (SELECT MAX(id) FROM portal_searchdocument WHERE plan_id = %s AND lang = %s)"
+    )
+    within = [plan.pk, lang, plan.pk, lang]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM portal_search_fts WHERE portal_search_fts MATCH %s AND +rowid IN ({inner})",
-            [match, *params],
+            f"SELECT COUNT(*) FROM portal_search_fts WHERE portal_search_fts MATCH %s AND {bounds} "
+            f"AND +rowid IN ({inner})",
+            [match, *within, *params],
         )
         results.count = cursor.fetchone()[0]
         results.page = min(results.page, results.pages)
-        # The page's rows are chosen first and only they get a highlight and a snippet, which
-        # SQLite would otherwise compute for every match before sorting.
+        # The page's rows are chosen first, with their scores, and only they get a highlight and
+        # a snippet, which SQLite would otherwise compute for every match before sorting. The
+        # scores are carried over rather than asked of bm25 again: each bm25 query counts the
+        # words' documents across the whole index (45 -> 32 ms at 100 plans).
         cursor.execute(
+            "WITH page AS ("
+            "SELECT f.rowid AS id, bm25(f.portal_search_fts, 4.0, 1.0) AS score, p.position AS position "
+            "FROM portal_search_fts f JOIN portal_searchdocument p ON p.id = +f.rowid "
+            f"WHERE f.portal_search_fts MATCH %s AND f.{bounds} AND +f.rowid IN ({inner}) "
+            "ORDER BY score, p.position LIMIT %s OFFSET %s) "
             "SELECT d.kind, d.objective_number, d.goal_number, d.action_code, d.contribution_id, d.context, "
             "highlight(portal_search_fts, 0, %s, %s), snippet(portal_search_fts, 1, %s, %s, %s, 32) "
-            "FROM portal_search_fts JOIN portal_searchdocument d ON d.id = +portal_search_fts.rowid "
-            "WHERE portal_search_fts MATCH %s AND +portal_search_fts.rowid IN ("
-            "SELECT f.rowid FROM portal_search_fts f JOIN portal_searchdocument p ON p.id = +f.rowid "
-            f"WHERE f.portal_search_fts MATCH %s AND +f.rowid IN ({inner}) "
-            "ORDER BY bm25(f.portal_search_fts, 4.0, 1.0), p.position LIMIT %s OFFSET %s) "
-            "ORDER BY bm25(portal_search_fts, 4.0, 1.0), d.position",
+            "FROM portal_search_fts JOIN page ON page.id = +portal_search_fts.rowid "
+            "JOIN portal_searchdocument d ON d.id = page.id "
+            f"WHERE portal_search_fts MATCH %s AND portal_search_fts.{bounds} "
+            "ORDER BY page.score, page.position",
             [
+                match,
+                *within,
+                *params,
+                results.per_page,
+                (results.page - 1) * results.per_page,
                 START,
                 STOP,
                 START,
                 STOP,
                 ELLIPSIS,
                 match,
-                match,
-                *params,
-                results.per_page,
-                (results.page - 1) * results.per_page,
+                *within,
             ],
         )
         columns = ["kind", "objective_number", "goal_number", "action_code", "contribution_id", "context"]
