@@ -426,3 +426,16 @@ def test_a_worker_whose_clock_runs_behind_still_sees_silent_jobs(
     monkeypatch.setattr("naptrack.jobs.services.timezone.now", lambda: behind)
     # By this machine's clock the job beat 20 s ago; by the database's, 40 s: it is silent.
     assert jobs_recover() == [job.pk]
+
+
+@handler
+def failed_by_recovery_meanwhile(job) -> Outcome:
+    """The last attempt, alive but taken for dead: recovery failed it while it worked."""
+    Job.objects.filter(pk=job.pk).update(state="failed", error="The worker running this job stopped.")
+    return Outcome(note="done after all")
+
+
+def test_a_last_attempt_taken_for_dead_that_succeeds_ends_as_done(coordinator, queue_in_database):
+    job = job_enqueue(actor=coordinator, function=failed_by_recovery_meanwhile, title="Alive", max_attempts=1)
+    job = job_run(job.pk)
+    assert (job.state, job.error, job.result_note) == ("succeeded", "", "done after all")

@@ -303,11 +303,14 @@ def job_run(job_id: int, *, beating: bool = False) -> Job | None:
     return job
 
 
-def _this_attempt(job: Job) -> Any:
+def _this_attempt(job: Job, *, succeeded: bool = False) -> Any:
     """The job, while this attempt still holds it. An attempt whose worker was taken for dead
     (its heartbeat could not reach the database) may still be running when another took the job
-    over: what it says at its end must not overwrite the other's."""
-    return Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, attempts=job.attempts)
+    over: what it says at its end must not overwrite the other's. A success also overrides the
+    failure recovery wrote when this, the last attempt, looked dead: nothing else fails a
+    running attempt, and the work is done."""
+    states = (Job.State.RUNNING, Job.State.FAILED) if succeeded else (Job.State.RUNNING,)
+    return Job.objects.filter(pk=job.pk, state__in=states, attempts=job.attempts)
 
 
 def _again(job: Job, *, error: str) -> None:
@@ -326,7 +329,7 @@ def job_done(job: Job, outcome: Outcome) -> None:
     same outcome; job_run finds the job already finished. Not for a job that builds a file."""
     if outcome.file is not None:
         raise ValueError("a job that builds a file is finished by job_run, which stores the file")
-    done = _this_attempt(job).update(
+    done = _this_attempt(job, succeeded=True).update(
         state=Job.State.SUCCEEDED,
         finished_at=Now(),
         error="",
@@ -350,7 +353,7 @@ def _finish(job: Job, *, outcome: Outcome | None = None, error: str = "", failed
             # Stored here, once the handler succeeded: an attempt that fails leaves no file.
             job.result_file.save(outcome.file.name, outcome.file, save=False)
             changes["result_file"] = job.result_file.name
-    if not _this_attempt(job).update(**changes):
+    if not _this_attempt(job, succeeded=not failed).update(**changes):
         # Marked done by the handler (job_done), or taken over by another attempt.
         if outcome is not None and outcome.file is not None:
             job.result_file.storage.delete(job.result_file.name)
