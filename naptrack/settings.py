@@ -243,7 +243,7 @@ NAPTRACK_INVITATION_DAYS = int(os.environ.get("NAPTRACK_INVITATION_DAYS", "7"))
 # at most NAPTRACK_PASSWORD_RESET_LIMIT links an hour per client address and per e-mail address.
 PASSWORD_RESET_TIMEOUT = int(float(os.environ.get("NAPTRACK_PASSWORD_RESET_HOURS", "24")) * 3600)
 NAPTRACK_PASSWORD_RESET_LIMIT = int(os.environ.get("NAPTRACK_PASSWORD_RESET_LIMIT", "5"))
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # each role's own page of work (portal/views/start.py)
 LOGOUT_REDIRECT_URL = "home"
 
 # Failed logins: five failures for one username from one address lock it for an hour; twenty from

@@ -136,11 +136,14 @@ def test_a_civil_society_member_lands_on_their_home_after_logging_in_others_wher
     response = Client().post(
         "/accounts/login/", {"username": ngo_member.username, "password": "a long passphrase for tests"}
     )
-    assert response.status_code == 302 and response.url == "/civil-society/"
-    response = Client().post(
-        "/accounts/login/", {"username": focal_defence.username, "password": "correct horse battery staple"}
-    )
-    assert response.status_code == 302 and response.url == "/"
+    assert response.status_code == 302 and response.url == "/start/"
+    assert Client().get("/start/").status_code == 302  # to the login page, signed out
+    client = Client()
+    client.post("/accounts/login/", {"username": ngo_member.username, "password": "a long passphrase for tests"})
+    assert client.get("/start/")["Location"] == "/civil-society/"
+    client = Client()
+    client.post("/accounts/login/", {"username": focal_defence.username, "password": "correct horse battery staple"})
+    assert client.get("/start/")["Location"] == "/work/"
 
 
 def test_navigation_links_members_to_their_home_and_staff_to_the_civil_society_screens(

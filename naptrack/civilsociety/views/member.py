@@ -14,30 +14,27 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from naptrack.civilsociety import services
 from naptrack.civilsociety.models import Assessment, Expert, Member, RoundInvitation
-from naptrack.core.roles import is_civil_society, is_evaluator
+from naptrack.core.roles import is_civil_society
 from naptrack.plans.models import Action
 from naptrack.reporting.models import Round
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login page; a civil-society member lands on their organisation's home, an
-    evaluator on their plan's rounds, everyone else where they always did (LOGIN_REDIRECT_URL),
-    unless the link asked for a page."""
+    """Django's login page, which leads to the page the link asked for, else to the person's
+    work (LOGIN_REDIRECT_URL: naptrack.portal.views.start). Its header names the installation,
+    not the address Django's view would call the site."""
 
     redirect_authenticated_user = True
 
-    def get_default_redirect_url(self) -> str:
-        if is_civil_society(self.request.user):
-            return reverse("civilsociety:home")
-        if is_evaluator(self.request.user):
-            return reverse("reporting:round-list")
-        return super().get_default_redirect_url()
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
 
 
 @login_required
