@@ -76,9 +76,23 @@ def test_serve_on_a_fresh_data_directory_serves_the_belgian_plan(server):
     assert status == 200
     assert "max-age=315360000" in headers["Cache-Control"]
     assert fetch(f"{base}/plans/be-nap-2013-2016/lines/14.a/")[0] == 200
-    assert fetch(f"{base}/plans/nope/")[0] == 404
+    status, html, _ = fetch(f"{base}/plans/nope/")
+    assert status == 404 and "<h1>Page not found</h1>" in html
+    # The icon, through its redirect to the hashed static file.
+    status, svg, headers = fetch(f"{base}/favicon.ico")
+    assert status == 200 and headers["Content-Type"] == "image/svg+xml" and svg.startswith("<svg")
     process.send_signal(signal.SIGTERM)
     output = process.communicate(timeout=15)[0]
+    # What it does while it starts, step by step.
+    steps = [
+        "naptrack: preparing the database",
+        "naptrack: collecting static files",
+        "naptrack: loading the bundled plan",
+        "naptrack: starting a worker for background jobs",
+        f"naptrack is serving at http://localhost:{base.rsplit(':', 1)[1]}/",
+    ]
+    assert all(step in output for step in steps), output
+    assert [output.index(step) for step in steps] == sorted(output.index(step) for step in steps)
     assert "loaded the bundled plan be-nap-2013-2016" in output
     assert "demo accounts (password for all: demo-password-1234)" in output
     assert "set up two-factor sign-in" in output

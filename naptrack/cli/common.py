@@ -53,9 +53,17 @@ def setup() -> None:
 
 def migrate() -> None:
     """Bring the database schema up to date, so that any command works on a fresh data
-    directory; a no-op when nothing is pending."""
+    directory; a no-op when nothing is pending. Said on stderr when there is something to do (a
+    first start takes a while), so that a command's output on stdout stays its own."""
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        return
+    print(f"naptrack: preparing the database ({len(pending)} migrations to apply)", file=sys.stderr, flush=True)
     call_command("migrate", interactive=False, verbosity=0)
 
 
