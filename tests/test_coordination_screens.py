@@ -444,17 +444,31 @@ def test_reminder_of_a_department_covers_its_units(open_round, coordinator, mail
     assert "(Federal Police)" in mailoutbox[0].body and "(Interior)" in mailoutbox[0].body
 
 
-def test_round_transitions_through_the_dashboard(annual_round, coordinator, mailoutbox):
+def test_round_transitions_through_the_dashboard(annual_round, coordinator, focal_defence, focal_justice, mailoutbox):
     client = logged_in(coordinator)
     url = f"/rounds/{annual_round.pk}/state/"
-    assert post_forms(get(client, dashboard(annual_round))) == [url + "open/"]
+    html = get(client, dashboard(annual_round))
+    # The dashboard leads to a page that says what opening will do; only that page's form does it.
+    assert post_forms(html) == [] and f'<a class="btn btn-primary" href="{url}open/">Open the round…</a>' in html
+    confirm = get(client, url + "open/")
+    assert post_forms(confirm) == [url + "open/"]
+    assert "<li>195 contributions will be created, one per line of action and responsible department.</li>" in confirm
+    assert (
+        "<li>2 focal points will be e-mailed the lines they report on and the deadline, 31 January 2015.</li>"
+        in confirm
+    )
+    assert Contribution.objects.filter(round=annual_round).count() == 0 and mailoutbox == [], "a look changes nothing"
 
     response = client.post(url + "open/")
     assert flashed(client, response) == ["The round is now open."]
     assert Contribution.objects.filter(round=annual_round).count() == 195
     # Closing, the upload of the whole round's workbook, then a reminder per department.
+    confirm = get(client, url + "close/")
+    assert (
+        post_forms(confirm) == [url + "close/"] and "195 contributions are not submitted (draft or returned)" in confirm
+    )
+    assert "will appear as “No report received”" in confirm
     assert post_forms(get(client, dashboard(annual_round))) == [
-        url + "close/",
         f"/rounds/{annual_round.pk}/workbook/upload/",
     ] + [
         f"/rounds/{annual_round.pk}/remind/{code}/"
@@ -474,8 +488,17 @@ def test_round_transitions_through_the_dashboard(annual_round, coordinator, mail
 
     client.post(url + "close/")
     html = get(client, dashboard(annual_round))
-    assert post_forms(html) == [url + "reopen/", url + "publish/"]
-    assert '<label class="form-label" for="reopen-reason">Reason for reopening</label>' in html
+    assert post_forms(html) == [] and f'href="{url}reopen/"' in html and f'href="{url}publish/"' in html
+    confirm = get(client, url + "reopen/")
+    assert post_forms(confirm) == [url + "reopen/"]
+    assert '<label class="form-label" for="reopen-reason">Reason for reopening</label>' in confirm
+    confirm = get(client, url + "publish/")
+    assert post_forms(confirm) == [url + "publish/"] and "It cannot be undone." in confirm
+    assert "0 approved contributions go into the report to parliament" in confirm
+    assert "195 contributions are not approved: they are not published and read “No report received”." in confirm
+    # A transition the round's state does not allow leads back, saying why.
+    response = client.get(url + "open/")
+    assert flashed(client, response) == ["The round is closed: this cannot be done now."]
 
     response = client.post(url + "reopen/", {"reason": "  "})
     assert flashed(client, response) == ["Say why the round is reopened."]
@@ -511,7 +534,11 @@ def test_publishing_an_open_round_is_refused_with_a_message(open_round, coordina
     assert open_round.state == "open" and open_round.published_at is None
     assert AuditEvent.objects.count() == before
     assert client.post(f"/rounds/{open_round.pk}/state/explode/").status_code == 404
-    assert client.get(f"/rounds/{open_round.pk}/state/close/").status_code == 405
+    # A GET only shows what closing would do; other methods are refused.
+    assert client.get(f"/rounds/{open_round.pk}/state/close/").status_code == 200
+    open_round.refresh_from_db()
+    assert open_round.state == "open"
+    assert client.put(f"/rounds/{open_round.pk}/state/close/").status_code == 405
 
 
 def test_round_edit_changes_the_deadline_and_the_introduction_in_four_languages(annual_round, coordinator):
@@ -944,3 +971,23 @@ def test_a_reminder_job_checks_again_and_a_closed_round_refuses_it(
     assert (job.state, job.attempts, job.error) == ("failed", 1, "Reminders go out only while the round is open.")
     assert "Reminders go out only while the round is open." in get(client, f"/jobs/{job.pk}/")
     assert mailoutbox == []
+
+
+def test_the_confirmation_pages_cost_the_same_queries_whatever_the_round(
+    open_round, coordinator, focal_defence, reader, django_assert_num_queries
+):
+    client = logged_in(coordinator)
+    url = f"/rounds/{open_round.pk}/state/close/"
+    get(client, url)
+    # The session, the person, their roles, the round, its contributions counted by state; the
+    # header's and breadcrumb's own.
+    with django_assert_num_queries(5):
+        get(client, url)
+    for user in (focal_defence, reader):
+        assert logged_in(user).get(url).status_code == 403
+    services.round_close(actor=coordinator, round=open_round)
+    publish = f"/rounds/{open_round.pk}/state/publish/"
+    get(client, publish)
+    with django_assert_num_queries(6):  # and the approved public ones counted
+        html = get(client, publish)
+    assert "It cannot be undone." in html

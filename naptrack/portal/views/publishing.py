@@ -13,16 +13,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from naptrack.portal.jobs import round_publish_enqueue
 from naptrack.reporting.models import Round
 from naptrack.reporting.views.common import require, round_or_404
+from naptrack.reporting.views.rounds import round_transition_confirm
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        # What publishing will do, in numbers, with the button that does it.
+        return round_transition_confirm(request, pk, "publish")
     round_ = round_or_404(pk)
     require(request.user, "reporting.manage_round", round_)
     if round_.state != Round.State.CLOSED:

@@ -16,12 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from naptrack.core.roles import evaluates
 from naptrack.core.templatetags.naptrack import translated
 from naptrack.plans.models import Department, Objective
-from naptrack.reporting import notifications, services, worklist
+from naptrack.reporting import consequences, notifications, services, worklist
 from naptrack.reporting.completeness import STATES, CountRow, counts_by, departments_in_tree_order
 from naptrack.reporting.forms_coordination import RoundCreateForm, RoundEditForm, add_service_errors
 from naptrack.reporting.jobs import round_remind_enqueue
@@ -193,11 +193,39 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
+    """GET: what the transition will do, in numbers, and the button that does it; POST: do it."""
     if transition not in _TRANSITION_SERVICES:
         raise Http404(_("Unknown transition."))
+    if request.method == "GET":
+        return round_transition_confirm(request, pk, transition)
     return round_transition_run(request, pk, _TRANSITION_SERVICES[transition])
+
+
+def round_transition_confirm(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
+    """The confirmation page of a round's transition (the publishing view's too): what it will
+    do, with the numbers, before it is done. A transition the round's state does not allow
+    leads back to the dashboard with the reason."""
+    round_ = round_or_404(pk)
+    require(request.user, "reporting.manage_round", round_)
+    if ROUND_TRANSITIONS[transition] != round_.state:
+        messages.error(
+            request, _("The round is %(state)s: this cannot be done now.") % {"state": round_.get_state_display()}
+        )
+        return redirect("reporting:round-dashboard", pk=round_.pk)
+    title, button = consequences.TITLES[transition]
+    return render(
+        request,
+        "reporting/coordination/round_confirm.html",
+        {
+            "round": round_,
+            "transition": transition,
+            "title": title,
+            "button": button,
+            "consequences": consequences.transition_consequences(round_, transition),
+        },
+    )
 
 
 def round_transition_run(request: HttpRequest, pk: int, service: Callable[..., Round]) -> HttpResponse:
