@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import include, path
@@ -19,7 +19,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def favicon(request: HttpRequest) -> HttpResponse:
     # Browsers ask for /favicon.ico whatever the pages say; the icon is the pages' own.
-    return HttpResponsePermanentRedirect(static("naptrack/favicon.svg"))
+    # Temporary: the icon's hashed name changes with it, and browsers keep a permanent redirect.
+    return HttpResponseRedirect(static("naptrack/favicon.svg"))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -49,7 +50,7 @@ urlpatterns += i18n_patterns(
     # Django's login page; civil-society members land on their organisation's home.
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Where each person's work starts, by their role: after logging in, and the header's link.
+    # Where each person's work starts, by their role: after logging in, and from the error pages.
     path("start/", start.start, name="start"),
     path("accounts/", include("naptrack.accounts.urls")),
     # The profile page's revoke buttons: tokens belong to the api app, above accounts.

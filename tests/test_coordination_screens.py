@@ -501,6 +501,8 @@ def test_round_transitions_through_the_dashboard(annual_round, coordinator, foca
     assert flashed(client, response) == ["The round is closed: this cannot be done now."]
 
     response = client.post(url + "reopen/", {"reason": "  "})
+    # Back on the page with the reason's field, to give one.
+    assert response["Location"] == url + "reopen/"
     assert flashed(client, response) == ["Say why the round is reopened."]
     annual_round.refresh_from_db()
     assert annual_round.state == "closed"

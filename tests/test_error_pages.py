@@ -50,9 +50,19 @@ def test_a_server_error_is_branded_translated_and_needs_no_database(plan, monkey
     assert '<html lang="fr">' in french and "<h1>Un problème est survenu</h1>" in french
 
 
+def test_the_server_error_page_reads_nothing_from_the_database(django_assert_num_queries):
+    from django.test import RequestFactory
+
+    from naptrack.urls import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(RequestFactory().get("/plans/"))
+    assert response.status_code == 500 and "<h1>Something went wrong</h1>" in response.content.decode()
+
+
 def test_the_site_has_an_icon(plan):
     response = Client().get("/favicon.ico")
-    assert response.status_code == 301 and response["Location"] == "/static/naptrack/favicon.svg"
+    assert response.status_code == 302 and response["Location"] == "/static/naptrack/favicon.svg"
     assert '<link rel="icon" href="/static/naptrack/favicon.svg" type="image/svg+xml">' in (
         Client().get("/").content.decode()
     )

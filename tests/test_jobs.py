@@ -439,3 +439,27 @@ def test_a_last_attempt_taken_for_dead_that_succeeds_ends_as_done(coordinator, q
     job = job_enqueue(actor=coordinator, function=failed_by_recovery_meanwhile, title="Alive", max_attempts=1)
     job = job_run(job.pk)
     assert (job.state, job.error, job.result_note) == ("succeeded", "", "done after all")
+
+
+def test_an_attempt_finishing_late_keeps_the_file_of_a_job_queued_after_it(
+    coordinator, queue_in_database, settings, tmp_path
+):
+    """A, taken for dead and failed by recovery, freed its key; B, the same report asked again,
+    built its file. A then finishes after all: B's file, the newer, stays."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from naptrack.jobs.services import _finish
+
+    settings.MEDIA_ROOT = tmp_path
+    a = Job.objects.create(
+        handler="x", title="A", key="report-build:1", state="failed", attempts=1, created_by=coordinator
+    )
+    b = Job.objects.create(
+        handler="x", title="B", key="report-build:1", state="succeeded", attempts=1, created_by=coordinator
+    )
+    b.result_file.save("report.pdf", ContentFile(b"%PDF B"), save=True)
+    _finish(a, outcome=Outcome(note="built", file=ContentFile(b"%PDF A", name="report.pdf")))
+    a.refresh_from_db(), b.refresh_from_db()
+    assert a.state == "succeeded" and default_storage.exists(a.result_file.name)
+    assert b.result_file and default_storage.exists(b.result_file.name), "the newer job's file stays"

@@ -63,7 +63,7 @@ def migrate() -> None:
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if not pending:
         return
-    print(f"naptrack: preparing the database ({len(pending)} migrations to apply)", file=sys.stderr, flush=True)
+    print(f"naptrack: preparing the database (migrations to apply: {len(pending)})", file=sys.stderr, flush=True)
     call_command("migrate", interactive=False, verbosity=0)
 
 

@@ -307,8 +307,8 @@ def _this_attempt(job: Job, *, succeeded: bool = False) -> Any:
     """The job, while this attempt still holds it. An attempt whose worker was taken for dead
     (its heartbeat could not reach the database) may still be running when another took the job
     over: what it says at its end must not overwrite the other's. A success also overrides the
-    failure recovery wrote when this, the last attempt, looked dead: nothing else fails a
-    running attempt, and the work is done."""
+    failure recovery wrote when this, the last attempt, looked dead (the only failure written
+    by someone else than the attempt itself): the work is done."""
     states = (Job.State.RUNNING, Job.State.FAILED) if succeeded else (Job.State.RUNNING,)
     return Job.objects.filter(pk=job.pk, state__in=states, attempts=job.attempts)
 
@@ -359,8 +359,10 @@ def _finish(job: Job, *, outcome: Outcome | None = None, error: str = "", failed
             job.result_file.storage.delete(job.result_file.name)
         return
     if outcome is not None and outcome.file is not None and job.key:
-        # The same person's same report built again: the earlier file has no use left.
-        _files_remove(Job.objects.filter(key=job.key).exclude(pk=job.pk).exclude(result_file=""))
+        # The same person's same report built again: the earlier files have no use left (not a
+        # later job's: one queued after this attempt was taken for dead and failed).
+        earlier = Job.objects.filter(key=job.key, created_at__lte=job.created_at).exclude(pk=job.pk)
+        _files_remove(earlier.exclude(result_file=""))
 
 
 def job_file_url(job: Job) -> str:

@@ -70,8 +70,10 @@ def transition_consequences(round_: Round, transition: str) -> list[str]:
         if submitted:
             lines.append(
                 ngettext(
-                    "%(n)s submitted contribution waits for review; you can still approve or return it.",
-                    "%(n)s submitted contributions wait for review; you can still approve or return them.",
+                    "%(n)s submitted contribution waits for review; you can still approve it (one returned "
+                    "after closing can be handed in again only if the round is reopened).",
+                    "%(n)s submitted contributions wait for review; you can still approve them (one returned "
+                    "after closing can be handed in again only if the round is reopened).",
                     submitted,
                 )
                 % {"n": submitted}
@@ -79,7 +81,8 @@ def transition_consequences(round_: Round, transition: str) -> list[str]:
         return lines
     if transition == "reopen":
         return [
-            _("The focal points can edit and submit again until the deadline, %(deadline)s.") % {"deadline": deadline},
+            _("The focal points can edit and submit again until the round is closed (its deadline: %(deadline)s).")
+            % {"deadline": deadline},
             ngettext(
                 "%(n)s contribution not submitted can be handed in again; approved ones stay approved.",
                 "%(n)s contributions not submitted can be handed in again; approved ones stay approved.",

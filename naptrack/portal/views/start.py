@@ -1,5 +1,5 @@
 """Where each person starts: the page of their work, reached after logging in (LOGIN_REDIRECT_URL)
-and from the header's "My work" link. Here, above every app that holds a kind of work."""
+and from the error pages' "Go to your work". Here, above every app that holds a kind of work."""
 
 from __future__ import annotations
 

@@ -220,6 +220,7 @@ def round_transition_confirm(request: HttpRequest, pk: int, transition: str) -> 
         "reporting/coordination/round_confirm.html",
         {
             "round": round_,
+            "plan": round_.plan,  # the header's links of the plan, as on the dashboard
             "transition": transition,
             "title": title,
             "button": button,
@@ -239,6 +240,9 @@ def round_transition_run(request: HttpRequest, pk: int, service: Callable[..., R
         round_ = service(**kwargs)
     except (WorkflowError, ValidationError) as error:
         messages.error(request, error_text(error))
+        if service is services.round_reopen and round_.state == Round.State.CLOSED:
+            # Back to the page with the reason's field, to give one.
+            return redirect("reporting:round-transition", pk=round_.pk, transition="reopen")
     else:
         messages.success(request, _("The round is now %(state)s.") % {"state": round_.get_state_display()})
     return redirect("reporting:round-dashboard", pk=round_.pk)
