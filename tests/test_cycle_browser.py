@@ -79,7 +79,7 @@ def test_a_contribution_goes_round_the_whole_cycle(live_server, live_plan, page:
 
     # The coordinator finds it in the dashboard's review queue and returns it with a note.
     log_in(page, base, "coordinator")
-    page.get_by_role("link", name="Rounds").click()
+    page.get_by_role("link", name="Rounds", exact=True).click()
     page.get_by_role("link", name="Annual report 2014").click()
     page.locator("#queue").get_by_role("link", name="23.a", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/rounds/{round_.pk}/lines/23\.a/#contribution-{contribution.pk}$"))

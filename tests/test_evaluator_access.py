@@ -429,10 +429,11 @@ def test_evaluator_writes_nothing_through_the_api(evaluator, open_round, focal_d
 def test_evaluator_lands_on_their_plans_rounds_after_a_second_factor(evaluator, open_round):
     client = Client()
     response = client.post("/accounts/login/", {"username": "evaluator", "password": "correct horse battery staple"})
-    assert response.status_code == 302 and response.url == "/rounds/"
-    # They read a plan's internals, as readers do: a second factor first.
-    held = client.get("/rounds/")
-    assert held.status_code == 302 and "/accounts/two-factor/" in held.url
+    assert response.status_code == 302 and response.url == "/start/"
+    # They read a plan's internals, as readers do: a second factor first, then their plan's rounds.
+    held = client.get("/start/")
+    assert held.status_code == 302 and "/accounts/two-factor/" in held.url and "next=%2Fstart%2F" in held.url
+    assert logged_in(evaluator).get("/start/")["Location"] == "/rounds/"
 
 
 def test_evaluator_has_no_work_list(evaluator_client, open_round):

@@ -205,7 +205,7 @@ def test_sign_in_with_a_recovery_code_that_works_once(coordinator):
     response = password_step(coordinator).post(VERIFY, {"code": codes[3]})
     assert response.status_code == 200 and "was already used" in response.content.decode()
     # New codes, as the message suggests, keep the session signed in.
-    assert client.post(CODES)["Location"] == f"{CODES}?next=%2F"
+    assert client.post(CODES)["Location"] == f"{CODES}?next=%2Fstart%2F"  # then their work
     assert client.get("/rounds/").status_code == 200
 
 
@@ -226,7 +226,7 @@ def test_wrong_codes_are_throttled(coordinator):
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=device.throttling_failure_timestamp - dt.timedelta(seconds=2)
     )
-    assert client.post(VERIFY, {"code": next_code("coordinator")})["Location"] == "/"
+    assert client.post(VERIFY, {"code": next_code("coordinator")})["Location"] == "/start/"
     device.refresh_from_db()
     assert device.throttling_failure_count == 0
 
@@ -235,7 +235,7 @@ def test_next_must_stay_on_this_site(coordinator):
     enrolled(coordinator)
     client = password_step(coordinator)
     response = client.post(VERIFY, {"code": next_code("coordinator"), "next": "https://evil.example/"})
-    assert response["Location"] == "/"
+    assert response["Location"] == "/start/"  # their own work instead
 
 
 # --- focal points, optionally ------------------------------------------------------------------

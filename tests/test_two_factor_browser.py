@@ -86,7 +86,7 @@ def test_coordinator_enrols_then_signs_in_with_a_code_and_with_a_recovery_code(l
     page.keyboard.type(next_code("coordinator"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Log out (coordinator)")).to_be_visible()
-    page.get_by_role("link", name="Rounds").click()
+    page.get_by_role("link", name="Rounds", exact=True).click()
     expect(page.locator("h1")).to_have_text("Reporting rounds")
     log_out(page)
 

@@ -13,5 +13,13 @@ def site(request: HttpRequest) -> dict:
     for code in settings.UI_LANGUAGES:
         info = get_language_info(code)
         # Each language in its own name, capitalised alike: English, Français, Nederlands, Deutsch.
-        languages.append({"code": code, "name": capfirst(info["name_local"]), "url": translate_url(path, code)})
+        languages.append(
+            {
+                "code": code,
+                "name": capfirst(info["name_local"]),
+                "url": translate_url(path, code),
+                # For error pages, whose address is not to be repeated (a draft plan's, say).
+                "home": translate_url("/", code),
+            }
+        )
     return {"site_name": settings.SITE_NAME, "ui_languages": languages}
