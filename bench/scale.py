@@ -23,16 +23,14 @@ each and the query counts, and flags what misses the aims (ratio <= 1.5, p95 < 1
 large size). Timings are of one process on a
 shared 2-core machine: a page of a few ms can show a ratio above 1.5 from noise alone.
 
-Measured at HEAD of 2026-12-06 (`--database both --data-dir /tmp/scale-data --keep -n 15`, 100 x 10
-built once: 407 s on SQLite, 536 s on PostgreSQL; 184,280 contributions), on the 2-core machine
-while the PostgreSQL test suite ran beside it: 48 pages and lists, the same query count at both
-sizes for every one. Medians 1x2 -> 100x10 (ms), SQLite / PostgreSQL: country 45 -> 84 / 102 -> 120,
-line 21 -> 48 / 35 -> 49, objective 15 -> 19 / 25 -> 48, department 52 -> 28 / 68 -> 79, work list
-30 -> 22 / 42 -> 40, round dashboard 41 -> 86 / 103 -> 110, API public figures 18 -> 49 / 15 -> 46.
-Still over the aims: search on SQLite (8 -> 171; PostgreSQL 13 -> 42), the round list (a page of
-30 against 2 rounds: 9 -> 74 / 13 -> 70), and the p95 of the heaviest pages at both sizes (plan,
-API plan and round contributions, instruments, translations: 230-450 ms). Pages of a few ms show
-ratios above 1.5 from noise on a loaded machine.
+Measured 2026-12-06 (`--database both --data-dir /tmp/scale-data --keep -n 20`, 100 x 10 built
+once: 149 s on SQLite, 210 s on PostgreSQL), the machine otherwise idle: 48 pages and lists, the
+same query count at both sizes for every one; the README's "Scale" paragraph has the table. Over
+the aims: lists whose small installation has one or two rows against a full page (round list, plan
+list, the API's lists), the API's public figures and totals (nine published rounds against one),
+search on SQLite (bm25 counts a word's documents in the whole index), and the p95 of the heaviest
+pages (the API's plan and round contributions, line review, translations), 110-195 ms at both sizes
+depending on the run. Timings move by a third between runs on this shared machine.
 """
 
 from __future__ import annotations
