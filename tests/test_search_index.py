@@ -13,7 +13,8 @@ from naptrack.plans.models import Action
 from naptrack.plans.services import plan_content_saved
 from naptrack.portal import corrections
 from naptrack.portal.models import SearchDocument
-from naptrack.portal.search import CONFIGS, search, search_reindex
+from naptrack.portal.search import search, search_reindex
+from naptrack.portal.search_engines import CONFIGS
 from naptrack.reporting.models import Contribution
 
 from .portal_data import annual_2014, baseline_2012, reports_not_written

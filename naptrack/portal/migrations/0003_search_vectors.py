@@ -5,7 +5,7 @@ of the plan. SQLite keeps its FTS5 table (migration 0002), and this migration do
 
 A generated column rather than one that search_reindex fills: PostgreSQL computes it whatever
 writes the row (search_reindex, a restored dump) and it cannot fall out of step with the title
-and body. The configurations here must stay those of portal.search.CONFIGS: a change there
+and body. The configurations here must stay those of portal.search_engines.CONFIGS: a change there
 needs a migration that recreates the column.
 """
 
