@@ -224,7 +224,7 @@ def test_chromium_reports_no_policy_violation_and_charts_and_styles_load(live_se
     page.get_by_label("Username").fill("focal")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name="Log out (focal)").wait_for()
+    page.locator(".site-header .user-menu").wait_for()
     page.goto(base + "/work/")
     page.goto(f"{base}/rounds/{round_.pk}/report.html")
     charts = page.locator("img[src^='data:image/svg+xml']")

@@ -18,6 +18,7 @@ from naptrack.international import services
 from naptrack.international.files import parse_rows
 from naptrack.international.models import Mapping, Request
 
+from .browsing import menu_link
 from .second_factor import browser_second_step
 
 pytestmark = pytest.mark.browser
@@ -51,7 +52,7 @@ def test_coordinator_confirms_a_suggestion_creates_a_request_and_downloads_the_p
     page.get_by_role("button", name="Log in").click()
     browser_second_step(page, "coordinator")
 
-    page.get_by_role("link", name="International reporting").click()
+    menu_link(page, "International reporting")
     expect(page.locator("h1")).to_have_text("International reporting")
     page.get_by_role("link", name="WPS questionnaire 2015").click()
     card = page.locator(f"#question-{t1.pk}")

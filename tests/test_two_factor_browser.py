@@ -12,6 +12,8 @@ from playwright.sync_api import Page, expect
 
 from naptrack.accounts.services import user_create
 
+from .browsing import log_out as log_out_as
+from .browsing import menu_link, signed_in_as
 from .second_factor import code_now, key_from_secret, next_code
 from .test_portal_browser import AXE, violations
 
@@ -38,8 +40,7 @@ def password(page: Page) -> None:
 
 
 def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out (coordinator)").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    log_out_as(page, "coordinator")
 
 
 def test_coordinator_enrols_then_signs_in_with_a_code_and_with_a_recovery_code(live_server, live_plan, page: Page):
@@ -85,8 +86,8 @@ def test_coordinator_enrols_then_signs_in_with_a_code_and_with_a_recovery_code(l
     accessible(page)
     page.keyboard.type(next_code("coordinator"))
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Log out (coordinator)")).to_be_visible()
-    page.get_by_role("link", name="Rounds", exact=True).click()
+    signed_in_as(page, "coordinator")
+    menu_link(page, "Rounds")
     expect(page.locator("h1")).to_have_text("Reporting rounds")
     log_out(page)
 
