@@ -528,8 +528,9 @@ def test_public_api_query_counts_are_pinned(
 # page likewise with its own contributions); the open data
 # page one plan's rounds among the plans listed by pages (a count and a page).
 PAGES = [
-    ("/", 12),
-    (f"{PLAN}/", 11),  # with its published evaluations (1)
+    # The plan's page and the home page add the share of women in the round's figures (1).
+    ("/", 13),
+    (f"{PLAN}/", 12),  # with its published evaluations (1)
     (f"{PLAN}/objectives/4/", 10),
     (f"{PLAN}/lines/21/", 15),  # its lineage (1), its changes by amendment (1), its published rounds (1)
     (f"{PLAN}/departments/defence/", 11),  # its contributions' ids and rounds, then one round's page

@@ -465,8 +465,9 @@ def test_publishing_a_round_stores_its_report_in_three_languages_and_lists_it_pu
 
     # The plan page with the state of implementation of the published round (naptrack.portal);
     # one query more than before any report, for the reports' transmissions to parliament; one for
-    # the plan's published evaluations.
-    with django_assert_num_queries(12):
+    # the plan's published evaluations; one for the share of women in the round's figures
+    # (naptrack.portal.glance).
+    with django_assert_num_queries(13):
         page = anonymous.get(f"/plans/{BE}/").content.decode()
     assert "Published reports" in page
     pdf_fr = files.get(language="fr", format="pdf")

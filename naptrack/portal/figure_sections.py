@@ -8,11 +8,14 @@ and one panel per currency.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
+from naptrack.core import palette
 from naptrack.portal.figures import YearTotals
 from naptrack.publications import charts
 from naptrack.publications.content import Chart, number
@@ -67,24 +70,27 @@ def section(years: list[YearTotals], *, key: str, scope: str) -> Section:
 # --- charts ---------------------------------------------------------------------------------------
 
 
-def _chart(key: str, title: str, spec: dict, alt: str) -> Chart:
+def _chart(key: str, title: str, build: Callable[[int], dict], alt: str) -> Chart:
+    """The chart drawn for a wide column and for a phone (charts.WIDE, charts.PHONE)."""
     thousands, decimal = separators()
     locale = {"number": {"decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["", ""]}}
     config = {**charts.CONFIG, "locale": locale}
-    return Chart(key=key, title=title, spec={"$schema": charts.SCHEMA, "config": config, **spec}, alt=alt)
+
+    def full(width: int) -> dict:
+        return {"$schema": charts.SCHEMA, "config": config, **build(width)}
+
+    return Chart(key=key, title=title, spec=full(charts.WIDE), alt=alt, phone=full(charts.PHONE))
 
 
-def _panels(values: list[dict], layer: dict, field_name: str, panels: list[str]) -> dict:
+def _panels(
+    values: list[dict], encoding: dict, field_name: str, panels: list[str], **bars: Any
+) -> Callable[[int], dict]:
     """One panel per currency or unit, each with its own scale: nothing is read across them."""
-    if len(panels) == 1:
-        return {"data": {"values": values}, **layer}
-    return {
-        "data": {"values": values},
-        "facet": {"field": field_name, "type": "nominal", "sort": panels, "title": None},
-        "columns": 2,
-        "spec": layer,
-        "resolve": {"scale": {"y": "independent"}},
-    }
+
+    def layer(width: int) -> dict:
+        return charts.columns_layer(encoding=encoding, value=encoding["y"]["field"], width=width, **bars)
+
+    return lambda width: charts.panels(values, field_name, panels, layer, width=width)
 
 
 def _described(groups: dict[str, list[str]]) -> str:
@@ -95,22 +101,18 @@ def _money_chart(rows: list[MoneyRow], *, key: str, scope: str) -> Chart:
     values = [{"year": str(r.year), "currency": r.total.currency, "amount": float(r.total.amount)} for r in rows]
     currencies = list(dict.fromkeys(r.total.currency for r in rows))
     years = sorted({v["year"] for v in values})
-    layer = {
-        "mark": {"type": "bar", "color": "#2b83ba"},
-        "width": {"step": 28},
-        "height": 140,
-        "encoding": {
-            "x": {"field": "year", "type": "ordinal", "sort": years, "title": _("Year"), "axis": {"labelAngle": 0}},
-            "y": {"field": "amount", "type": "quantitative", "title": _("Amount")},
-            "tooltip": [{"field": "currency"}, {"field": "year"}, {"field": "amount"}],
-        },
+    encoding = {
+        "x": {"field": "year", "type": "ordinal", "sort": years, "title": _("Year"), "axis": {"labelAngle": 0}},
+        "y": {"field": "amount", "type": "quantitative", "title": _("Amount"), "axis": {"format": ",~f"}},
+        "tooltip": [{"field": "currency"}, {"field": "year"}, {"field": "amount"}],
     }
     title = _("%(scope)s: amounts by year, one panel per currency") % {"scope": scope}
     groups: dict[str, list[str]] = {}
     for r in rows:
         groups.setdefault(r.total.currency, []).append(f"{r.year}: {number(r.total.amount)}")
     alt = _("Bar chart. %(title)s. %(data)s.") % {"title": title, "data": _described(groups)}
-    return _chart(key, title, _panels(values, layer, "currency", currencies), alt)
+    bar = {"type": "bar", "color": palette.STATUS_COLOURS["continuous"]}
+    return _chart(key, title, _panels(values, encoding, "currency", currencies, bar=bar), alt)
 
 
 def _people_chart(rows: list[tuple[int, PeopleTotal]], *, key: str, scope: str) -> Chart:
@@ -122,22 +124,17 @@ def _people_chart(rows: list[tuple[int, PeopleTotal]], *, key: str, scope: str) 
             {"year": str(year), "unit": p.unit, "sex": men, "n": p.men},
         ]
     units = list(dict.fromkeys(p.unit for _y, p in rows))
-    layer = {
-        "mark": {"type": "bar"},
-        "width": {"step": 18},
-        "height": 140,
-        "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": _("Year"), "axis": {"labelAngle": 0}},
-            "xOffset": {"field": "sex", "sort": [women, men]},
-            "y": {"field": "n", "type": "quantitative", "title": _("Number of people")},
-            "color": {
-                "field": "sex",
-                "type": "nominal",
-                "title": None,
-                "scale": {"domain": [women, men], "range": [charts.WOMEN_COLOUR, charts.MEN_COLOUR]},
-            },
-            "tooltip": [{"field": "unit"}, {"field": "year"}, {"field": "sex"}, {"field": "n"}],
-        },
+    encoding = {
+        "x": {"field": "year", "type": "ordinal", "title": _("Year"), "axis": {"labelAngle": 0}},
+        "xOffset": {"field": "sex", "sort": [women, men]},
+        "y": {"field": "n", "type": "quantitative", "title": _("Number of people"), "axis": {"format": ",~f"}},
+        "tooltip": [{"field": "unit"}, {"field": "year"}, {"field": "sex"}, {"field": "n"}],
+    }
+    colour = {
+        "field": "sex",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": [women, men], "range": [palette.WOMEN_COLOUR, palette.MEN_COLOUR]},
     }
     title = _("%(scope)s: women and men by year") % {"scope": scope}
     groups: dict[str, list[str]] = {}
@@ -145,25 +142,21 @@ def _people_chart(rows: list[tuple[int, PeopleTotal]], *, key: str, scope: str) 
         said = {"round": year, "women": number(p.women), "men": number(p.men)}
         groups.setdefault(p.unit or _("People"), []).append(_("%(round)s: %(women)s women, %(men)s men") % said)
     alt = _("Bar chart. %(title)s. %(data)s.") % {"title": title, "data": _described(groups)}
-    return _chart(key, title, _panels(values, layer, "unit", units), alt)
+    return _chart(key, title, _panels(values, encoding, "unit", units, colour=colour), alt)
 
 
 def _count_chart(rows: list[tuple[int, CountTotal]], *, key: str, scope: str) -> Chart:
     values = [{"year": str(year), "unit": c.unit, "n": float(c.value)} for year, c in rows]
     units = list(dict.fromkeys(c.unit for _y, c in rows))
-    layer = {
-        "mark": {"type": "bar", "color": "#1a9641"},
-        "width": {"step": 28},
-        "height": 140,
-        "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": _("Year"), "axis": {"labelAngle": 0}},
-            "y": {"field": "n", "type": "quantitative", "title": _("Count")},
-            "tooltip": [{"field": "unit"}, {"field": "year"}, {"field": "n"}],
-        },
+    encoding = {
+        "x": {"field": "year", "type": "ordinal", "title": _("Year"), "axis": {"labelAngle": 0}},
+        "y": {"field": "n", "type": "quantitative", "title": _("Count"), "axis": {"format": ",~f"}},
+        "tooltip": [{"field": "unit"}, {"field": "year"}, {"field": "n"}],
     }
     title = _("%(scope)s: counts by year, one panel per unit") % {"scope": scope}
     groups: dict[str, list[str]] = {}
     for year, c in rows:
         groups.setdefault(c.unit, []).append(f"{year}: {number(c.value)}")
     alt = _("Bar chart. %(title)s. %(data)s.") % {"title": title, "data": _described(groups)}
-    return _chart(key, title, _panels(values, layer, "unit", units), alt)
+    bar = {"type": "bar", "color": palette.STATUS_COLOURS["completed"]}
+    return _chart(key, title, _panels(values, encoding, "unit", units, bar=bar), alt)

@@ -9,38 +9,43 @@ also gives the same numbers in a table beside it.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+
+from naptrack.core import palette
 
 if TYPE_CHECKING:
     from naptrack.publications.content import Chart, Figures
 
 FONT = "DejaVu Sans"
-# Two hues told apart with any common colour-vision deficiency (ColorBrewer PuOr).
-WOMEN_COLOUR = "#5e3c99"
-MEN_COLOUR = "#e66101"
-STATUS_COLOURS = {
-    "not-started": "#d7191c",
-    "in-progress": "#fdae61",
-    "completed": "#1a9641",
-    "continuous": "#2b83ba",
-    "not-applicable": "#bababa",
-    "none": "#e0e0e0",
-    "withheld": "#8c8c8c",
-    "absent": "#ffffff",
-}
+# The colours are naptrack's palette (core/palette.py), shared with the pages' badges and bars.
+WOMEN_COLOUR = palette.WOMEN_COLOUR
+MEN_COLOUR = palette.MEN_COLOUR
+STATUS_COLOURS = palette.STATUS_COLOURS
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # a name only; never fetched
+# Widths of the plotting area in px. Pages scale the SVG to their column (viewBox), so WIDE is
+# drawn about at its size on a laptop and PHONE on a phone (a <picture> picks it): text stays
+# near its 12 px either way instead of shrinking with a chart drawn for the other screen.
+WIDE = 640
+PHONE = 250
+TEXT_SIZE = 12
 CONFIG = {
     "font": FONT,
     "background": "white",
     "view": {"stroke": None},
-    "axis": {"labelFontSize": 10, "titleFontSize": 10},
-    "legend": {"labelFontSize": 10, "titleFontSize": 10, "orient": "bottom"},
-    "title": {"fontSize": 12, "anchor": "start"},
+    "axis": {"labelFontSize": TEXT_SIZE, "titleFontSize": TEXT_SIZE, "labelLimit": 0},
+    # Under the chart, labels never truncated (Vega cuts them at 160 px by default, which cut the
+    # French "Aucun état d'avancement indiqué"): a long label widens the chart instead.
+    "legend": {"labelFontSize": TEXT_SIZE, "titleFontSize": TEXT_SIZE, "orient": "bottom", "labelLimit": 0},
+    "header": {"labelFontSize": TEXT_SIZE, "titleFontSize": TEXT_SIZE},
+    "title": {"fontSize": 14, "anchor": "start"},
 }
+LABEL = {"type": "text", "fontSize": TEXT_SIZE}
 
 
 def _number_locale() -> dict:
@@ -52,11 +57,45 @@ def _number_locale() -> dict:
     return {"decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["", "\u00a0\u20ac"]}
 
 
-def _chart(key: str, title: str, spec: dict, alt: str) -> Chart:
+def _chart(key: str, title: str, spec: dict, alt: str, phone: dict | None = None) -> Chart:
     from naptrack.publications.content import Chart
 
     config = {**CONFIG, "locale": {"number": _number_locale()}}
-    return Chart(key=key, title=title, spec={"$schema": SCHEMA, "config": config, **spec}, alt=alt)
+
+    def full(s: dict) -> dict:
+        return {"$schema": SCHEMA, "config": config, **s}
+
+    return Chart(key=key, title=title, spec=full(spec), alt=alt, phone=full(phone) if phone else None)
+
+
+def columns_layer(
+    *, encoding: dict, value: str, width: int, colour: dict | None = None, bar: dict | None = None
+) -> dict:
+    """Vertical bars with their value written above each (thousands grouped in the chart's
+    locale). `encoding` holds x, xOffset and y; `colour` the bars' colour encoding."""
+    bars = {"mark": bar or {"type": "bar"}}
+    if colour:
+        bars["encoding"] = {"color": colour}
+    text = {
+        "mark": {**LABEL, "dy": -3, "baseline": "bottom"},
+        "encoding": {"text": {"field": value, "type": "quantitative", "format": ",~f"}},
+    }
+    return {"width": width, "height": 180, "encoding": encoding, "layer": [bars, text]}
+
+
+def panels(values: list[dict], field: str, names: list[str], layer: Callable[[int], dict], *, width: int) -> dict:
+    """One panel per `field` value (department, currency, unit), each with its own y scale, two
+    abreast on a wide screen and one under the other on a phone; `layer(panel width)` draws one."""
+    if len(names) <= 1:
+        return {"data": {"values": values}, **layer(width)}
+    abreast = 2 if width >= WIDE else 1
+    return {
+        "data": {"values": values},
+        "facet": {"field": field, "type": "nominal", "sort": names, "title": None},
+        "columns": abreast,
+        "spec": layer((width - 60 * (abreast - 1)) // abreast),
+        "resolve": {"scale": {"y": "independent"}},
+    }
 
 
 def sex_chart(*, key: str, title: str, rows: list[tuple[str, str, Figures]]) -> Chart:
@@ -73,32 +112,23 @@ def sex_chart(*, key: str, title: str, rows: list[tuple[str, str, Figures]]) -> 
     encoding = {
         "x": {"field": "round", "type": "ordinal", "sort": rounds, "title": _("Year"), "axis": {"labelAngle": 0}},
         "xOffset": {"field": "sex", "sort": [women, men]},
-        "y": {"field": "n", "type": "quantitative", "title": _("Number of people")},
-        "color": {
-            "field": "sex",
-            "type": "nominal",
-            "title": None,
-            "scale": {"domain": [women, men], "range": [WOMEN_COLOUR, MEN_COLOUR]},
-        },
+        "y": {"field": "n", "type": "quantitative", "title": _("Number of people"), "axis": {"format": ",~f"}},
         "tooltip": [{"field": "department"}, {"field": "round"}, {"field": "sex"}, {"field": "n"}],
     }
-    layer = {
-        "mark": {"type": "bar"},
-        "width": {"step": 18} if len(departments) > 1 else {"step": 28},
-        "height": 140,
-        "encoding": encoding,
+    colour = {
+        "field": "sex",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": [women, men], "range": [WOMEN_COLOUR, MEN_COLOUR]},
     }
-    if len(departments) > 1:
-        spec = {
-            "data": {"values": values},
-            "facet": {"field": "department", "type": "nominal", "sort": departments, "title": None},
-            "columns": 2,
-            "spec": layer,
-            "resolve": {"scale": {"y": "independent"}},
-        }
-    else:
-        spec = {"data": {"values": values}, **layer}
-    return _chart(key, title, spec, _sex_alt(title, rows))
+
+    def layer(width: int) -> dict:
+        return columns_layer(encoding=encoding, value="n", width=width, colour=colour)
+
+    def spec(width: int) -> dict:
+        return panels(values, "department", departments, layer, width=width)
+
+    return _chart(key, title, spec(WIDE), _sex_alt(title, rows), phone=spec(PHONE))
 
 
 def _sex_alt(title: str, rows: list[tuple[str, str, Figures]]) -> str:
@@ -118,42 +148,91 @@ def _sex_alt(title: str, rows: list[tuple[str, str, Figures]]) -> str:
 def status_chart(
     *, key: str, title: str, columns: list[tuple[str, str]], rows: list[tuple[str, dict[str, int]]], axis: str
 ) -> Chart:
-    """One stacked horizontal bar per objective or department: its contributions by status."""
-    labels = dict(columns)
-    values = [
-        {"row": row, "status": labels[k], "order": n, "n": counts.get(k, 0)}
-        for row, counts in rows
-        for n, (k, _label) in enumerate(columns)
-        if counts.get(k, 0)
-    ]
-    spec = {
-        "data": {"values": values},
-        "mark": {"type": "bar", "stroke": "#555", "strokeWidth": 0.5},
-        "width": 380,
-        "height": {"step": 16},
-        "encoding": {
-            "y": {"field": "row", "type": "nominal", "sort": [r for r, _c in rows], "title": axis},
-            "x": {"field": "n", "type": "quantitative", "stack": "zero", "title": _("Number of contributions")},
-            "color": {
-                "field": "status",
-                "type": "nominal",
-                "title": None,
-                "scale": {
-                    "domain": [label for _k, label in columns],
-                    "range": [STATUS_COLOURS.get(k, "#999") for k, _label in columns],
-                },
-                "legend": {"columns": 3},
-            },
-            "order": {"field": "order"},
-            "tooltip": [{"field": "row"}, {"field": "status"}, {"field": "n"}],
-        },
-    }
+    """One stacked horizontal bar per objective or department: its contributions by status, each
+    part with its number written on it when it has room (the table beside it gives them all)."""
+
+    def spec(width: int, legend_columns: int) -> dict:
+        return _status_spec(columns, rows, axis, width, legend_columns)
+
     described = []
     for row, counts in rows:
         parts = [f"{counts[k]} {label.lower()}" for k, label in columns if counts.get(k)]
         described.append(f"{row}: {', '.join(parts) or '0'}")
     alt = _("Stacked bar chart. %(title)s. %(data)s.") % {"title": title, "data": "; ".join(described)}
-    return _chart(key, title, spec, alt)
+    return _chart(key, title, spec(WIDE, 3), alt, phone=spec(PHONE, 1))
+
+
+def _status_spec(
+    columns: list[tuple[str, str]], rows: list[tuple[str, dict[str, int]]], axis: str, width: int, legend_columns: int
+) -> dict:
+    from naptrack.publications.content import number
+
+    # Stacked here rather than by Vega, so that each part's middle (where its number goes) and
+    # its room in pixels are known: a number is written only where it fits.
+    longest = max((sum(counts.get(k, 0) for k, _label in columns) for _row, counts in rows), default=0) or 1
+    values = []
+    for row, counts in rows:
+        start = 0
+        for order, (k, label) in enumerate(columns):
+            n = counts.get(k, 0)
+            if not n:
+                continue
+            text = number(n)
+            fits = n * width / longest >= TEXT_SIZE * 0.7 * len(text) + 6
+            colour = palette.status_colour(k)
+            values.append(
+                {
+                    "row": row,
+                    "status": label,
+                    "order": order,
+                    "n": n,
+                    "x0": start,
+                    "x1": start + n,
+                    "mid": start + n / 2,
+                    "label": text if fits else "",
+                    "ink": palette.ink(colour),
+                }
+            )
+            start += n
+    colour = {
+        "field": "status",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": [label for _k, label in columns],
+            "range": [palette.status_colour(k) for k, _label in columns],
+        },
+        "legend": {"columns": legend_columns},
+    }
+    bars = {
+        "mark": {"type": "bar", "stroke": "#555", "strokeWidth": 0.5},
+        "encoding": {
+            "x": {
+                "field": "x0",
+                "type": "quantitative",
+                "title": _("Number of contributions"),
+                "axis": {"format": ",d", "tickMinStep": 1},
+            },
+            "x2": {"field": "x1"},
+            "color": colour,
+            "tooltip": [{"field": "row"}, {"field": "status"}, {"field": "n"}],
+        },
+    }
+    labels = {
+        "mark": LABEL,
+        "encoding": {
+            "x": {"field": "mid", "type": "quantitative"},
+            "text": {"field": "label"},
+            "color": {"field": "ink", "type": "nominal", "scale": None},
+        },
+    }
+    return {
+        "data": {"values": values},
+        "width": width,
+        "height": {"step": 28},
+        "encoding": {"y": {"field": "row", "type": "nominal", "sort": [r for r, _c in rows], "title": axis}},
+        "layer": [bars, labels],
+    }
 
 
 # --- rendering ------------------------------------------------------------------------------------
@@ -185,6 +264,22 @@ def _render(chart: Chart, fmt: str) -> str | bytes:
 
 def svg(chart: Chart) -> str:
     return _render(chart, "svg")  # type: ignore[return-value]
+
+
+_SIZE = re.compile(r'^(<svg\b[^>]*?)\swidth="([0-9.]+)"\s+height="([0-9.]+)"')
+
+
+def scalable(svg_text: str) -> str:
+    """An SVG that fills the width of its box on a page, its height following (viewBox): Vega
+    writes a fixed size in pixels, which left charts small on a laptop and cut on a phone."""
+    found = _SIZE.search(svg_text)
+    if not found:
+        return svg_text
+    head, width, height = found.groups()
+    rest = svg_text[found.end() :]
+    if "viewBox" not in svg_text[: svg_text.index(">") + 1]:
+        head += f' viewBox="0 0 {width} {height}"'
+    return head + ' width="100%"' + rest
 
 
 def png(chart: Chart) -> bytes:

@@ -47,8 +47,12 @@ def _page_css() -> str:
     return f"@media print {{ @page {{ @bottom-center {{ content: {content}; font-size: 7.5pt; color: #555; }} }} }}"
 
 
-def svg_uri(chart: Chart) -> str:
-    data = charts.svg(chart).encode("utf-8")
+def svg_uri(chart: Chart, *, phone: bool = False) -> str:
+    """The chart as a data: URI, scaled to the width of its box on the page (charts.scalable);
+    `phone` for its layout for a narrow screen (the same when it has none)."""
+    if phone and chart.phone:
+        chart = Chart(key=chart.key, title=chart.title, spec=chart.phone, alt=chart.alt)
+    data = charts.scalable(charts.svg(chart)).encode("utf-8")
     return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
 
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from naptrack.core.palette import state_css
 from naptrack.plans.models import Department, PlanDepartment
 from naptrack.reporting.models import Contribution, Round
 
 STATES = tuple(Contribution.State.values)  # draft, submitted, returned, approved
 MISSING = ("draft", "returned")
-STATE_CSS = {"draft": "secondary", "submitted": "info", "returned": "warning", "approved": "success"}
 
 
 @dataclass
@@ -51,7 +51,7 @@ class CountRow:
         for s in STATES:
             if self.counts.get(s):
                 share = round(100 * self.counts[s] / self.total, 2)
-                segments.append((s, round(start, 2), share, STATE_CSS[s]))
+                segments.append((s, round(start, 2), share, state_css(s)))
                 start += share
         return segments
 

@@ -18,6 +18,7 @@ from naptrack.portal import figure_sections
 from naptrack.portal import figures as published_figures
 from naptrack.portal import queries as published
 from naptrack.portal.caching import public_page
+from naptrack.portal.glance import glance
 from naptrack.portal.views.common import plan_or_404, round_page
 
 PLANS_PER_PAGE = 20
@@ -59,6 +60,8 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _glance(request: HttpRequest, plan: Plan, other_plans=None, more_plans: bool = False) -> HttpResponse:
     objectives = list(Objective.objects.filter(plan=plan).with_tree())
+    # The state of implementation from the latest published round (None before any).
+    implementation = published.implementation(plan, objectives)
     return render(
         request,
         "plans/plan_detail.html",
@@ -67,8 +70,9 @@ def _glance(request: HttpRequest, plan: Plan, other_plans=None, more_plans: bool
             "objectives": objectives,
             "other_plans": other_plans,
             "more_plans": more_plans,
-            # The state of implementation from the latest published round (None before any).
-            "implementation": published.implementation(plan, objectives),
+            "implementation": implementation,
+            # Key figures and a card per objective (one query more once a round is published).
+            "glance": glance(objectives, implementation),
             # The plan's published evaluations (one query).
             "evaluations": public_evaluations.published_of(plan),
             # The staff's way to the evaluations, the plan's evaluator's included (a rule on the plan).

@@ -105,6 +105,8 @@ class Chart:
     title: str
     spec: dict
     alt: str
+    # The same chart laid out for a phone's width (web pages only: the PDF and DOCX use `spec`).
+    phone: dict | None = None
 
 
 @dataclass

@@ -24,6 +24,12 @@ def pct(share) -> str:
 
 
 @register.filter
+def pct_points(points: float | None) -> str:
+    """A share already in per cent (18.9 for 18.9 %), written as pct writes shares."""
+    return c.percent(None if points is None else float(points) / 100)
+
+
+@register.filter
 def plan_text(text: c.Text) -> SafeString:
     """Plan content; English shown for want of a translation carries its language (the chapter
     says once that part of it is in English: see foreign_note)."""
@@ -72,6 +78,13 @@ def svg_uri(chart: c.Chart) -> str:
     from naptrack.publications.html import svg_uri as uri
 
     return uri(chart)
+
+
+@register.filter
+def phone_svg_uri(chart: c.Chart) -> str:
+    from naptrack.publications.html import svg_uri as uri
+
+    return uri(chart, phone=True)
 
 
 @register.filter
