@@ -270,12 +270,16 @@ def test_the_assessment_form_flow(open_round, coordinator, orgs, ngo_member, kiv
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert (assessment.version, assessment.narrative, assessment.countries) == (2, "Few judges trained.", ["CD"])
+    html = get(client, url)
+    # The version is internal: only the edit-conflict view below names it.
+    assert "Draft saved." in html and "(version 2)" not in html and ">Version<" not in html
 
     # A stale version: nothing saved, what was typed kept, the message clear.
     response = client.post(url, form_data(assessment, version=1, narrative="My words, typed on an old page."))
     assert response.status_code == 409
     html = response.content.decode()
     assert "Someone else saved this assessment" in html and "My words, typed on an old page." in html
+    assert "(version 2," in html
     assert 'name="version" value="2"' in html
     assert Assessment.objects.get(pk=assessment.pk).narrative == "Few judges trained."
 

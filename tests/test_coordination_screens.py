@@ -612,6 +612,20 @@ def test_contributions_list_filters_by_department_state_and_objective(busy_round
     assert client.get(url + "?state=lost").status_code == 400
 
 
+STATE_HELP = "State: where the contribution is in the review (draft, submitted, returned for revision, approved)."
+STATUS_HELP = (
+    "Status: how far the line of action has got, as the department reports it "
+    "(not started, in progress, completed, continuous, not applicable)."
+)
+
+
+def test_contributions_list_explains_state_and_status_above_the_table(open_round, coordinator):
+    html = get(logged_in(coordinator), f"/rounds/{open_round.pk}/contributions/")
+    assert STATE_HELP in html and STATUS_HELP in html
+    # Tied to the table, so that a screen reader reads it with the table's description.
+    assert 'id="state-status-help"' in html and 'aria-describedby="state-status-help"' in html
+
+
 def test_contributions_list_query_count_is_fixed(busy_round, plan, coordinator, django_assert_num_queries):
     client = logged_in(coordinator)
     url = f"/rounds/{busy_round.pk}/contributions/"
@@ -686,17 +700,17 @@ def test_line_review_shows_figures_by_sex(open_round, focal_defence, coordinator
     html = card(get(logged_in(coordinator), line(open_round, "23.a")), defence)
     figures = between(html, '<table class="table table-sm w-auto small mb-1 figures">', "</table>")
     assert '<th scope="col">Women</th>' in figures
-    assert re.findall(r"<td>([^<]+)</td>", figures) == ["12", "36", "2", "50", "24&nbsp;%"]
+    assert re.findall(r"<td>([^<]+)</td>", figures) == ["12", "36", "2", "50", "24.0%"]
 
 
 def test_line_review_query_count_is_fixed(
     baseline_round, open_round, plan, coordinator, focal_defence, django_assert_num_queries
 ):
     client = logged_in(coordinator)
-    # 18 for reporting's review, one for the questions of international reporting the line answers,
-    # two for the answers' figures by country (this round's contributions, the earlier rounds'),
-    # one for whether the line has targets.
-    with django_assert_num_queries(22):
+    # 19 for reporting's review (the next contribution waiting for review among them), one for the
+    # questions of international reporting the line answers, two for the answers' figures by country
+    # (this round's contributions, the earlier rounds'), one for whether the line has targets.
+    with django_assert_num_queries(23):
         get(client, line(open_round, "14.a"))
     midterm = services.round_open(
         actor=coordinator,
@@ -706,7 +720,8 @@ def test_line_review_query_count_is_fixed(
     )
     submit(focal_defence, contribution_of(midterm, "14.a", "defence"))
     submit(focal_defence, contribution_of(open_round, "14.a", "defence"))
-    with django_assert_num_queries(22):
+    submit(focal_defence, contribution_of(open_round, "23.a", "defence"))
+    with django_assert_num_queries(23):
         html = get(client, line(open_round, "14.a"))
     assert 'id="earlier-' in html and html.count('class="col earlier-round"') == 2
 
@@ -763,7 +778,8 @@ def test_return_with_a_note_approve_and_reopen_through_the_line_review(
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(review + "return/", {"note": "Name the resolutions.", "version": contribution.version})
-    assert response["Location"] == f"{line(open_round, '14.a')}#contribution-{contribution.pk}"
+    # Nothing else waits for review: back to the queue, which says so.
+    assert response["Location"] == f"{dashboard(open_round)}#queue"
     assert flashed(client, response) == ["Returned to Defence with your note."]
     contribution.refresh_from_db()
     assert (contribution.state, contribution.review_note, contribution.returned_by) == (
@@ -798,6 +814,69 @@ def test_return_with_a_note_approve_and_reopen_through_the_line_review(
         "reporting.contribution.approved",
         "reporting.contribution.submitted",
     ]
+
+
+def review_queue(html: str) -> str:
+    return between(html, '<nav class="review-queue', "</nav>")
+
+
+def test_line_review_links_the_next_contribution_waiting_in_the_queues_order(
+    open_round, coordinator, focal_defence, reader
+):
+    client = logged_in(coordinator)
+    waiting = {code: submit(focal_defence, contribution_of(open_round, code, "defence")) for code in ("1.a", "23.a")}
+    # After the line, in the dashboard queue's (the plan's) order, and round to its start again.
+    nav = review_queue(get(client, line(open_round, "14.a")))
+    assert f'href="{line(open_round, "23.a")}#contribution-{waiting["23.a"].pk}"' in nav
+    assert "Next waiting for review: line 23.a, Defence" in nav
+    assert f'href="{dashboard(open_round)}#queue"' in nav
+    assert f'#contribution-{waiting["1.a"].pk}"' in review_queue(get(client, line(open_round, "23.a")))
+    # The line's own contributions are on its page: the next is another line's.
+    assert "line 23.a" in review_queue(get(client, line(open_round, "1.a")))
+
+    approve(coordinator, waiting["23.a"])
+    nav = review_queue(get(client, line(open_round, "1.a")))
+    assert "No other contribution is waiting for review in this round." in nav and "Next waiting" not in nav
+    # Only the coordinator reviews; readers read the line without the queue.
+    assert 'class="review-queue' not in get(logged_in(reader), line(open_round, "1.a"))
+
+
+def test_a_decision_leads_to_the_next_contribution_waiting_then_to_the_empty_queue(
+    open_round, coordinator, focal_defence, focal_justice
+):
+    client = logged_in(coordinator)
+    defence = submit(focal_defence, contribution_of(open_round, "14.a", "defence"))
+    justice = submit(focal_justice, contribution_of(open_round, "14.a", "justice"))
+    later = submit(focal_defence, contribution_of(open_round, "23.a", "defence"))
+
+    response = client.post(f"/contributions/{defence.pk}/review/approve/", {"version": defence.version})
+    assert response["Location"] == f"{line(open_round, '14.a')}#contribution-{justice.pk}", "the same line first"
+    assert flashed(client, response) == ["The contribution of Defence is approved."]
+    response = client.post(f"/contributions/{justice.pk}/review/return/", {"note": "Which year?"})
+    assert response["Location"] == f"{line(open_round, '23.a')}#contribution-{later.pk}"
+    response = client.post(f"/contributions/{later.pk}/review/approve/")
+    assert response["Location"] == f"{dashboard(open_round)}#queue"
+    assert "No contribution is waiting for review." in get(client, dashboard(open_round))
+    # A decision refused stays with the contribution, to read it again.
+    response = client.post(f"/contributions/{later.pk}/review/approve/")
+    assert response["Location"] == f"{line(open_round, '23.a')}#contribution-{later.pk}"
+
+
+def test_a_review_decision_keeps_the_focal_points_last_save(open_round, coordinator, focal_defence):
+    # The focal point saved at 8:37; the coordinator's approval, later, must not become the time
+    # of "last saved by focal-defence".
+    contribution = save(focal_defence, contribution_of(open_round, "14.a", "defence"), narrative="Done as planned.")
+    saved_at = timezone.make_aware(dt.datetime(2026, 12, 5, 8, 37))
+    Contribution.objects.filter(pk=contribution.pk).update(updated_at=saved_at)
+    contribution.refresh_from_db()
+    services.contribution_submit(actor=focal_defence, contribution=contribution)
+    client = logged_in(coordinator)
+    client.post(f"/contributions/{contribution.pk}/review/approve/")
+    contribution.refresh_from_db()
+    assert contribution.state == "approved" and contribution.approved_at > saved_at
+    assert (contribution.updated_at, contribution.updated_by) == (saved_at, focal_defence)
+    html = card(get(client, line(open_round, "14.a")), contribution)
+    assert re.search(r'>Last saved</dt><dd class="col-7 last-saved">[^<]*8:37[^<]* · focal-defence</dd>', html)
 
 
 def test_focal_point_cannot_approve(open_round, focal_defence, focal_defence_client):

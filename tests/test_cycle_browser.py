@@ -15,6 +15,7 @@ from naptrack.accounts.services import user_create
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution
 
+from .browsing import log_out, menu_link, signed_in_as
 from .second_factor import browser_second_step
 
 pytestmark = pytest.mark.browser
@@ -28,12 +29,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     browser_second_step(page, username)
-    expect(page.get_by_role("button", name=f"Log out ({username})")).to_be_visible()
-
-
-def log_out(page: Page, username: str) -> None:
-    page.get_by_role("button", name=f"Log out ({username})").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    signed_in_as(page, username)
 
 
 def test_a_contribution_goes_round_the_whole_cycle(live_server, live_plan, page: Page):
@@ -65,7 +61,7 @@ def test_a_contribution_goes_round_the_whole_cycle(live_server, live_plan, page:
 
     # The focal point of Defence reports figures by sex and a narrative, and submits.
     log_in(page, base, "focal-defence")
-    page.get_by_role("link", name="My contributions").click()
+    menu_link(page, "My contributions")
     page.get_by_role("link", name="23.a", exact=True).click()
     expect(page.locator("h1")).to_contain_text("Line of action 23.a")
     page.get_by_label("Women", exact=True).fill("12")
@@ -79,21 +75,25 @@ def test_a_contribution_goes_round_the_whole_cycle(live_server, live_plan, page:
 
     # The coordinator finds it in the dashboard's review queue and returns it with a note.
     log_in(page, base, "coordinator")
-    page.get_by_role("link", name="Rounds", exact=True).click()
+    menu_link(page, "Rounds")
     page.get_by_role("link", name="Annual report 2014").click()
     page.locator("#queue").get_by_role("link", name="23.a", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/rounds/{round_.pk}/lines/23\.a/#contribution-{contribution.pk}$"))
     expect(card.locator(".narrative strong")).to_have_text("women officers")
-    expect(card.locator("table.figures td")).to_have_text(["12", "36", "—", "48", "25 %"])
+    expect(card.locator("table.figures td")).to_have_text(["12", "36", "\u2013", "48", "25.0%"])
     card.get_by_label("Note to Defence").fill("Give the total number of officers, counted or not by sex.")
     card.get_by_role("button", name="Return for revision").click()
+    # Nothing else waits for review: the decision leads back to the queue, which says so.
     expect(page.get_by_role("status")).to_contain_text("Returned to Defence with your note.")
+    expect(page).to_have_url(re.compile(rf"/rounds/{round_.pk}/#queue$"))
+    expect(page.locator("#queue")).to_contain_text("No contribution is waiting for review.")
+    page.goto(f"{base}/rounds/{round_.pk}/lines/23.a/")
     expect(card.locator(".state")).to_have_text("Returned for revision")
     log_out(page, "coordinator")
 
     # The focal point reads the note, corrects and resubmits.
     log_in(page, base, "focal-defence")
-    page.get_by_role("link", name="My contributions").click()
+    menu_link(page, "My contributions")
     page.get_by_role("link", name="23.a", exact=True).click()
     expect(page.locator(".review-note")).to_contain_text("Give the total number of officers, counted or not by sex.")
     expect(page.get_by_label("Women", exact=True)).to_have_value("12")
@@ -107,10 +107,12 @@ def test_a_contribution_goes_round_the_whole_cycle(live_server, live_plan, page:
     # The coordinator approves.
     log_in(page, base, "coordinator")
     page.goto(f"{base}/rounds/{round_.pk}/lines/23.a/")
-    expect(card.locator("table.figures td")).to_have_text(["12", "36", "2", "55", "22 %"])
+    expect(card.locator("table.figures td")).to_have_text(["12", "36", "2", "55", "21.8%"])
     expect(card).to_contain_text("Two information sessions for 55 officers")
     card.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status")).to_contain_text("The contribution of Defence is approved.")
+    expect(page).to_have_url(re.compile(rf"/rounds/{round_.pk}/#queue$"))
+    page.goto(f"{base}/rounds/{round_.pk}/lines/23.a/")
     expect(card.locator(".state")).to_have_text("Approved")
     expect(card.get_by_role("button", name="Approve")).to_have_count(0)
     expect(card.get_by_label("Reason for reopening")).to_be_visible()

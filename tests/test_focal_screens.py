@@ -21,7 +21,7 @@ from naptrack.plans.models import Responsibility
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Evidence, Measurement
 from tests.conftest import _user, contribution_of, logged_in
-from tests.portal_data import as_numbers, as_text
+from tests.portal_data import as_numbers, as_text, publish
 
 HOME = "/work/"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -137,10 +137,10 @@ def test_home_of_a_unit_parent_includes_its_units(open_round, plan):
 def test_home_query_count_is_pinned_and_does_not_grow_with_a_second_open_round(
     open_round, coordinator, focal_defence_client, django_assert_num_queries
 ):
-    # Nine for reporting's work list (the counts per round, the rounds, the departments, a page of
-    # each round's contributions), one for the sections apps above add (international's targeted
-    # questions).
-    with django_assert_num_queries(10):
+    # Ten for reporting's work list (the counts per round, the rounds, the departments, a page of
+    # each round's contributions, what needs attention: both rounds are overdue), one for the
+    # sections apps above add (international's targeted questions).
+    with django_assert_num_queries(11):
         first = html_of(focal_defence_client.get(HOME))
     assert first.count('<tr class="contribution"') == 37
 
@@ -148,7 +148,7 @@ def test_home_query_count_is_pinned_and_does_not_grow_with_a_second_open_round(
         actor=coordinator, plan=open_round.plan, kind="annual", year=2015, deadline=dt.date(2016, 1, 31)
     )
     services.round_open(actor=coordinator, round=second)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         both = html_of(focal_defence_client.get(HOME))
     assert both.count('<tr class="contribution"') == 74
     assert "Annual report 2014" in both and "Annual report 2015" in both
@@ -164,7 +164,7 @@ def test_home_shows_each_open_round_a_page_at_a_time(
         actor=coordinator, plan=open_round.plan, kind="annual", year=2015, deadline=dt.date(2016, 1, 31)
     )
     services.round_open(actor=coordinator, round=second)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         html = html_of(focal_defence_client.get(HOME))
     # Each round a section of its first 20 contributions (of 37), with its own pages.
     assert html.count('<tr class="contribution"') == 40
@@ -193,10 +193,97 @@ def test_home_shows_the_deadline_and_days_left_or_overdue(open_round, coordinato
     assert "10 days left" in html and "overdue" not in html
 
 
+def test_home_explains_state_and_status_beside_the_lists(open_round, focal_defence_client):
+    from tests.test_coordination_screens import STATE_HELP, STATUS_HELP
+
+    html = html_of(focal_defence_client.get(HOME))
+    assert STATE_HELP in html and STATUS_HELP in html
+
+
 def test_home_without_an_open_round_says_so(annual_round, focal_defence_client):
     html = html_of(focal_defence_client.get(HOME))
     assert "No reporting round is open" in html
     assert '<tr class="contribution"' not in html
+
+
+def returned(round_, coordinator, focal_defence, code: str, note: str) -> Contribution:
+    """Defence's contribution on line `code`, submitted and returned with `note`."""
+    c = contribution_of(round_, code, "defence")
+    c = services.contribution_save(actor=focal_defence, contribution=c, version=c.version, data={"narrative": "Done."})
+    services.contribution_submit(actor=focal_defence, contribution=c)
+    return services.contribution_return(actor=coordinator, contribution=c, note=note)
+
+
+def attention_of(html: str) -> str:
+    start = html.index('aria-labelledby="attention-title"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_home_puts_returned_contributions_first_with_the_reviewers_note(
+    open_round, coordinator, focal_defence, focal_defence_client
+):
+    c = returned(open_round, coordinator, focal_defence, "23.a", "Give the number of women deployed.")
+    html = html_of(focal_defence_client.get(HOME))
+    # Before the sections and the 37-row list, not among them.
+    assert html.index("Needs your attention") < html.index(f'id="round-{open_round.pk}"')
+    block = attention_of(html)
+    assert "1 contribution returned for revision" in block
+    assert f'<a class="fw-semibold" href="{edit_url(c)}">Line 23.a</a>' in block
+    assert "Give the number of women deployed." in block
+    assert "Returned for revision on " in block
+
+
+def test_home_names_the_drafts_of_a_round_due_soon_and_how_many_days_remain(
+    open_round, coordinator, focal_defence_client
+):
+    services.round_update(actor=coordinator, round=open_round, deadline=timezone.localdate() + dt.timedelta(days=5))
+    block = attention_of(html_of(focal_defence_client.get(HOME)))
+    assert "5 days left" in block and "37 drafts not yet submitted:" in block
+    assert len(re.findall(r'<li class="list-inline-item"><a href="/work/contributions/\d+/">', block)) == 20
+    assert f'href="#round-{open_round.pk}">and 17 more in the list below</a>' in block
+    assert "returned for revision" not in block
+
+    services.round_update(actor=coordinator, round=open_round, deadline=timezone.localdate() + dt.timedelta(days=15))
+    block = attention_of(html_of(focal_defence_client.get(HOME)))
+    assert "Nothing needs your attention" in block and "drafts not yet submitted" not in block
+
+
+def test_home_attention_query_count_does_not_grow_with_returned_contributions(
+    open_round, coordinator, focal_defence, focal_defence_client, django_assert_num_queries
+):
+    returned(open_round, coordinator, focal_defence, "23.a", "First note.")
+    with django_assert_num_queries(11):
+        focal_defence_client.get(HOME)
+    for code in ("1.a", "14.a", "16.a"):
+        returned(open_round, coordinator, focal_defence, code, f"Note on {code}.")
+    with django_assert_num_queries(11):
+        block = attention_of(html_of(focal_defence_client.get(HOME)))
+    assert "4 contributions returned for revision" in block and "Note on 16.a." in block
+
+
+def test_home_renders_the_rounds_instructions_as_markdown(open_round, coordinator, focal_defence_client):
+    intro = "Report on **2014**.\n\n> Count the *women* in R&D."
+    services.round_update(actor=coordinator, round=open_round, intro={"en": intro})
+    html = html_of(focal_defence_client.get(HOME))
+    assert "<strong>2014</strong>" in html and "**2014**" not in html
+    assert "<blockquote>\n<p>Count the <em>women</em> in R&amp;D.</p>\n</blockquote>" in html
+
+
+def test_home_after_publication_links_to_what_the_department_published(
+    open_round, coordinator, focal_defence, focal_defence_client, monkeypatch
+):
+    c = contribution_of(open_round, "23.a", "defence")
+    c = services.contribution_save(actor=focal_defence, contribution=c, version=c.version, data={"narrative": "Done."})
+    services.contribution_submit(actor=focal_defence, contribution=c)
+    services.contribution_approve(actor=coordinator, contribution=c)
+    publish(open_round, coordinator, monkeypatch)
+    html = html_of(focal_defence_client.get(HOME))
+    assert "No reporting round is open" in html and "Needs your attention" not in html
+    assert "The last round you reported in, Annual report 2014, is published:" in html
+    department_page = reverse("department-detail", args=[open_round.plan.slug, "defence"])
+    assert f'href="{department_page}"' in html
+    assert focal_defence_client.get(department_page).status_code == 200
+    assert f'href="{reverse("publications:round-report", args=[open_round.pk, "html"])}"' in html
 
 
 def test_home_requires_login(anonymous):
@@ -333,8 +420,9 @@ def test_save_draft_stores_figures_by_sex_and_shows_total_and_share(open_round, 
     assert (m.women, m.men, m.other, m.value) == (7, 30, None, None)
 
     html = html_of(focal_defence_client.get(edit_url(c)))
-    assert "Draft saved (version 2)." in html
-    assert "total 37" in html and "share of women 18.9 %" in html
+    assert "Draft saved." in html and "(version 2)" not in html
+    assert ">Version<" not in html  # an internal number: only the edit-conflict view names it
+    assert "total 37" in html and "share of women 18.9%" in html
     assert input_value(html, instrument_field(c, "women")) == "7"
     assert 'name="version" value="2"' in html
 
@@ -348,7 +436,7 @@ def test_a_given_total_counts_those_not_recorded_by_sex(open_round, focal_defenc
     focal_defence_client.post(edit_url(c), data)
     assert measurement(c).value == 40
     html = html_of(focal_defence_client.get(edit_url(c)))
-    assert "total 40" in html and "share of women 25.0 %" in html
+    assert "total 40" in html and "share of women 25.0%" in html
 
 
 def test_saving_nothing_new_keeps_the_version(open_round, focal_defence_client):
@@ -482,6 +570,7 @@ def test_a_conflicting_save_keeps_what_was_typed_and_shows_what_changed(open_rou
     assert response.status_code == 409
     html = html_of(response)
     assert "Someone else saved this contribution while you were editing it" in html
+    assert "(version 2)" in html, "the conflict view names the version saved now, the one place it does"
     # Everything typed is still in the inputs.
     assert "My own text.</textarea>" in html
     assert input_value(html, women) == "9" and input_value(html, men) == "11"

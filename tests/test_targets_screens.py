@@ -23,8 +23,8 @@ from tests.targets_data import EXPECTED, four_rounds, load_targets
 pytestmark = pytest.mark.django_db
 # The dashboard's 16 (tests/test_coordination_screens.py, with progress's first) and progress's 5 others.
 DASHBOARD_QUERIES = 16 + 5
-# The line page's 22 (tests/test_coordination_screens.py) without whether its line has a target.
-LINE_QUERIES = 21
+# The line page's 23 (tests/test_coordination_screens.py) without whether its line has a target.
+LINE_QUERIES = 22
 
 
 def instrument(plan, code: str, position: int = 1) -> Instrument:

@@ -1,6 +1,6 @@
 """A job's page: what it does, how far it got, how it ended; and its state as JSON, which the
-page's script polls so that it updates without a full reload (without JavaScript, the page has a
-link that loads it again); and the file a job built, for download."""
+page's script polls so that it updates without a full reload (without JavaScript, the page loads
+itself again every few seconds until the job ends); and the file a job built, for download."""
 
 from __future__ import annotations
 

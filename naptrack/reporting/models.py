@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -109,7 +110,10 @@ class Contribution(models.Model):
         blank=True,
         help_text=_("The document and the row this contribution was read from."),
     )
-    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    # When `updated_by` last changed the answers: set by the services that change them (saving,
+    # correcting, withdrawing), never by a review decision, so that "last saved by" names the
+    # person and the time of the same act (auto_now stamped the coordinator's approval instead).
+    updated_at = models.DateTimeField(_("last change"), default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

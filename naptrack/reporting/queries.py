@@ -82,6 +82,49 @@ class ContributionQuerySet(models.QuerySet):
             wanted |= Q(round_id=round_id, row__gte=first, row__lte=last)
         return numbered.filter(wanted)
 
+    def needing_attention(self, near_round_ids, drafts_shown: int) -> ContributionQuerySet:
+        """What a focal point's work list puts first: every contribution returned for revision, and
+        the first `drafts_shown` drafts (in plan order) of each round in `near_round_ids`, those
+        due soon. One query, however many drafts: the list below holds them all."""
+        from django.db.models import F, Window
+        from django.db.models.functions import RowNumber
+
+        numbered = self.filter(Q(state="returned") | Q(state="draft", round_id__in=near_round_ids)).annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("round_id"), F("state")],
+                order_by=[F("action__goal__number"), F("action__position"), F("department__code"), F("pk")],
+            )
+        )
+        return numbered.filter(Q(state="returned") | Q(row__lte=drafts_shown))
+
+    def waiting_for_review(self) -> ContributionQuerySet:
+        """Submitted, neither approved nor returned yet, in the order of the round dashboard's
+        review queue (the plan's)."""
+        return self.filter(state="submitted").in_plan_order()
+
+    def next_waiting(self, action, department_code: str | None = None):
+        """The contribution the coordinator reviews next: the first waiting for review after
+        `action` in the queue's order (after its contribution of `department_code`, or else after
+        the whole line, whose page shows them all), wrapping round to the queue's start; None when
+        nothing else waits. One query."""
+        from django.db.models import Case, IntegerField, Value, When
+
+        goal, position = action.goal.number, action.position
+        after = Q(action__goal__number__gt=goal) | Q(action__goal__number=goal, action__position__gt=position)
+        queue = self.filter(state="submitted")
+        if department_code is None:
+            queue = queue.exclude(action_id=action.pk)
+        else:
+            after |= Q(action_id=action.pk, department__code__gt=department_code)
+        wraps = Case(When(after, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return (
+            queue.annotate(wraps=wraps)
+            .select_related("action", "department")
+            .order_by("wraps", "action__goal__number", "action__position", "department__code")
+            .first()
+        )
+
     def readable_by(self, user) -> ContributionQuerySet:
         """What the person may read, in SQL: the same rule as reporting.rules.can_read_contribution.
         Coordinators and readers read everything; an evaluator everything of their plan; a focal

@@ -192,7 +192,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if saved.version == before:
         messages.info(request, _("Nothing changed, so nothing was saved."))
     else:
-        messages.success(request, _("Draft saved (version %(version)s).") % {"version": saved.version})
+        messages.success(request, _("Draft saved."))
     return redirect(assessment_url(assessment))
 
 

@@ -113,3 +113,31 @@ def markdown(text: str) -> SafeString:
     from naptrack.core.markdown import render
 
     return render(text)
+
+
+@register.simple_tag
+def content_markdown(obj, field: str) -> SafeString:
+    """Translated Markdown (a round's instructions) rendered as the `markdown` filter renders it:
+    the raw text goes to Markdown, never `content`'s escaped HTML (a quotation's "> " escaped
+    is no longer Markdown, and the sanitiser would strip the language mark)."""
+    from naptrack.core.markdown import render
+
+    text, fallback = translated(obj, field)
+    return _marked(render(text), fallback, block=True)
+
+
+@register.filter
+def state_badge(state: str) -> str:
+    """The badge classes of a workflow state ("text-bg-info" for submitted), the same on every
+    page: core/palette.py is the one mapping."""
+    from naptrack.core.palette import state_css
+
+    return f"text-bg-{state_css(state)}"
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    """A line's state of implementation as its colour, for SVG fill attributes."""
+    from naptrack.core.palette import status_colour as colour
+
+    return colour(status)

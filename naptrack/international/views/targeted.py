@@ -68,9 +68,7 @@ def targeted_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Submitted to the coordinator.")
-                    if submit
-                    else _("Draft saved (version %(version)s).") % {"version": saved.version},
+                    _("Submitted to the coordinator.") if submit else _("Draft saved."),
                 )
                 return redirect("international:targeted-edit", targeted.pk)
         else:

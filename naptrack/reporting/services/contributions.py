@@ -159,6 +159,7 @@ def contribution_save(*, actor, contribution: Contribution, version: int | None,
     current.version += 1
     # The installation acting from the command line (accounts.system.SystemActor) is no user row.
     current.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    current.updated_at = _now()
     current.on_behalf = current.department_id not in department_ids(actor)
     _author(current, actor).save()
     audit_record(

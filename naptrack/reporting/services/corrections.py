@@ -98,7 +98,7 @@ def contribution_correct(
     if not changed:
         raise ValidationError({"__all__": [_("Nothing was changed: a correction changes what was published.")]})
     current.version += 1
-    current.updated_by = _by(actor)
+    current.updated_by, current.updated_at = _by(actor), _now()
     current.correction_note, current.corrected_at = note, _now()
     _author(current, actor).save()
     audit_record(
@@ -125,7 +125,7 @@ def contribution_withdraw(*, actor, contribution: Contribution, note: str, versi
     if version is not None and int(version) != current.version:
         raise ContributionConflict(current, contribution_changes_since(current, int(version)))
     current.version += 1
-    current.updated_by = _by(actor)
+    current.updated_by, current.updated_at = _by(actor), _now()
     current.correction_note, current.withdrawn_at = note, _now()
     _author(current, actor).save()
     audit_record(

@@ -1,11 +1,12 @@
-"""Template helpers for a department's answers: figures in words and by country."""
+"""Template helpers for a department's answers: figures in words and by country, and the words
+that explain a contribution's state and status."""
 
 from __future__ import annotations
 
 from django import template
 
 from naptrack.reporting import answers
-from naptrack.reporting.models import Measurement
+from naptrack.reporting.models import Contribution, Measurement
 
 register = template.Library()
 
@@ -25,3 +26,14 @@ def country_rows(m: Measurement | None) -> list[tuple[str, str]]:
 @register.filter
 def derived_words(m: Measurement | None) -> str:
     return answers.derived_words(m) if m is not None else ""
+
+
+@register.simple_tag
+def contribution_states() -> str:
+    """The states' labels, as the lists and badges show them, so that the explanation never drifts."""
+    return ", ".join(str(label) for _value, label in Contribution.State.choices)
+
+
+@register.simple_tag
+def contribution_statuses() -> str:
+    return ", ".join(str(label) for _value, label in Contribution.Status.choices)

@@ -36,7 +36,7 @@ from naptrack.reporting.forms import (
     measurement_view,
 )
 from naptrack.reporting.models import Contribution, Evidence, Round
-from naptrack.reporting.queries import instruments_asked, texts_as_asked
+from naptrack.reporting.queries import ContributionQuerySet, instruments_asked, texts_as_asked
 from naptrack.reporting.services import ContributionConflict, WorkflowError
 from naptrack.reporting.views.common import in_own_plan
 
@@ -44,6 +44,10 @@ from naptrack.reporting.views.common import in_own_plan
 
 # Contributions per page in each open round's section of a focal point's list.
 WORK_PAGE = 50
+# A round due within this many days (or overdue) puts its drafts in "Needs your attention", by
+# name up to DRAFTS_NAMED of them: the rest are counted, and listed in the round's section.
+ATTENTION_DAYS = 14
+DRAFTS_NAMED = 20
 
 
 def _deadline(round_: Round) -> dict[str, Any]:
@@ -87,6 +91,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
     rows = mine.rows_per_round({pk: (page.start_index(), page.end_index()) for pk, page in pages.items()})
     shown = rows.with_context().order_by("round_id", "action__goal__number", "action__position", "department__code")
     by_round = {pk: list(items) for pk, items in groupby(shown, key=lambda c: c.round_id)}
+    attention = _attention(mine, open_rounds, tallies)
     rounds = []
     for round_ in open_rounds:
         counts = tallies[round_.pk]
@@ -113,11 +118,59 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
         "reporting/focal/my_contributions.html",
         {
             "rounds": rounds,
+            "attention": attention,
+            "attention_days": ATTENTION_DAYS,
+            # With no round open, what the department's last round published.
+            "published": None if rounds else _last_published(departments),
             "several_departments": len(departments) > 1,
             "department": user.department,
             # Work the apps above hand to departments (international: targeted questions).
             "sections": worklist.sections(request),
         },
+    )
+
+
+def _attention(
+    mine: ContributionQuerySet, open_rounds: list[Round], tallies: dict[int, dict[str, int]]
+) -> dict[str, Any]:
+    """Returned contributions, with the reviewer's note, and the drafts of rounds due soon: what
+    the focal point must do first, above lists where a returned line sits among 37 others. One
+    query, none when the counts say there is nothing to show."""
+    near = [r for r in open_rounds if _deadline(r)["days_left"] <= ATTENTION_DAYS and tallies[r.pk]["draft"]]
+    if not (near or any(counts["returned"] for counts in tallies.values())):
+        return {"returned": [], "near": []}
+    rows = list(
+        mine.needing_attention([r.pk for r in near], DRAFTS_NAMED)
+        .with_context()
+        .order_by("round__deadline", "round_id", "action__goal__number", "action__position", "department__code")
+    )
+    drafts: dict[int, list[Contribution]] = {}
+    for c in rows:
+        if c.state == Contribution.State.DRAFT:
+            drafts.setdefault(c.round_id, []).append(c)
+    return {
+        "returned": [c for c in rows if c.state == Contribution.State.RETURNED],
+        "near": [
+            {
+                "round": r,
+                "drafts": tallies[r.pk]["draft"],
+                "named": drafts.get(r.pk, []),
+                "more": tallies[r.pk]["draft"] - len(drafts.get(r.pk, [])),
+                **_deadline(r),
+            }
+            for r in near
+        ],
+    }
+
+
+def _last_published(departments: frozenset[int]) -> Round | None:
+    """The latest published round the department reported in: where its focal point finds what it
+    published once no round is open."""
+    return (
+        Round.objects.filter(state=Round.State.PUBLISHED, contributions__department__in=departments)
+        .select_related("plan")
+        .order_by("-published_at", "-pk")
+        .first()
     )
 
 
@@ -273,7 +326,7 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if saved.version == before:
         messages.info(request, _("Nothing changed, so nothing was saved."))
     else:
-        messages.success(request, _("Draft saved (version %(version)s).") % {"version": saved.version})
+        messages.success(request, _("Draft saved."))
     return redirect("reporting:contribution-edit", pk=contribution.pk)
 
 

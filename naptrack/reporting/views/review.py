@@ -179,6 +179,13 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         # Correcting and withdrawing what was published: naptrack/portal/views/corrections.py.
         c.can_correct = user.has_perm("reporting.correct_published", c)
 
+    # The coordinator goes from line to line down the dashboard's queue without going back to it.
+    next_waiting = (
+        Contribution.objects.filter(round=round_).readable_by(user).next_waiting(action)
+        if is_coordinator(user)
+        else None
+    )
+
     previous: dict[int, list[Contribution | Withheld]] = {r.pk: [] for r in earlier}
     for c in _in_responsibility_order(
         action, Contribution.objects.filter(round__in=earlier, action=action).with_detail()
@@ -204,6 +211,7 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "can_history": user.has_perm("reporting.view_history", round_),
             "can_correct_synthesis": synthesis is not None and user.has_perm("reporting.correct_published", synthesis),
             "is_coordinator": is_coordinator(user),
+            "next_waiting": next_waiting,
             "targets": line_targets(round_, action),
             # What the apps above know of the line (international: the questions it answers).
             "sections": worklist.line_sections(request, action),
@@ -237,13 +245,16 @@ def contribution_review(request: HttpRequest, pk: int, decision: str) -> HttpRes
         return HttpResponseBadRequest(_("The version must be a whole number."))
     text = request.POST.get("reason" if decision == "reopen" else "note", "")
     name = translated(contribution.department, "name")[0]
+    decided = False
     try:
         if decision == "return":
             services.contribution_return(actor=user, contribution=contribution, note=text, version=version)
             messages.success(request, _("Returned to %(department)s with your note.") % {"department": name})
+            decided = True
         elif decision == "approve":
             services.contribution_approve(actor=user, contribution=contribution, version=version)
             messages.success(request, _("The contribution of %(department)s is approved.") % {"department": name})
+            decided = True
         else:
             services.contribution_reopen(actor=user, contribution=contribution, reason=text, version=version)
             messages.success(
@@ -259,5 +270,23 @@ def contribution_review(request: HttpRequest, pk: int, decision: str) -> HttpRes
         )
     except (WorkflowError, ValidationError) as error:
         messages.error(request, error_text(error))
+    if decided:
+        return redirect(_next_in_queue(user, contribution))
+    # A refusal, or a reopening (not a step of the queue): back to the contribution, to read it again.
     url = reverse("reporting:line-review", args=[contribution.round_id, contribution.action.code])
     return redirect(f"{url}#contribution-{contribution.pk}")
+
+
+def _next_in_queue(user: Any, decided: Contribution) -> str:
+    """Where an approval or a return leads: the next contribution waiting for review, in the
+    dashboard queue's order, so that the coordinator goes on without choosing; the queue itself,
+    which then says that nothing waits, once it is empty."""
+    following = (
+        Contribution.objects.filter(round_id=decided.round_id)
+        .readable_by(user)
+        .next_waiting(decided.action, decided.department.code)
+    )
+    if following is None:
+        return reverse("reporting:round-dashboard", args=[decided.round_id]) + "#queue"
+    url = reverse("reporting:line-review", args=[decided.round_id, following.action.code])
+    return f"{url}#contribution-{following.pk}"

@@ -152,7 +152,7 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             overdue_by_department.setdefault(c.department_id, []).append(c)
     # One row per department in the plan's order, so that a long list reads as who is late.
     overdue = [(d, overdue_by_department[d.pk]) for d, _level in tree if d.pk in overdue_by_department]
-    queue = list(contributions.filter(state="submitted").select_related("submitted_by"))
+    queue = list(contributions.waiting_for_review().select_related("submitted_by"))
 
     can_manage = user.has_perm("reporting.manage_round", round_)
     return render(
