@@ -1,5 +1,5 @@
 """Re-indexing the public search as background jobs (portal/jobs.py): naptrack serve queues one
-job per plan at start-up instead of re-indexing in the foreground, and `search_reindex --queue`
+job per plan lacking an index at start-up instead of re-indexing in the foreground, and `search_reindex --queue`
 does the same; after the job, the plan's index is what re-indexing in place makes."""
 
 from __future__ import annotations
@@ -48,12 +48,20 @@ def test_the_command_queues_a_job_per_plan_once_and_the_job_rebuilds_the_index(p
     assert documents(plan) == expected
 
 
-def test_a_server_starting_queues_the_reindexing_and_a_second_server_finds_it_queued(plan, settings, capsys):
+def test_a_server_starting_queues_the_reindexing_of_plans_without_an_index_once(plan, settings, capsys):
     keep_jobs_queued(settings)
+    # Loading the plan indexed it: a server starting has nothing to queue.
+    assert serve._queue_search_reindex() == 0
+    assert not Job.objects.exists() and capsys.readouterr().out == ""
+    # A database from before a language was indexed: queued once, and a second server finds it.
+    SearchDocument.objects.filter(plan=plan, lang="de").delete()
     assert serve._queue_search_reindex() == 1
     assert serve._queue_search_reindex() == 1
     assert Job.objects.unfinished().count() == 1
     assert "naptrack: search re-indexing queued for 1 plan(s)" in capsys.readouterr().out
+    job_run(Job.objects.get().pk)
+    assert SearchDocument.objects.filter(plan=plan, lang="de").exists()
+    assert serve._queue_search_reindex() == 0
 
 
 def test_a_plan_deleted_before_its_job_ran_fails_it_with_a_reason(plan, settings):

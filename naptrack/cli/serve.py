@@ -71,19 +71,29 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def _queue_search_reindex() -> int:
-    """A database from before the search index existed, or restored from a backup, gets its index
-    rebuilt: one background job per plan, which the workers run once this server is up (a
-    hundred plans take minutes). Keyed by plan: servers starting together queue each plan once.
-    Until its job has run, a plan's search answers from the documents it had."""
+    """Plans whose search index lacks a language (a database from before the index existed, or
+    before a language was added) get it rebuilt: one background job per plan, which the workers
+    run once this server is up (a hundred plans take minutes). Plans already indexed are left
+    alone: the index follows every change of a plan (naptrack.plans.changes), and a release that
+    changes what is indexed re-indexes in its migration. Keyed by plan: servers starting together
+    queue each plan once. Until its job has run, a plan's search answers from what it had."""
+    from django.db.models import Exists, OuterRef, Q
+
     from naptrack.accounts.system import SystemActor
     from naptrack.plans.models import Plan
     from naptrack.portal.jobs import search_reindex_enqueue
+    from naptrack.portal.models import SearchDocument
+    from naptrack.portal.search import LANGUAGES
 
+    lacking = Q()
+    for code in LANGUAGES:
+        lacking |= ~Exists(SearchDocument.objects.filter(plan=OuterRef("pk"), lang=code))
     actor = SystemActor("serve")
-    plans = list(Plan.objects.order_by("pk"))
+    plans = list(Plan.objects.filter(lacking).order_by("pk"))
     for plan in plans:
         search_reindex_enqueue(actor=actor, plan=plan)
-    print(f"naptrack: search re-indexing queued for {len(plans)} plan(s)", flush=True)
+    if plans:
+        print(f"naptrack: search re-indexing queued for {len(plans)} plan(s)", flush=True)
     return len(plans)
 
 
