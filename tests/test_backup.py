@@ -17,15 +17,16 @@ import subprocess
 import sys
 import tarfile
 import time
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from tests.scratch_databases import require_postgres, scratch_database
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "tests" / "backup_scenario.py"
-PG_SERVER = os.environ.get("NAPTRACK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 WRITERS = 20
 # What any naptrack command creates when it starts on a new data directory (naptrack/settings.py):
 # the generated key, the static files' folder, and an empty database file made 0600 before SQLite
@@ -247,26 +248,11 @@ def test_a_backup_into_a_missing_folder_is_a_one_line_error(source, tmp_path):
 @pytest.fixture
 def postgres_databases():
     """Fresh, empty PostgreSQL databases on demand, dropped afterwards; skips when no server answers."""
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server at {PG_SERVER}: {str(exc).strip().splitlines()[0]}")
+    require_postgres()
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
         pytest.skip("pg_dump and pg_restore are not installed")
-    names: list[str] = []
-
-    def create() -> str:
-        names.append(f"naptrack_backup_{uuid.uuid4().hex[:10]}")
-        admin.execute(f'CREATE DATABASE "{names[-1]}"')
-        return PG_SERVER.rsplit("/", 1)[0] + "/" + names[-1]
-
-    try:
-        yield create
-    finally:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(scratch_database("naptrack_backup"))
 
 
 @pytest.mark.postgres

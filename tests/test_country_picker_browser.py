@@ -65,6 +65,8 @@ def test_focal_point_chooses_countries_by_typing_and_with_the_keyboard(live_serv
 
     page.keyboard.press("ArrowDown")
     expect(picker).to_have_attribute("aria-activedescendant", options.first.get_attribute("id") or "")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "false")
     page.keyboard.press("Enter")
     expect(picker).to_have_attribute("aria-expanded", "false")
     expect(picker).to_have_value("")

@@ -7,12 +7,11 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
-PG_SERVER = os.environ.get("NAPTRACK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+from tests.scratch_databases import require_postgres, scratch_database
 
 
 def naptrack(*args: str, env: dict, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -32,18 +31,9 @@ def base_env(tmp_path: Path, database_url: str | None) -> dict:
 @pytest.fixture
 def postgres_database():
     """A fresh, empty PostgreSQL database, dropped afterwards; skips when no server answers."""
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server at {PG_SERVER}: {str(exc).strip().splitlines()[0]}")
-    name = f"naptrack_cli_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    require_postgres()
+    with scratch_database("naptrack_cli") as url:
+        yield url
 
 
 @pytest.mark.postgres

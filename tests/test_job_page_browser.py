@@ -1,6 +1,6 @@
 """A job's progress page in a real headless Chromium (Debian's), against the live server: the
 progress is read out from a polite live region, the end of the job too, with its result put in
-place without a reload; then the page asks no more. Without JavaScript the page refreshes itself
+place without a reload; then the page asks no more. Without JavaScript the page refreshes itself, when asked,
 until the job ends. The job's state is moved on by the test, as a worker would."""
 
 from __future__ import annotations
@@ -87,10 +87,15 @@ def test_a_failure_is_announced_with_its_error_and_polling_stops(live_server, ru
     assert len(asked) == count
 
 
-def test_without_javascript_the_page_refreshes_itself_until_the_job_ends(live_server, running_job, browser: Browser):
+def test_without_javascript_the_page_refreshes_itself_when_asked_until_the_job_ends(
+    live_server, running_job, browser: Browser
+):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     log_in(page, live_server.url, running_job)
+    # Never on its own (a reload takes a screen reader back to the top): when the person asks.
+    expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)
+    page.get_by_role("link", name="Refresh this page by itself every 5 seconds until the job ends").click()
     expect(page.locator('meta[http-equiv="refresh"]')).to_have_attribute("content", "5")
     Job.objects.filter(pk=running_job.pk).update(
         state="succeeded", result_note="The report is ready.", result_url="/", finished_at=timezone.now()

@@ -88,15 +88,18 @@ def test_a_queued_job_shows_its_progress_and_a_second_press_finds_it(closed_roun
         '<progress id="job-progress" class="w-100" max="100" value="50"' in html
         and ': <span id="job-note">Halfway</span>' in html
     )
-    # Without JavaScript the page loads itself again while the job runs, and no longer once it ended.
+    # Without JavaScript the page loads itself again while the job runs when asked to (never on
+    # its own), and no longer once it ended.
     refresh = '<noscript><meta http-equiv="refresh" content="5"></noscript>'
-    assert refresh in html and 'role="status" aria-live="polite" id="job-state"' in html
+    assert refresh not in html and f'<a href="/jobs/{job.pk}/?refresh=1">' in html
+    assert refresh in client.get(f"/jobs/{job.pk}/?refresh=1").content.decode()
+    assert 'role="status" aria-live="polite" id="job-state"' in html
     # The worker takes the entry and publishes.
     Job.objects.filter(pk=job.pk).update(state="queued", progress_done=0, progress_total=0, progress_note="")
     assert job_run(job.pk).state == "succeeded"
     closed_round.refresh_from_db()
     assert closed_round.state == "published"
-    html = client.get(f"/jobs/{job.pk}/").content.decode()
+    html = client.get(f"/jobs/{job.pk}/?refresh=1").content.decode()
     assert "<strong>Done</strong>" in html and refresh not in html and "job.js" not in html
     # Finished: pressing Publish again is refused by the round's state, not queued.
     response = client.post(f"/rounds/{closed_round.pk}/state/publish/")

@@ -14,15 +14,16 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.scratch_databases import scratch_database
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "tests" / "jobs_scenario.py"
-PG_SERVER = os.environ.get("NAPTRACK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
@@ -43,24 +44,15 @@ def base_env(data_dir: Path) -> dict[str, str]:
 def installed(tmp_path_factory):
     """One installation (the plan and a closed round, from tests/jobs_scenario.py's setup) that
     each test copies: migrating and loading the plan take longer than the tests themselves.
-    In the PostgreSQL run it is a database the copies are made from (the suite's own test
-    database is inside a transaction no other process can see)."""
+    In the PostgreSQL run it is a database the copies are made from."""
     env = base_env(tmp_path_factory.mktemp("jobs-template"))
-    name = ""
-    if ON_POSTGRES:
-        import psycopg
-
-        name = f"naptrack_jobs_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    round_id = scenario("setup", env=env).strip()
-    try:
+    with ExitStack() as stack:
+        name = ""
+        if ON_POSTGRES:
+            env["DATABASE_URL"] = stack.enter_context(scratch_database("naptrack_jobs"))
+            name = env["DATABASE_URL"].rsplit("/", 1)[1]
+        round_id = scenario("setup", env=env).strip()
         yield env, name, round_id
-    finally:
-        if name:
-            with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -71,17 +63,9 @@ def env(installed, tmp_path):
     if not template_name:
         yield env
         return
-    import psycopg
-
-    name = f"{template_name}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
-    env["DATABASE_URL"] = PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database(template_name, template=template_name) as url:
+        env["DATABASE_URL"] = url
         yield env
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def scenario(*args: str, env: dict[str, str]) -> str:

@@ -235,6 +235,13 @@ def test_the_menu_folds_on_a_phone_and_is_used_with_the_keyboard(live_server, in
     page.keyboard.press("Escape")
     expect(page.get_by_role("link", name="Audit trail")).to_be_hidden()
     expect(summary).to_be_focused()
+    # Escape in a field of the page is the field's: the menu stays open, the focus where it was.
+    search = page.get_by_role("searchbox", name="Search the plan and the published reports")
+    search.focus()
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(search).to_be_focused()
+    toggle.focus()
     page.keyboard.press("Escape")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_be_focused()
@@ -242,6 +249,14 @@ def test_the_menu_folds_on_a_phone_and_is_used_with_the_keyboard(live_server, in
     page.set_viewport_size({"width": 1280, "height": 800})
     expect(toggle).to_be_hidden()
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    # The person's menu floats over the page there: leaving it with the keyboard closes it.
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Audit trail")).to_be_visible()
+    last = page.get_by_role("button", name="Log out (coordinator)")
+    last.focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Audit trail")).to_be_hidden()
     context.close()
 
 

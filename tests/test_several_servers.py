@@ -15,12 +15,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.test_jobs_worker import ON_POSTGRES, PG_SERVER, ROOT, base_env, peek, scenario, stop
+from tests.scratch_databases import scratch_database
+from tests.test_jobs_worker import ON_POSTGRES, ROOT, base_env, peek, scenario, stop
 
 pytestmark = [
     pytest.mark.postgres,
@@ -71,22 +71,16 @@ def serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
 
 @pytest.fixture
 def installation(tmp_path):
-    import psycopg
-
-    name = f"naptrack_servers_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    env = base_env(tmp_path / "data")
-    env["DATABASE_URL"] = PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    facts = json.loads(scenario("servers", env=env).strip().splitlines()[-1])
     processes: list[subprocess.Popen] = []
-    try:
-        yield env, facts, processes
-    finally:
-        for process in processes:
-            stop(process)
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("naptrack_servers") as url:
+        env = base_env(tmp_path / "data")
+        env["DATABASE_URL"] = url
+        facts = json.loads(scenario("servers", env=env).strip().splitlines()[-1])
+        try:
+            yield env, facts, processes
+        finally:
+            for process in processes:
+                stop(process)
 
 
 def test_two_servers_and_a_worker_share_one_postgresql(installation, tmp_path):

@@ -311,7 +311,12 @@ class ContributionSerializer(serializers.Serializer):
         ),
     )
     on_behalf = serializers.BooleanField()
-    updated_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(
+        help_text=_(
+            "When the answers were last saved. Submitting, returning and approving do not change it: they "
+            "have their own times."
+        )
+    )
     submitted_at = serializers.DateTimeField(allow_null=True)
     returned_at = serializers.DateTimeField(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)

@@ -27,7 +27,10 @@ def _job(request: HttpRequest, pk: int, permission: str = "jobs.view_job") -> Jo
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     can_download = bool(job.result_file) and request.user.has_perm("jobs.download_job_file", job)
-    return render(request, "jobs/job.html", {"job": job, "can_download": can_download})
+    # Without JavaScript the page may load itself again every few seconds, only when the person
+    # asks: a page that reloads on its own would take a screen reader back to its top each time.
+    auto_refresh = request.GET.get("refresh") == "1" and not job.finished
+    return render(request, "jobs/job.html", {"job": job, "can_download": can_download, "auto_refresh": auto_refresh})
 
 
 @login_required

@@ -113,7 +113,7 @@ class Contribution(models.Model):
     # When `updated_by` last changed the answers: set by the services that change them (saving,
     # correcting, withdrawing), never by a review decision, so that "last saved by" names the
     # person and the time of the same act (auto_now stamped the coordinator's approval instead).
-    updated_at = models.DateTimeField(_("last change"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='contribution',
             name='updated_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='last change'),
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='last saved'),
         ),
         migrations.AlterField(
             model_name='historicalcontribution',
             name='updated_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='last change'),
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='last saved'),
         ),
     ]

@@ -122,10 +122,15 @@
 
     function setActive(index) {
       var items = listbox.children;
-      if (active >= 0 && items[active]) { items[active].classList.remove("active"); }
+      if (active >= 0 && items[active]) {
+        items[active].classList.remove("active");
+        items[active].setAttribute("aria-selected", "false");
+      }
       active = index;
       if (active >= 0 && items[active]) {
+        // Selected as the listbox pattern means it: the option Enter would choose.
         items[active].classList.add("active");
+        items[active].setAttribute("aria-selected", "true");
         input.setAttribute("aria-activedescendant", items[active].id);
         items[active].scrollIntoView({ block: "nearest" });
       } else {

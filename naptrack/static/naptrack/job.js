@@ -61,11 +61,17 @@
   }
 
   function poll() {
-    fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    var asked = { headers: { Accept: "application/json" }, credentials: "same-origin", redirect: "manual" };
+    fetch(box.dataset.statusUrl, asked)
       .then(function (response) {
-        if (response.ok) { return response.json(); }
-        // Gone, or no longer ours to see: asking again would not change that.
-        if (response.status >= 400 && response.status < 500) { stopped = true; }
+        var json = (response.headers.get("Content-Type") || "").indexOf("json") !== -1;
+        if (response.ok && json) { return response.json(); }
+        // Signed out (a redirect to the login), gone, or no longer ours to see: asking again
+        // would not change that. The page, loaded again, says which.
+        if (response.type === "opaqueredirect" || (response.status >= 400 && response.status < 500)) {
+          stopped = true;
+          window.location.reload();
+        }
         return null;
       })
       .then(function (job) {

@@ -18,7 +18,9 @@
     menu.classList.toggle("is-open", open);
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") { return; }
+    // Only Escape pressed within the header: a field's own use of it (the country picker's)
+    // must not close the menu and move the focus away from the form.
+    if (event.key !== "Escape" || event.defaultPrevented || !header.contains(document.activeElement)) { return; }
     if (userMenu && userMenu.open) {
       userMenu.open = false;
       userMenu.querySelector("summary").focus();
@@ -27,20 +29,25 @@
       button.focus();
     }
   });
-  document.addEventListener("click", function (event) {
-    if (userMenu && userMenu.open && !userMenu.contains(event.target) && window.innerWidth >= 992) {
+  // On a desk the open menu floats over the page: it closes when a click or the keyboard's
+  // focus goes elsewhere, rather than hide what the focus moved to.
+  function closeUnlessWithin(target) {
+    if (userMenu && userMenu.open && !(target && userMenu.contains(target)) && window.innerWidth >= 992) {
       userMenu.open = false;
     }
-  });
+  }
+  document.addEventListener("click", function (event) { closeUnlessWithin(event.target); });
+  if (userMenu) {
+    userMenu.addEventListener("focusout", function (event) { closeUnlessWithin(event.relatedTarget); });
+  }
 })();
 
 // A form sent is not sent again by a second press while its answer is on the way (publishing,
 // imports and report builds start a job; the server also finds the job under way, but a second
-// press should not even look possible). Its buttons say so until the next page shows; a form
-// whose answer is a download, which leaves the page in place, is released after a while.
+// press should not even look possible). Its buttons say so until the next page shows, which
+// every form's answer here is (downloads are links, not forms).
 (function () {
   "use strict";
-  var RELEASE_MS = 8000;
   function release(form) {
     delete form.dataset.sending;
     form.querySelectorAll("[data-sending]").forEach(function (button) {
@@ -60,7 +67,6 @@
       button.classList.add("disabled");
       button.setAttribute("data-sending", "");
     });
-    window.setTimeout(function () { release(form); }, RELEASE_MS);
   });
   // A page come back to through the browser's history is usable again.
   window.addEventListener("pageshow", function () {
