@@ -25,6 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from naptrack.reporting import services as reporting
 from naptrack.reporting.models import Contribution
 
+from .civil_society_data import member, organisations
 from .conftest import BE, logged_in
 from .portal_data import annual_2014, baseline_2012, fill, new_round
 from .test_portal_browser import AXE, violations
@@ -38,6 +39,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("NAPTRACK_SCREENSHOTS") or ROOT / "test-screenshots")
 PASSWORD = "correct horse battery staple"
 LANGUAGES = ("en", "fr")
+# The civil-society member's account comes from an invitation: named by its e-mail address.
+MEMBER = "an@vrouwenvoorvrede.example"
+MEMBER_PASSWORD = "a long passphrase for tests"
+LABELS = {MEMBER: "civil-society"}
 
 
 @dataclass
@@ -89,6 +94,8 @@ def installation(live_plan, monkeypatch, mailoutbox) -> Installation:
     returned = fill(round_2015, "21", "defence", people["focal-defence"], coordinator, then="submitted")
     reporting.contribution_return(actor=coordinator, contribution=returned, note="Give the men's figure too.")
     instrument = Instrument.objects.get(action__plan=live_plan, action__code="21", position=2)
+    ngo, _kivu = organisations(coordinator)
+    people[MEMBER] = member(coordinator, ngo, MEMBER)
     return Installation(people, round_2015, published, submitted, instrument.pk)
 
 
@@ -137,6 +144,8 @@ def pages_of(role: str, world: Installation) -> dict[str, str]:
         }
     if role == "reader":
         return {"rounds": "/rounds/", "published-round": f"/rounds/{published}/"}
+    if role == MEMBER:
+        return {"organisation": "/civil-society/", "account": "/accounts/profile/"}
     return {}
 
 
@@ -187,20 +196,20 @@ def walk(page: Page, base: str, language: str, paths: dict[str, str], role: str)
         assert response is not None and response.status == (404 if name == "not-found" else 200), (role, path)
         overflow = page.evaluate(OVERFLOW)
         if overflow > 0:
-            page.screenshot(path=SHOTS / f"{role}-{name}-{language}-360-overflow.png", full_page=True)
+            page.screenshot(path=SHOTS / f"{LABELS.get(role, role)}-{name}-{language}-360-overflow.png", full_page=True)
         assert overflow <= 0, (
             f"{prefix}{path} as {role} scrolls sideways by {overflow}px at 360px: {page.evaluate(CULPRITS)}"
         )
         headers[name] = page.evaluate(HEADER)
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 800})
-            page.screenshot(path=SHOTS / f"{role}-{name}-{language}-{width}.png", full_page=True)
+            page.screenshot(path=SHOTS / f"{LABELS.get(role, role)}-{name}-{language}-{width}.png", full_page=True)
         assert page.evaluate(ROWS, ".site-sections li") == 1, f"{prefix}{path}: the sections wrap at 1280px"
         assert page.evaluate(OVERFLOW) <= 0
     return headers
 
 
-@pytest.mark.parametrize("role", ["anonymous", "focal-defence", "coordinator", "reader"])
+@pytest.mark.parametrize("role", ["anonymous", "focal-defence", "coordinator", "reader", MEMBER])
 def test_every_page_type_fits_a_phone_and_keeps_one_header(live_server, installation, browser, role):
     SHOTS.mkdir(parents=True, exist_ok=True)
     paths = {**public_pages(installation), **pages_of(role, installation)}
@@ -264,7 +273,7 @@ def test_the_internal_pages_have_no_serious_accessibility_violation(live_server,
     if not AXE.exists():
         pytest.skip("axe-core is not installed: run `npm ci` at the repository root")
     found = {}
-    for role in ("focal-defence", "coordinator", "reader"):
+    for role in ("focal-defence", "coordinator", "reader", MEMBER):
         context = context_for(browser, live_server, role, 1280)
         page = context.new_page()
         for language in LANGUAGES:
@@ -287,11 +296,13 @@ def test_each_role_lands_on_its_work_after_logging_in(live_server, installation,
         "focal-defence": (r"/work/$", "My contributions"),
         "coordinator": (rf"/rounds/{installation.open_round.pk}/#queue$", "Annual report 2015"),
         "reader": (r"/rounds/$", "Reporting rounds"),
+        # In the organisation's language, Dutch: its own page, with its assessments.
+        MEMBER: (r"/civil-society/$", "Vrouwen voor Vrede"),
     }
     for username, (address, heading) in expected.items():
         page.goto(live_server.url + "/accounts/login/")
         page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Password").fill(MEMBER_PASSWORD if username == MEMBER else PASSWORD)
         page.get_by_role("button", name="Log in").click()
         browser_second_step(page, username)
         expect(page).to_have_url(re.compile(address))
@@ -299,12 +310,25 @@ def test_each_role_lands_on_its_work_after_logging_in(live_server, installation,
         log_out(page, username)
 
 
-def test_the_missing_page_is_translated_and_keeps_the_header(live_server, installation, page: Page):
+def test_the_missing_and_the_failing_pages_are_translated(live_server, installation, page: Page, monkeypatch):
     response = page.goto(live_server.url + "/fr/pas-de-page/")
     assert response is not None and response.status == 404
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1")).to_have_text("Page introuvable")
     expect(page.get_by_role("navigation", name="Principal").get_by_role("link", name="Plans")).to_be_visible()
+    # A page that fails: the live server runs in this process, so the failure can be planted.
+    from naptrack.portal.views import plan as views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(views, "_glance", broken)
+    response = page.goto(f"{live_server.url}/fr/plans/{BE}/")
+    assert response is not None and response.status == 500
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_text("Un problème est survenu")
+    expect(page.locator("body")).not_to_contain_text("database went away")
+    assert page.evaluate(OVERFLOW) <= 0
 
 
 def test_publishing_asks_first_then_shows_the_job_progress_until_its_result(
