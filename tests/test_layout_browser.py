@@ -26,7 +26,7 @@ from naptrack.reporting import services as reporting
 from naptrack.reporting.models import Contribution
 
 from .civil_society_data import member, organisations
-from .conftest import BE, logged_in
+from .conftest import BE, _user, logged_in
 from .portal_data import annual_2014, baseline_2012, fill, new_round
 from .test_portal_browser import AXE, violations
 
@@ -64,19 +64,10 @@ def browser_context_args(browser_context_args):
 def installation(live_plan, monkeypatch, mailoutbox) -> Installation:
     """The Belgian plan with the 2012 baseline and the 2014 report published, and the 2015 round
     open: Defence's 23.a submitted and waiting for review, 21 returned with a note."""
-    from naptrack.accounts.services import user_create
     from naptrack.plans.models import Instrument
 
     people = {
-        name: user_create(
-            actor="tests",
-            username=name,
-            role=role,
-            password=PASSWORD,
-            department_code=department,
-            email=f"{name}@example.org",
-            check_password=False,
-        )
+        name: _user(name, role, department)
         for name, role, department in (
             ("coordinator", "coordinator", None),
             ("focal-defence", "focal-point", "defence"),

@@ -130,12 +130,7 @@ def _people_chart(rows: list[tuple[int, PeopleTotal]], *, key: str, scope: str) 
         "y": {"field": "n", "type": "quantitative", "title": _("Number of people"), "axis": {"format": ",~f"}},
         "tooltip": [{"field": "unit"}, {"field": "year"}, {"field": "sex"}, {"field": "n"}],
     }
-    colour = {
-        "field": "sex",
-        "type": "nominal",
-        "title": None,
-        "scale": {"domain": [women, men], "range": [palette.WOMEN_COLOUR, palette.MEN_COLOUR]},
-    }
+    colour = charts.sex_colour(women, men)
     title = _("%(scope)s: women and men by year") % {"scope": scope}
     groups: dict[str, list[str]] = {}
     for year, p in rows:

@@ -48,6 +48,16 @@ CONFIG = {
 LABEL = {"type": "text", "fontSize": TEXT_SIZE}
 
 
+def sex_colour(women: str, men: str) -> dict:
+    """The colour encoding of women and men, by the labels the chart shows them with."""
+    return {
+        "field": "sex",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": [women, men], "range": [WOMEN_COLOUR, MEN_COLOUR]},
+    }
+
+
 def _number_locale() -> dict:
     """The axes' numbers in the report's language ("10\u202f000" in French, Dutch, German): a
     d3-format locale with the separators of naptrack/formats, the same as the tables'."""
@@ -115,12 +125,7 @@ def sex_chart(*, key: str, title: str, rows: list[tuple[str, str, Figures]]) -> 
         "y": {"field": "n", "type": "quantitative", "title": _("Number of people"), "axis": {"format": ",~f"}},
         "tooltip": [{"field": "department"}, {"field": "round"}, {"field": "sex"}, {"field": "n"}],
     }
-    colour = {
-        "field": "sex",
-        "type": "nominal",
-        "title": None,
-        "scale": {"domain": [women, men], "range": [WOMEN_COLOUR, MEN_COLOUR]},
-    }
+    colour = sex_colour(women, men)
 
     def layer(width: int) -> dict:
         return columns_layer(encoding=encoding, value="n", width=width, colour=colour)
