@@ -16,7 +16,8 @@ def test_home_shows_six_objectives_and_links_lead_to_line_14a(live_server, live_
     expect(objectives).to_have_count(6)
     expect(objectives.first).to_contain_text("Objective 1. International normative framework")
 
-    page.get_by_role("link", name=re.compile(r"^Objective 3\. Protection of women")).click()
+    # The objective's card leads there, as its section's heading does.
+    page.locator(".objective-card").get_by_role("link", name=re.compile(r"^Objective 3\. Protection of women")).click()
     expect(page).to_have_url(re.compile(r"/plans/be-nap-2013-2016/objectives/3/$"))
     expect(page.locator("h1")).to_contain_text("Objective 3")
 
