@@ -129,10 +129,11 @@ def snapshot() -> None:
             return hashlib.sha256(f.read()).hexdigest()
 
     saved = AuditEvent.objects.filter(action="reporting.contribution.saved")
-    synchronous = None
+    synchronous = mmap = None
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             synchronous = cursor.execute("PRAGMA synchronous").fetchone()[0]
+            mmap = cursor.execute("PRAGMA mmap_size").fetchone()[0]
     home = Client(HTTP_HOST="127.0.0.1").get("/")
     print(
         json.dumps(
@@ -150,6 +151,7 @@ def snapshot() -> None:
                 "audit_events": AuditEvent.objects.count(),
                 "secret_key": hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest(),
                 "synchronous": synchronous,
+                "mmap": mmap,
                 "home": home.status_code,
             }
         )

@@ -111,6 +111,7 @@ def test_restore_into_a_fresh_data_directory_gives_back_everything_and_the_appli
     assert restored == source.snapshot
     assert restored["home"] == 200 and restored["evidence"] and restored["reports"]
     assert restored["synchronous"] == 2  # FULL: a save confirmed to a person survives power loss
+    assert restored["mmap"] >= 1024 * 1024 * 1024  # read through the system cache (settings.py; SQLite caps it)
     listing = naptrack("round", "list", env=environment(target))
     assert listing.returncode == 0, listing.stderr
     assert "2014" in listing.stdout and "open" in listing.stdout
