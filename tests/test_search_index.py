@@ -10,11 +10,22 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from naptrack.plans.models import Action
-from naptrack.plans.services import plan_content_saved
+from naptrack.plans.services import plan_content_saved, plan_load
 from naptrack.portal import corrections
 from naptrack.portal.models import SearchDocument
 from naptrack.portal.search import search, search_reindex
-from naptrack.portal.search_engines import CONFIGS
+from naptrack.portal.search_engines import (
+    CONFIGS,
+    ELLIPSIS,
+    START,
+    STOP,
+    WORD,
+    excerpt,
+    mark,
+    prefixes,
+    scope,
+    scoped,
+)
 from naptrack.reporting.models import Contribution
 
 from .portal_data import annual_2014, baseline_2012, reports_not_written
@@ -160,3 +171,77 @@ def test_two_reindexes_of_one_plan_take_turns(live_plan):
         second.join(60)
     assert reindexed.is_set()
     assert found(live_plan, "zebrafinches") >= 1
+
+
+# --- SQLite: ranked among the plan's own documents ---------------------------------------------
+
+
+def sqlite_only() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 table is SQLite's")
+
+
+def _fts_count(match: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM portal_search_fts WHERE portal_search_fts MATCH %s", [match])
+        return cursor.fetchone()[0]
+
+
+def _holding(plan, lang: str, prefix: str) -> int:
+    """The plan's documents in the language with a word starting with `prefix`, counted in Python."""
+    documents = SearchDocument.objects.filter(plan=plan, lang=lang).values_list("title", "body")
+    return sum(any(w.lower().startswith(prefix) for w in WORD.findall(f"{t} {b}")) for t, b in documents)
+
+
+def test_on_sqlite_a_search_ranks_among_its_plans_documents_in_its_language_only(plan, be_document):
+    """bm25 counts the documents that hold each word in what the query matches: the words scoped
+    by plan and language, so that a hundred plans in four languages do not make each search read
+    them all."""
+    sqlite_only()
+    copy = plan_load(actor="tests", document={**be_document, "slug": "be-copy"}).plan
+    document = SearchDocument.objects.filter(plan=plan, lang="fr", kind="action").order_by("pk").first()
+    assert document.scoped_title == scoped(document.title, plan.pk, "fr")
+    assert document.scoped_body.split()[0].startswith(scope(plan.pk, "fr"))
+
+    mine = _fts_count(f'"{scope(plan.pk, "en")}negotiat"*')
+    assert mine == _holding(plan, "en", "negotiat") > 0
+    assert _fts_count(f'"{scope(copy.pk, "en")}negotiat"*') == mine
+    assert _fts_count(f'"{scope(plan.pk, "fr")}negotiat"*') == _holding(plan, "fr", "negotiat")
+    # Only the scoped words are indexed: the plain ones are marked in the page's rows by Python.
+    assert _fts_count('"negotiat"*') == 0
+    found_here = search(plan, "negotiations", lang="en")
+    assert found_here.count == search(copy, "negotiations", lang="en").count == _holding(plan, "en", "negotiations")
+    assert "<mark>" in found_here.hits[0].title + found_here.hits[0].snippet
+
+
+def test_the_migration_fills_the_scoped_words_of_documents_indexed_before_it(plan):
+    sqlite_only()
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("naptrack.portal.migrations.0004_search_scoped_words")
+    before = search(plan, "negotiations", lang="fr").count
+    SearchDocument.objects.filter(plan=plan).update(scoped_title="", scoped_body="")
+    assert search(plan, "negotiations", lang="fr").count == 0
+    migration.fill(apps, connection.schema_editor())
+    assert search(plan, "negotiations", lang="fr").count == before > 0
+    document = SearchDocument.objects.filter(plan=plan, lang="de").order_by("pk").first()
+    assert document.scoped_body == scoped(document.body, plan.pk, "de")
+
+
+def test_the_words_found_are_marked_as_fts5_marks_them_whatever_their_case_and_accents():
+    wanted = prefixes(["NEGOC", "Fémmes"])
+    assert mark("Négociations de paix avec des femmes.", wanted) == (
+        f"{START}Négociations{STOP} de paix avec des {START}femmes{STOP}."
+    )
+    assert mark("Nothing here", wanted) == "Nothing here"
+    text = " ".join(f"w{i}" for i in range(100)) + " peace negotiations " + " ".join(f"v{i}" for i in range(100))
+    cut = excerpt(text, prefixes(["negotiations", "peace"]), size=10)
+    # Ten words, the two found in the middle, an ellipsis on each side where the text goes on.
+    assert cut == f"{ELLIPSIS}w96 w97 w98 w99 {START}peace{STOP} {START}negotiations{STOP} v0 v1 v2 v3{ELLIPSIS}"
+    assert excerpt("short text", wanted) == "short text"
+    first = excerpt("peace first, then more words", prefixes(["peace"]), size=3)
+    assert first == f"{START}peace{STOP} first, then{ELLIPSIS}"
+    # Where the body holds no word of the query (found in the title), its first words.
+    assert excerpt("one two three four", prefixes(["absent"]), size=2) == f"one two{ELLIPSIS}"

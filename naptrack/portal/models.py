@@ -32,6 +32,10 @@ class SearchDocument(models.Model):
     title = models.TextField()
     context = models.TextField(blank=True, help_text="Shown under the title: the round and the department.")
     body = models.TextField(blank=True)
+    # SQLite only (empty on PostgreSQL): the title's and the body's words, each prefixed with the
+    # plan and the language (portal.search_engines.scoped), which its FTS5 table matches and ranks.
+    scoped_title = models.TextField(blank=True, default="")
+    scoped_body = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["plan", "lang"])]

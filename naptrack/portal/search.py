@@ -5,11 +5,12 @@ published contribution in each interface language, rebuilt by `search_reindex(pl
 is loaded or a round published. Only what Contribution.objects.public() returns is indexed, and
 a search checks it again, so that nothing unpublished can turn up even in a stale index.
 
-On SQLite an FTS5 table mirrors the documents (migration 0002: triggers keep it in step); on
-PostgreSQL each document's vector is stored in a generated column, in the text-search
-configuration of its language, with a GIN index per language (migration 0003). Both match every
-word given, each also as the start of a longer word, and mark the matches with <mark> in the
-title and in a snippet of the text.
+On SQLite an FTS5 table mirrors the documents' words, each prefixed with its plan and language so
+that a search ranks among its plan's documents alone (migrations 0002 and 0004: triggers keep it
+in step; portal.search_engines); on PostgreSQL each document's vector is stored in a generated
+column, in the text-search configuration of its language, with a GIN index per language
+(migration 0003). Both match every word given, each also as the start of a longer word, and mark
+the matches with <mark> in the title and in a snippet of the text.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ COLUMNS = (
     "title",
     "context",
     "body",
+    "scoped_title",
+    "scoped_body",
 )
 
 
@@ -155,6 +158,7 @@ def _source(plan: Plan) -> _Source:
 
 def _rows(plan: Plan, source: _Source, lang: str):
     """The documents of one language, as rows of COLUMNS."""
+    scoped_words = connection.vendor == "sqlite"  # what its FTS5 table ranks (search_engines)
 
     def family(department_id: int) -> list[str]:
         # A unit's documents are found under its department too, as the department's page lists them.
@@ -172,7 +176,17 @@ def _rows(plan: Plan, source: _Source, lang: str):
             "body": body,
             **values,
         }
-        defaults = {"action_code": "", "departments": "", "countries": "", "context": ""}
+        if scoped_words:
+            values["scoped_title"] = engines.scoped(title, plan.pk, lang)
+            values["scoped_body"] = engines.scoped(body, plan.pk, lang)
+        defaults = {
+            "action_code": "",
+            "departments": "",
+            "countries": "",
+            "context": "",
+            "scoped_title": "",
+            "scoped_body": "",
+        }
         return tuple(values.get(column, defaults.get(column)) for column in COLUMNS)
 
     position = 0

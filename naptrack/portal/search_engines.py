@@ -6,6 +6,8 @@ between START and STOP in the title and in a snippet of the body.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -31,62 +33,139 @@ def config(lang: str) -> str:
     return CONFIGS.get(lang, "simple")
 
 
+# --- SQLite ---------------------------------------------------------------------------------------
+
+# bm25 counts the documents that hold each word across the whole FTS5 table: at a hundred plans,
+# every plan's documents in every language, read for each search. So each document's words are
+# also indexed with its plan and language in front (`scoped`, in the documents' scoped_title and
+# scoped_body, migration 0004): matched and ranked on those, a search counts its plan's documents
+# in its language alone, whatever else the installation holds. The FTS5 table indexes nothing
+# else; the words found are marked by `mark` and `excerpt` below, in the page's rows only.
+WORD = re.compile(r"[^\W_]+")
+SNIPPET_WORDS = 32
+
+
+def scope(plan_id: int, lang: str) -> str:
+    """A token's prefix: letters and digits only, so that FTS5's tokenizer keeps it whole."""
+    return "s{}{}x".format(plan_id, "".join(ch for ch in lang.lower() if ch.isalnum()))
+
+
+def scoped(text: str, plan_id: int, lang: str) -> str:
+    """The words of `text` (letters and digits, as FTS5's unicode61 tokenizer cuts them), each
+    prefixed with the plan's and the language's scope."""
+    key = scope(plan_id, lang)
+    return " ".join(key + w for w in WORD.findall(unicodedata.normalize("NFC", text or "")))
+
+
+def _match(words: list[str], key: str) -> str:
+    """An FTS5 query: every word, each also as the start of a longer word, scoped by `key`."""
+    phrases = []
+    for word in words:
+        parts = WORD.findall(unicodedata.normalize("NFC", word))
+        if parts:
+            phrases.append('"{}"*'.format(" ".join(key + part for part in parts)))
+    return " ".join(phrases)
+
+
+def fold(text: str) -> str:
+    """A word as FTS5's tokenizer compares it (unicode61, remove_diacritics 2): lower case, without
+    diacritics."""
+    if text.isascii():  # most words: no decomposition to undo
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def prefixes(words: list[str]) -> tuple[str, ...]:
+    """What a found word starts with: each word of the query, folded."""
+    return tuple(fold(part) for word in words for part in WORD.findall(unicodedata.normalize("NFC", word)))
+
+
+def _tokens(text: str, wanted: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Each word of `text`: where it starts and ends, and which query word it starts with ("" if none)."""
+    tokens = []
+    for found in WORD.finditer(text):
+        folded = fold(found.group())
+        hit = next(p for p in wanted if folded.startswith(p)) if folded.startswith(wanted) else ""
+        tokens.append((found.start(), found.end(), hit))
+    return tokens
+
+
+def _marked(text: str, tokens: list[tuple[int, int, str]], start: int, stop: int) -> str:
+    out, at = [], start
+    for begin, end, hit in tokens:
+        if hit and start <= begin and end <= stop:
+            out += [text[at:begin], START, text[begin:end], STOP]
+            at = end
+    out.append(text[at:stop])
+    return "".join(out)
+
+
+def mark(text: str, wanted: tuple[str, ...]) -> str:
+    """`text` with each word that starts with a query word between START and STOP, as FTS5's
+    highlight() marks them."""
+    text = unicodedata.normalize("NFC", text or "")
+    return _marked(text, _tokens(text, wanted), 0, len(text))
+
+
+def excerpt(text: str, wanted: tuple[str, ...], size: int = SNIPPET_WORDS) -> str:
+    """Up to `size` words of `text` around the most query words found, marked, with an ellipsis
+    where it is cut, as FTS5's snippet(): the window holding the most different query words (then
+    the most hits), the hits centred in it."""
+    text = unicodedata.normalize("NFC", text or "")
+    tokens = _tokens(text, wanted)
+    if not tokens:
+        return ""
+    hits = [i for i, (_b, _e, hit) in enumerate(tokens) if hit]
+    first = 0
+    if hits:
+        best, span = (-1, -1), (hits[0], hits[0])
+        for i in hits:
+            inside = [j for j in hits if i <= j < i + size]
+            score = (len({tokens[j][2] for j in inside}), len(inside))
+            if score > best:
+                best, span = score, (i, inside[-1])
+        first = span[0] - (size - (span[1] - span[0] + 1)) // 2
+        first = max(0, min(first, len(tokens) - size))
+    last = min(len(tokens), first + size) - 1
+    body = _marked(text, tokens, tokens[first][0], tokens[last][1])
+    return (ELLIPSIS if first > 0 else "") + body + (ELLIPSIS if last < len(tokens) - 1 else "")
+
+
 def sqlite_page(docs: QuerySet, words: list[str], results: Results, plan: Plan, lang: str) -> list[dict]:
     inner, params = docs.values("id").query.sql_with_params()
-    match = " ".join('"{}"*'.format(w.replace('"', "")) for w in words)
+    match = _match(words, scope(plan.pk, lang))
     # `+rowid`: a rowid constraint that reaches FTS5 makes it run the match again for each
     # document of the plan (hundreds of milliseconds for a common word); as an expression it is
-    # checked on the matches instead. What reaches FTS5 is the range of the ids of the plan's
-    # documents in the language (search_reindex writes them together, so the range is about
-    # theirs alone; documents added one by one later only widen it): FTS5 then reads the words'
-    # lists within it, not across every plan of the installation (the count of a common word at
-    # 100 plans: 22 -> 9 ms). The range is a bound, the `+rowid IN` the exact filter.
-    bounds = (
-        "rowid BETWEEN (SELECT MIN(id) FROM portal_searchdocument WHERE plan_id = %s AND lang = %s) "
-        "AND (SELECT MAX(id) FROM portal_searchdocument WHERE plan_id = %s AND lang = %s)"
-    )
-    within = [plan.pk, lang, plan.pk, lang]
+    # checked on the matches instead.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM portal_search_fts WHERE portal_search_fts MATCH %s AND {bounds} "
-            f"AND +rowid IN ({inner})",
-            [match, *within, *params],
+            f"SELECT COUNT(*) FROM portal_search_fts WHERE portal_search_fts MATCH %s AND +rowid IN ({inner})",
+            [match, *params],
         )
         results.count = cursor.fetchone()[0]
         results.page = min(results.page, results.pages)
-        # The page's rows are chosen first, with their scores, and only they get a highlight and
-        # a snippet, which SQLite would otherwise compute for every match before sorting. The
-        # scores are carried over rather than asked of bm25 again: each bm25 query counts the
-        # words' documents across the whole index (45 -> 32 ms at 100 plans).
+        # The page's rows are chosen first, with their scores; only they are read whole, and
+        # marked here rather than by FTS5's highlight() and snippet(), which would match the
+        # plain words again across every plan's documents.
         cursor.execute(
             "WITH page AS ("
             "SELECT f.rowid AS id, bm25(f.portal_search_fts, 4.0, 1.0) AS score, p.position AS position "
             "FROM portal_search_fts f JOIN portal_searchdocument p ON p.id = +f.rowid "
-            f"WHERE f.portal_search_fts MATCH %s AND f.{bounds} AND +f.rowid IN ({inner}) "
+            f"WHERE f.portal_search_fts MATCH %s AND +f.rowid IN ({inner}) "
             "ORDER BY score, p.position LIMIT %s OFFSET %s) "
             "SELECT d.kind, d.objective_number, d.goal_number, d.action_code, d.contribution_id, d.context, "
-            "highlight(portal_search_fts, 0, %s, %s), snippet(portal_search_fts, 1, %s, %s, %s, 32) "
-            "FROM portal_search_fts JOIN page ON page.id = +portal_search_fts.rowid "
-            "JOIN portal_searchdocument d ON d.id = page.id "
-            f"WHERE portal_search_fts MATCH %s AND portal_search_fts.{bounds} "
+            "d.title, d.body FROM page JOIN portal_searchdocument d ON d.id = page.id "
             "ORDER BY page.score, page.position",
-            [
-                match,
-                *within,
-                *params,
-                results.per_page,
-                (results.page - 1) * results.per_page,
-                START,
-                STOP,
-                START,
-                STOP,
-                ELLIPSIS,
-                match,
-                *within,
-            ],
+            [match, *params, results.per_page, (results.page - 1) * results.per_page],
         )
         columns = ["kind", "objective_number", "goal_number", "action_code", "contribution_id", "context"]
-        return [dict(zip([*columns, "title", "snippet"], row, strict=True)) for row in cursor.fetchall()]
+        wanted = prefixes(words)
+        rows = []
+        for row in cursor.fetchall():
+            found = dict(zip(columns, row[:6], strict=True))
+            rows.append(found | {"title": mark(row[6], wanted), "snippet": excerpt(row[7], wanted)})
+        return rows
 
 
 def postgres_page(docs: QuerySet, words: list[str], lang: str, results: Results) -> list[dict]:

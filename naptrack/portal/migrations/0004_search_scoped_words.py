@@ -1,0 +1,93 @@
+"""SQLite's FTS5 table indexes each document's words prefixed with its plan and language
+(portal.search_engines.scoped), held in two new columns of the documents, instead of the plain
+title and body. bm25 counts the documents that hold each word across the whole table: a hundred
+plans in four languages in a large installation, one plan in one language once the words are
+scoped. The words found are marked by portal.search_engines, not by FTS5. On PostgreSQL, whose
+stored vectors are per document, the columns stay empty and nothing else changes."""
+
+import importlib
+import re
+import unicodedata
+
+from django.db import migrations, models
+
+SQLiteOnly = importlib.import_module("naptrack.portal.migrations.0002_search_fts").SQLiteOnly
+
+# Frozen here as portal.search_engines.scoped wrote the words when this migration was made.
+WORD = re.compile(r"[^\W_]+")
+
+
+def scoped(text, plan_id, lang):
+    key = "s{}{}x".format(plan_id, "".join(ch for ch in lang.lower() if ch.isalnum()))
+    return " ".join(key + w for w in WORD.findall(unicodedata.normalize("NFC", text or "")))
+
+
+def fill(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    SearchDocument = apps.get_model("portal", "SearchDocument")
+    rows = SearchDocument.objects.values_list("pk", "plan_id", "lang", "title", "body").iterator(chunk_size=2000)
+    with schema_editor.connection.cursor() as cursor:
+        batch = []
+        for pk, plan_id, lang, title, body in rows:
+            batch.append((scoped(title, plan_id, lang), scoped(body, plan_id, lang), pk))
+            if len(batch) == 2000:
+                cursor.executemany("UPDATE portal_searchdocument SET scoped_title = %s, scoped_body = %s WHERE id = %s", batch)
+                batch = []
+        if batch:
+            cursor.executemany("UPDATE portal_searchdocument SET scoped_title = %s, scoped_body = %s WHERE id = %s", batch)
+
+
+OLD_TABLE = [
+    "CREATE VIRTUAL TABLE portal_search_fts USING fts5("
+    "title, body, content='portal_searchdocument', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER portal_search_ai AFTER INSERT ON portal_searchdocument BEGIN "
+    "INSERT INTO portal_search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "CREATE TRIGGER portal_search_ad AFTER DELETE ON portal_searchdocument BEGIN "
+    "INSERT INTO portal_search_fts(portal_search_fts, rowid, title, body) "
+    "VALUES ('delete', old.id, old.title, old.body); END",
+    "CREATE TRIGGER portal_search_au AFTER UPDATE ON portal_searchdocument BEGIN "
+    "INSERT INTO portal_search_fts(portal_search_fts, rowid, title, body) "
+    "VALUES ('delete', old.id, old.title, old.body); "
+    "INSERT INTO portal_search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "INSERT INTO portal_search_fts(portal_search_fts) VALUES ('rebuild')",
+]
+DROP = [
+    "DROP TRIGGER IF EXISTS portal_search_au",
+    "DROP TRIGGER IF EXISTS portal_search_ad",
+    "DROP TRIGGER IF EXISTS portal_search_ai",
+    "DROP TABLE IF EXISTS portal_search_fts",
+]
+_ALL = "scoped_title, scoped_body"
+_NEW = "new.scoped_title, new.scoped_body"
+_OLD = "old.scoped_title, old.scoped_body"
+NEW_TABLE = [
+    f"CREATE VIRTUAL TABLE portal_search_fts USING fts5({_ALL}, content='portal_searchdocument', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER portal_search_ai AFTER INSERT ON portal_searchdocument BEGIN "
+    f"INSERT INTO portal_search_fts(rowid, {_ALL}) VALUES (new.id, {_NEW}); END",
+    "CREATE TRIGGER portal_search_ad AFTER DELETE ON portal_searchdocument BEGIN "
+    f"INSERT INTO portal_search_fts(portal_search_fts, rowid, {_ALL}) VALUES ('delete', old.id, {_OLD}); END",
+    "CREATE TRIGGER portal_search_au AFTER UPDATE ON portal_searchdocument BEGIN "
+    f"INSERT INTO portal_search_fts(portal_search_fts, rowid, {_ALL}) VALUES ('delete', old.id, {_OLD}); "
+    f"INSERT INTO portal_search_fts(rowid, {_ALL}) VALUES (new.id, {_NEW}); END",
+    "INSERT INTO portal_search_fts(portal_search_fts) VALUES ('rebuild')",
+]
+
+
+class Migration(migrations.Migration):
+    dependencies = [("portal", "0003_search_vectors")]
+
+    operations = [
+        migrations.AddField(
+            model_name="searchdocument", name="scoped_title", field=models.TextField(blank=True, default="")
+        ),
+        migrations.AddField(
+            model_name="searchdocument", name="scoped_body", field=models.TextField(blank=True, default="")
+        ),
+        # The old table and its triggers go first, so that filling the columns does not rewrite it.
+        SQLiteOnly(DROP, OLD_TABLE),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+        SQLiteOnly(NEW_TABLE, DROP),
+    ]
