@@ -46,8 +46,7 @@ class Glance:
     objectives: int
     cards: list[ObjectiveCard]
     # From the latest published round (None before any): each line counted once per responsible
-    # department, as the report to parliament counts them.
-    assessed: int = 0
+    # department, as the report to parliament counts them; `expected` is that count.
     completed: float | None = None
     in_progress: float | None = None
     expected: int = 0
@@ -72,15 +71,12 @@ def glance(objectives: list[Objective], implementation: Implementation | None) -
     out = Glance(lines=sum(c.lines for c in cards), objectives=len(cards), cards=cards)
     if implementation is None:
         return out
-    totals: dict[str, int] = {}
-    for row in implementation.objectives:
-        for key, n in row.counts.items():
-            totals[key] = totals.get(key, 0) + n
-    out.assessed = sum(totals.values())
-    if out.assessed:
-        out.completed = totals.get(COMPLETED, 0) / out.assessed
-        out.in_progress = totals.get(IN_PROGRESS, 0) / out.assessed
     out.expected, out.published = implementation.expected, implementation.published
+    if out.expected:
+        # The objectives' counts cover every expected report, "not public" and "none received"
+        # included: the shares are of the whole.
+        out.completed = sum(row.counts.get(COMPLETED, 0) for row in implementation.objectives) / out.expected
+        out.in_progress = sum(row.counts.get(IN_PROGRESS, 0) for row in implementation.objectives) / out.expected
     out.share_of_women = share_of_women(implementation)
     return out
 

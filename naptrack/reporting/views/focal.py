@@ -136,7 +136,8 @@ def _attention(
     """Returned contributions, with the reviewer's note, and the drafts of rounds due soon: what
     the focal point must do first, above lists where a returned line sits among 37 others. One
     query, none when the counts say there is nothing to show."""
-    near = [r for r in open_rounds if _deadline(r)["days_left"] <= ATTENTION_DAYS and tallies[r.pk]["draft"]]
+    deadlines = {r.pk: _deadline(r) for r in open_rounds}
+    near = [r for r in open_rounds if deadlines[r.pk]["days_left"] <= ATTENTION_DAYS and tallies[r.pk]["draft"]]
     if not (near or any(counts["returned"] for counts in tallies.values())):
         return {"returned": [], "near": []}
     rows = list(
@@ -156,7 +157,7 @@ def _attention(
                 "drafts": tallies[r.pk]["draft"],
                 "named": drafts.get(r.pk, []),
                 "more": tallies[r.pk]["draft"] - len(drafts.get(r.pk, [])),
-                **_deadline(r),
+                **deadlines[r.pk],
             }
             for r in near
         ],
