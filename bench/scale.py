@@ -63,6 +63,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--data-dir", help="where the SQLite installations are kept (default: a temporary folder)")
     parser.add_argument("--postgres", default=POSTGRES, help="server URL without database (default: %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep the databases built, to measure them again")
+    parser.add_argument(
+        "--middle", action="store_true", help="also measure 1 plan x --rounds, and the ratio of the large size to it"
+    )
     parser.add_argument("--only", help="pages whose name contains this text")
     parser.add_argument("--pages", help="pages named exactly, separated by commas (e.g. 'country,open data')")
     # The child process: one database, one size; prints its rows as JSON.
@@ -184,31 +187,44 @@ def postgres(args: argparse.Namespace, sql: str) -> None:
     subprocess.run(["psql", "-q", f"{args.postgres}/postgres", "-c", sql], check=True, capture_output=True)
 
 
-def table(database: str, small: str, large: str, before: list[dict], after: list[dict]) -> list[str]:
-    print(f"\n{database}: {small} -> {large}, median and p95 in ms, queries per request")
+def table(database: str, sizes: list[str], results: dict[str, list[dict]]) -> list[str]:
+    """The medians and 95th percentiles at each size, and the ratios of the largest to the
+    smallest (the aims) and, with a middle size (one plan with as many rounds as the large), of
+    the largest to it: how much of the growth is the installation's rather than the plan's own."""
+    small, large = sizes[0], sizes[-1]
+    middle = sizes[1] if len(sizes) == 3 else None
+    print(f"\n{database}: {' -> '.join(sizes)}, median and p95 in ms, queries per request")
     print(
-        f"  {'page':<34} {'role':<11} {'med ' + small:>9} {'med ' + large:>11} {'ratio':>6}"
-        f" {'p95 ' + small:>9} {'p95 ' + large:>11} {'ratio':>6} {'queries':>9}"
+        f"  {'page':<34} {'role':<11} {'med ' + small:>9}"
+        + (f" {'med ' + middle:>10}" if middle else "")
+        + f" {'med ' + large:>11} {'ratio':>6}"
+        + (f" {'/' + middle:>7}" if middle else "")
+        + f" {'p95 ' + large:>11} {'queries':>9}"
     )
     flagged = []
-    small_by_name = {r["name"]: r for r in before}
-    for r in after:
-        s = small_by_name.get(r["name"], {})
-        if "error" in r or "error" in s:
-            print(f"  {r['name']:<34} {r['role']:<11} not available: {s.get('error') or r.get('error')}")
+    by_name = {size: {r["name"]: r for r in results[size]} for size in sizes}
+    for r in results[large]:
+        s = by_name[small].get(r["name"], {})
+        m = by_name[middle].get(r["name"], {}) if middle else {}
+        broken = next((row.get("error") for row in (s, m, r) if "error" in row), None)
+        if broken or not s or (middle and not m):
+            print(f"  {r['name']:<34} {r['role']:<11} not available: {broken}")
             flagged.append(f"{database} {r['name']}: not available")
             continue
-        med_ratio, p95_ratio = r["median"] / s["median"], r["p95"] / s["p95"]
+        med_ratio = r["median"] / s["median"]
         marks = []
         if med_ratio > RATIO_AIM:
             marks.append("ratio")
         if r["p95"] >= P95_AIM_MS:
             marks.append("p95")
-        if r["queries"] != s["queries"]:
+        if len({s["queries"], r["queries"], m.get("queries", r["queries"])}) > 1:
             marks.append("queries")
         print(
-            f"  {r['name']:<34} {r['role']:<11} {s['median']:9.1f} {r['median']:11.1f} {med_ratio:6.2f}"
-            f" {s['p95']:9.1f} {r['p95']:11.1f} {p95_ratio:6.2f} {s['queries']:>4}/{r['queries']:<4}"
+            f"  {r['name']:<34} {r['role']:<11} {s['median']:9.1f}"
+            + (f" {m['median']:10.1f}" if middle else "")
+            + f" {r['median']:11.1f} {med_ratio:6.2f}"
+            + (f" {r['median'] / m['median']:7.2f}" if middle else "")
+            + f" {r['p95']:11.1f} {s['queries']:>4}/{r['queries']:<4}"
             + (f"  <- {', '.join(marks)}" if marks else "")
         )
         if marks:
@@ -225,13 +241,16 @@ def main() -> None:
         child(args, *args.child)
         return
     small, large = "1x2", f"{args.plans}x{args.rounds}"
+    # One plan with the large size's rounds: a plan's own history, which pages and caps, apart
+    # from the installation's size, which must cost nothing.
+    sizes = list(dict.fromkeys([small, *([f"1x{args.rounds}"] if args.middle else []), large]))
     databases = ("sqlite", "postgres") if args.database == "both" else (args.database,)
     flagged: list[str] = []
     created: list[str] = []
     try:
         for database in databases:
             results = {}
-            for size in (small, large):
+            for size in sizes:
                 if database == "postgres":
                     try:
                         postgres(args, f"CREATE DATABASE scale_{size}")
@@ -239,7 +258,7 @@ def main() -> None:
                     except subprocess.CalledProcessError:
                         pass  # there already: reused (the child checks that it is this size)
                 results[size] = run_child(args, database, size)
-            flagged += table(database, small, large, results[small], results[large])
+            flagged += table(database, sizes, results)
     finally:
         if not args.keep:
             for name in created:
