@@ -454,7 +454,7 @@ PAGES = [
     # its published rounds once (none here) and their contributions only when there are some.
     (f"{PLAN}/lines/21/", 13),
     (f"{PLAN}/lines/17.a/", 12),
-    (f"{PLAN}/objectives/4/", 10),  # and its figures summed by year and their countries (two queries)
+    (f"{PLAN}/objectives/4/", 9),  # and its figures (none published: one query)
 ]
 
 

@@ -284,17 +284,15 @@ def test_api_totals_by_every_key(figures, anonymous):
 
 # A plan's figures read the ids of its public contributions first, then their measurements and
 # the measurements' countries (portal.figures.of_plan); every plan's (the figures file) in two.
-# Where only sums or a page are wanted, the public contributions are a subquery, not a query.
 QUERIES = {
-    f"{PLAN}/objectives/2/": 9,
+    f"{PLAN}/objectives/2/": 10,
     # The tagged contributions' ids and their rounds, one page of one round's contributions with
     # their answers and the answers' countries, the lines, the figures with parts for the country.
     f"{PLAN}/countries/cd/": 11,
     "/open-data/figures.csv": 4,
-    # The plan; the number of rows, the measurements covering the page (a running sum of their
-    # rows), then those measurements and their countries.
+    # The ids, each measurement's number of rows, then the page's measurements and their countries.
     f"/api/v1/public/plans/{BE}/figures/?page_size=200": 5,
-    f"/api/v1/public/plans/{BE}/totals/?by=country": 2,  # the plan, then the sums (portal.figures.summed)
+    f"/api/v1/public/plans/{BE}/totals/?by=country": 3,  # the ids, then the sums (portal.figures.summed)
 }
 
 

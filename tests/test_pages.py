@@ -20,13 +20,13 @@ def page(client, url: str, status: int = 200) -> str:
 # the one query of the public stamp (naptrack.portal.caching) and the reads of published rounds
 # (none here, so their answers are not read: tests/test_portal.py pins the counts with published
 # rounds). An objective's page reads its published civil-society assessments (1 query) and its
-# published figures' sums per year and their countries (2), a line's its assessments and the
+# published figures (1, none to break down by country here), a line's its assessments and the
 # recommendations on it (2). The plan's page reads its published evaluations (1).
 PAGES = [
     ("/", 10),
     ("/plans/", 3),  # the plans' ids, then the page's plans with their lines counted
     (f"{BE}/", 9),
-    (f"{BE}/objectives/3/", 9),
+    (f"{BE}/objectives/3/", 8),
     (f"{BE}/lines/14.a/", 11),  # with the line's lineage and its changes by amendment (one query each)
     (f"{BE}/departments/", 3),
     (f"{BE}/departments/interior/", 7),

@@ -522,9 +522,8 @@ def test_public_api_query_counts_are_pinned(
 # assessments (one query; their evidence, one more, only when there are some) and lines the
 # recommendations of consultations on them (likewise): tests/test_civil_society_portal.py pins
 # them with rows. Lines, departments and countries read their contributions' answers' figures by
-# country (one query). Objectives read their published figures' sums and countries (two queries,
-# the contributions a subquery: tests/test_figures_portal.py), countries their figures (three,
-# the contributions' ids first). A country page reads the tagged
+# country (one query). Objectives and countries read their published figures (three queries,
+# the contributions' ids first: tests/test_figures_portal.py). A country page reads the tagged
 # contributions' ids and the rounds they are in, then shows one round's, paged (a department
 # page likewise with its own contributions); the open data
 # page one plan's rounds among the plans listed by pages (a count and a page).
@@ -532,7 +531,7 @@ PAGES = [
     # The plan's page and the home page add the share of women in the round's figures (1).
     ("/", 13),
     (f"{PLAN}/", 12),  # with its published evaluations (1)
-    (f"{PLAN}/objectives/4/", 9),
+    (f"{PLAN}/objectives/4/", 10),
     (f"{PLAN}/lines/21/", 15),  # its lineage (1), its changes by amendment (1), its published rounds (1)
     (f"{PLAN}/departments/defence/", 11),  # its contributions' ids and rounds, then one round's page
     (f"{PLAN}/countries/af/", 9),  # no figure for it: their measurements not read

@@ -23,7 +23,7 @@ QUERIES = {
     "home": 13,  # with the key figures of the latest published round
     "plan list": 3,
     "plan": 12,
-    "objective": 9,
+    "objective": 10,
     "line": 15,  # its published rounds, then the three latest in full
     "plan changes": 3,
     "department list": 3,
@@ -56,7 +56,7 @@ QUERIES = {
     "api public rounds": 2,
     "api public round contributions": 5,
     "api public figures": 5,
-    "api public totals": 2,
+    "api public totals": 3,
     "api public versions": 2,
     "api public assessments": 1,
     "api public events": 1,

@@ -2,9 +2,7 @@
 /api/v1/public/plans/<slug>/: the rows of the open data's figures table (portal/figures.py), and
 the totals grouped by year, objective, department, country or line of action
 (naptrack.reporting.totals). Amounts are per currency, never summed across currencies; decimals
-are strings, so that no reader's float rounds them. Whatever the data, five queries for a page of
-figures (the plan, their number, the measurements that cover the page, those measurements and their
-parts by country), two for totals (the plan, the sums).
+are strings, so that no reader's float rounds them. Three queries per request, whatever the data.
 """
 
 from __future__ import annotations

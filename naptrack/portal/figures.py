@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 from django_countries import countries as all_countries
@@ -93,19 +93,16 @@ def of_every_plan() -> Figures:
 
 
 class FigurePages:
-    """A plan's figures as a sequence that Django's Paginator pages without building them all,
-    nor reading a row per measurement: each measurement stands for its whole and its parts (one
-    row each), and the database counts them (`len`: one query) and finds the measurements that
-    cover a slice by a running sum of their rows in the order of totals.measurements_in, then by
-    id (one query); only those are built (totals.measurements_listed: two queries). `kind` and
-    `country` keep the rows of that kind or of that country's parts, as the API filters."""
-
-    ORDER = ("contribution__round__year", "contribution__action__goal__number", "contribution__action__position", "pk")
+    """A plan's figures as a sequence that Django's Paginator pages without building them all:
+    its length and each measurement's place come from one light query (the measurements' ids and
+    number of rows, in the order of totals.measurements_in, then by id), and a slice builds the
+    figures of the measurements it covers only (three queries: totals.measurements_of). `kind`
+    and `country` keep the rows of that kind or of that country's parts, as the API filters."""
 
     def __init__(self, plan: Plan, *, kind: str = "", country: str = "", **filters: Any) -> None:
         self.plan, self.kind, self.country = plan, kind, country
-        # A subquery, not a list of ids: a plan of ten rounds has a thousand public contributions.
-        wanted = Q(contribution__in=public_contributions(plan, **filters), instrument__kind__in=KINDS)
+        ids = list(Contribution.objects.filter(round__plan=plan, **filters).public().values_list("pk", flat=True))
+        wanted = Q(contribution_id__in=ids, instrument__kind__in=KINDS)
         if kind == "by-sex":
             wanted &= Q(instrument__by_sex=True)
         elif kind:
@@ -113,37 +110,35 @@ class FigurePages:
         filled = Q()
         for name in ("value", "women", "men", "other", "numerator", "denominator"):
             filled |= Q(**{f"{name}__isnull": False})
-        parts = CountryFigure.objects.filter(measurement=OuterRef("pk"), **({"country": country} if country else {}))
-        n_parts = Coalesce(Subquery(parts.order_by().values("measurement").annotate(n=Count("pk")).values("n")), 0)
-        # Each measurement's rows: its whole and its parts (only the parts of `country` if given).
-        self.measurements = (
+        parts = Count("countries", filter=Q(countries__country=country)) if country else Count("countries")
+        counted = (
             Measurement.objects.filter(wanted & filled)
-            .annotate(rows=n_parts if country else n_parts + 1)
-            .filter(rows__gt=0)
+            .annotate(parts=parts)
+            .order_by(
+                "contribution__round__year",
+                "contribution__action__goal__number",
+                "contribution__action__position",
+                "pk",
+            )
+            .values_list("pk", "parts")
         )
-        self.total: int | None = None
+        # Each measurement's rows: its whole and its parts (only the parts of `country` if given).
+        self.spans = [(pk, n if country else n + 1) for pk, n in counted]
+        self.total = sum(n for _pk, n in self.spans)
 
     def __len__(self) -> int:
-        if self.total is None:
-            self.total = self.measurements.aggregate(total=Sum("rows"))["total"] or 0
         return self.total
 
     def __getitem__(self, window: slice) -> list[Figure]:
-        start, stop, _step = window.indices(len(self))
-        if start >= stop:
+        start, stop, _step = window.indices(self.total)
+        wanted, first, offset = [], None, 0
+        for pk, n in self.spans:
+            if offset + n > start and offset < stop and n:
+                first = offset if first is None else first
+                wanted.append(pk)
+            offset += n
+        if not wanted:
             return []
-        # `end`: the rows up to and including the measurement's own. The ordering ends with the
-        # id, so each measurement has its own running sum.
-        covering = list(
-            self.measurements.annotate(end=Window(Sum("rows"), order_by=[F(name).asc() for name in self.ORDER]))
-            .filter(end__gt=start, end__lt=stop + F("rows"))
-            .order_by("end")
-            .values_list("pk", "end", "rows")
-        )
-        if not covering:
-            return []
-        wanted = [pk for pk, _end, _rows in covering]
-        first = covering[0][1] - covering[0][2]
         order = {pk: i for i, pk in enumerate(wanted)}
         measurements = sorted(totals.measurements_listed(wanted), key=lambda m: order[m.pk])
         items = [
@@ -165,26 +160,24 @@ SUM_KEYS = {
 }
 
 
-def public_contributions(plan: Plan, **filters: Any) -> QuerySet:
-    """The ids of a plan's public contributions, as a subquery of the queries that read their
-    figures (no query of its own: a list of ids would grow with the plan's rounds); `filters` as
-    of_plan's."""
-    return Contribution.objects.filter(round__plan=plan, **filters).public().values("pk")
+def public_ids(plan: Plan, **filters: Any) -> list[int]:
+    """The ids of a plan's public contributions; `filters` as of_plan's (one query)."""
+    return list(Contribution.objects.filter(round__plan=plan, **filters).public().values_list("pk", flat=True))
 
 
-def summed(plan: Plan, key: str, contributions: QuerySet | None = None) -> list[FigureRow]:
+def summed(plan: Plan, key: str, ids: list[int] | None = None) -> list[FigureRow]:
     """totals.by(of_plan(plan).rows, key) without building every figure: the database sums the
     figures that totals.totals would add together (same key, kind, unit, currency, channel and
     marker), and each sum comes back as one FigureRow carrying only what totals.by and
-    totals.totals read (the other fields empty). One query, rows as many as the groups;
-    `contributions` (public_contributions) restricts it to some of the plan's contributions."""
-    if contributions is None:
-        contributions = public_contributions(plan)
+    totals.totals read (the other fields empty). Three queries, rows as many as the groups;
+    `ids` (public_ids) restricts it to some of the plan's contributions, read once by the caller."""
+    if ids is None:
+        ids = public_ids(plan)
     parts = key == "country"
     m = "measurement__" if parts else ""
     # The figures figure_rows keeps (a measurement with something in it, its parts only then) of
     # the kinds totals.totals sums: people by sex, counts and amounts.
-    measurements = Q(**{f"{m}contribution__in": contributions}) & (
+    measurements = Q(**{f"{m}contribution_id__in": ids}) & (
         Q(**{f"{m}instrument__by_sex": True}) | Q(**{f"{m}instrument__kind__in": ("count", "money")})
     )
     filled = Q()
@@ -246,8 +239,8 @@ def summed(plan: Plan, key: str, contributions: QuerySet | None = None) -> list[
     return rows
 
 
-def countries_in(contributions: QuerySet) -> list[str]:
-    """countries_with_figures(of the figures of `contributions`) without building them: the
+def countries_in(ids: list[int]) -> list[str]:
+    """countries_with_figures(of the figures of contributions `ids`) without building them: the
     countries of the parts figure_rows keeps (of a measurement with something in it, of the kinds
     it reads). One query, a row per country."""
     filled = Q()
@@ -256,7 +249,7 @@ def countries_in(contributions: QuerySet) -> list[str]:
     found = (
         CountryFigure.objects.filter(
             filled,
-            measurement__contribution__in=contributions,
+            measurement__contribution_id__in=ids,
             measurement__instrument__kind__in=("count", "money", "share", "quantitative"),
         )
         .values_list("country", flat=True)

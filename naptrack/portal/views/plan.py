@@ -88,10 +88,8 @@ def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
     siblings = list(Objective.objects.filter(plan=objective.plan).values_list("number", flat=True))
     index = siblings.index(objective.number)
     # The totals per year of the published figures of the objective's lines, summed by the
-    # database, and the countries they name (two queries, rows as many as the groups).
-    contributions = published_figures.public_contributions(
-        objective.plan, action__goal__objective__number=objective.number
-    )
+    # database, and the countries they name (three queries, rows as many as the groups).
+    ids = published_figures.public_ids(objective.plan, action__goal__objective__number=objective.number)
     scope = _("Objective %(number)s") % {"number": objective.number}
     return render(
         request,
@@ -104,11 +102,11 @@ def objective_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
             # Civil society's published assessments of the objective as a whole (two queries).
             "assessments": civil.objective_assessments(objective),
             "figures": figure_sections.section(
-                published_figures.yearly(published_figures.summed(objective.plan, "year", contributions)),
+                published_figures.yearly(published_figures.summed(objective.plan, "year", ids)),
                 key=f"objective-{number}",
                 scope=scope,
             ),
-            "figure_countries": published_figures.countries_in(contributions),
+            "figure_countries": published_figures.countries_in(ids),
         },
     )
 
