@@ -11,7 +11,8 @@ import unicodedata
 
 from django.db import migrations, models
 
-SQLiteOnly = importlib.import_module("naptrack.portal.migrations.0002_search_fts").SQLiteOnly
+_FTS = importlib.import_module("naptrack.portal.migrations.0002_search_fts")
+SQLiteOnly = _FTS.SQLiteOnly
 
 # Frozen here as portal.search_engines.scoped wrote the words when this migration was made.
 WORD = re.compile(r"[^\W_]+")
@@ -26,39 +27,19 @@ def fill(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
     SearchDocument = apps.get_model("portal", "SearchDocument")
-    rows = SearchDocument.objects.values_list("pk", "plan_id", "lang", "title", "body").iterator(chunk_size=2000)
+    documents = SearchDocument.objects.order_by("pk").values_list("pk", "plan_id", "lang", "title", "body")
+    update = "UPDATE portal_searchdocument SET scoped_title = %s, scoped_body = %s WHERE id = %s"
+    # A batch read, then written, at a time: no read left open on the table being written, and
+    # a large installation's documents never all in memory at once.
+    last = 0
     with schema_editor.connection.cursor() as cursor:
-        batch = []
-        for pk, plan_id, lang, title, body in rows:
-            batch.append((scoped(title, plan_id, lang), scoped(body, plan_id, lang), pk))
-            if len(batch) == 2000:
-                cursor.executemany("UPDATE portal_searchdocument SET scoped_title = %s, scoped_body = %s WHERE id = %s", batch)
-                batch = []
-        if batch:
-            cursor.executemany("UPDATE portal_searchdocument SET scoped_title = %s, scoped_body = %s WHERE id = %s", batch)
+        while batch := list(documents.filter(pk__gt=last)[:2000]):
+            cursor.executemany(update, [(scoped(t, p, lang), scoped(b, p, lang), pk) for pk, p, lang, t, b in batch])
+            last = batch[-1][0]
 
 
-OLD_TABLE = [
-    "CREATE VIRTUAL TABLE portal_search_fts USING fts5("
-    "title, body, content='portal_searchdocument', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER portal_search_ai AFTER INSERT ON portal_searchdocument BEGIN "
-    "INSERT INTO portal_search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-    "CREATE TRIGGER portal_search_ad AFTER DELETE ON portal_searchdocument BEGIN "
-    "INSERT INTO portal_search_fts(portal_search_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); END",
-    "CREATE TRIGGER portal_search_au AFTER UPDATE ON portal_searchdocument BEGIN "
-    "INSERT INTO portal_search_fts(portal_search_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); "
-    "INSERT INTO portal_search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-    "INSERT INTO portal_search_fts(portal_search_fts) VALUES ('rebuild')",
-]
-DROP = [
-    "DROP TRIGGER IF EXISTS portal_search_au",
-    "DROP TRIGGER IF EXISTS portal_search_ad",
-    "DROP TRIGGER IF EXISTS portal_search_ai",
-    "DROP TABLE IF EXISTS portal_search_fts",
-]
+# The table and triggers of migration 0002, which this one replaces (and gives back going backwards).
+OLD_TABLE, DROP = _FTS.FORWARDS, _FTS.BACKWARDS
 _ALL = "scoped_title, scoped_body"
 _NEW = "new.scoped_title, new.scoped_body"
 _OLD = "old.scoped_title, old.scoped_body"
