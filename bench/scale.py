@@ -23,14 +23,14 @@ each and the query counts, and flags what misses the aims (ratio <= 1.5, p95 < 1
 large size). Timings are of one process on a
 shared 2-core machine: a page of a few ms can show a ratio above 1.5 from noise alone.
 
-Measured 2026-12-06 (`--database both --data-dir /tmp/scale-data --keep -n 20`, 100 x 10 built
-once: 149 s on SQLite, 210 s on PostgreSQL), the machine otherwise idle: 48 pages and lists, the
-same query count at both sizes for every one; the README's "Scale" paragraph has the table. Over
-the aims: lists whose small installation has one or two rows against a full page (round list, plan
-list, the API's lists), the API's public figures and totals (nine published rounds against one),
-search on SQLite (bm25 counts a word's documents in the whole index), and the p95 of the heaviest
-pages (the API's plan and round contributions, line review, translations), 110-195 ms at both sizes
-depending on the run. Timings move by a third between runs on this shared machine.
+With --middle it also measures one plan with the large size's rounds (1 x 10), and prints the
+ratio of the large size to it: the growth that is the installation's (a hundred plans), apart from
+the plan's own history (ten rounds), which the pages cap or page.
+
+Measured 2026-12-07 (`--database both --data-dir /tmp/scale-data --keep -n 20 --middle`, the
+machine otherwise idle): 48 pages and lists, the same query count at every size for every one; the
+README's "Scale" paragraph has the table and what is still over the aims. Timings move by a third
+between runs on this shared machine.
 """
 
 from __future__ import annotations
