@@ -243,5 +243,13 @@ def test_the_words_found_are_marked_as_fts5_marks_them_whatever_their_case_and_a
     assert excerpt("short text", wanted) == "short text"
     first = excerpt("peace first, then more words", prefixes(["peace"]), size=3)
     assert first == f"{START}peace{STOP} first, then{ELLIPSIS}"
+    # The window with both words wins over an earlier one with one word found three times.
+    both = excerpt("peace peace peace a b c d e f g h i j peace talks k l m n o p q", prefixes(["peace", "talk"]), 4)
+    assert both == f"{ELLIPSIS}j {START}peace{STOP} {START}talks{STOP} k{ELLIPSIS}"
+    # Every word a hit (a one-letter query in a long text): the first window.
+    assert (
+        excerpt(" ".join(["eau"] * 5000), prefixes(["e"]), 3)
+        == f"{START}eau{STOP} {START}eau{STOP} {START}eau{STOP}{ELLIPSIS}"
+    )
     # Where the body holds no word of the query (found in the title), its first words.
     assert excerpt("one two three four", prefixes(["absent"]), size=2) == f"one two{ELLIPSIS}"

@@ -119,12 +119,22 @@ def excerpt(text: str, wanted: tuple[str, ...], size: int = SNIPPET_WORDS) -> st
     hits = [i for i, (_b, _e, hit) in enumerate(tokens) if hit]
     first = 0
     if hits:
+        # One pass: the hits within `size` words of each hit, counted per query word as the
+        # window slides (a long text of hits must not cost their square: the search is public).
         best, span = (-1, -1), (hits[0], hits[0])
-        for i in hits:
-            inside = [j for j in hits if i <= j < i + size]
-            score = (len({tokens[j][2] for j in inside}), len(inside))
+        counts: dict[str, int] = {}
+        end = 0
+        for i, start in enumerate(hits):
+            while end < len(hits) and hits[end] < start + size:
+                counts[tokens[hits[end]][2]] = counts.get(tokens[hits[end]][2], 0) + 1
+                end += 1
+            score = (len(counts), end - i)
             if score > best:
-                best, span = score, (i, inside[-1])
+                best, span = score, (start, hits[end - 1])
+            word = tokens[start][2]
+            counts[word] -= 1
+            if not counts[word]:
+                del counts[word]
         first = span[0] - (size - (span[1] - span[0] + 1)) // 2
         first = max(0, min(first, len(tokens) - size))
     last = min(len(tokens), first + size) - 1

@@ -3,11 +3,8 @@ dashboards make a fixed number of queries whatever the number of contributions."
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import add
-
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 
@@ -16,16 +13,16 @@ class RoundQuerySet(models.QuerySet):
         """Each round with its number of contributions per state. Each is counted on the
         (round, state) index by a subquery: a join grouped by round would group by every column
         of the round, its texts in each language included (35 ms for a page of thirty rounds of
-        two hundred contributions, against 5 ms)."""
+        two hundred contributions, against 5 ms). n_contributions counts them all, whatever the
+        state."""
         from naptrack.reporting.models import Contribution
 
-        def counted(state: str) -> Coalesce:
-            of_state = Contribution.objects.filter(round=OuterRef("pk"), state=state).order_by()
+        def counted(**state: str) -> Coalesce:
+            of_state = Contribution.objects.filter(round=OuterRef("pk"), **state).order_by()
             return Coalesce(Subquery(of_state.values("round").annotate(n=Count("pk")).values("n")), 0)
 
-        annotations = {f"n_{state.replace('-', '_')}": counted(state) for state in Contribution.State.values}
-        total = reduce(add, (F(name) for name in annotations))
-        return self.annotate(**annotations).annotate(n_contributions=total)
+        annotations = {f"n_{state.replace('-', '_')}": counted(state=state) for state in Contribution.State.values}
+        return self.annotate(n_contributions=counted(), **annotations)
 
     def visible_to(self, user) -> RoundQuerySet:
         """Staff see every round; an evaluator their plan's (and only those); others the published."""
