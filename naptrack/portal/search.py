@@ -81,6 +81,8 @@ COLUMNS = (
     "scoped_title",
     "scoped_body",
 )
+# What a document's row holds where it says nothing (other columns: NULL).
+DEFAULTS = dict.fromkeys(("action_code", "departments", "countries", "context", "scoped_title", "scoped_body"), "")
 
 
 @dataclass
@@ -179,15 +181,7 @@ def _rows(plan: Plan, source: _Source, lang: str):
         if scoped_words:
             values["scoped_title"] = engines.scoped(title, plan.pk, lang)
             values["scoped_body"] = engines.scoped(body, plan.pk, lang)
-        defaults = {
-            "action_code": "",
-            "departments": "",
-            "countries": "",
-            "context": "",
-            "scoped_title": "",
-            "scoped_body": "",
-        }
-        return tuple(values.get(column, defaults.get(column)) for column in COLUMNS)
+        return tuple(values.get(column, DEFAULTS.get(column)) for column in COLUMNS)
 
     position = 0
     where: dict[int, tuple[int, int, str, int]] = {}  # action id -> objective, goal, code, position

@@ -45,24 +45,27 @@ WORD = re.compile(r"[^\W_]+")
 SNIPPET_WORDS = 32
 
 
+def words_of(text: str) -> list[str]:
+    """The words of `text`: letters and digits, as FTS5's unicode61 tokenizer cuts them."""
+    return WORD.findall(unicodedata.normalize("NFC", text or ""))
+
+
 def scope(plan_id: int, lang: str) -> str:
     """A token's prefix: letters and digits only, so that FTS5's tokenizer keeps it whole."""
     return "s{}{}x".format(plan_id, "".join(ch for ch in lang.lower() if ch.isalnum()))
 
 
 def scoped(text: str, plan_id: int, lang: str) -> str:
-    """The words of `text` (letters and digits, as FTS5's unicode61 tokenizer cuts them), each
-    prefixed with the plan's and the language's scope."""
+    """The words of `text`, each prefixed with the plan's and the language's scope."""
     key = scope(plan_id, lang)
-    return " ".join(key + w for w in WORD.findall(unicodedata.normalize("NFC", text or "")))
+    return " ".join(key + w for w in words_of(text))
 
 
 def _match(words: list[str], key: str) -> str:
     """An FTS5 query: every word, each also as the start of a longer word, scoped by `key`."""
     phrases = []
     for word in words:
-        parts = WORD.findall(unicodedata.normalize("NFC", word))
-        if parts:
+        if parts := words_of(word):
             phrases.append('"{}"*'.format(" ".join(key + part for part in parts)))
     return " ".join(phrases)
 
@@ -78,7 +81,7 @@ def fold(text: str) -> str:
 
 def prefixes(words: list[str]) -> tuple[str, ...]:
     """What a found word starts with: each word of the query, folded."""
-    return tuple(fold(part) for word in words for part in WORD.findall(unicodedata.normalize("NFC", word)))
+    return tuple(fold(part) for word in words for part in words_of(word))
 
 
 def _tokens(text: str, wanted: tuple[str, ...]) -> list[tuple[int, int, str]]:
