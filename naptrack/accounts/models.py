@@ -4,10 +4,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from naptrack.core.choices import ChoiceLabels
 from naptrack.core.roles import Role
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     department = models.ForeignKey(
         "plans.Department",
         verbose_name=_("department"),

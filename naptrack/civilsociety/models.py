@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from naptrack.civilsociety.queries import AssessmentQuerySet, EventQuerySet, ExpertQuerySet, OrganisationQuerySet
+from naptrack.core.choices import ChoiceLabels
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         NGO = "ngo", _("NGO")
         WOMENS = "womens-organisation", _("women's organisation")
@@ -124,7 +125,7 @@ class Expert(models.Model):
         return self.consent_at is not None
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels, models.Model):
     """The record of a consent given or withdrawn: kept when the listing is erased, without the
     person's name, so that what was agreed to can still be shown."""
 
@@ -147,7 +148,7 @@ class Consent(models.Model):
         return f"{self.action} {self.at:%Y-%m-%d}"
 
 
-class Event(models.Model):
+class Event(ChoiceLabels, models.Model):
     """A consultation or reporting and coordination event with civil society (line 34)."""
 
     class Kind(models.TextChoices):
@@ -198,7 +199,7 @@ def event_file_path(instance: EventFile, filename: str) -> str:
     return f"events/{instance.event_id}/{filename}"
 
 
-class EventFile(models.Model):
+class EventFile(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         AGENDA = "agenda", _("agenda")
         MINUTES = "minutes", _("minutes")
@@ -221,7 +222,7 @@ class EventFile(models.Model):
         return self.title
 
 
-class Recommendation(models.Model):
+class Recommendation(ChoiceLabels, models.Model):
     class Response(models.TextChoices):
         PENDING = "pending", _("awaiting a response")
         ACCEPTED = "accepted", _("accepted")
@@ -261,7 +262,7 @@ class Recommendation(models.Model):
         return f"{self.event} #{self.position}"
 
 
-class FollowUp(models.Model):
+class FollowUp(ChoiceLabels, models.Model):
     """What was done about a recommendation, noted round after round until it is closed."""
 
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="follow_ups")
@@ -280,7 +281,7 @@ class FollowUp(models.Model):
         return f"{self.recommendation} · {self.status}"
 
 
-class Assessment(models.Model):
+class Assessment(ChoiceLabels, models.Model):
     """An organisation's own assessment of a line of action (or of an objective) in a round."""
 
     class State(models.TextChoices):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from naptrack.core.choices import ChoiceLabels
 from naptrack.evaluations.queries import EvaluationQuerySet
 from naptrack.plans.models import Action, Objective, Plan
 from naptrack.reporting.models import Contribution
@@ -17,7 +18,7 @@ from naptrack.reporting.models import Contribution
 Status = Contribution.Status
 
 
-class Evaluation(models.Model):
+class Evaluation(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         MID_TERM = "mid-term", _("mid-term evaluation")
         FINAL = "final", _("final evaluation")
@@ -57,7 +58,7 @@ class Evaluation(models.Model):
         return self.published_at is not None
 
 
-class Assessment(models.Model):
+class Assessment(ChoiceLabels, models.Model):
     """The evaluation's verdict on one objective or one line of action (exactly one of them)."""
 
     evaluation = models.ForeignKey(
@@ -118,7 +119,7 @@ class Finding(models.Model):
         return _("Finding %(number)s: %(text)s") % {"number": self.number, "text": _short(self.text)}
 
 
-class Recommendation(models.Model):
+class Recommendation(ChoiceLabels, models.Model):
     class Response(models.TextChoices):
         ACCEPTED = "accepted", _("accepted")
         PARTLY = "partly-accepted", _("partly accepted")

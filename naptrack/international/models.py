@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from naptrack.core.choices import ChoiceLabels
 from naptrack.international.queries import (
     AnswerQuerySet,
     FrameworkQuerySet,
@@ -31,7 +32,7 @@ class Body(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Framework(models.Model):
+class Framework(ChoiceLabels, models.Model):
     """A question set: ordered questions or indicators from one body."""
 
     code = models.SlugField(_("code"), max_length=100, unique=True)
@@ -55,7 +56,7 @@ class Framework(models.Model):
         return f"{self.name} {self.version}".strip()
 
 
-class Question(models.Model):
+class Question(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         TEXT = "text", _("text")
         NUMBER = "number", _("a number")
@@ -81,7 +82,7 @@ class Question(models.Model):
         return f"{self.code} {self.text[:80]}"
 
 
-class Mapping(models.Model):
+class Mapping(ChoiceLabels, models.Model):
     """A question answered (in part) by a monitoring instrument or by a whole line of action, of
     any plan: confirmed by the coordinator, suggested or typed."""
 
@@ -127,7 +128,7 @@ class Mapping(models.Model):
         return f"{self.question.code} -> {self.instrument or self.action}"
 
 
-class Request(models.Model):
+class Request(ChoiceLabels, models.Model):
     """A body's request for answers to a framework's questions over a period."""
 
     class Visibility(models.TextChoices):
@@ -238,7 +239,7 @@ class Dispatch(models.Model):
         return f"{self.request} v{self.version}"
 
 
-class TargetedQuestion(models.Model):
+class TargetedQuestion(ChoiceLabels, models.Model):
     """A question put to one department about a request's question that the data does not answer;
     it follows the contributions' workflow (draft, submitted, returned, approved)."""
 

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from naptrack.core.choices import ChoiceLabels
+
 
 def result_path(job: Job, filename: str) -> str:
     # A folder per job: the file keeps the name it is downloaded under (a report's filename),
@@ -29,7 +31,7 @@ class JobQuerySet(models.QuerySet):
         return self.filter(state__in=(Job.State.QUEUED, Job.State.RUNNING))
 
 
-class Job(models.Model):
+class Job(ChoiceLabels, models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from naptrack.core.choices import ChoiceLabels
 from naptrack.plans.queries import ActionQuerySet, DepartmentQuerySet, ObjectiveQuerySet, PlanQuerySet
 
 slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and hyphens."))
@@ -39,7 +40,7 @@ class Department(models.Model):
         return self.name
 
 
-class Plan(models.Model):
+class Plan(ChoiceLabels, models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, validators=[slug_validator])
     title = models.CharField(_("title"), max_length=300)
     country = models.CharField(
@@ -235,7 +236,7 @@ class Note(models.Model):
         return self.text[:80]
 
 
-class Instrument(models.Model):
+class Instrument(ChoiceLabels, models.Model):
     """A monitoring instrument: what is reported to show progress on a line of action.
 
     Its kind says what an answer holds (every kind may also carry text): "quantitative" is a
@@ -294,7 +295,7 @@ class Instrument(models.Model):
 NUMERIC_KINDS = frozenset({"quantitative", "count", "money", "share"})
 
 
-class Target(models.Model):
+class Target(ChoiceLabels, models.Model):
     """What the plan promises for an instrument: from a baseline, through milestones, to a target
     by a year. For a count by sex the values are shares of women (0 to 1); for a text instrument,
     the target is a text, assessed each round on the plan's status scale.
@@ -354,7 +355,7 @@ class Milestone(models.Model):
         return f"{self.year}: {self.value}"
 
 
-class LineLink(models.Model):
+class LineLink(ChoiceLabels, models.Model):
     """A line of a later plan continuing a line of an earlier one. A line may continue several
     (two merged) and several may continue one (one split); a line without a link is new."""
 
@@ -400,7 +401,7 @@ class Responsibility(models.Model):
         return f"{self.action.code}: {self.department.code}"
 
 
-class TranslationState(models.Model):
+class TranslationState(ChoiceLabels, models.Model):
     """The state of one translation of one plan text: "official" (the government's own
     translation) or "draft". The translation itself sits in the text's column for its language
     (modeltranslation: text_fr, name_nl, ...); a text without one has no row here, it is missing.

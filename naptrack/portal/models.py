@@ -7,8 +7,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from naptrack.core.choices import ChoiceLabels
 
-class SearchDocument(models.Model):
+
+class SearchDocument(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         OBJECTIVE = "objective", _("objective")
         GOAL = "goal", _("goal")

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from naptrack.core.choices import ChoiceLabels
 from naptrack.publications.queries import PublishedReportQuerySet
 
 
@@ -15,7 +16,7 @@ def report_path(instance: PublishedReport, filename: str) -> str:
     return f"reports/{instance.round_id}/{filename}"
 
 
-class PublishedReport(models.Model):
+class PublishedReport(ChoiceLabels, models.Model):
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
         DOCX = "docx", _("Word (DOCX)")

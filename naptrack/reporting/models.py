@@ -12,10 +12,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from naptrack.core.choices import ChoiceLabels
 from naptrack.reporting.queries import ContributionQuerySet, RoundQuerySet
 
 
-class Round(models.Model):
+class Round(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         BASELINE = "baseline", _("baseline")
         ANNUAL = "annual", _("annual report")
@@ -62,7 +63,7 @@ class Round(models.Model):
         return capfirst(_("%(kind)s %(year)s") % {"kind": self.get_kind_display(), "year": self.year})
 
 
-class Contribution(models.Model):
+class Contribution(ChoiceLabels, models.Model):
     """What one department reports on one line of action in one round."""
 
     class State(models.TextChoices):
@@ -160,7 +161,7 @@ class Contribution(models.Model):
         return self.state in (self.State.DRAFT, self.State.RETURNED)
 
 
-class Measurement(models.Model):
+class Measurement(ChoiceLabels, models.Model):
     """A department's answer to one monitoring instrument of its line.
 
     Which fields hold the answer depends on the instrument's kind (plans.Instrument): `value` is
