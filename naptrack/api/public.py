@@ -15,11 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from naptrack.api import serializers as s
+from naptrack.api.rows import WrittenRows
 from naptrack.api.views.common import JsonView, Pagination, responses
 from naptrack.reporting.models import Contribution, Measurement, Round
 
 
-class PublicRoundSerializer(serializers.Serializer):
+class PublicRoundSerializer(WrittenRows):
     id = serializers.IntegerField()
     plan = serializers.CharField(source="plan.slug", help_text=gettext_lazy("Plan slug."))
     kind = serializers.ChoiceField(choices=Round.Kind.choices)
@@ -27,6 +28,17 @@ class PublicRoundSerializer(serializers.Serializer):
     label = serializers.CharField(source="__str__")
     intro = serializers.CharField(allow_blank=True)
     published_at = serializers.DateTimeField()
+
+    def row(self, round_: Round) -> dict:
+        return {
+            "id": round_.pk,
+            "plan": round_.plan.slug,
+            "kind": round_.kind,
+            "year": round_.year,
+            "label": self.label_of(round_),
+            "intro": str(round_.intro),
+            "published_at": self.moment(round_.published_at),
+        }
 
 
 class PublicContributionSerializer(serializers.Serializer):
@@ -47,6 +59,9 @@ class PublicContributionSerializer(serializers.Serializer):
     corrected_at = serializers.DateTimeField(
         allow_null=True, help_text=gettext_lazy("When the contribution was corrected after publication; else null.")
     )
+
+
+ROW_COLUMNS = ("id", "plan__slug", "kind", "year", "intro", "published_at")
 
 
 def _published_rounds():
@@ -73,7 +88,9 @@ class PublicRoundList(JsonView, generics.ListAPIView):
     filterset_class = PublicRoundFilter
 
     def get_queryset(self):
-        return _published_rounds().select_related("plan").order_by("plan__slug", "-year", "kind")
+        # Only the columns the rows show: a round and its plan hold seven date-times between them,
+        # each converted as it is read.
+        return _published_rounds().select_related("plan").only(*ROW_COLUMNS).order_by("plan__slug", "-year", "kind")
 
     @extend_schema(
         summary=gettext_lazy("Published rounds"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from naptrack.api.rows import WrittenRows
 from naptrack.plans.models import Instrument
 from naptrack.reporting.models import Contribution, Measurement, Round
 from naptrack.reporting.services import COUNT_MAX
@@ -76,7 +77,7 @@ class PeriodSerializer(serializers.Serializer):
     end = serializers.IntegerField()
 
 
-class PlanSummarySerializer(serializers.Serializer):
+class PlanSummarySerializer(WrittenRows):
     slug = serializers.CharField()
     title = serializers.CharField()
     country = serializers.CharField()
@@ -87,6 +88,16 @@ class PlanSummarySerializer(serializers.Serializer):
     @extend_schema_field(PeriodSerializer)
     def get_period(self, plan) -> dict:
         return {"start": plan.period_start, "end": plan.period_end}
+
+    def row(self, plan) -> dict:
+        return {
+            "slug": plan.slug,
+            "title": str(plan.title),
+            "country": plan.country,
+            "period": self.get_period(plan),
+            "languages": [str(code) for code in plan.languages],
+            "focus_countries": [str(code) for code in plan.focus_countries],
+        }
 
 
 _LANGUAGE_TEXT = {"type": "string"}
@@ -192,7 +203,7 @@ def _state_counts(row, prefix: str = "n_") -> dict[str, int]:
     return counts
 
 
-class RoundSerializer(serializers.Serializer):
+class RoundSerializer(WrittenRows):
     """A round with its number of contributions per state (the queryset's with_counts())."""
 
     id = serializers.IntegerField()
@@ -212,6 +223,22 @@ class RoundSerializer(serializers.Serializer):
     def get_counts(self, round_) -> dict:
         return _state_counts(round_)
 
+    def row(self, round_) -> dict:
+        return {
+            "id": round_.pk,
+            "plan": round_.plan.slug,
+            "kind": round_.kind,
+            "year": round_.year,
+            "deadline": self.day(round_.deadline),
+            "intro": str(round_.intro),
+            "state": round_.state,
+            "created_at": self.moment(round_.created_at),
+            "opened_at": self.moment(round_.opened_at),
+            "closed_at": self.moment(round_.closed_at),
+            "published_at": self.moment(round_.published_at),
+            "counts": _state_counts(round_),
+        }
+
 
 class RoundDetailSerializer(RoundSerializer):
     departments = serializers.SerializerMethodField(help_text=_("Contributions per state, for each department."))
@@ -219,6 +246,9 @@ class RoundDetailSerializer(RoundSerializer):
     @extend_schema_field(DepartmentCountsSerializer(many=True))
     def get_departments(self, round_) -> list[dict]:
         return [{"department": row["department__code"], **_state_counts(row)} for row in round_.department_counts]
+
+    def row(self, round_) -> dict:
+        return {**super().row(round_), "departments": self.get_departments(round_)}
 
 
 class RoundCreateSerializer(serializers.Serializer):

@@ -1,0 +1,69 @@
+"""The API lists whose rows are written out (api/rows.py) write what DRF's field-by-field walk
+writes, key by key and in order, in every language and time zone: the rounds at every state of a
+round's life, public and with their counts, and the plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from naptrack.api import serializers as s
+from naptrack.api.public import ROW_COLUMNS, PublicRoundSerializer
+from naptrack.plans.models import Plan
+from naptrack.reporting import services as reporting
+from naptrack.reporting.models import Contribution, Round
+from tests.portal_data import new_round, publish
+
+
+@pytest.fixture
+def rounds(plan, coordinator, monkeypatch):
+    """A published mid-term round, an open annual one and a draft baseline, on the real plan."""
+    published = publish(new_round(plan, coordinator, Round.Kind.MID_TERM, 2014), coordinator, monkeypatch)
+    new_round(plan, coordinator, Round.Kind.ANNUAL, 2015)
+    reporting.round_create(
+        actor=coordinator, plan=plan, kind=Round.Kind.BASELINE, year=2012, deadline=dt.date(2013, 3, 1)
+    )
+    Round.objects.filter(pk=published.pk).update(intro="Un *bilan* à mi-parcours.")
+    return Round.objects.order_by("pk")
+
+
+def same(serializer, instances) -> None:
+    assert instances, "nothing was compared"
+    for instance in instances:
+        written, walked = serializer.row(instance), serializer.walked(instance)
+        assert written == walked
+        assert list(written) == list(walked) == list(serializer.fields)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "nl", "de"])
+@pytest.mark.parametrize("zone", ["Europe/Brussels", "UTC", "America/Bogota"])
+def test_written_rows_are_what_drf_writes(rounds, plan, lang, zone):
+    with translation.override(lang), timezone.override(zone):
+        same(s.RoundSerializer(), list(rounds.with_counts().select_related("plan")))
+        public = rounds.filter(state=Round.State.PUBLISHED).select_related("plan").only(*ROW_COLUMNS)
+        same(PublicRoundSerializer(), list(public))
+        same(s.PlanSummarySerializer(), list(Plan.objects.all()))
+
+
+def test_the_rows_are_not_all_empty(rounds):
+    # A comparison of two empty rows would pass whatever the rows wrote.
+    with timezone.override("UTC"):
+        row = s.RoundSerializer().row(rounds.with_counts().select_related("plan").get(state=Round.State.PUBLISHED))
+    assert row["published_at"].endswith("Z") and row["opened_at"] and row["closed_at"]
+    assert row["intro"] == "Un *bilan* à mi-parcours."
+    assert row["counts"]["total"] == Contribution.objects.filter(round_id=row["id"]).count() > 0
+    with translation.override("fr"):
+        labels = [PublicRoundSerializer().row(r)["label"] for r in rounds.filter(state=Round.State.PUBLISHED)]
+    assert labels == ["Évaluation à mi-parcours 2014"]
+
+
+def test_the_public_rounds_read_their_rows_in_one_query(rounds, anonymous):
+    with CaptureQueriesContext(connection) as queries:
+        body = anonymous.get("/api/v1/public/rounds/").json()
+    assert [r["kind"] for r in body["results"]] == ["mid-term"]
+    assert body["results"][0]["intro"] == "Un *bilan* à mi-parcours."
+    assert len(queries) == 2  # the count and the page: the intro's deferred columns loaded with it
