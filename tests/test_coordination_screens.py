@@ -723,7 +723,10 @@ def test_line_review_query_count_is_fixed(
     submit(focal_defence, contribution_of(open_round, "23.a", "defence"))
     with django_assert_num_queries(23):
         html = get(client, line(open_round, "14.a"))
-    assert 'id="earlier-' in html and html.count('class="col earlier-round"') == 2
+    # The round before in full, the baseline as a link to its own review of the line.
+    assert html.count('class="col earlier-round"') == 1 and f'id="earlier-{midterm.pk}"' in html
+    older = between(html, 'class="mt-3 older-rounds"', "</p>")
+    assert f'href="/rounds/{baseline_round.pk}/lines/14.a/"' in older and f"/rounds/{midterm.pk}/" not in older
 
 
 def test_coordinator_saves_the_synthesis(open_round, coordinator):
