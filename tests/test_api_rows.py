@@ -1,6 +1,7 @@
 """The API lists whose rows are written out (api/rows.py) write what DRF's field-by-field walk
-writes, key by key and in order, in every language and time zone: the rounds at every state of a
-round's life, public and with their counts, and the plans."""
+writes, key by key, in order and as JSON, in every language and time zone: the rounds at every
+state of a round's life, public and with their counts, the plans, and the contributions with
+their figures of every kind and their countries' parts."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from rest_framework.renderers import JSONRenderer
 
 from naptrack.api import serializers as s
-from naptrack.api.public import ROW_COLUMNS, PublicRoundSerializer
+from naptrack.api.public import ROW_COLUMNS, PublicContributionSerializer, PublicRoundSerializer
 from naptrack.plans.models import Plan
 from naptrack.reporting import services as reporting
 from naptrack.reporting.models import Contribution, Round
+from tests import figures_data
 from tests.portal_data import new_round, publish
 
 
@@ -37,6 +40,23 @@ def same(serializer, instances) -> None:
         written, walked = serializer.row(instance), serializer.walked(instance)
         assert written == walked
         assert list(written) == list(walked) == list(serializer.fields)
+        # True == 1 and Decimal("1.0000") == 1: the JSON tells them apart.
+        assert JSONRenderer().render(written) == JSONRenderer().render(walked)
+
+
+def test_written_contributions_are_what_drf_writes(plan, coordinator, monkeypatch):
+    r2014, r2015 = figures_data.build(plan, coordinator, monkeypatch)
+    contributions = list(Contribution.objects.filter(round__in=[r2014, r2015]).with_detail().order_by("pk"))
+    measured = [m for c in contributions for m in c.measurements.all()]
+    # Every kind of figure is compared: amounts, people by sex, counts, their countries' parts.
+    assert {m.instrument.kind for m in measured} >= {"money", "quantitative", "count"}
+    assert any(m.countries.all() for m in measured) and any(m.value is not None for m in measured)
+    assert any(m.derived for m in measured)
+    with timezone.override("America/Bogota"):
+        same(s.ContributionSerializer(), contributions)
+        same(PublicContributionSerializer(), contributions)
+        same(s.MeasurementSerializer(), measured)
+        same(s.CountryFigureSerializer(), [f for m in measured for f in m.countries.all()])
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl", "de"])

@@ -41,7 +41,7 @@ class PublicRoundSerializer(WrittenRows):
         }
 
 
-class PublicContributionSerializer(serializers.Serializer):
+class PublicContributionSerializer(WrittenRows):
     id = serializers.IntegerField()
     round = serializers.IntegerField(source="round_id")
     action = serializers.CharField(source="action.code", help_text=gettext_lazy("Code of the line of action."))
@@ -59,6 +59,20 @@ class PublicContributionSerializer(serializers.Serializer):
     corrected_at = serializers.DateTimeField(
         allow_null=True, help_text=gettext_lazy("When the contribution was corrected after publication; else null.")
     )
+
+    def row(self, c: Contribution) -> dict:
+        return {
+            "id": c.pk,
+            "round": c.round_id,
+            "action": c.action.code,
+            "department": c.department.code,
+            "status": c.status,
+            "narrative": c.narrative,
+            "countries": [str(code) for code in c.countries],
+            "measurements": self.fields["measurements"].to_representation(c.measurements.all()),
+            "correction_note": c.correction_note,
+            "corrected_at": self.moment(c.corrected_at),
+        }
 
 
 ROW_COLUMNS = ("id", "plan__slug", "kind", "year", "intro", "published_at")

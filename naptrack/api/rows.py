@@ -12,11 +12,17 @@ on the same objects, key by key and in order.
 from __future__ import annotations
 
 import datetime
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
 from rest_framework import serializers
+
+# api/serializers.py's DecimalField(max_digits=16, decimal_places=4): DRF quantizes to four places
+# with the precision of max_digits and the default rounding, half to even.
+FOUR_PLACES = Decimal("0.0001")
+DECIMALS = Context(prec=16, rounding=ROUND_HALF_EVEN)
 
 
 class WrittenRows(serializers.Serializer):
@@ -49,6 +55,12 @@ class WrittenRows(serializers.Serializer):
         if key not in labels:
             labels[key] = str(instance)
         return labels[key]
+
+    def decimal(self, value: Decimal | None) -> Decimal | None:
+        """A decimal as the serializers' DecimalFields write it: four places, as a number."""
+        if value is None:
+            return None
+        return value.quantize(FOUR_PLACES, context=DECIMALS)
 
     @staticmethod
     def day(value: datetime.date | None) -> str | None:
