@@ -102,7 +102,7 @@ class FigurePages:
     def __init__(self, plan: Plan, *, kind: str = "", country: str = "", **filters: Any) -> None:
         self.plan, self.kind, self.country = plan, kind, country
         ids = list(Contribution.objects.filter(round__plan=plan, **filters).public().values_list("pk", flat=True))
-        wanted = Q(contribution_id__in=ids, instrument__kind__in=KINDS)
+        wanted = Q(contribution_id__among=ids, instrument__kind__in=KINDS)
         if kind == "by-sex":
             wanted &= Q(instrument__by_sex=True)
         elif kind:
@@ -177,7 +177,7 @@ def summed(plan: Plan, key: str, ids: list[int] | None = None) -> list[FigureRow
     m = "measurement__" if parts else ""
     # The figures figure_rows keeps (a measurement with something in it, its parts only then) of
     # the kinds totals.totals sums: people by sex, counts and amounts.
-    measurements = Q(**{f"{m}contribution_id__in": ids}) & (
+    measurements = Q(**{f"{m}contribution_id__among": ids}) & (
         Q(**{f"{m}instrument__by_sex": True}) | Q(**{f"{m}instrument__kind__in": ("count", "money")})
     )
     filled = Q()
@@ -249,7 +249,7 @@ def countries_in(ids: list[int]) -> list[str]:
     found = (
         CountryFigure.objects.filter(
             filled,
-            measurement__contribution_id__in=ids,
+            measurement__contribution_id__among=ids,
             measurement__instrument__kind__in=("count", "money", "share", "quantitative"),
         )
         .values_list("country", flat=True)
