@@ -73,8 +73,9 @@ def measurements_of(contribution_ids: list[int]) -> QuerySet[Measurement]:
     """measurements_in for contributions the caller listed by id, approved (one plan's: a list
     of some thousands at most). The subquery of measurements_in joined to the context makes more
     tables than PostgreSQL's join_collapse_limit (8): it keeps the written join order and scans
-    every plan's measurements; a list of ids lets it start from the contributions' index."""
-    return _with_context(Measurement.objects.filter(contribution_id__in=contribution_ids))
+    every plan's measurements; a list of ids (one parameter: core/lookups.py) lets it start from the
+    contributions' index."""
+    return _with_context(Measurement.objects.filter(contribution_id__among=contribution_ids))
 
 
 def measurements_listed(measurement_ids: list[int]) -> QuerySet[Measurement]:
