@@ -24,8 +24,10 @@ def test_among_finds_what_in_finds(plan):
     assert set(Instrument.objects.filter(action__pk__among=ids[:2]).values_list("action_id", flat=True)) == set(ids[:2])
 
 
-def test_among_nothing_finds_nothing(plan):
-    assert not Action.objects.filter(pk__among=[]).exists()
+def test_among_nothing_finds_nothing_without_asking_the_database(plan, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert list(Action.objects.filter(pk__among=[])) == []
+    assert Action.objects.filter(pk__among=[]).count() == 0
 
 
 def test_among_takes_whole_numbers_only(plan):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import Lookup
 
@@ -28,6 +29,9 @@ class Among(Lookup):
         return [int(value) for value in values]
 
     def as_sql(self, compiler, connection) -> tuple[str, tuple]:
+        if not self.rhs:
+            # As `__in=[]`: no row can match, and Django then skips the query.
+            raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
