@@ -65,13 +65,13 @@ def plan_document(
     objectives = []
     for objective in tree if tree is not None else plan_tree(plan):
         goals = []
-        for goal in objective.goals.all():
+        for goal in objective.tree_goals:
             actions = []
-            for action in goal.actions.all():
-                responsibilities = list(action.responsibilities.all())
+            for action in goal.tree_actions:
+                responsibilities = action.tree_responsibilities
                 coordinator = next((r.department.code for r in responsibilities if r.is_coordinator), None)
                 instruments = []
-                for instrument in action.instruments.all():
+                for instrument in action.tree_instruments:
                     row = {"text": text(instrument, "instrument", "text"), "kind": instrument.kind}
                     if instrument.by_sex:
                         row["by_sex"] = True
@@ -86,7 +86,7 @@ def plan_document(
                     {
                         "code": action.code,
                         "text": text(action, "action", "text"),
-                        "notes": [text(note, "note", "text") for note in action.notes.all()],
+                        "notes": [text(note, "note", "text") for note in action.tree_notes],
                         "instruments": instruments,
                         "departments": [r.department.code for r in responsibilities],
                         "coordinator": coordinator,
@@ -168,10 +168,10 @@ CSV_COLUMNS = [
 
 def _rows(plan: Plan):
     for objective in plan_tree(plan):
-        for goal in objective.goals.all():
-            for action in goal.actions.all():
-                responsibilities = list(action.responsibilities.all())
-                for n, instrument in enumerate(action.instruments.all(), start=1):
+        for goal in objective.tree_goals:
+            for action in goal.tree_actions:
+                responsibilities = action.tree_responsibilities
+                for n, instrument in enumerate(action.tree_instruments, start=1):
                     yield objective, goal, action, responsibilities, n, instrument
 
 
@@ -199,7 +199,7 @@ def plan_csv(plan: Plan, *, public: bool = False) -> str:
                     _source(instrument, "unit"),
                     ";".join(r.department.code for r in responsibilities),
                     next((r.department.code for r in responsibilities if r.is_coordinator), ""),
-                    " | ".join(_source(note, "text") for note in action.notes.all()),
+                    " | ".join(_source(note, "text") for note in action.tree_notes),
                 ]
             )
         )
@@ -246,11 +246,11 @@ def plan_xlsx(plan: Plan, *, public: bool = False) -> bytes:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
         ws.cell(row, 1).font = Font(bold=True)
         ws.cell(row, 1).fill = objective_fill
-        for goal in objective.goals.all():
+        for goal in objective.tree_goals:
             first = ws.max_row + 1
-            for action in goal.actions.all():
+            for action in goal.tree_actions:
                 departments = []
-                for r in action.responsibilities.all():
+                for r in action.tree_responsibilities:
                     name = _source(names.get(r.department_id, r.department), "name")
                     departments.append(f"{name} ({_('coordinator')})" if r.is_coordinator else name)
                 xlsx_append(
@@ -259,7 +259,7 @@ def plan_xlsx(plan: Plan, *, public: bool = False) -> bytes:
                         action.code,
                         f"{goal.number}. {_source(goal, 'text')}",
                         _source(action, "text"),
-                        "\n".join(_source(i, "text") for i in action.instruments.all()),
+                        "\n".join(_source(i, "text") for i in action.tree_instruments),
                         "\n".join(departments),
                     ],
                 )

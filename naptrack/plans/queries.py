@@ -58,8 +58,12 @@ class ObjectiveQuerySet(models.QuerySet):
 
     def with_full_tree(self) -> ObjectiveQuerySet:
         """The whole tree in force down to instruments and notes: what an export needs. Lines and
-        instruments an amendment retired are left out: the plan file says what is asked now."""
-        from naptrack.plans.models import Action, Goal, Instrument
+        instruments an amendment retired are left out: the plan file says what is asked now.
+
+        Each level is a list in a `tree_*` attribute (Prefetch's to_attr) rather than a related
+        manager's cache: Django makes a queryset for every object a manager's cache is put on, and
+        for the five hundred objects of a plan that was a fifth of the API's plan document."""
+        from naptrack.plans.models import Action, Goal, Instrument, Responsibility
 
         # Targets joined, their milestones read only when the plan has targets: no query more for
         # a plan without.
@@ -68,13 +72,20 @@ class ObjectiveQuerySet(models.QuerySet):
             .select_related("target")
             .prefetch_related("target__milestones")
         )
+        responsibilities = Responsibility.objects.select_related("department").order_by("position")
         actions = (
             Action.objects.filter(retired_in__isnull=True)
             .order_by("position")
-            .prefetch_related(_responsibilities(), models.Prefetch("instruments", queryset=instruments), "notes")
+            .prefetch_related(
+                models.Prefetch("responsibilities", queryset=responsibilities, to_attr="tree_responsibilities"),
+                models.Prefetch("instruments", queryset=instruments, to_attr="tree_instruments"),
+                models.Prefetch("notes", to_attr="tree_notes"),
+            )
         )
-        goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
-        return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
+        goals = Goal.objects.order_by("number").prefetch_related(
+            models.Prefetch("actions", queryset=actions, to_attr="tree_actions")
+        )
+        return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals, to_attr="tree_goals"))
 
     def with_texts(self) -> ObjectiveQuerySet:
         """Objectives with their goals, lines, notes and instruments: every translatable text
