@@ -280,16 +280,17 @@ class CountryFigureSerializer(WrittenRows):
     denominator = _decimal()
 
     def row(self, figure) -> dict:
-        decimal = self.decimal
         return {
             "country": figure.country,
-            "women": figure.women,
-            "men": figure.men,
-            "other": figure.other,
-            "value": decimal(figure.value),
-            "numerator": decimal(figure.numerator),
-            "denominator": decimal(figure.denominator),
+            **_counted(figure, self.decimal),
+            "numerator": self.decimal(figure.numerator),
+            "denominator": self.decimal(figure.denominator),
         }
+
+
+def _counted(figure, decimal) -> dict:
+    """The people by sex and the value of a measurement or of a country's part, in their order."""
+    return {"women": figure.women, "men": figure.men, "other": figure.other, "value": decimal(figure.value)}
 
 
 class MeasurementSerializer(WrittenRows):
@@ -338,10 +339,7 @@ class MeasurementSerializer(WrittenRows):
         return {
             "instrument": m.instrument_id,
             "text": m.text,
-            "women": m.women,
-            "men": m.men,
-            "other": m.other,
-            "value": decimal(m.value),
+            **_counted(m, decimal),
             "unit": m.unit,
             "currency": m.currency,
             "marker": m.marker,
