@@ -207,7 +207,10 @@ class Measurement(ChoiceLabels, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["contribution", "instrument__position"]
+        # By the contribution's column: "contribution" would sort by the contribution's own ordering,
+        # joining round, plan, line, goal and department to every read of measurements, prefetches
+        # included (PostgreSQL then spent ten times longer planning than running them).
+        ordering = ["contribution_id", "instrument__position"]
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
         constraints = [
@@ -283,7 +286,7 @@ class Evidence(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        ordering = ["contribution", "added_at", "id"]
+        ordering = ["contribution_id", "added_at", "id"]  # the column: see Measurement's
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         constraints = [
