@@ -14,6 +14,7 @@ from naptrack.plans.exports import plan_json
 from naptrack.plans.models import Plan, Target
 from naptrack.plans.services import plan_load
 from naptrack.reporting.progress import RULES, progress, shares_on_track
+from tests.portal_data import fill, new_round
 from tests.targets_data import EXPECTED, four_rounds, load_targets, with_targets
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,14 @@ def test_progress_reads_values_shares_of_women_and_distances(targets, rounds, dj
     assert items["20.b"].latest == 150  # two departments summed
     assert items["16.a"].latest == Decimal("35.0000") and items["16.a"].to_milestone == Decimal("5.0000")
     assert items["21"].latest is None and items["21"].rule == str(RULES["no-data"])
+
+
+def test_the_baseline_is_dated_by_the_latest_baseline_round(targets, rounds, coordinator):
+    # A baseline of a later year, recorded after the first (its contributions have the higher ids).
+    later = new_round(targets, coordinator, "baseline", 2013)
+    fill(later, "23.a", "defence", coordinator, coordinator, answers={1: {"women": 15, "men": 85}})
+    women = next(p for p in progress(targets, rounds[2014]) if p.target.instrument.action.code == "23.a")
+    assert women.baseline == (2013, Decimal("0.1000"))  # both baselines' people: 20 women of 200
 
 
 def test_the_share_on_track_per_objective_and_department(targets, rounds):

@@ -306,7 +306,8 @@ def _progress(
     elif baseline_rows:
         value = _value(target, baseline_rows, plan.currency)
         if value is not None:
-            p.baseline = (baseline_rows[0].contribution.round.year, value)
+            # The latest baseline round's year, whatever order the rows were read in.
+            p.baseline = (max(m.contribution.round.year for m in baseline_rows), value)
     _assess(p)
     return p
 
