@@ -312,6 +312,12 @@ def test_the_line_review_shows_what_its_round_asked(plan, coordinator, coordinat
     assert coordinator_client.get(f"/rounds/{later.pk}/lines/37.b/").status_code == 200
     assert escape(retired_text) in coordinator_client.get(f"/rounds/{earlier.pk}/lines/4.d/").content.decode()
     assert escape(retired_text) not in coordinator_client.get(f"/rounds/{later.pk}/lines/4.d/").content.decode()
+    # The older rounds are links to their own review of the line, for the rounds that asked for it.
+    latest = new_round(plan, coordinator, "annual", 2016)
+    html = coordinator_client.get(f"/rounds/{latest.pk}/lines/37.b/").content.decode()
+    assert f'id="earlier-{later.pk}"' in html and f"/rounds/{earlier.pk}/lines/37.b/" not in html
+    html = coordinator_client.get(f"/rounds/{latest.pk}/lines/4.d/").content.decode()
+    assert f'href="/rounds/{earlier.pk}/lines/4.d/"' in html
 
 
 def test_the_plan_api_lists_the_instruments_in_force_after_a_retirement(plan, coordinator, anonymous):

@@ -134,6 +134,8 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     # The latest earlier rounds in full, the older ones as links (each their own line review):
     # the page's cost stays that of a few rounds however many the plan has had.
     older, earlier = earlier[:-EARLIER_SHOWN], earlier[-EARLIER_SHOWN:]
+    # A link only to a review that exists: an older round asked for this line (an amendment may have added it since).
+    older = [r for r in older if asks(action, r.plan_version_id)]
     syntheses = {
         s.round_id: s
         for s in Synthesis.objects.filter(round__in=[round_, *earlier], action=action).select_related("round")
