@@ -30,6 +30,11 @@ def test_among_nothing_finds_nothing_without_asking_the_database(plan, django_as
     assert Action.objects.filter(pk__among=[]).count() == 0
 
 
+def test_among_skips_none_as_in_does(plan):
+    first = Action.objects.filter(plan=plan).order_by("pk").first()
+    assert list(Action.objects.filter(pk__among=[None, first.pk])) == [first]
+
+
 def test_among_takes_whole_numbers_only(plan):
     with pytest.raises(ValueError):
         list(Action.objects.filter(pk__among=["1) OR 1=1 --"]))

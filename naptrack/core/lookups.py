@@ -25,8 +25,9 @@ class Among(Lookup):
 
     def get_prep_lookup(self) -> list[int]:
         # Whole numbers only: what reaches the SQL is data, and a non-number is refused here.
+        # None matches no row, as with `__in`.
         values: Iterable = self.rhs
-        return [int(value) for value in values]
+        return [int(value) for value in values if value is not None]
 
     def as_sql(self, compiler, connection) -> tuple[str, tuple]:
         if not self.rhs:
@@ -35,7 +36,10 @@ class Among(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*lhs_params, json.dumps(self.rhs))
+        if connection.vendor == "sqlite":
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", (*lhs_params, json.dumps(self.rhs))
+        # Another database: a parameter per value, as `__in`.
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
 
 
 def register() -> None:
