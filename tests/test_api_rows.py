@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 
 from naptrack.api import serializers as s
+from naptrack.api import serializers_contributions as sc
 from naptrack.api.public import ROW_COLUMNS, PublicContributionSerializer, PublicRoundSerializer
 from naptrack.plans.models import Plan
 from naptrack.reporting import services as reporting
@@ -53,10 +54,10 @@ def test_written_contributions_are_what_drf_writes(plan, coordinator, monkeypatc
     assert any(m.countries.all() for m in measured) and any(m.value is not None for m in measured)
     assert any(m.derived for m in measured)
     with timezone.override("America/Bogota"):
-        same(s.ContributionSerializer(), contributions)
+        same(sc.ContributionSerializer(), contributions)
         same(PublicContributionSerializer(), contributions)
-        same(s.MeasurementSerializer(), measured)
-        same(s.CountryFigureSerializer(), [f for m in measured for f in m.countries.all()])
+        same(sc.MeasurementSerializer(), measured)
+        same(sc.CountryFigureSerializer(), [f for m in measured for f in m.countries.all()])
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl", "de"])

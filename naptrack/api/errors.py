@@ -56,7 +56,7 @@ def _invalid(errors: dict[str, list[str]]) -> Response:
 def _conflict(exc: ContributionConflict, request) -> Response:
     # Imported here: the serializers import the reporting models, this module is loaded by DRF's
     # settings before the apps are ready.
-    from naptrack.api.serializers import ContributionSerializer
+    from naptrack.api.serializers_contributions import ContributionSerializer
     from naptrack.reporting.models import Contribution
 
     current = Contribution.objects.with_detail().get(pk=exc.current.pk)

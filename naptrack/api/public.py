@@ -14,8 +14,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from naptrack.api import serializers as s
 from naptrack.api.rows import WrittenRows
+from naptrack.api.serializers_contributions import MeasurementSerializer
 from naptrack.api.views.common import JsonView, Pagination, responses
 from naptrack.reporting.models import Contribution, Measurement, Round
 
@@ -51,7 +51,7 @@ class PublicContributionSerializer(WrittenRows):
     countries = serializers.ListField(
         child=serializers.CharField(), help_text=gettext_lazy("ISO 3166-1 alpha-2 codes.")
     )
-    measurements = s.MeasurementSerializer(many=True, source="measurements.all")
+    measurements = MeasurementSerializer(many=True, source="measurements.all")
     correction_note = serializers.CharField(
         allow_blank=True,
         help_text=gettext_lazy("The coordinator's public note on a correction made after publication; else empty."),

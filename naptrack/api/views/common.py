@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from naptrack.api import serializers as s
 from naptrack.api.parsers import JsonParser
+from naptrack.api.serializers_contributions import ConflictSerializer
 from naptrack.core.roles import evaluates, is_evaluator
 from naptrack.reporting.rules import plan_id_of
 
@@ -29,7 +30,7 @@ _ERRORS = {
     403: OpenApiResponse(s.ErrorSerializer, description=gettext_lazy("The caller may not do this.")),
     404: OpenApiResponse(s.ErrorSerializer, description=gettext_lazy("No such object (or page).")),
     409: OpenApiResponse(
-        s.ConflictSerializer,
+        ConflictSerializer,
         description=gettext_lazy(
             "The object is in a state that does not allow this, or it changed since the version sent "
             "(then the body holds the current version and what changed)."

@@ -11,7 +11,8 @@ from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from naptrack.api import serializers as s
+from naptrack.api import serializers as base
+from naptrack.api import serializers_contributions as s
 from naptrack.api.views.common import (
     CanViewContributions,
     JsonView,
@@ -130,7 +131,7 @@ class ContributionTransition(JsonView):
     """A step in a contribution's review; answers with the contribution as it is after it."""
 
     permission_classes = [CanViewContributions]
-    body: type[s.serializers.Serializer] = s.VersionSerializer
+    body: type[base.serializers.Serializer] = base.VersionSerializer
 
     def step(self, request: Request, contribution: Contribution, data: dict) -> None:
         raise NotImplementedError
@@ -153,7 +154,7 @@ def _contribution_step_schema(summary: str, body):
 
 
 class ContributionSubmit(ContributionTransition):
-    @_contribution_step_schema(gettext_lazy("Submit a contribution for review"), s.VersionSerializer)
+    @_contribution_step_schema(gettext_lazy("Submit a contribution for review"), base.VersionSerializer)
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -162,9 +163,9 @@ class ContributionSubmit(ContributionTransition):
 
 
 class ContributionReturn(ContributionTransition):
-    body = s.NoteSerializer
+    body = base.NoteSerializer
 
-    @_contribution_step_schema(gettext_lazy("Return a submitted contribution for revision"), s.NoteSerializer)
+    @_contribution_step_schema(gettext_lazy("Return a submitted contribution for revision"), base.NoteSerializer)
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -175,7 +176,7 @@ class ContributionReturn(ContributionTransition):
 
 
 class ContributionApprove(ContributionTransition):
-    @_contribution_step_schema(gettext_lazy("Approve a submitted contribution"), s.VersionSerializer)
+    @_contribution_step_schema(gettext_lazy("Approve a submitted contribution"), base.VersionSerializer)
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
