@@ -46,6 +46,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from common import ROOT, django_setup
 
@@ -82,7 +83,9 @@ def percentile(values: list[float], fraction: float) -> float:
 # --- the child: one installation ----------------------------------------------------------------
 
 
-def child(args: argparse.Namespace, database: str, size: str) -> None:
+def installation_open(args: argparse.Namespace, database: str, size: str) -> tuple[Any, dict[str, Any]]:
+    """Django set up on the installation of this database and size, built first when missing;
+    its subjects and a client per role (bench/scale_pages.py), the collector tuned as served."""
     plans, rounds = (int(n) for n in size.split("x"))
     url = f"{args.postgres}/scale_{size}" if database == "postgres" else None
     os.environ["NAPTRACK_DATA_DIR"] = str(Path(args.data_dir) / f"{database}-{size}")
@@ -133,6 +136,13 @@ def child(args: argparse.Namespace, database: str, size: str) -> None:
     from naptrack.core.collector import collector_tune
 
     collector_tune()
+    return s, clients
+
+
+def child(args: argparse.Namespace, database: str, size: str) -> None:
+    import scale_pages
+
+    s, clients = installation_open(args, database, size)
     rows = []
     with scale_pages.uncached():
         for page in scale_pages.PAGES:
