@@ -101,3 +101,15 @@ def test_query_counts_do_not_grow_with_plans_and_rounds(plans, rounds):
     Plan.objects.all().delete()
     assert synthetic.build(plans, rounds, check_sample=50, progress=False, require_empty=False) == []
     assert counts() == {name: (200, n) for name, n in expected().items()}
+
+    # The API's rounds are counted by one query grouped by round and state (counts_attach), each
+    # with the numbers with_counts()'s subqueries give, in an installation of every state.
+    from naptrack.reporting.models import Contribution, Round
+    from naptrack.reporting.queries import counts_attach
+
+    names = ["n_contributions", *(f"n_{state}" for state in Contribution.State.values)]
+    annotated = {r.pk: [getattr(r, name) for name in names] for r in Round.objects.with_counts()}
+    attached = {r.pk: [getattr(r, name) for name in names] for r in counts_attach(list(Round.objects.all()))}
+    assert attached == annotated
+    assert all(sum(numbers[1:]) == numbers[0] for numbers in attached.values())
+    assert {"approved", "returned"} <= set(Contribution.objects.values_list("state", flat=True))

@@ -203,6 +203,22 @@ def _state_counts(row, prefix: str = "n_") -> dict[str, int]:
     return counts
 
 
+# What RoundSerializer's rows read of a round and its plan (the list reads only these).
+ROUND_COLUMNS = (
+    "id",
+    "plan__slug",
+    "kind",
+    "year",
+    "deadline",
+    "intro",
+    "state",
+    "created_at",
+    "opened_at",
+    "closed_at",
+    "published_at",
+)
+
+
 class RoundSerializer(WrittenRows):
     """A round with its number of contributions per state (the queryset's with_counts())."""
 

@@ -8,6 +8,26 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 
+def _no_counts() -> dict[str, int]:
+    from naptrack.reporting.models import Contribution
+
+    return {"n_contributions": 0, **{f"n_{state.replace('-', '_')}": 0 for state in Contribution.State.values}}
+
+
+def counts_attach(rounds: list) -> list:
+    """Sets with_counts()'s numbers on rounds already read, counted by one query grouped on the
+    (round, state) index: for a page of rounds, cheaper than with_counts()'s subquery per round
+    and state, and the rounds' own query stays a plain one (the API's rounds, fifty a page)."""
+    from naptrack.reporting.models import Contribution
+
+    counts = Contribution.objects.filter(round_id__among=[r.pk for r in rounds]).counts_by_round()
+    nothing = _no_counts()
+    for round_ in rounds:
+        for name, value in counts.get(round_.pk, nothing).items():
+            setattr(round_, name, value)
+    return rounds
+
+
 class RoundQuerySet(models.QuerySet):
     def with_counts(self) -> RoundQuerySet:
         """Each round with its number of contributions per state. Each is counted on the
@@ -160,6 +180,16 @@ class ContributionQuerySet(models.QuerySet):
     def public(self) -> ContributionQuerySet:
         """What may leave the building: approved, public, in a published round, not withdrawn."""
         return self.published_once().filter(withdrawn_at__isnull=True)
+
+    def counts_by_round(self) -> dict[int, dict[str, int]]:
+        """Per round id, its number of contributions and the number in each state, named as
+        RoundQuerySet.with_counts() names them (n_contributions, n_draft, ...): one query."""
+        counts: dict[int, dict[str, int]] = {}
+        for round_id, state, n in self.order_by().values_list("round_id", "state").annotate(n=Count("pk")):
+            numbers = counts.setdefault(round_id, _no_counts())
+            numbers[f"n_{state.replace('-', '_')}"] = n
+            numbers["n_contributions"] += n
+        return counts
 
     def counts_by_department(self):
         """Per department (code), the number of contributions and the number in each state, as

@@ -25,6 +25,7 @@ from naptrack.plans.models import Plan
 from naptrack.portal.jobs import round_publish_enqueue
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Round
+from naptrack.reporting.queries import counts_attach
 
 
 class RoundFilter(filters.FilterSet):
@@ -53,20 +54,15 @@ class RoundList(JsonView, generics.ListAPIView):
     filterset_class = RoundFilter
 
     def get_queryset(self):
-        return Round.objects.visible_to(self.request.user).select_related("plan")
+        # Only the columns the rows show (the intros in every language are read for the active
+        # one's fallback); the page's rounds are counted alone, after the LIMIT (counted()).
+        return Round.objects.visible_to(self.request.user).select_related("plan").only(*s.ROUND_COLUMNS)
 
     def paginate_queryset(self, queryset):
-        # The page's rounds counted alone: counts annotated on the whole list would be computed
-        # over every round's contributions before the LIMIT, and again for the total.
         page = super().paginate_queryset(queryset)
         if page is None:
             return None
-        counted = {r.pk: r for r in Round.objects.filter(pk__in=[r.pk for r in page]).with_counts()}
-        for round_ in page:
-            for name, value in vars(counted[round_.pk]).items():
-                if name.startswith("n_"):
-                    setattr(round_, name, value)
-        return page
+        return counts_attach(page)
 
     @extend_schema(
         summary=gettext_lazy("Reporting rounds"),
