@@ -14,14 +14,18 @@ Then, for each page of bench/scale_pages.py (public pages anonymous, the focal p
 and contribution form, the coordinator's rounds, dashboard, review queue, line review..., the
 reader's, and the API's lists without and with the coordinator's token), in-process with
 Django's test Client (force_login): one warm-up GET, one GET whose SQL queries are counted, then
--n timed GETs. The public page cache is turned off (a zero budget, so every request renders and
-does the database work of a first visit), the API's rate limits are lifted, and the public stamp
-is read at every request (NAPTRACK_PUBLIC_STAMP_SECONDS=0, one indexed query). PostgreSQL's
-database is ANALYZEd first, as autovacuum does in production (SQLite's is left as Django leaves
-it). Prints per page the median and 95th percentile at both sizes, the ratio large/small of
-each and the query counts, and flags what misses the aims (ratio <= 1.5, p95 < 150 ms at the
-large size). Timings are of one process on a
-shared 2-core machine: a page of a few ms can show a ratio above 1.5 from noise alone.
+timed GETs: -n in all, in --passes rounds of the sizes in turn (1 x 2, then the large, then again),
+pooled per page. On a shared machine a neighbour's load comes and goes over minutes; measured one
+size after the other, it fell on one size's pages and made ratios of 0.6 or 3 out of nothing.
+
+The public page cache is turned off (a zero budget, so every request renders and does the
+database work of a first visit), the API's rate limits are lifted, and the public stamp is read
+at every request (NAPTRACK_PUBLIC_STAMP_SECONDS=0, one indexed query). PostgreSQL's database is
+ANALYZEd first, as autovacuum does in production (SQLite's is left as Django leaves it). Prints
+per page the median and 95th percentile at both sizes, the ratio large/small of each and the
+query counts, and flags what misses the aims (ratio <= 1.5, p95 < 150 ms at the large size).
+Timings are of one process on a shared 2-core machine: a page of a few ms can show a ratio above
+1.5 from noise alone.
 
 With --middle it also measures one plan with the large size's rounds (1 x 10), and prints the
 ratio of the large size to it: the growth that is the installation's (a hundred plans), apart from
@@ -66,6 +70,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the databases built, to measure them again")
     parser.add_argument(
         "--middle", action="store_true", help="also measure 1 plan x --rounds, and the ratio of the large size to it"
+    )
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=3,
+        help="rounds of the sizes in turn, each timing -n/passes requests per page (default: %(default)s)",
     )
     parser.add_argument("--only", help="pages whose name contains this text")
     parser.add_argument("--pages", help="pages named exactly, separated by commas (e.g. 'country,open data')")
@@ -172,7 +182,7 @@ def child(args: argparse.Namespace, database: str, size: str) -> None:
                 row["error"] = f"timed requests answered {sorted(statuses)}"
                 rows.append(row)
                 continue
-            row.update(queries=queries, median=statistics.median(times), p95=percentile(times, 0.95))
+            row.update(queries=queries, times=times)
             rows.append(row)
     print(json.dumps(rows))
 
@@ -180,8 +190,33 @@ def child(args: argparse.Namespace, database: str, size: str) -> None:
 # --- the parent: both sizes, both databases, the table ------------------------------------------
 
 
-def run_child(args: argparse.Namespace, database: str, size: str) -> list[dict]:
-    command = [sys.executable, str(Path(__file__)), "--child", database, size, "-n", str(args.repeat)]
+def shares(args: argparse.Namespace) -> list[int]:
+    """-n split between the passes (each at least one request)."""
+    passes = max(1, min(args.passes, args.repeat))
+    return [args.repeat // passes + (1 if i < args.repeat % passes else 0) for i in range(passes)]
+
+
+def merged(passes: list[list[dict]]) -> list[dict]:
+    """One size's rows from each pass, their timings pooled into a median and a 95th percentile;
+    a page that failed in any pass keeps its error."""
+    rows: dict[str, dict] = {}
+    for rows_of_pass in passes:
+        for row in rows_of_pass:
+            kept = rows.setdefault(row["name"], {"name": row["name"], "role": row["role"], "times": []})
+            if "error" in row:
+                kept["error"] = row["error"]
+            else:
+                kept["queries"] = row["queries"]
+                kept["times"] += row["times"]
+    for row in rows.values():
+        times = row.pop("times")
+        if "error" not in row:
+            row.update(median=statistics.median(times), p95=percentile(times, 0.95))
+    return list(rows.values())
+
+
+def run_child(args: argparse.Namespace, database: str, size: str, repeat: int) -> list[dict]:
+    command = [sys.executable, str(Path(__file__)), "--child", database, size, "-n", str(repeat)]
     command += ["--data-dir", args.data_dir, "--postgres", args.postgres]
     if args.only:
         command += ["--only", args.only]
@@ -259,16 +294,17 @@ def main() -> None:
     created: list[str] = []
     try:
         for database in databases:
-            results = {}
-            for size in sizes:
-                if database == "postgres":
+            if database == "postgres":
+                for size in sizes:
                     try:
                         postgres(args, f"CREATE DATABASE scale_{size}")
                         created.append(f"scale_{size}")
                     except subprocess.CalledProcessError:
                         pass  # there already: reused (the child checks that it is this size)
-                results[size] = run_child(args, database, size)
-            flagged += table(database, sizes, results)
+            # The sizes in turn, several times: a neighbour's load on this shared machine, which
+            # comes and goes over minutes, then falls on every size alike instead of on one.
+            passes = [[run_child(args, database, size, share) for size in sizes] for share in shares(args)]
+            flagged += table(database, sizes, {size: merged([p[i] for p in passes]) for i, size in enumerate(sizes)})
     finally:
         if not args.keep:
             for name in created:
