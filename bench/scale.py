@@ -198,15 +198,17 @@ def shares(args: argparse.Namespace) -> list[int]:
 
 def merged(passes: list[list[dict]]) -> list[dict]:
     """One size's rows from each pass, their timings pooled into a median and a 95th percentile;
-    a page that failed in any pass keeps its error."""
+    a page that failed in any pass keeps its error, and one whose query count changed between
+    passes is flagged."""
     rows: dict[str, dict] = {}
     for rows_of_pass in passes:
         for row in rows_of_pass:
             kept = rows.setdefault(row["name"], {"name": row["name"], "role": row["role"], "times": []})
             if "error" in row:
                 kept["error"] = row["error"]
+            elif kept.setdefault("queries", row["queries"]) != row["queries"]:
+                kept["error"] = f"{kept['queries']} then {row['queries']} queries in another pass"
             else:
-                kept["queries"] = row["queries"]
                 kept["times"] += row["times"]
     for row in rows.values():
         times = row.pop("times")

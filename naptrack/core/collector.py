@@ -10,14 +10,16 @@ walked.
 
 What is left to walk is the request's own objects: a page that reads a plan holds tens of
 thousands of them while it renders, and every collection that reaches the older generations
-walks them all again. With CPython's first threshold (700 allocations), a page of a hundred
-lines went through several such collections, a full one every fifth request (16 to 90 ms
-each). At 20,000 the youngest generation is collected about thirty times less often, each
-collection finding mostly garbage, and the oldest rarely (after ten of the middle one's):
-bench/collector.py, alternating the settings in one process at 100 plans x 10 rounds, 300
-requests each (2026-12-07): the home page's mean 55.9 -> 49.2 ms and 95th percentile 104 -> 76 ms
-on SQLite; the translations' 84.8 -> 73.2 ms and 150 -> 88 ms on PostgreSQL. Garbage waits for
-20,000 allocations rather than 700 before it is found: a few megabytes at most.
+walks them all again. With a first threshold of 700 allocations, the home page went through a
+full collection every eight requests (50 ms each) and the translations every five. At 20,000 the
+youngest generation is collected about thirty times less often, each time finding mostly
+garbage, and the oldest rarely: one full collection in 1,000 requests of the home page.
+bench/collector.py, the candidates in turn in one process at 100 plans x 10 rounds, 300 requests
+each (2026-12-07): the home page's mean 46.9 -> 41.1 ms and 95th percentile 94.8 -> 46.7 ms on
+SQLite, the translations' 63.7 -> 54.3 ms and 112.7 -> 74.1 ms on PostgreSQL (CPython's own
+(700, 10, 10): 46.0 and 99.5, 59.5 and 136.8). The price is garbage kept longer: the process held
+at most 174,000 objects over 1,000 requests instead of 106,000 (gunicorn replaces each worker
+after about a thousand requests anyway: naptrack/cli/serve.py).
 
 Called by naptrack/wsgi.py, so that gunicorn serves with it (naptrack serve loads it in the
 master, before forking: the frozen pages stay shared; a gunicorn started otherwise freezes in

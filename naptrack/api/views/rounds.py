@@ -55,7 +55,7 @@ class RoundList(JsonView, generics.ListAPIView):
 
     def get_queryset(self):
         # Only the columns the rows show (the intros in every language are read for the active
-        # one's fallback); the page's rounds are counted alone, after the LIMIT (counted()).
+        # one's fallback); the page's rounds are counted alone, after the LIMIT (counts_attach).
         return Round.objects.visible_to(self.request.user).select_related("plan").only(*s.ROUND_COLUMNS)
 
     def paginate_queryset(self, queryset):

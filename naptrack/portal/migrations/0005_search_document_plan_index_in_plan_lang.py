@@ -1,7 +1,7 @@
 """The search documents' plan column loses its index of its own: the (plan, lang) index serves
 every lookup by plan. With both, PostgreSQL chose the plan's index for a search and read the
-plan's documents in all four languages to keep one in four (a common word at 100 plans x 10
-rounds, bench/scale.py: 6.4 ms; through (plan, lang): 1.4 ms).
+plan's documents in all four languages to keep one in four (counting a common word's hits at 100
+plans x 10 rounds, bench/scale.py's search: 8.2 ms; through (plan, lang): 2.0 ms).
 
 Only the index is dropped, by name, on either database: an AlterField would make SQLite copy the
 table into a new one, and dropping the old table drops the triggers that keep the FTS5 index in
