@@ -10,6 +10,7 @@ from django.template.base import Parser, Token
 from django.template.context import Context
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -133,6 +134,14 @@ def state_badge(state: str) -> str:
     from naptrack.core.palette import state_css
 
     return f"text-bg-{state_css(state)}"
+
+
+@register.simple_tag
+def workflow_state(state: str, label: str) -> SafeString:
+    """A workflow state's badge (a contribution's, a round's, an assessment's...), written the same
+    on every page. A tag rather than an included template: the lists show one a row, and an
+    include cost each row a template context and a render of its own."""
+    return format_html('<span class="badge state state-{} {}">{}</span>', state, state_badge(state), capfirst(label))
 
 
 @register.filter
