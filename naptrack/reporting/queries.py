@@ -8,10 +8,11 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 
-def _no_counts() -> dict[str, int]:
+def _per_state() -> dict[str, Count]:
+    """The number of contributions in each state, under the names with_counts() gives them."""
     from naptrack.reporting.models import Contribution
 
-    return {"n_contributions": 0, **{f"n_{state.replace('-', '_')}": 0 for state in Contribution.State.values}}
+    return {f"n_{state.replace('-', '_')}": Count("pk", filter=Q(state=state)) for state in Contribution.State.values}
 
 
 def counts_attach(rounds: list) -> list:
@@ -21,7 +22,7 @@ def counts_attach(rounds: list) -> list:
     from naptrack.reporting.models import Contribution
 
     counts = Contribution.objects.filter(round_id__among=[r.pk for r in rounds]).counts_by_round()
-    nothing = _no_counts()
+    nothing = {"n_contributions": 0, **dict.fromkeys(_per_state(), 0)}
     for round_ in rounds:
         for name, value in counts.get(round_.pk, nothing).items():
             setattr(round_, name, value)
@@ -184,24 +185,15 @@ class ContributionQuerySet(models.QuerySet):
     def counts_by_round(self) -> dict[int, dict[str, int]]:
         """Per round id, its number of contributions and the number in each state, named as
         RoundQuerySet.with_counts() names them (n_contributions, n_draft, ...): one query."""
-        counts: dict[int, dict[str, int]] = {}
-        for round_id, state, n in self.order_by().values_list("round_id", "state").annotate(n=Count("pk")):
-            numbers = counts.setdefault(round_id, _no_counts())
-            numbers[f"n_{state.replace('-', '_')}"] = n
-            numbers["n_contributions"] += n
-        return counts
+        rows = self.order_by().values("round_id").annotate(n_contributions=Count("pk"), **_per_state())
+        return {row.pop("round_id"): row for row in rows}
 
     def counts_by_department(self):
         """Per department (code), the number of contributions and the number in each state, as
         dicts like RoundQuerySet.with_counts() names them (n_contributions, n_draft, ...): one query."""
-        from naptrack.reporting.models import Contribution
-
-        annotations = {
-            f"n_{state.replace('-', '_')}": Count("pk", filter=Q(state=state)) for state in Contribution.State.values
-        }
         return (
             self.values("department__code")
-            .annotate(n_contributions=Count("pk"), **annotations)
+            .annotate(n_contributions=Count("pk"), **_per_state())
             .order_by("department__code")
         )
 
