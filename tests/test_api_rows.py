@@ -16,7 +16,9 @@ from rest_framework.renderers import JSONRenderer
 from naptrack.api import serializers as s
 from naptrack.api import serializers_contributions as sc
 from naptrack.api.public import ROW_COLUMNS, PublicContributionSerializer, PublicRoundSerializer
+from naptrack.api.public_figures import PublicFigureSerializer
 from naptrack.plans.models import Plan
+from naptrack.portal import figures
 from naptrack.reporting import services as reporting
 from naptrack.reporting.models import Contribution, Round
 from tests import figures_data
@@ -58,6 +60,18 @@ def test_written_contributions_are_what_drf_writes(plan, coordinator, monkeypatc
         same(PublicContributionSerializer(), contributions)
         same(sc.MeasurementSerializer(), measured)
         same(sc.CountryFigureSerializer(), [f for m in measured for f in m.countries.all()])
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_written_figures_are_what_drf_writes(plan, coordinator, monkeypatch, lang):
+    figures_data.build(plan, coordinator, monkeypatch)
+    with translation.override(lang):
+        rows = [figures.record(f, decimals=figures.as_text) for f in figures.of_plan(plan).items]
+        # Every kind of row: amounts with a channel, people by sex, shares, countries' parts.
+        assert {r["kind"] for r in rows} >= {"money", "by-sex", "count"}
+        assert any(r["country"] for r in rows) and any(r["channel"] for r in rows)
+        assert any(r["unit"] for r in rows) and any(r["value"] is not None for r in rows)
+        same(PublicFigureSerializer(), rows)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl", "de"])

@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from naptrack.api.rows import WrittenRows
 from naptrack.api.views.common import JsonView, Pagination, responses
 from naptrack.plans.models import Plan
 from naptrack.portal import figures
@@ -32,7 +33,7 @@ def _decimal(**kwargs) -> serializers.CharField:
     return serializers.CharField(allow_null=True, help_text=kwargs.pop("help_text", DECIMAL), **kwargs)
 
 
-class PublicFigureSerializer(serializers.Serializer):
+class PublicFigureSerializer(WrittenRows):
     plan = serializers.CharField()
     round_id = serializers.IntegerField()
     year = serializers.IntegerField()
@@ -56,6 +57,15 @@ class PublicFigureSerializer(serializers.Serializer):
     numerator = _decimal()
     denominator = _decimal()
     percentage = _decimal(help_text=gettext_lazy("A share between 0 and 100, as a string (shares only)."))
+
+    def row(self, record: dict[str, Any]) -> dict[str, Any]:
+        # figures.record's row (decimals as text) already has these keys in this order and these
+        # types but for the texts, which may be lazy translations (an instrument's unit).
+        return {**record, **{name: str(record[name]) for name in TEXTS}}
+
+
+# The rows' plain texts; the decimals' texts are None when empty and are not made strings.
+TEXTS = ("plan", "round_kind", "action_code", "department", "kind", "unit", "country", "currency", "channel")
 
 
 class FigureQuerySerializer(serializers.Serializer):

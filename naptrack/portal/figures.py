@@ -64,8 +64,7 @@ def published(contributions: QuerySet[Contribution], plans: dict[int, str] | Non
 def _listed(contributions: QuerySet[Contribution], plans: dict[int, str]) -> Figures:
     """`published` for one plan's contributions, read by their ids first (three queries; see
     totals.measurements_of)."""
-    ids = list(contributions.public().values_list("pk", flat=True))
-    return _figures(totals.measurements_of(ids), plans)
+    return _figures(totals.measurements_of(_ids(contributions)), plans)
 
 
 def _figures(measurements: Iterable[Measurement], plans: dict[int, str] | None) -> Figures:
@@ -101,8 +100,7 @@ class FigurePages:
 
     def __init__(self, plan: Plan, *, kind: str = "", country: str = "", **filters: Any) -> None:
         self.plan, self.kind, self.country = plan, kind, country
-        ids = list(Contribution.objects.filter(round__plan=plan, **filters).public().values_list("pk", flat=True))
-        wanted = Q(contribution_id__among=ids, instrument__kind__in=KINDS)
+        wanted = Q(contribution_id__among=public_ids(plan, **filters), instrument__kind__in=KINDS)
         if kind == "by-sex":
             wanted &= Q(instrument__by_sex=True)
         elif kind:
@@ -162,7 +160,13 @@ SUM_KEYS = {
 
 def public_ids(plan: Plan, **filters: Any) -> list[int]:
     """The ids of a plan's public contributions; `filters` as of_plan's (one query)."""
-    return list(Contribution.objects.filter(round__plan=plan, **filters).public().values_list("pk", flat=True))
+    return _ids(Contribution.objects.filter(round__plan=plan, **filters))
+
+
+def _ids(contributions: QuerySet[Contribution]) -> list[int]:
+    # Unordered: the ids are a set to the queries that take them, and a contribution's default
+    # ordering joined five tables to the read (PostgreSQL, a plan's history: 6.1 -> 1 ms).
+    return list(contributions.public().order_by().values_list("pk", flat=True))
 
 
 def summed(plan: Plan, key: str, ids: list[int] | None = None) -> list[FigureRow]:
