@@ -416,10 +416,10 @@ def test_round_endpoints_make_a_fixed_number_of_queries(coordinator, open_round,
 # --- contributions: reading -----------------------------------------------------------------------
 
 
-def test_contributions_come_in_plan_order_fifty_a_page(coordinator, open_round):
+def test_contributions_come_in_plan_order_twenty_a_page(coordinator, open_round):
     client = api(coordinator)
     first = client.get(f"/api/v1/rounds/{open_round.pk}/contributions/").json()
-    assert first["count"] == 195 and len(first["results"]) == 50 and first["previous"] is None
+    assert first["count"] == 195 and len(first["results"]) == 20 and first["previous"] is None
     expected = list(Contribution.objects.filter(round=open_round).in_plan_order().values_list("pk", flat=True))
     seen = [row["id"] for row in first["results"]]
     url = first["next"]
@@ -431,7 +431,7 @@ def test_contributions_come_in_plan_order_fifty_a_page(coordinator, open_round):
     assert [row["action"] for row in first["results"][:3]] == ["1.a", "1.a", "1.a"]
     bigger = client.get(f"/api/v1/rounds/{open_round.pk}/contributions/?page_size=200").json()
     assert len(bigger["results"]) == 195
-    assert client.get(f"/api/v1/rounds/{open_round.pk}/contributions/?page=9").status_code == 404
+    assert client.get(f"/api/v1/rounds/{open_round.pk}/contributions/?page=11").status_code == 404
 
 
 def test_contribution_filters(coordinator, focal_defence, open_round):
@@ -484,7 +484,7 @@ def test_contribution_list_makes_a_fixed_number_of_queries(coordinator, open_rou
     url = f"/api/v1/rounds/{open_round.pk}/contributions/"
     # token+user, groups, round, count, page, measurements, their countries, evidence, instruments
     with django_assert_num_queries(9):
-        assert len(client.get(url).json()["results"]) == 50
+        assert len(client.get(url).json()["results"]) == 20
     with django_assert_num_queries(9):
         assert len(client.get(f"{url}?page_size=200").json()["results"]) == 195
     services.round_create(
@@ -492,7 +492,7 @@ def test_contribution_list_makes_a_fixed_number_of_queries(coordinator, open_rou
     )
     services.round_open(actor=coordinator, round=Round.objects.get(year=2015))
     with django_assert_num_queries(9):
-        assert len(client.get(url).json()["results"]) == 50
+        assert len(client.get(url).json()["results"]) == 20
     with django_assert_num_queries(9):
         client.get(f"{url}?department=defence&state=draft&action=23.a")
 
