@@ -86,7 +86,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "rows": _rows(list(page.object_list)),
         "query": form.query_string(),
     }

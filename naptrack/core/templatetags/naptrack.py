@@ -6,6 +6,7 @@ from contextvars import ContextVar
 
 from django import template
 from django.conf import settings
+from django.core.paginator import Page
 from django.template.base import Parser, Token
 from django.template.context import Context
 from django.utils.html import format_html, format_html_join
@@ -150,3 +151,10 @@ def status_colour(status: str) -> str:
     from naptrack.core.palette import status_colour as colour
 
     return colour(status)
+
+
+@register.filter
+def page_numbers(page: Page) -> list[int | str]:
+    """The page numbers a pager links to: the first, the last and two either side of the page,
+    the rest elided (Paginator.ELLIPSIS), so that the pager does not grow with the pages."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
