@@ -14,7 +14,7 @@ from django.utils import timezone
 from naptrack.accounts.services import user_create
 from naptrack.audit.models import AuditEvent
 from naptrack.jobs.models import Job
-from naptrack.plans.models import Objective, Responsibility
+from naptrack.plans.models import Objective, Plan, Responsibility
 from naptrack.reporting import services
 from naptrack.reporting.models import Contribution, Reminder, Round, Synthesis
 from tests.conftest import contribution_of, logged_in
@@ -214,9 +214,9 @@ def test_round_list_query_count_does_not_grow_with_more_rounds(
     open_round, plan, coordinator, django_assert_num_queries
 ):
     client = logged_in(coordinator)
-    # Paged: the count, the page's ids, their rows with their counts; no plan list (the new
-    # round's form is a page of its own).
-    with django_assert_num_queries(6):
+    # The plans with rounds, then the page's plan's rounds with their counts; no plan list for
+    # the new round's form (a page of its own).
+    with django_assert_num_queries(5):
         get(client, "/rounds/")
     for year in (2013, 2015):
         services.round_open(
@@ -225,22 +225,25 @@ def test_round_list_query_count_does_not_grow_with_more_rounds(
                 actor=coordinator, plan=plan, kind="annual", year=year, deadline=dt.date.today()
             ),
         )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         html = get(client, "/rounds/")
     assert html.count("<tr>") == 1 + 3
 
 
-def test_round_list_comes_a_page_at_a_time(open_round, plan, coordinator, monkeypatch):
-    from naptrack.reporting.views import rounds
-
-    monkeypatch.setattr(rounds, "ROUNDS_PER_PAGE", 2)
-    for year in (2013, 2015):
-        services.round_create(actor=coordinator, plan=plan, kind="annual", year=year, deadline=dt.date.today())
+def test_round_list_shows_one_plan_a_page(open_round, plan, coordinator):
+    older = Plan.objects.create(
+        slug="be-nap-2009-2012", title="First National Action Plan", period_start=2009, period_end=2012, state="adopted"
+    )
+    services.round_create(actor=coordinator, plan=older, kind="final", year=2012, deadline=dt.date(2013, 3, 1))
     client = logged_in(coordinator)
     first, second = get(client, "/rounds/"), get(client, "/rounds/?page=2")
-    # Latest year first: 2015 and 2014 on the first page, 2013 on the second, each counted.
-    assert first.count("<tr>") == 1 + 2 and "2015" in first and 'rel="next" href="?page=2"' in first
-    assert second.count("<tr>") == 1 + 1 and "2013" in second and 'rel="prev"' in second
+    # The newest plan first, each with its own rounds only, and the pager between them.
+    assert "Second National Action Plan" in first and "First National Action Plan" not in first
+    assert first.count("<tr>") == 1 + 1 and "plan 1 of 2" in first and 'rel="next" href="?page=2"' in first
+    assert "First National Action Plan" in second and "Second National Action Plan" not in second
+    assert second.count("<tr>") == 1 + 1 and "Final review" in second and 'rel="prev"' in second
+    assert "plan 2 of 2" in get(client, f"/rounds/?plan={older.slug}")
+    assert "plan 1 of 2" in get(client, "/rounds/?plan=no-such-plan")
 
 
 def test_coordinator_creates_a_round_from_the_list(plan, coordinator):

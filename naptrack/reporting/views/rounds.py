@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from naptrack.core.roles import evaluates
 from naptrack.core.templatetags.naptrack import translated
-from naptrack.plans.models import Department, Objective
+from naptrack.plans.models import Department, Objective, Plan
 from naptrack.reporting import consequences, notifications, services, worklist
 from naptrack.reporting.completeness import STATES, CountRow, counts_by, departments_in_tree_order
 from naptrack.reporting.forms_coordination import RoundCreateForm, RoundEditForm, add_service_errors
@@ -30,17 +30,28 @@ from naptrack.reporting.services import WorkflowError
 from naptrack.reporting.targets_shown import round_targets
 from naptrack.reporting.views.common import error_text, require, round_or_404
 
-ROUNDS_PER_PAGE = 30
-
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "reporting.view_round")
-    # Paged: an installation of a hundred plans holds a thousand rounds. The page's rounds are
-    # counted alone (one grouped query on their ids), never the whole table.
-    visible = Round.objects.visible_to(request.user).order_by("-plan__period_end", "plan__slug", "-year", "kind", "pk")
-    page = Paginator(visible.values_list("pk", flat=True), ROUNDS_PER_PAGE).get_page(request.GET.get("page"))
-    rounds = visible.filter(pk__in=list(page.object_list)).with_counts().select_related("plan")
+    # A plan's rounds a page, newest plan first: an installation of a hundred plans holds a
+    # thousand rounds, a plan a few (one of each kind a year of its period, round_unique_kind_year),
+    # so that a page costs what one plan's rounds cost. ?plan=<slug> opens that plan's page.
+    visible = Round.objects.visible_to(request.user)
+    plans = list(
+        Plan.objects.filter(pk__in=visible.values("plan_id")).order_by("-period_end", "slug").values_list("pk", "slug")
+    )
+    number = request.GET.get("page")
+    slugs = [slug for _pk, slug in plans]
+    if request.GET.get("plan") in slugs:
+        number = slugs.index(request.GET["plan"]) + 1
+    page = Paginator([pk for pk, _slug in plans], 1).get_page(number)
+    rounds = (
+        visible.filter(plan_id__in=list(page.object_list))
+        .order_by("-year", "kind", "pk")
+        .with_counts()
+        .select_related("plan")
+    )
     can_create = request.user.has_perm("reporting.manage_round")
     return render(
         request,
