@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from contextvars import ContextVar
 
 from django import template
@@ -107,7 +108,15 @@ def foreign_notice(parser: Parser, token: Token) -> ForeignNoticeNode:
 
 @register.filter
 def country_name(code: str) -> str:
-    return countries.name(code) or code
+    return _country_name(code, get_language()) or code
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_name(code: str, language: str | None) -> str:
+    # django_countries looks the code up in its data and translates the name on every call (a
+    # list of plans or countries asks for the same few again and again); the data and the
+    # catalogues are the process's for its life.
+    return str(countries.name(code))
 
 
 @register.filter

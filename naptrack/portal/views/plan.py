@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import rules
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -47,10 +48,26 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     ids = list(Plan.objects.adopted().order_by("-period_end", "slug").values_list("pk", flat=True))
     page = Paginator(ids, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
+    # The columns the list shows, the lines counted on their plan index: grouping by the plan
+    # grouped by every column of its texts in four languages.
+    actions = Action.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk")).values("n")
     plans = sorted(
-        Plan.objects.filter(pk__in=shown).annotate(n_actions=Count("actions")), key=lambda p: shown.index(p.pk)
+        Plan.objects.filter(pk__in=shown)
+        .only("slug", "country", "period_start", "period_end", "title_en", "title_fr", "title_nl", "title_de")
+        .annotate(n_actions=Coalesce(Subquery(actions), 0)),
+        key=lambda p: shown.index(p.pk),
     )
-    return render(request, "plans/plan_list.html", {"plans": plans, "page": page})
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "plans": plans,
+            "page": page,
+            # Asked once, not on each plan's row.
+            "can_translate": request.user.has_perm("plans.translate_plan"),
+            "can_edit_instruments": request.user.has_perm("plans.change_instrument"),
+        },
+    )
 
 
 @public_page
