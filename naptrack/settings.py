@@ -224,17 +224,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             _file = _database.with_name(_database.name + _suffix)
             if _file.exists() and _file.stat().st_uid == os.geteuid():
                 _file.chmod(0o600)
-elif (
-    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    and os.environ.get("NAPTRACK_PG_RANDOM_PAGE_COST", "1.1").strip()
-):
-    # PostgreSQL's default random_page_cost (4) prices an index read as a disk seek: it hashed a
-    # hundred plans' instruments (11,500 rows) to join the hundred figures of one plan (a plan's
-    # totals at 100 plans x 10 rounds: 18 -> 8 ms, bench/scale.py). 1.1 is the usual value for a
-    # database on SSD or in memory; empty leaves the server's own setting.
-    _cost = envseconds("NAPTRACK_PG_RANDOM_PAGE_COST", "1.1", unit="sequential pages (a planner cost)")
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_cost}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ----------------------------------------------------------------------------

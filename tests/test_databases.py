@@ -61,25 +61,6 @@ def test_unreachable_database_is_a_one_line_error(tmp_path):
     assert result.stderr.startswith("naptrack: database error:") and "check DATABASE_URL" in result.stderr
 
 
-def test_postgresql_plans_reads_with_the_random_page_cost_set(db):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's planner setting")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW random_page_cost")
-        assert cursor.fetchone() == ("1.1",)
-
-
-@pytest.mark.parametrize("value", ["fast", "0", "-1"])
-def test_a_random_page_cost_postgresql_cannot_use_is_named(tmp_path, value):
-    env = base_env(tmp_path, "postgres://nobody@127.0.0.1:1/none")
-    result = naptrack("plan", "list", env={**env, "NAPTRACK_PG_RANDOM_PAGE_COST": value})
-    message = "NAPTRACK_PG_RANDOM_PAGE_COST must be a number of sequential pages (a planner cost) above 0"
-    message += f", not {value!r}"
-    assert (result.returncode, result.stderr) == (1, f"naptrack: {message}\n")
-
-
 def test_sqlite_takes_concurrent_writers_without_locking_errors(tmp_path, be_document):
     """Four processes load four plans into one SQLite file at the same time: WAL, the busy timeout
     and immediate transactions make them queue instead of failing with "database is locked"."""
