@@ -290,9 +290,9 @@ QUERIES = {
     # their answers and the answers' countries, the lines, the figures with parts for the country.
     f"{PLAN}/countries/cd/": 11,
     "/open-data/figures.csv": 4,
-    # The ids, each measurement's number of rows, then the page's measurements and their countries.
-    f"/api/v1/public/plans/{BE}/figures/?page_size=200": 5,
-    f"/api/v1/public/plans/{BE}/totals/?by=country": 3,  # the ids, then the sums (portal.figures.summed)
+    # The plan, each measurement's number of rows, then the page's measurements and their countries.
+    f"/api/v1/public/plans/{BE}/figures/?page_size=200": 4,
+    f"/api/v1/public/plans/{BE}/totals/?by=country": 2,  # the plan, then the sums (portal.figures.summed)
 }
 
 

