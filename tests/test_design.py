@@ -217,3 +217,24 @@ def test_a_big_number_is_grouped_in_thousands_on_the_home_page():
         assert template.render(Context({"n": 12345, "share": 0.073})) == "12,345|7.3%"
     with translation.override("fr"):
         assert template.render(Context({"n": 12345, "share": 0.073})) == f"12{NNBSP}345|7,3\xa0%"
+
+
+def test_a_pager_links_the_ends_and_the_pages_around_this_one_only():
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    def pager(number: int, label: str = "") -> str:
+        page = Paginator(range(1000), 10).get_page(number)
+        return render_to_string("_pagination.html", {"page": page, "query": "q=peace", "label": label})
+
+    html = pager(50, label="Pages of plans")
+    linked = [int(n) for n in re.findall(r'href="\?q=peace&amp;page=(\d+)">\d+</a>', html)]
+    # A hundred pages: the first, the last and two either side of the 50th, the gaps elided.
+    assert linked == [1, 48, 49, 51, 52, 100]
+    assert '<span class="page-link" aria-current="page">50</span>' in html
+    assert html.count('<li class="page-item disabled"><span class="page-link">…</span></li>') == 2
+    assert 'rel="prev" href="?q=peace&amp;page=49"' in html and 'rel="next" href="?q=peace&amp;page=51"' in html
+    assert '<nav aria-label="Pages of plans">' in html
+    first = pager(1)
+    assert '<nav aria-label="Pages">' in first and 'rel="prev"' not in first
+    assert [int(n) for n in re.findall(r'page=(\d+)">\d+</a>', first)] == [2, 3, 100]
