@@ -225,16 +225,21 @@ def test_a_pager_links_the_ends_and_the_pages_around_this_one_only():
 
     def pager(number: int, label: str = "") -> str:
         page = Paginator(range(1000), 10).get_page(number)
-        return render_to_string("_pagination.html", {"page": page, "query": "q=peace", "label": label})
+        return render_to_string("_pagination.html", {"page": page, "query": "q=peace", "pager_label": label})
 
     html = pager(50, label="Pages of plans")
     linked = [int(n) for n in re.findall(r'href="\?q=peace&amp;page=(\d+)">\d+</a>', html)]
     # A hundred pages: the first, the last and two either side of the 50th, the gaps elided.
     assert linked == [1, 48, 49, 51, 52, 100]
     assert '<span class="page-link" aria-current="page">50</span>' in html
-    assert html.count('<li class="page-item disabled"><span class="page-link">…</span></li>') == 2
+    # The gaps are not links, and screen readers skip them.
+    assert html.count('<li class="page-item disabled" aria-hidden="true"><span class="page-link">…</span></li>') == 2
     assert 'rel="prev" href="?q=peace&amp;page=49"' in html and 'rel="next" href="?q=peace&amp;page=51"' in html
     assert '<nav aria-label="Pages of plans">' in html
     first = pager(1)
     assert '<nav aria-label="Pages">' in first and 'rel="prev"' not in first
     assert [int(n) for n in re.findall(r'page=(\d+)">\d+</a>', first)] == [2, 3, 100]
+    # Another parameter and a place on the page, as the focal point's sections of rounds.
+    page = Paginator(range(30), 10).get_page(2)
+    html = render_to_string("_pagination.html", {"page": page, "param": "page-7", "anchor": "round-7"})
+    assert 'rel="next" href="?page-7=3#round-7"' in html and 'href="?page-7=1#round-7">1</a>' in html
