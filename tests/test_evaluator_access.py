@@ -156,6 +156,10 @@ def test_evaluator_lists_only_their_plans_rounds(evaluator, evaluator_client, op
     assert list(Round.objects.visible_to(evaluator)) == [open_round]
     html = evaluator_client.get("/rounds/").content.decode()
     assert f"/rounds/{open_round.pk}/" in html and f"/rounds/{other_round.pk}/" not in html
+    # One plan a page: the other plan is on no page, and asked for by name it is not there.
+    for other in (f"/rounds/?plan={other_round.plan.slug}", "/rounds/?page=2"):
+        html = evaluator_client.get(other).content.decode()
+        assert f"/rounds/{open_round.pk}/" in html and f"/rounds/{other_round.pk}/" not in html
     # Nothing to create.
     assert "/rounds/new/" not in html
 
