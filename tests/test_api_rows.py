@@ -72,6 +72,11 @@ def test_written_figures_are_what_drf_writes(plan, coordinator, monkeypatch, lan
         assert any(r["country"] for r in rows) and any(r["channel"] for r in rows)
         assert any(r["unit"] for r in rows) and any(r["value"] is not None for r in rows)
         same(PublicFigureSerializer(), rows)
+        # The API's pages read their measurements' columns only (totals.measurements_listed): the
+        # same records as the whole list's, cut anywhere.
+        pages = figures.FigurePages(plan)
+        assert [figures.record(f, decimals=figures.as_text) for f in pages[0 : len(pages)]] == rows
+        assert [figures.record(f, decimals=figures.as_text) for f in pages[3:9]] == rows[3:9]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl", "de"])

@@ -175,15 +175,17 @@ def _of_public(plan: Plan, prefix: str = "", **filters: Any) -> Q:
     contributions, `filters` on those: joined to them rather than by a list of their ids read
     first, one query less, and both databases' planners start from the plan's published rounds
     (the API's figures at 100 x 10 on PostgreSQL: 20 -> 15 ms)."""
-    lookups = {**public_lookups(), "round__plan": plan, **filters}
-    return Q(**{f"{prefix}contribution__{name}": value for name, value in lookups.items()})
+    at = f"{prefix}contribution__"
+    # A filter on a condition of what is public is a TypeError here (a keyword twice), never a
+    # condition replaced.
+    return Q(**public_lookups(at), **{f"{at}round__plan": plan}, **{f"{at}{name}": v for name, v in filters.items()})
 
 
 def summed(plan: Plan, key: str, ids: list[int] | None = None) -> list[FigureRow]:
     """totals.by(of_plan(plan).rows, key) without building every figure: the database sums the
     figures that totals.totals would add together (same key, kind, unit, currency, channel and
     marker), and each sum comes back as one FigureRow carrying only what totals.by and
-    totals.totals read (the other fields empty). Two queries, rows as many as the groups;
+    totals.totals read (the other fields empty). One query, rows as many as the groups;
     `ids` (public_ids) restricts it to some of the plan's contributions, read once by the caller."""
     parts = key == "country"
     m = "measurement__" if parts else ""

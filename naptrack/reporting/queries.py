@@ -20,7 +20,7 @@ def _per_state() -> dict[str, Count]:
 def counts_attach(rounds: list) -> list:
     """Sets with_counts()'s numbers on rounds already read, counted by one query grouped on the
     (round, state) index: for a page of rounds, cheaper than with_counts()'s subquery per round
-    and state, and the rounds' own query stays a plain one (the API's rounds, fifty a page)."""
+    and state, and the rounds' own query stays a plain one (the API's rounds, twenty a page)."""
     from naptrack.reporting.models import Contribution
 
     counts = Contribution.objects.filter(round_id__among=[r.pk for r in rounds]).counts_by_round()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import rules
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -23,6 +24,7 @@ from naptrack.portal.glance import glance
 from naptrack.portal.views.common import plan_or_404, round_page
 
 PLANS_PER_PAGE = 20
+TITLES = tuple(f"title_{code}" for code in settings.MODELTRANSLATION_LANGUAGES)  # a plan's title, every language
 HOME_PLANS = 10  # other plans named on the home page
 
 
@@ -35,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     others = list(
         Plan.objects.adopted()
         .exclude(pk=plan.pk)
-        .only("slug", "title_en", "title_fr", "title_nl", "title_de", "period_start", "period_end")
+        .only("slug", *TITLES, "period_start", "period_end")
         .order_by("-period_end", "slug")[: HOME_PLANS + 1]
     )
     return _glance(request, plan, other_plans=others[:HOME_PLANS], more_plans=len(others) > HOME_PLANS)
@@ -53,7 +55,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     actions = Action.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk")).values("n")
     plans = sorted(
         Plan.objects.filter(pk__in=shown)
-        .only("slug", "country", "period_start", "period_end", "title_en", "title_fr", "title_nl", "title_de")
+        .only("slug", "country", "period_start", "period_end", *TITLES)
         .annotate(n_actions=Coalesce(Subquery(actions), 0)),
         key=lambda p: shown.index(p.pk),
     )
