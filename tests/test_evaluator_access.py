@@ -464,8 +464,8 @@ def test_evaluator_lists_at_a_fixed_number_of_queries(
     # What a reader's pages cost: the plan's scope is a condition in the same queries. The line's
     # page has one query less than a reader's: no international answers section.
     pages = {
-        # A plan a page: the plans with rounds, then the rounds (as the coordinator's, + the plan's scope).
-        "/rounds/": 7,
+        # A plan a page: the plans with rounds, the rounds, their counts (as the coordinator's, + the plan's scope).
+        "/rounds/": 8,
         f"/rounds/{open_round.pk}/": 16,
         f"/rounds/{open_round.pk}/contributions/": 8,
         f"/rounds/{open_round.pk}/lines/14.a/": 16,

