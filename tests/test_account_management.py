@@ -242,3 +242,27 @@ def test_the_header_links_to_my_account_and_for_coordinators_to_people(coordinat
     assert 'href="/accounts/people/"' in coordinator_page and "My account" in coordinator_page
     focal_page = focal_defence_client.get("/accounts/profile/").content.decode()
     assert 'href="/accounts/people/"' not in focal_page and 'href="/accounts/profile/"' in focal_page
+
+
+def test_the_people_list_and_a_person_s_page_show_their_status(coordinator, focal_defence, mailoutbox):
+    from django.utils.formats import date_format
+
+    marie = invite(coordinator).user
+    jan = invite(coordinator, email="jan.peeters@example.org").user
+    Invitation.objects.filter(user=jan).update(expires=timezone.now() - dt.timedelta(minutes=1))
+    user_deactivate(actor=coordinator, user=focal_defence)
+    client = logged_in(coordinator)
+    html = client.get("/accounts/people/").content.decode()
+
+    def status(person: User) -> str:
+        row = html.split(f">{person.username}</a></th>", 1)[1].split("</tr>", 1)[0]
+        return row.rsplit("<td>", 1)[1].split("</td>", 1)[0]
+
+    until = date_format(timezone.localtime(Invitation.objects.get(user=marie).expires), "DATE_FORMAT")
+    invited = '<span class="badge text-bg-info">Invited</span> <span class="small">'
+    assert status(coordinator) == '<span class="badge text-bg-success">Active</span>'
+    assert status(focal_defence) == '<span class="badge text-bg-secondary">Deactivated</span>'
+    assert status(marie) == f"{invited}(until {until})</span>"
+    assert status(jan) == f"{invited}(the link has expired)</span>"
+    page = client.get(f"/accounts/people/{jan.pk}/").content.decode()
+    assert '<span class="small">(the link has expired)</span>' in page
