@@ -4,7 +4,7 @@ publication is not there), under /api/v1/public/."""
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from naptrack.api.rows import WrittenRows
+from naptrack.api.serializers import with_plan_slug
 from naptrack.api.serializers_contributions import MeasurementSerializer
 from naptrack.api.views.common import JsonView, Pagination, responses
 from naptrack.reporting.models import Contribution, Measurement, Round
@@ -83,7 +84,7 @@ def public_round_rows():
     """The published rounds with what their rows show only: a round and its plan hold seven
     date-times between them, each converted as it is read, and the plan's slug is read as a
     column rather than a plan made for each round (a page of twenty: 3.2 -> 3.0 ms)."""
-    return _published_rounds().annotate(plan_slug=F("plan__slug")).only("id", "kind", "year", "intro", "published_at")
+    return with_plan_slug(_published_rounds()).only("id", "kind", "year", "intro", "published_at")
 
 
 class PublicRoundFilter(filters.FilterSet):

@@ -8,6 +8,7 @@ serializers_contributions.py."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -203,10 +204,10 @@ def _state_counts(row, prefix: str = "n_") -> dict[str, int]:
     return counts
 
 
-# What RoundSerializer's rows read of a round and its plan (the list reads only these).
+# What RoundSerializer's rows read of a round (the list reads only these; the plan's slug comes
+# from with_plan_slug).
 ROUND_COLUMNS = (
     "id",
-    "plan__slug",
     "kind",
     "year",
     "deadline",
@@ -219,11 +220,18 @@ ROUND_COLUMNS = (
 )
 
 
+def with_plan_slug(rounds: QuerySet[Round]) -> QuerySet[Round]:
+    """Rounds as the API's rows read them: their plan's slug as a column (plan_slug), not a plan
+    made for each round."""
+    return rounds.annotate(plan_slug=F("plan__slug"))
+
+
 class RoundSerializer(WrittenRows):
-    """A round with its number of contributions per state (the queryset's with_counts())."""
+    """A round (read through with_plan_slug) with its number of contributions per state (the
+    queryset's with_counts(), or counts_attach)."""
 
     id = serializers.IntegerField()
-    plan = serializers.CharField(source="plan.slug", help_text=_("Plan slug."))
+    plan = serializers.CharField(source="plan_slug", help_text=_("Plan slug."))
     kind = serializers.ChoiceField(choices=Round.Kind.choices)
     year = serializers.IntegerField()
     deadline = serializers.DateField()
@@ -242,7 +250,7 @@ class RoundSerializer(WrittenRows):
     def row(self, round_) -> dict:
         return {
             "id": round_.pk,
-            "plan": round_.plan.slug,
+            "plan": round_.plan_slug,
             "kind": round_.kind,
             "year": round_.year,
             "deadline": self.day(round_.deadline),

@@ -41,7 +41,7 @@ class RoundFilter(filters.FilterSet):
 
 def _round_detail(pk: int, user=None) -> Round:
     rounds = Round.objects.visible_to(user) if user is not None else Round.objects
-    round_ = get_object_or_404(rounds.with_counts().select_related("plan"), pk=pk)
+    round_ = get_object_or_404(s.with_plan_slug(rounds.with_counts()), pk=pk)
     round_.department_counts = list(Contribution.objects.filter(round=round_).counts_by_department())
     return round_
 
@@ -56,7 +56,7 @@ class RoundList(JsonView, generics.ListAPIView):
     def get_queryset(self):
         # Only the columns the rows show (the intros in every language are read for the active
         # one's fallback); the page's rounds are counted alone, after the LIMIT (counts_attach).
-        return Round.objects.visible_to(self.request.user).select_related("plan").only(*s.ROUND_COLUMNS)
+        return s.with_plan_slug(Round.objects.visible_to(self.request.user)).only(*s.ROUND_COLUMNS)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
