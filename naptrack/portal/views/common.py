@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -26,6 +27,7 @@ def page_language() -> str:
 
 
 ROUND_PAGE = 25  # contributions of the round shown, per page
+TITLES = tuple(f"title_{code}" for code in settings.MODELTRANSLATION_LANGUAGES)  # a plan's title, every language
 
 
 def round_page(request: HttpRequest, pages: RoundPages) -> dict[str, Any]:

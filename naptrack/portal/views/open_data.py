@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from naptrack.plans.models import Plan
 from naptrack.portal import civil_society_opendata, figures, opendata, packs, queries, targets
 from naptrack.portal.caching import public_page
-from naptrack.portal.views.common import page_language, plan_or_404
+from naptrack.portal.views.common import TITLES, page_language, plan_or_404
 from naptrack.reporting.models import Round
 
 OPEN_DATA_PLANS = 20  # plans listed per page; one plan's files shown at a time
@@ -25,14 +25,14 @@ OPEN_DATA_PLANS = 20  # plans listed per page; one plan's files shown at a time
 def open_data(request: HttpRequest) -> HttpResponse:
     """The files of one plan (?plan=<slug>, by default the first listed) among the adopted plans
     listed by pages: the page's cost stays that of one plan's rounds whatever the installation."""
-    page = Paginator(Plan.objects.adopted().order_by("-period_end", "slug"), OPEN_DATA_PLANS).get_page(
-        request.GET.get("page")
-    )
+    # The plans' columns the page shows only: a plan's texts in four languages, read for twenty.
+    plans = Plan.objects.adopted().only("slug", *TITLES, "period_end", "targets_published_at")
+    page = Paginator(plans.order_by("-period_end", "slug"), OPEN_DATA_PLANS).get_page(request.GET.get("page"))
     listed = list(page.object_list)
     wanted = request.GET.get("plan") or ""
     chosen = next((p for p in listed if p.slug == wanted), None)
     if chosen is None and wanted:
-        chosen = Plan.objects.adopted().filter(slug=wanted).first()
+        chosen = plans.filter(slug=wanted).first()
     if chosen is None and listed:
         chosen = listed[0]
     entries = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import rules
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -21,10 +20,9 @@ from naptrack.portal import figures as published_figures
 from naptrack.portal import queries as published
 from naptrack.portal.caching import public_page
 from naptrack.portal.glance import glance
-from naptrack.portal.views.common import plan_or_404, round_page
+from naptrack.portal.views.common import TITLES, plan_or_404, round_page
 
 PLANS_PER_PAGE = 20
-TITLES = tuple(f"title_{code}" for code in settings.MODELTRANSLATION_LANGUAGES)  # a plan's title, every language
 HOME_PLANS = 10  # other plans named on the home page
 
 
