@@ -117,6 +117,20 @@ def test_department_page_lists_its_lines_and_those_of_its_units(plan, anonymous)
     assert f'{BE}/lines/1.a/"' not in html
 
 
+def test_plan_list_counts_each_plans_lines_in_the_pages_language(plan, anonymous, be_document):
+    from naptrack.plans.services import plan_load
+
+    document = dict(be_document, slug="be-nap-copy", period={"start": 2009, "end": 2012})
+    document["objectives"] = document["objectives"][:1]
+    plan_load(actor="tests", document=document)
+    copy = Action.objects.filter(plan__slug="be-nap-copy").count()
+    assert 1 < copy < 102
+    html = page(anonymous, "/plans/")
+    assert "102 lines of action" in html and f"{copy} lines of action" in html
+    # In French, from the catalog (the apostrophe escaped as any text is).
+    assert "102 lignes d&#x27;action" in page(anonymous, "/fr/plans/")
+
+
 def test_department_list_counts_lines(plan, anonymous):
     html = page(anonymous, f"{BE}/departments/")
     assert "Office for Foreigners" in html

@@ -57,7 +57,7 @@ class CountRow:
 
 
 def _state_counts() -> dict[str, Count]:
-    return {"total": Count("pk"), **{f"n_{s}": Count("pk", filter=Q(state=s)) for s in STATES}}
+    return {"total": Count("*"), **{f"n_{s}": Count("state", filter=Q(state=s)) for s in STATES}}
 
 
 def counts_by(round_: Round, key: str) -> dict[int, dict[str, int]]:

@@ -23,7 +23,7 @@ TITLES = {
 
 
 def _by_state(round_: Round) -> dict[str, int]:
-    rows = Contribution.objects.filter(round=round_).values("state").annotate(n=Count("pk")).order_by()
+    rows = Contribution.objects.filter(round=round_).values("state").annotate(n=Count("*")).order_by()
     return {row["state"]: row["n"] for row in rows}
 
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from naptrack.plans import exports, versions
 from naptrack.plans.lineage import lineage_of
@@ -48,15 +49,21 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     ids = list(Plan.objects.adopted().order_by("-period_end", "slug").values_list("pk", flat=True))
     page = Paginator(ids, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    # The columns the list shows, the lines counted on their plan index: grouping by the plan
-    # grouped by every column of its texts in four languages.
-    actions = Action.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk")).values("n")
+    # The columns the list shows, the lines counted on their plan index alone (COUNT(*)): grouping
+    # by the plan grouped by every column of its texts in four languages.
+    actions = Action.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("*")).values("n")
     plans = sorted(
         Plan.objects.filter(pk__in=shown)
         .only("slug", "country", "period_start", "period_end", *TITLES)
         .annotate(n_actions=Coalesce(Subquery(actions), 0)),
         key=lambda p: shown.index(p.pk),
     )
+    for plan in plans:
+        # Written here, not by a {% blocktranslate count %} per row, which localised the number
+        # twice (singular and plural): a third of a row's rendering, for a number in the tens.
+        plan.lines_caption = ngettext("%(counter)s line of action", "%(counter)s lines of action", plan.n_actions) % {
+            "counter": plan.n_actions
+        }
     return render(
         request,
         "plans/plan_list.html",

@@ -78,7 +78,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
     mine = Contribution.objects.filter(round__state=Round.State.OPEN).for_departments(departments)
     tallies: dict[int, dict[str, int]] = {}
     reporting: dict[int, set[int]] = {}
-    for t in mine.order_by().values("round_id", "department_id", "state").annotate(n=Count("pk")):
+    for t in mine.order_by().values("round_id", "department_id", "state").annotate(n=Count("*")):
         counts = tallies.setdefault(t["round_id"], dict.fromkeys(Contribution.State.values, 0))
         counts[t["state"]] += t["n"]
         reporting.setdefault(t["round_id"], set()).add(t["department_id"])
