@@ -88,6 +88,10 @@ class Plan(ChoiceLabels, models.Model):
                 condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"
             )
         ]
+        # The order above, read from an index: a list of rounds in their plans' order (the API's)
+        # reads its first page's plans through it and their rounds on the round's plan index,
+        # rather than sorting every round of the installation.
+        indexes = [models.Index(fields=["-period_end", "slug"], name="plan_newest_first")]
 
     def __str__(self) -> str:
         return self.title
