@@ -8,24 +8,26 @@ Builds (bench/synthetic.py's `build`, seed 1325) or reuses a small installation,
 rounds (one published, one open: the smallest in which every page has something to show), and a
 large one, --plans x --rounds (default 100 x 10), on SQLite (a data directory per size under
 --data-dir) and/or PostgreSQL (databases scale_<P>x<R> at --postgres, created when missing and
-dropped afterwards unless --keep). Each (database, size) runs in a child process of its own.
+dropped afterwards unless --keep). Each (database, size) is held open by a child process of its
+own, all of one database's sizes at once.
 
 Then, for each page of bench/scale_pages.py (public pages anonymous, the focal point's work list
 and contribution form, the coordinator's rounds, dashboard, review queue, line review..., the
 reader's, and the API's lists without and with the coordinator's token), in-process with
 Django's test Client (force_login): one warm-up GET, one GET whose SQL queries are counted, then
-timed GETs: -n in all, in --passes rounds of the sizes in turn (1 x 2, then the large, then again),
-pooled per page. On a shared machine a neighbour's load comes and goes over minutes; measured one
-size after the other, it fell on one size's pages and made ratios of 0.6 or 3 out of nothing.
+-n timed GETs at each size, the sizes side by side: a GET of the page at each size in turn, then
+the next page, the whole -n times over. On a shared machine a neighbour's load comes and goes; so
+it falls on every size alike (measured one size after the other, it had moved one size's figures
+by a third and made ratios of 0.6 or 3 out of nothing).
 
 The public page cache is turned off (a zero budget, so every request renders and does the
 database work of a first visit), the API's rate limits are lifted, and the public stamp is read
 at every request (NAPTRACK_PUBLIC_STAMP_SECONDS=0, one indexed query). PostgreSQL's database is
-ANALYZEd first, as autovacuum does in production (SQLite's is left as Django leaves it). Prints
-per page the median and 95th percentile at both sizes, the ratio large/small of each and the
-query counts, and flags what misses the aims (ratio <= 1.5, p95 < 150 ms at the large size).
-Timings are of one process on a shared 2-core machine: a page of a few ms can show a ratio above
-1.5 from noise alone.
+VACUUMed and ANALYZEd first, as autovacuum does in production (SQLite's is left as Django leaves
+it). Prints per page the median and 95th percentile at both sizes, the ratio large/small of each
+and the query counts, and flags what misses the aims (ratio <= 1.5, p95 < 150 ms at the large
+size). Timings are of one process on a shared 2-core machine: a page of a few ms can show a ratio
+above 1.5 from noise alone.
 
 With --middle it also measures one plan with the large size's rounds (1 x 10), and prints the
 ratio of the large size to it: the growth that is the installation's (a hundred plans), apart from
@@ -70,12 +72,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the databases built, to measure them again")
     parser.add_argument(
         "--middle", action="store_true", help="also measure 1 plan x --rounds, and the ratio of the large size to it"
-    )
-    parser.add_argument(
-        "--passes",
-        type=int,
-        default=3,
-        help="rounds of the sizes in turn, each timing -n/passes requests per page (default: %(default)s)",
     )
     parser.add_argument("--only", help="pages whose name contains this text")
     parser.add_argument("--pages", help="pages named exactly, separated by commas (e.g. 'country,open data')")
@@ -131,14 +127,16 @@ def installation_open(args: argparse.Namespace, database: str, size: str) -> tup
         print(f"[{database} {size}] built in {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
     elif (Plan.objects.count(), Round.objects.count()) != (plans, plans * rounds):
         sys.exit(f"[{database} {size}] the database holds another installation: use another --data-dir")
-    # Fresh planner statistics, as autovacuum keeps them in production (it may be off on a test
-    # server: 'SHOW autovacuum'). Without them, PostgreSQL plans the bulk-loaded tables as if
-    # they were empty and scans them whole.
+    # The tables as autovacuum keeps them in production (it may be off on a test server: 'SHOW
+    # autovacuum'; since PostgreSQL 13 it also vacuums a table after many inserts): fresh planner
+    # statistics, without which the bulk-loaded tables are planned as if empty and scanned whole,
+    # and the visibility map, without which an index-only scan (a round's contributions counted
+    # per state on the (round, state) index) still reads every row from the table.
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
     s = scale_pages.subjects()
     clients = scale_pages.clients(s)
@@ -149,85 +147,131 @@ def installation_open(args: argparse.Namespace, database: str, size: str) -> tup
     return s, clients
 
 
+MARK = "@scale "  # the child's answers on stdout, apart from anything else printed there
+
+
+def selected(args: argparse.Namespace) -> list:
+    import scale_pages
+
+    named = {name.strip() for name in args.pages.split(",")} if args.pages else None
+    return [
+        page
+        for page in scale_pages.PAGES
+        if (not args.only or args.only in page.name) and (named is None or page.name in named)
+    ]
+
+
+def answer(value: object) -> None:
+    sys.stdout.write(MARK + json.dumps(value) + "\n")
+    sys.stdout.flush()
+
+
 def child(args: argparse.Namespace, database: str, size: str) -> None:
+    """One installation, served to the parent: first each page's query count (or why it cannot be
+    measured), then one timed GET for each page name read on stdin, until stdin closes."""
     import scale_pages
 
     s, clients = installation_open(args, database, size)
-    rows = []
+    targets: dict[str, tuple[Any, str]] = {}
+    ready: dict[str, dict] = {}
     with scale_pages.uncached():
-        for page in scale_pages.PAGES:
-            if args.only and args.only not in page.name:
-                continue
-            if args.pages and page.name not in {name.strip() for name in args.pages.split(",")}:
-                continue
+        for page in selected(args):
             client = clients[page.role]
-            row: dict = {"name": page.name, "role": page.role}
             try:
                 target = page.url(s)
                 status, queries = scale_pages.query_count(client, target)
             except Exception as exc:  # a page of another helper's work in progress may fail anyhow
-                row["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:60] if str(exc) else ''}"
-                rows.append(row)
+                ready[page.name] = {
+                    "error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:60] if str(exc) else ''}"
+                }
                 continue
             if status != 200:
-                row["error"] = f"HTTP {status}"
-                rows.append(row)
+                ready[page.name] = {"error": f"HTTP {status}"}
                 continue
-            times, statuses = [], set()
-            for _ in range(args.repeat):
-                begin = time.perf_counter()
-                statuses.add(client.get(target).status_code)
-                times.append((time.perf_counter() - begin) * 1000)
-            if statuses != {200}:
-                row["error"] = f"timed requests answered {sorted(statuses)}"
-                rows.append(row)
-                continue
-            row.update(queries=queries, times=times)
+            targets[page.name] = (client, target)
+            ready[page.name] = {"queries": queries}
+        answer(ready)
+        for line in sys.stdin:
+            client, target = targets[line.strip()]
+            begin = time.perf_counter()
+            status = client.get(target).status_code
+            answer({"ms": (time.perf_counter() - begin) * 1000, "status": status})
+
+
+# --- the parent: the sizes side by side, both databases, the table -------------------------------
+
+
+class Child:
+    """A child process holding one (database, size) open, answering one timed GET at a time."""
+
+    def __init__(self, args: argparse.Namespace, database: str, size: str) -> None:
+        self.name = f"{database} {size}"
+        command = [sys.executable, str(Path(__file__)), "--child", database, size]
+        command += ["--data-dir", args.data_dir, "--postgres", args.postgres]
+        if args.only:
+            command += ["--only", args.only]
+        if args.pages:
+            command += ["--pages", args.pages]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        self.pages: dict[str, dict] = self.read()
+
+    def read(self) -> Any:
+        for line in self.process.stdout:
+            if line.startswith(MARK):
+                return json.loads(line[len(MARK) :])
+        sys.exit(f"{self.name}: the child process ended ({self.process.wait()})")
+
+    def get(self, page: str) -> dict:
+        self.process.stdin.write(page + "\n")
+        self.process.stdin.flush()
+        return self.read()
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def measure(args: argparse.Namespace, database: str, sizes: list[str]) -> dict[str, list[dict]]:
+    """Each page's timed GETs, the sizes side by side: one GET at each size in turn (in an order
+    that alternates), page after page, -n times over. A neighbour's load on this shared machine,
+    which comes and goes over seconds to minutes, then falls on every size alike: measured one
+    size after the other, it had moved one size's figures by a third and made ratios of 0.6 or 3
+    out of nothing. The children are started one after the other (a missing installation is built
+    first) and wait on their stdin between GETs, so that only one works at a time."""
+    children = {}
+    try:
+        for size in sizes:
+            children[size] = Child(args, database, size)
+        pages = selected(args)
+        timed = [p.name for p in pages if all("queries" in c.pages.get(p.name, {}) for c in children.values())]
+        times: dict[str, dict[str, list[float]]] = {size: {name: [] for name in timed} for size in sizes}
+        failed: dict[str, str] = {}
+        for i in range(args.repeat):
+            for name in timed:
+                for size in sizes if i % 2 == 0 else sizes[::-1]:
+                    reply = children[size].get(name)
+                    if reply["status"] != 200:
+                        failed.setdefault(name, f"a timed request answered HTTP {reply['status']}")
+                    times[size][name].append(reply["ms"])
+    finally:
+        for c in children.values():
+            c.close()
+    results: dict[str, list[dict]] = {}
+    for size in sizes:
+        rows = []
+        for page in pages:
+            row = {"name": page.name, "role": page.role, **children[size].pages.get(page.name, {"error": "not run"})}
+            if page.name in failed:
+                row["error"] = failed[page.name]
+            elif "queries" in row and page.name in times[size]:
+                row.update(
+                    median=statistics.median(times[size][page.name]), p95=percentile(times[size][page.name], 0.95)
+                )
+            elif "error" not in row:
+                row["error"] = "not available at another size"
             rows.append(row)
-    print(json.dumps(rows))
-
-
-# --- the parent: both sizes, both databases, the table ------------------------------------------
-
-
-def shares(args: argparse.Namespace) -> list[int]:
-    """-n split between the passes (each at least one request)."""
-    passes = max(1, min(args.passes, args.repeat))
-    return [args.repeat // passes + (1 if i < args.repeat % passes else 0) for i in range(passes)]
-
-
-def merged(passes: list[list[dict]]) -> list[dict]:
-    """One size's rows from each pass, their timings pooled into a median and a 95th percentile;
-    a page that failed in any pass keeps its error, and one whose query count changed between
-    passes is flagged."""
-    rows: dict[str, dict] = {}
-    for rows_of_pass in passes:
-        for row in rows_of_pass:
-            kept = rows.setdefault(row["name"], {"name": row["name"], "role": row["role"], "times": []})
-            if "error" in row:
-                kept["error"] = row["error"]
-            elif kept.setdefault("queries", row["queries"]) != row["queries"]:
-                kept["error"] = f"{kept['queries']} then {row['queries']} queries in another pass"
-            else:
-                kept["times"] += row["times"]
-    for row in rows.values():
-        times = row.pop("times")
-        if "error" not in row:
-            row.update(median=statistics.median(times), p95=percentile(times, 0.95))
-    return list(rows.values())
-
-
-def run_child(args: argparse.Namespace, database: str, size: str, repeat: int) -> list[dict]:
-    command = [sys.executable, str(Path(__file__)), "--child", database, size, "-n", str(repeat)]
-    command += ["--data-dir", args.data_dir, "--postgres", args.postgres]
-    if args.only:
-        command += ["--only", args.only]
-    if args.pages:
-        command += ["--pages", args.pages]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    if done.returncode:
-        sys.exit(f"{database} {size}: the child process failed ({done.returncode})")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        results[size] = rows
+    return results
 
 
 def postgres(args: argparse.Namespace, sql: str) -> None:
@@ -279,6 +323,20 @@ def table(database: str, sizes: list[str], results: dict[str, list[dict]]) -> li
     return flagged
 
 
+def yardstick_ms() -> float:
+    """A fixed piece of plain Python (a million additions), best of five, in ms: how fast this
+    shared machine is at the time. The same code's figures differ between days by as much as
+    this does, so the p95 aim is read against it."""
+    best = math.inf
+    for _ in range(5):
+        begin = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        best = min(best, time.perf_counter() - begin)
+    return best * 1000
+
+
 def main() -> None:
     args = parse_args()
     temporary = None
@@ -292,6 +350,7 @@ def main() -> None:
     # from the installation's size, which must cost nothing.
     sizes = list(dict.fromkeys([small, *([f"1x{args.rounds}"] if args.middle else []), large]))
     databases = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    before = yardstick_ms()
     flagged: list[str] = []
     created: list[str] = []
     try:
@@ -303,17 +362,15 @@ def main() -> None:
                         created.append(f"scale_{size}")
                     except subprocess.CalledProcessError:
                         pass  # there already: reused (the child checks that it is this size)
-            # The sizes in turn, several times: a neighbour's load on this shared machine, which
-            # comes and goes over minutes, then falls on every size alike instead of on one.
-            passes = [[run_child(args, database, size, share) for size in sizes] for share in shares(args)]
-            flagged += table(database, sizes, {size: merged([p[i] for p in passes]) for i, size in enumerate(sizes)})
+            flagged += table(database, sizes, measure(args, database, sizes))
     finally:
         if not args.keep:
             for name in created:
                 postgres(args, f"DROP DATABASE IF EXISTS {name}")
             if temporary:
                 shutil.rmtree(temporary, ignore_errors=True)
-    print(f"\naims: ratio of medians <= {RATIO_AIM}, p95 < {P95_AIM_MS:.0f} ms at {large}, the same query count")
+    print(f"\nthis machine: a million additions in Python in {before:.0f} ms before, {yardstick_ms():.0f} ms after")
+    print(f"aims: ratio of medians <= {RATIO_AIM}, p95 < {P95_AIM_MS:.0f} ms at {large}, the same query count")
     if flagged:
         print(f"{len(flagged)} miss:")
         for line in flagged:
