@@ -206,6 +206,40 @@ def test_filters_combine_and_the_pages_keep_them(trail, coordinator_client, foca
     assert f'href="{CSV}?{urlencode(filters).replace("&", "&amp;")}"' in html
 
 
+def test_the_screen_pages_through_the_newest_events_and_says_how_to_reach_the_others(
+    trail, coordinator_client, focal_defence, monkeypatch
+):
+    from naptrack.audit import views
+
+    for contribution in Contribution.objects.filter(round=trail["round"])[:120]:
+        audit_record(actor=focal_defence, action="reporting.contribution.saved", target=contribution)
+    monkeypatch.setattr(views, "PAGED_EVENTS", 100)
+    filters = {"actor": "focal-defence", "action": "reporting.contribution.saved"}
+    first = coordinator_client.get(SCREEN, filters)
+    assert first.context["page"].paginator.count == 100 and first.context["page"].paginator.capped
+    html = first.content.decode()
+    assert "More than 100 events, 1 to 50 shown: the newest 100 are paged here" in html
+    newest = AuditEvent.objects.filter(action="reporting.contribution.saved").order_by("-occurred_at", "-id")
+    beyond = coordinator_client.get(SCREEN, {**filters, "page": 3})
+    assert beyond.context["page"].number == 2, "past the newest hundred: their last page"
+    assert [r.event.pk for r in beyond.context["rows"]] == list(newest.values_list("pk", flat=True)[50:100])
+    assert 'rel="next"' not in beyond.content.decode()
+    # Under the limit, the count is exact.
+    monkeypatch.setattr(views, "PAGED_EVENTS", 1000)
+    exact = coordinator_client.get(SCREEN, filters)
+    assert exact.context["page"].paginator.count == 121 and not exact.context["page"].paginator.capped
+    assert "121 events, 1 to 50 shown" in exact.content.decode()
+
+
+def test_the_filters_choices_are_every_action_and_type_present(trail):
+    # Each once (in the database's collation, which need not be Python's order).
+    actions, types = AuditEvent.objects.kinds()
+    assert len(actions) == len(set(actions)) and len(types) == len(set(types))
+    assert set(actions) == set(AuditEvent.objects.values_list("action", flat=True))
+    assert set(types) == set(AuditEvent.objects.exclude(target_type="").values_list("target_type", flat=True))
+    assert "reporting.contribution.approved" in actions and "plans.department" in types
+
+
 # --- the CSV --------------------------------------------------------------------------------------
 
 

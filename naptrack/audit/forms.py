@@ -48,9 +48,9 @@ class EventFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        pairs = AuditEvent.objects.kinds()
-        actions = sorted({action: action_label(action) for action, _type in pairs}.items(), key=lambda c: c[1])
-        types = sorted({t: type_label(t) for _action, t in pairs if t}.items(), key=lambda c: c[1])
+        present_actions, present_types = AuditEvent.objects.kinds()
+        actions = sorted(((a, action_label(a)) for a in present_actions), key=lambda c: c[1])
+        types = sorted(((t, type_label(t)) for t in present_types), key=lambda c: c[1])
         self.fields["action"].choices = [("", _("Any action")), *actions]
         self.fields["target_type"].choices = [("", _("Any type")), *types]
         for field in self.fields.values():

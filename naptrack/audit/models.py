@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,9 +45,37 @@ class AuditEventQuerySet(models.QuerySet):
             events = events.filter(target_repr__icontains=target_text)
         return events.order_by("-occurred_at", "-id")
 
-    def kinds(self) -> list[tuple[str, str]]:
-        """The (action, object type) pairs present, for the filters' choices: one query."""
-        return list(self.order_by().values_list("action", "target_type").distinct())
+    def kinds(self) -> tuple[list[str], list[str]]:
+        """The actions and the object types present among all events (whatever this queryset's
+        filters), for the filters' choices: one query.
+
+        Each is walked on its own index from one value to the next (a recursive query asking for
+        the smallest value above the last: one index probe a value), because a DISTINCT reads
+        every event, and an installation's years hold hundreds of thousands. The statement is
+        fixed: nothing from a request goes into it."""
+        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+        sql = f"""
+            WITH RECURSIVE
+              actions(value) AS (
+                SELECT MIN(action) FROM {table}
+                UNION ALL
+                SELECT (SELECT MIN(action) FROM {table} WHERE action > actions.value)
+                FROM actions WHERE actions.value IS NOT NULL
+              ),
+              types(value) AS (
+                SELECT MIN(target_type) FROM {table}
+                UNION ALL
+                SELECT (SELECT MIN(target_type) FROM {table} WHERE target_type > types.value)
+                FROM types WHERE types.value IS NOT NULL
+              )
+            SELECT 'action', value FROM actions WHERE value IS NOT NULL
+            UNION ALL
+            SELECT 'type', value FROM types WHERE value IS NOT NULL AND value <> ''
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        return [v for kind, v in rows if kind == "action"], [v for kind, v in rows if kind == "type"]
 
 
 class AuditEvent(models.Model):
