@@ -30,8 +30,10 @@ a third of them have a link as evidence (links only: no file is written). Publis
 indexed for search by the portal's own `search_reindex`, once per plan.
 
 What it skips, knowingly: the services (rows are written with bulk_create in batches, one
-transaction per plan), so row history (django-simple-history's tables), the audit log, the
-e-mails and the report files that publishing stores are not written for generated rows. After the
+transaction per plan), so row history (django-simple-history's tables), the e-mails and the
+report files that publishing stores are not written for generated rows; the audit events the
+services would have written for the rounds and contributions are (`audit_trail`), at the
+build's time. After the
 build the services' invariants are checked on a sample of contributions (`--check-sample`), and
 read back through the normal QuerySets (readable_by, the portal's published rounds and
 contributions, the search index).
@@ -528,6 +530,8 @@ def build_round(
         rows.append(c)
     contributions = bulk(Contribution, rows)
     t = timer.add("contributions", t)
+    audit_trail(round_, contributions, code_of, people)
+    t = timer.add("audit events", t)
 
     measurements, evidence = [], []
     for c in contributions:
@@ -553,6 +557,59 @@ def build_round(
     bulk(Measurement, measurements)
     bulk(Evidence, evidence)
     timer.add("measurements, evidence", t)
+
+
+def audit_trail(round_: Any, contributions: list, code_of: dict[int, str], people: People) -> None:
+    """The audit events the services would have written for the round and its contributions: the
+    round created, opened, closed and published by the coordinator; each contribution submitted
+    by its focal point, returned or approved by the coordinator (about three events a
+    contribution, as in the services' own data). Their time is the build's (occurred_at is set
+    on insert); the audit screen and the public pages' stamp read them as they read real ones."""
+    from naptrack.audit.models import AuditEvent
+    from naptrack.plans.models import Department
+
+    departments = dict(
+        Department.objects.filter(pk__in={c.department_id for c in contributions}).values_list("pk", "code")
+    )
+    coordinator = people.coordinator
+    label = str(round_)
+
+    def event(actor: Any, action: str, target_type: str, target_id: int, target: str, data: dict) -> AuditEvent:
+        return AuditEvent(
+            actor=actor,
+            actor_name=actor.username,
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            target_repr=target[:300],
+            data=data,
+        )
+
+    steps = [("created", "draft"), ("opened", "open")]
+    if round_.state == "published":
+        steps += [("closed", "closed"), ("published", "published")]
+    events = [
+        event(coordinator, f"reporting.round.{verb}", "reporting.round", round_.pk, label, {"after": after})
+        for verb, after in steps
+    ]
+    for c in contributions:
+        target = f"{label} · {code_of[c.action_id]} · {departments[c.department_id]}"
+        if c.submitted_at:
+            data = {"before": "draft", "after": "submitted", "version": c.version}
+            events.append(
+                event(c.submitted_by, "reporting.contribution.submitted", "reporting.contribution", c.pk, target, data)
+            )
+        if c.returned_at:
+            data = {"before": "submitted", "after": "returned", "note": c.review_note}
+            events.append(
+                event(coordinator, "reporting.contribution.returned", "reporting.contribution", c.pk, target, data)
+            )
+        if c.approved_at:
+            data = {"before": "submitted", "after": "approved"}
+            events.append(
+                event(coordinator, "reporting.contribution.approved", "reporting.contribution", c.pk, target, data)
+            )
+    bulk(AuditEvent, events)
 
 
 # --- the check ---------------------------------------------------------------------------------------
