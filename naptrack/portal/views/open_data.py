@@ -42,8 +42,19 @@ def open_data(request: HttpRequest) -> HttpResponse:
             Round.objects.filter(plan=chosen, state=Round.State.PUBLISHED), key=queries.round_key, reverse=True
         ):
             stem = opendata.file_stem(round_)
-            links = [(fmt, reverse("open-data-round", args=[chosen.slug, stem, fmt])) for fmt in opendata.ROUND_FORMATS]
-            files.append((round_, links))
+            # The round named once, and each link's accessible name written here: a
+            # {% blocktranslate %} per link named the round again for each format (a round's name
+            # is two translations), a third of the page's cost for a plan of nine published rounds.
+            label = str(round_)
+            links = [
+                (
+                    fmt,
+                    reverse("open-data-round", args=[chosen.slug, stem, fmt]),
+                    _("%(round)s, %(format)s") % {"round": label, "format": fmt.upper()},
+                )
+                for fmt in opendata.ROUND_FORMATS
+            ]
+            files.append((round_, label, links))
         # A plan's targets and progress, once the coordinator published them.
         target_files = (
             [(fmt, reverse("open-data-targets", args=[chosen.slug, fmt])) for fmt in targets.FORMATS]
