@@ -61,12 +61,20 @@ RATIO_AIM = 1.5
 P95_AIM_MS = 150.0
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--plans", type=int, default=100, help="plans of the large size (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=10, help="rounds per plan, large size (default: %(default)s)")
-    parser.add_argument("-n", "--repeat", type=int, default=30, help="timed requests per page (default: %(default)s)")
+    parser.add_argument(
+        "-n", "--repeat", type=positive, default=30, help="timed requests per page and size (default: %(default)s)"
+    )
     parser.add_argument("--data-dir", help="where the SQLite installations are kept (default: a temporary folder)")
     parser.add_argument("--postgres", default=POSTGRES, help="server URL without database (default: %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep the databases built, to measure them again")
@@ -75,7 +83,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--only", help="pages whose name contains this text")
     parser.add_argument("--pages", help="pages named exactly, separated by commas (e.g. 'country,open data')")
-    # The child process: one database, one size; prints its rows as JSON.
+    # The child process: one database and size held open, a timed GET for each page name on stdin.
     parser.add_argument("--child", nargs=2, metavar=("DATABASE", "SIZE"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -161,9 +169,12 @@ def selected(args: argparse.Namespace) -> list:
     ]
 
 
+_answers: Any = None  # the child's channel to the parent: its original stdout
+
+
 def answer(value: object) -> None:
-    sys.stdout.write(MARK + json.dumps(value) + "\n")
-    sys.stdout.flush()
+    _answers.write(MARK + json.dumps(value) + "\n")
+    _answers.flush()
 
 
 def child(args: argparse.Namespace, database: str, size: str) -> None:
@@ -171,6 +182,12 @@ def child(args: argparse.Namespace, database: str, size: str) -> None:
     measured), then one timed GET for each page name read on stdin, until stdin closes."""
     import scale_pages
 
+    global _answers
+    # Answers go to the parent on a copy of stdout; anything else printed (a library's print, a
+    # warning) goes to stderr, so that it can neither hold up nor garble an answer.
+    sys.stdout.flush()
+    _answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     s, clients = installation_open(args, database, size)
     targets: dict[str, tuple[Any, str]] = {}
     ready: dict[str, dict] = {}
@@ -194,7 +211,11 @@ def child(args: argparse.Namespace, database: str, size: str) -> None:
         for line in sys.stdin:
             client, target = targets[line.strip()]
             begin = time.perf_counter()
-            status = client.get(target).status_code
+            try:
+                status = client.get(target).status_code
+            except Exception as exc:  # the test client raises what it cannot turn into a response
+                answer({"error": f"{type(exc).__name__}: {str(exc)[:60]}"})
+                continue
             answer({"ms": (time.perf_counter() - begin) * 1000, "status": status})
 
 
@@ -227,8 +248,12 @@ class Child:
         return self.read()
 
     def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait()
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+        except (OSError, subprocess.TimeoutExpired):  # ended already, or stuck: it must not hold the database
+            self.process.kill()
+            self.process.wait()
 
 
 def measure(args: argparse.Namespace, database: str, sizes: list[str]) -> dict[str, list[dict]]:
@@ -250,8 +275,11 @@ def measure(args: argparse.Namespace, database: str, sizes: list[str]) -> dict[s
             for name in timed:
                 for size in sizes if i % 2 == 0 else sizes[::-1]:
                     reply = children[size].get(name)
-                    if reply["status"] != 200:
-                        failed.setdefault(name, f"a timed request answered HTTP {reply['status']}")
+                    if "error" in reply or reply["status"] != 200:
+                        failed.setdefault(
+                            name, reply.get("error") or f"a timed request answered HTTP {reply['status']}"
+                        )
+                        continue
                     times[size][name].append(reply["ms"])
     finally:
         for c in children.values():
@@ -326,7 +354,7 @@ def table(database: str, sizes: list[str], results: dict[str, list[dict]]) -> li
 def yardstick_ms() -> float:
     """A fixed piece of plain Python (a million additions), best of five, in ms: how fast this
     shared machine is at the time. The same code's figures differ between days by as much as
-    this does, so the p95 aim is read against it."""
+    this does: printed with the table, to read the p95 figures against."""
     best = math.inf
     for _ in range(5):
         begin = time.perf_counter()
