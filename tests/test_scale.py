@@ -33,7 +33,7 @@ QUERIES = {
     "search": 7,
     "plan search": 7,
     "open data": 4,
-    "open data: round CSV": 7,
+    "open data: round CSV": 9,
     "answer packs": 2,
     "consultations": 2,
     "recommendations": 2,

@@ -13,24 +13,20 @@ import csv
 import io
 import json
 import zipfile
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django_countries import countries as all_countries
 
 from naptrack.core.spreadsheets import csv_safe, xlsx_append
-from naptrack.plans import exports, versions
-from naptrack.plans.models import Instrument, Plan, PlanVersion
+from naptrack.plans import exports
+from naptrack.plans.models import Plan
+from naptrack.portal.opendata_rows import published_on, round_rows
 from naptrack.portal.queries import published_rounds, round_key
 from naptrack.publications.content import round_label, translated
-from naptrack.reporting.models import Contribution, Measurement, Round
+from naptrack.reporting.models import Round
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -128,146 +124,6 @@ NAMES = [c.name for c in COLUMNS]
 DICTIONARY_COLUMNS = ["column", "type", "description"]
 
 
-def _number(value: Decimal | int | float | None) -> int | float | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def _published(round_: Round) -> str | None:
-    return round_.published_at.date().isoformat() if round_.published_at else None
-
-
-def _base(round_: Round, c: Contribution, lang: str) -> dict[str, Any]:
-    action, goal = c.action, c.action.goal
-    objective = goal.objective
-    return {
-        "plan": round_.plan.slug,
-        "round_id": round_.pk,
-        "round_kind": round_.kind,
-        "round_kind_label": capfirst(round_.get_kind_display()),
-        "round_year": round_.year,
-        "round_published": _published(round_),
-        "objective_number": objective.number,
-        "objective_title": translated(objective, "title", lang).text,
-        "goal_number": goal.number,
-        "goal_text": translated(goal, "text", lang).text,
-        "action_code": action.code,
-        "action_text": translated(action, "text", lang).text,
-        "department_code": c.department.code,
-        "department_name": translated(c.department, "name", lang).text,
-        "department_parent_code": c.department.parent.code if c.department.parent_id else "",
-        "contribution_id": c.pk,
-        "status": c.status,
-        "status_label": str(Contribution.Status(c.status).label) if c.status else "",
-        "narrative": c.narrative,
-        "countries": ";".join(c.countries),
-        "country_names": ";".join(str(all_countries.name(code) or code) for code in c.countries),
-    }
-
-
-EMPTY_ANSWER = dict.fromkeys(
-    (
-        "instrument_id",
-        "instrument_number",
-        "instrument_text",
-        "instrument_kind",
-        "instrument_kind_label",
-        "by_sex",
-        "women",
-        "men",
-        "other",
-        "total",
-        "share_of_women",
-        "value",
-    )
-) | {"answer": "", "unit": "", "note": ""}
-
-
-def _correction(c: Contribution) -> dict[str, Any]:
-    """Withdrawn contributions are not in the files at all (Contribution.objects.public())."""
-    corrected = timezone.localdate(c.corrected_at).isoformat() if c.corrected_at else None
-    return {"correction_note": c.correction_note if corrected else "", "corrected_on": corrected}
-
-
-def _answer(instrument: Instrument, m: Measurement | None, lang: str) -> dict[str, Any]:
-    row = {
-        **EMPTY_ANSWER,
-        "instrument_id": instrument.pk,
-        "instrument_number": instrument.position,
-        "instrument_text": translated(instrument, "text", lang).text,
-        "instrument_kind": instrument.kind,
-        "instrument_kind_label": str(instrument.get_kind_display()),
-        "by_sex": instrument.by_sex,
-    }
-    if m is None:
-        return row
-    m.instrument = instrument
-    row.update(answer=m.text, unit=m.unit, note=m.note)
-    if instrument.kind == Instrument.Kind.QUANTITATIVE:
-        if instrument.by_sex:
-            row.update(
-                women=m.women,
-                men=m.men,
-                other=m.other,
-                total=_number(m.total),
-                share_of_women=round(m.share_of_women, 6) if m.share_of_women is not None else None,
-            )
-        else:
-            row["value"] = _number(m.value)
-    return row
-
-
-def round_rows(plan: Plan, rounds: list[Round]) -> dict[int, list[dict[str, Any]]]:
-    """Per round, its rows in plan order: every published contribution once per instrument of its
-    line (a line without instrument gives one row). Three queries, whatever the number of rounds."""
-    lang = (get_language() or "en").split("-")[0]
-    ids = [r.pk for r in rounds]
-    by_id = {r.pk: r for r in rounds}
-    for round_ in rounds:
-        round_.plan = plan  # the rounds are the plan's: no query for each
-    public = Contribution.objects.public().filter(round_id__in=ids)
-    contributions = list(
-        public.select_related("action__goal__objective", "department__parent").order_by(
-            "round_id", "action__goal__number", "action__position", "department__code"
-        )
-    )
-    # By the ids read rather than a subquery, which PostgreSQL ran as a scan of every plan's
-    # measurements; unordered (a dict), where Measurement's default order joins up to the plan.
-    answers: dict[tuple[int, int], Measurement] = {
-        (m.contribution_id, m.instrument_id): m
-        for m in Measurement.objects.filter(contribution_id__in=[c.pk for c in contributions]).order_by()
-    }
-    instruments: dict[int, list[Instrument]] = defaultdict(list)
-    for i in Instrument.objects.filter(action__plan=plan).order_by("action_id", "position"):
-        instruments[i.action_id].append(i)
-    # A round opened before the plan's latest amendment shows the lines and instruments of its
-    # version (plans/versions.py); the others, those in force.
-    plan_versions = list(PlanVersion.objects.filter(plan=plan))
-    by_pk = {v.pk: v for v in plan_versions}
-    old = versions.superseded([by_pk.get(r.plan_version_id) for r in rounds], plan_versions)
-    asked: dict[tuple[int, int], list[Instrument]] = {}
-    rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    for c in contributions:
-        version = by_pk[by_id[c.round_id].plan_version_id] if by_id[c.round_id].plan_version_id in old else None
-        for obj in (c.action, c.action.goal, c.action.goal.objective):
-            versions.put_texts(obj, version)
-        base, tail = _base(by_id[c.round_id], c, lang), _correction(c)
-        key = (version.pk if version else 0, c.action_id)
-        if key not in asked:
-            asked[key] = versions.asked(instruments.get(c.action_id, []), by_id[c.round_id].plan_version_id, version)
-        line = asked[key] or [None]
-        for instrument in line:
-            answer = (
-                EMPTY_ANSWER if instrument is None else _answer(instrument, answers.get((c.pk, instrument.pk)), lang)
-            )
-            rows[c.round_id].append({**base, **answer, **tail})
-    return rows
-
-
 def file_stem(round_: Round) -> str:
     return f"{round_.kind}-{round_.year}"
 
@@ -324,7 +180,7 @@ def to_json(plan: Plan, round_: Round, rows: list[dict[str, Any]]) -> bytes:
             "kind": round_.kind,
             "year": round_.year,
             "label": str(round_),
-            "published": _published(round_),
+            "published": published_on(round_),
         },
         "licence": {"id": LICENCE, "name": LICENCE_NAME, "url": LICENCE_URL},
         "columns": NAMES,

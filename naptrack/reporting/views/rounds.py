@@ -27,7 +27,7 @@ from naptrack.reporting.completeness import STATES, CountRow, counts_by, departm
 from naptrack.reporting.forms_coordination import RoundCreateForm, RoundEditForm, add_service_errors
 from naptrack.reporting.jobs import round_remind_enqueue
 from naptrack.reporting.models import Contribution, Reminder, Round
-from naptrack.reporting.queries import counts_attach
+from naptrack.reporting.queries import Listed, counts_attach
 from naptrack.reporting.services import WorkflowError
 from naptrack.reporting.targets_shown import round_targets
 from naptrack.reporting.views.common import error_text, require, round_or_404
@@ -158,15 +158,16 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
     # The counts above are aggregates every staff member sees; the lists below name contributions
     # and link to them, so a focal point gets only those they may read.
-    contributions = Contribution.objects.filter(round=round_).readable_by(user).with_context().in_plan_order()
+    contributions = Contribution.objects.filter(round=round_).readable_by(user).in_plan_order()
+    departments = {d.pk: d for d, _level in tree}
     overdue_after_deadline = today > round_.deadline and round_.state in ("open", "closed")
-    overdue_by_department: dict[int, list[Contribution]] = {}
+    overdue_by_department: dict[int, list[Listed]] = {}
     if overdue_after_deadline:
-        for c in contributions.missing():
+        for c in contributions.missing().listed(departments):
             overdue_by_department.setdefault(c.department_id, []).append(c)
     # One row per department in the plan's order, so that a long list reads as who is late.
     overdue = [(d, overdue_by_department[d.pk]) for d, _level in tree if d.pk in overdue_by_department]
-    queue = list(contributions.waiting_for_review().select_related("submitted_by"))
+    queue = contributions.waiting_for_review().listed(departments)
 
     can_manage = user.has_perm("reporting.manage_round", round_)
     return render(
