@@ -60,8 +60,8 @@ def glance(objectives: list[Objective], implementation: Implementation | None) -
     labels = dict(implementation.columns) if implementation else {}
     cards = []
     for objective in objectives:
-        goals = list(objective.goals.all())
-        lines = sum(1 for g in goals for a in g.actions.all() if a.retired_in_id is None)
+        goals = objective.tree_goals
+        lines = sum(1 for g in goals for a in g.tree_actions if a.retired_in_id is None)
         card = ObjectiveCard(objective, len(goals), lines)
         row = rows.get(objective.number)
         if row is not None and row.total:

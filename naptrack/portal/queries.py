@@ -162,9 +162,9 @@ def implementation(plan: Plan, objectives: list[Objective]) -> Implementation | 
     departments: dict[int, Department] = {}
     for objective in objectives:
         counts: dict[str, int] = defaultdict(int)
-        for goal in objective.goals.all():
-            for action in goal.actions.all():
-                for r in action.responsibilities.all():
+        for goal in objective.tree_goals:
+            for action in goal.tree_actions:
+                for r in action.tree_responsibilities:
                     key = (action.pk, r.department_id)
                     state = shown.get(key) or (WITHHELD if key in withheld else ABSENT)
                     counts[state] += 1

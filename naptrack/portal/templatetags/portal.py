@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import template
 from django.template.context import Context
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -113,3 +114,33 @@ def departments(context: Context, plan, responsibilities) -> SafeString:
     items.append("</ul>\n")
     # Every piece is escaped above (format_html) or a literal of this function.
     return mark_safe("".join(items))
+
+
+def _words(message: str, **values: object) -> SafeString:
+    """A translated message with its values escaped and its own words not, as {% blocktranslate %}
+    writes it: the catalogs are the project's, and "Ligne d'action" stays as written."""
+    return mark_safe(_(message) % {name: escape(value) for name, value in values.items()})
+
+
+@register.simple_tag(takes_context=True)
+def plan_line(context: Context, plan, action) -> SafeString:
+    """A line of the plan's list (its page, the home page): its code linked to its page, its text,
+    retired or not, and its departments. Written here rather than by the template's loop, whose
+    nodes cost those pages a twentieth of their Python calls for the plan's hundred lines. `action`
+    is of Objective.objects.with_tree()."""
+    retired = action.retired_in
+    return format_html(
+        '<li class="action mb-2{}">\n<a class="fw-semibold" href="{}" aria-label="{}">{}</a>\n{}{}\n{}</li>\n',
+        " text-body-secondary" if retired else "",
+        reverse("action-detail", args=[plan.slug, action.code]),
+        _words("Line of action %(code)s", code=action.code),
+        action.code,
+        content(action, "text"),
+        format_html(
+            ' <span class="badge text-bg-secondary">{}</span>',
+            _words("retired from %(date)s", date=date_format(retired.effective_from, "SHORT_DATE_FORMAT")),
+        )
+        if retired
+        else "",
+        departments(context, plan, action.tree_responsibilities),
+    )
