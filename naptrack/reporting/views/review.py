@@ -173,9 +173,11 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             initial={"text": synthesis.text if synthesis else "", "version": synthesis.version if synthesis else 0}
         )
 
-    contributions = _in_responsibility_order(
-        action, Contribution.objects.filter(round=round_, action=action).with_detail()
-    )
+    for r in earlier:
+        r.plan = round_.plan  # the same plan's: no query for it
+    # This round's and the earlier rounds' shown in full, read at once.
+    shown = Contribution.objects.of_line(action, [round_, *earlier])
+    contributions = _in_responsibility_order(action, [c for c in shown if c.round_id == round_.pk])
     for c in contributions:
         c.can_review = user.has_perm("reporting.review_contribution", c)
         c.can_reopen = user.has_perm("reporting.reopen_contribution", c)
@@ -191,9 +193,7 @@ def line_review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
 
     previous: dict[int, list[Contribution | Withheld]] = {r.pk: [] for r in earlier}
-    for c in _in_responsibility_order(
-        action, Contribution.objects.filter(round__in=earlier, action=action).with_detail()
-    ):
+    for c in _in_responsibility_order(action, [c for c in shown if c.round_id != round_.pk]):
         previous[c.round_id].extend(_as_readable(user, [c]))
 
     return render(
