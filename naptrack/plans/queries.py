@@ -100,13 +100,22 @@ class ObjectiveQuerySet(models.QuerySet):
         return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals, to_attr="tree_goals"))
 
     def with_texts(self) -> ObjectiveQuerySet:
-        """Objectives with their goals, lines, notes and instruments: every translatable text
-        below the plan, without the departments a text does not need."""
-        from naptrack.plans.models import Action, Goal
+        """Objectives with their goals (`tree_goals`), lines (`tree_actions`), notes (`tree_notes`)
+        and instruments (`tree_instruments`): every translatable text below the plan, without the
+        departments a text does not need. Lists, as with_full_tree's and for its reason (the
+        translations' overview: 126,908 -> 83,687 Python calls)."""
+        from naptrack.plans.models import Action, Goal, Instrument, Note
 
-        actions = Action.objects.order_by("position").prefetch_related("instruments", "notes")
-        goals = Goal.objects.order_by("number").prefetch_related(models.Prefetch("actions", queryset=actions))
-        return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals))
+        # In position within their line; their default order joins the line's plan and goal.
+        instruments = Instrument.objects.order_by("position")
+        actions = Action.objects.order_by("position").prefetch_related(
+            models.Prefetch("instruments", queryset=instruments, to_attr="tree_instruments"),
+            models.Prefetch("notes", queryset=Note.objects.order_by("position"), to_attr="tree_notes"),
+        )
+        goals = Goal.objects.order_by("number").prefetch_related(
+            models.Prefetch("actions", queryset=actions, to_attr="tree_actions")
+        )
+        return self.order_by("number").prefetch_related(models.Prefetch("goals", queryset=goals, to_attr="tree_goals"))
 
 
 class ActionQuerySet(models.QuerySet):

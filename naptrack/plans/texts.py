@@ -137,14 +137,14 @@ def plan_texts(plan: Plan, *, language: str | None = None) -> list[PlanText]:
     for objective in Objective.objects.filter(plan=plan).with_texts():
         for name in ("title", "intro"):
             texts.append(_text(f"objective:{objective.number}:{name}", Kind.OBJECTIVE, objective, name, states))
-        for goal in objective.goals.all():
+        for goal in objective.tree_goals:
             texts.append(_text(f"goal:{goal.number}:text", Kind.GOAL, goal, "text", states))
-            for action in goal.actions.all():
+            for action in goal.tree_actions:
                 texts.append(_text(f"action:{action.code}:text", Kind.ACTION, action, "text", states))
-                for note in action.notes.all():
+                for note in action.tree_notes:
                     key = f"note:{action.code}:{note.position}:text"
                     texts.append(_text(key, Kind.NOTE, note, "text", states))
-                for instrument in action.instruments.all():
+                for instrument in action.tree_instruments:
                     key = f"instrument:{action.code}:{instrument.position}:text"
                     texts.append(_text(key, Kind.INSTRUMENT, instrument, "text", states))
     # An empty introduction or abbreviation is nothing to translate.
