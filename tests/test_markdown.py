@@ -18,7 +18,8 @@ def parsed(text: str) -> str:
 
 # Words, and every character that makes or nearly makes markup at a line's start or end.
 PROSE = ["word", "Élise", "2014", "12", " ", "  ", "\n", "\n\n", ".", ",", ":", ")", "(", "-", "--", "+", "!", "'", '"']
-PROSE += ["%", "\u2013", "\u20ac"]
+PROSE += ["%", ";", "?", "/", "$", "\u00b0", "\u00ab", "\u00bb", "\u201c", "\u201d", "\u2018", "\u2019", "\u2014"]
+PROSE += ["\u2013", "\u20ac", "\u0661", "\u0661. ", "\u00b2", "\u00a0"]  # Arabic-Indic one, superscript two, NBSP
 MARKUP = ["*", "_", "#", ">", "<", "&", "[", "]", "`", "|", "\\", "=", "\t", "1.", "1)", "- ", "+ ", "---"]
 PIECES = st.sampled_from([*PROSE, *MARKUP])
 

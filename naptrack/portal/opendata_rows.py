@@ -155,7 +155,7 @@ _CONTRIBUTION_COLUMNS = (
 
 def round_rows(plan: Plan, rounds: list[Round]) -> dict[int, list[dict[str, Any]]]:
     """Per round, its rows in plan order: every published contribution once per instrument of its
-    line (a line without instrument gives one row). Six queries, whatever the number of rounds.
+    line (a line without instrument gives one row). Six queries at most, whatever the number of rounds.
 
     What a row repeats (its round's, line's, department's and instrument's columns) is made once
     and copied: a round of two hundred contributions made each label again for each of its rows."""

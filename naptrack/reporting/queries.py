@@ -3,12 +3,17 @@ dashboards make a fixed number of queries whatever the number of contributions."
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+
+if TYPE_CHECKING:
+    from naptrack.plans.models import Action, Department
+    from naptrack.reporting.models import Contribution, Round
 
 
 def _per_state() -> dict[str, Count]:
@@ -81,7 +86,7 @@ class Listed(NamedTuple):
     code: str
     state: str
     department_id: int
-    department: Any
+    department: Department
     submitted_at: datetime | None
     submitted_by: str | None
 
@@ -92,11 +97,12 @@ class ContributionQuerySet(models.QuerySet):
         departments taken from `departments` (by id; one more query for any not in it): a round's
         hundred contributions read as models, each with its line, goal, objective, department and
         round, cost the dashboard a quarter of its time."""
+        from django.contrib.auth import get_user_model
+
         from naptrack.plans.models import Department
 
-        rows = list(
-            self.values_list("pk", "action__code", "state", "department_id", "submitted_at", "submitted_by__username")
-        )
+        submitter = f"submitted_by__{get_user_model().USERNAME_FIELD}"
+        rows = list(self.values_list("pk", "action__code", "state", "department_id", "submitted_at", submitter))
         unknown = {row[3] for row in rows} - departments.keys()
         if unknown:
             departments = {**departments, **Department.objects.in_bulk(unknown)}
@@ -131,7 +137,7 @@ class ContributionQuerySet(models.QuerySet):
             .select_related("submitted_by", "returned_by", "approved_by", "updated_by")
         )
 
-    def of_line(self, action, rounds: list) -> list:
+    def of_line(self, action: Action, rounds: list[Round]) -> list[Contribution]:
         """The contributions to `action` in `rounds`, all rounds at once and unordered, with what
         with_detail() gives them (measurements, evidence, who did what, round_superseded); the
         line (from Action.objects.with_detail(): its goal, objective and instruments), the rounds
@@ -140,8 +146,6 @@ class ContributionQuerySet(models.QuerySet):
         that Django took as long to write as PostgreSQL to plan (6-7 ms). A contribution whose
         round's version was superseded gets copies of the line, goal and objective, on which
         texts_as_asked() may put that version's texts."""
-        import copy
-
         from django.contrib.auth import get_user_model
 
         from naptrack.plans.models import PlanVersion
@@ -171,7 +175,8 @@ class ContributionQuerySet(models.QuerySet):
             round_ = c.round = by_id[c.round_id]
             for name in people_fields:
                 setattr(c, name, people.get(getattr(c, f"{name}_id")))
-            c.round_superseded = round_.plan_version_id is not None and numbers[round_.plan_version_id] < newest
+            number = numbers.get(round_.plan_version_id)
+            c.round_superseded = number is not None and number < newest
             if c.round_superseded:
                 line, goal, objective = copy.copy(action), copy.copy(action.goal), copy.copy(action.goal.objective)
                 goal.objective, line.goal = objective, goal

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from naptrack.core.templatetags.naptrack import content, plain_content
 from naptrack.publications.content import Figures, number, percent, round_label
@@ -117,9 +118,14 @@ def departments(context: Context, plan, responsibilities) -> SafeString:
 
 
 def _words(message: str, **values: object) -> SafeString:
-    """A translated message with its values escaped and its own words not, as {% blocktranslate %}
-    writes it: the catalogs are the project's, and "Ligne d'action" stays as written."""
-    return mark_safe(_(message) % {name: escape(value) for name, value in values.items()})
+    """`message` (marked with gettext_noop, for makemessages) translated, with its values escaped
+    and its own words not, as {% blocktranslate %} writes it ("Ligne d'action" stays as written),
+    and in English, as that tag falls back, when a catalog's entry does not fit its values."""
+    escaped = {name: escape(value) for name, value in values.items()}
+    try:
+        return mark_safe(_(message) % escaped)
+    except (KeyError, ValueError, TypeError):
+        return mark_safe(message % escaped)
 
 
 @register.simple_tag(takes_context=True)
@@ -133,12 +139,14 @@ def plan_line(context: Context, plan, action) -> SafeString:
         '<li class="action mb-2{}">\n<a class="fw-semibold" href="{}" aria-label="{}">{}</a>\n{}{}\n{}</li>\n',
         " text-body-secondary" if retired else "",
         reverse("action-detail", args=[plan.slug, action.code]),
-        _words("Line of action %(code)s", code=action.code),
+        _words(gettext_noop("Line of action %(code)s"), code=action.code),
         action.code,
         content(action, "text"),
         format_html(
             ' <span class="badge text-bg-secondary">{}</span>',
-            _words("retired from %(date)s", date=date_format(retired.effective_from, "SHORT_DATE_FORMAT")),
+            _words(
+                gettext_noop("retired from %(date)s"), date=date_format(retired.effective_from, "SHORT_DATE_FORMAT")
+            ),
         )
         if retired
         else "",
