@@ -42,7 +42,7 @@ QUERIES = {
     "round list": 6,
     "round dashboard": 16,
     "review queue": 8,
-    "line review": 19,  # with the next contribution waiting for review
+    "line review": 18,  # with the next contribution waiting for review
     "contribution history": 11,
     "line history": 12,
     "published dashboard": 15,

@@ -135,8 +135,12 @@ class ActionQuerySet(models.QuerySet):
         return self.select_related("goal__objective", "plan").prefetch_related(_responsibilities())
 
     def with_instruments(self) -> ActionQuerySet:
-        """Lines with their instruments: what the coordinator's list of kinds of answer shows."""
-        return self.prefetch_related("instruments")
+        """Lines with their instruments in position (`tree_instruments`, a list, as with_texts'):
+        what the coordinator's list of kinds of answer shows."""
+        from naptrack.plans.models import Instrument
+
+        instruments = Instrument.objects.order_by("position")
+        return self.prefetch_related(models.Prefetch("instruments", queryset=instruments, to_attr="tree_instruments"))
 
     def with_detail(self) -> ActionQuerySet:
         """A line with everything its page shows, retired instruments with the amendment that

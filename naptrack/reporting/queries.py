@@ -140,23 +140,22 @@ class ContributionQuerySet(models.QuerySet):
     def of_line(self, action: Action, rounds: list[Round]) -> list[Contribution]:
         """The contributions to `action` in `rounds`, all rounds at once and unordered, with what
         with_detail() gives them (measurements, evidence, who did what, round_superseded); the
-        line (from Action.objects.with_detail(): its goal, objective and instruments), the rounds
-        and the people attached rather than joined. Joined, with the joins of the contributions'
-        default order, they made a query of fourteen tables and two hundred columns, once a round,
-        that Django took as long to write as PostgreSQL to plan (6-7 ms). A contribution whose
-        round's version was superseded gets copies of the line, goal and objective, on which
-        texts_as_asked() may put that version's texts."""
-        from django.contrib.auth import get_user_model
-
+        line (from Action.objects.with_detail(): its goal, objective and instruments) and the
+        rounds attached rather than joined. Joined, with the joins of the contributions' default
+        order, they made a query of fourteen tables and two hundred columns, once a round, that
+        Django took as long to write as PostgreSQL to plan (6-7 ms); the people who acted on them
+        are still joined, so that the page's queries are as many whether anyone has or not. A
+        contribution whose round's version was superseded gets copies of the line, goal and
+        objective, on which texts_as_asked() may put that version's texts."""
         from naptrack.plans.models import PlanVersion
         from naptrack.reporting.models import Measurement
 
-        people_fields = ("submitted_by", "returned_by", "approved_by", "updated_by")
+        people = ("submitted_by", "returned_by", "approved_by", "updated_by")
         by_id = {r.pk: r for r in rounds}
         found = list(
             self.filter(action=action, round_id__in=list(by_id))
             .order_by()
-            .select_related("department__parent")
+            .select_related("department__parent", *people)
             .prefetch_related(
                 models.Prefetch(
                     "measurements",
@@ -167,14 +166,10 @@ class ContributionQuerySet(models.QuerySet):
         )
         if not found:
             return found
-        ids = {getattr(c, f"{name}_id") for c in found for name in people_fields} - {None}
-        people = get_user_model().objects.in_bulk(ids)
         numbers = dict(PlanVersion.objects.filter(plan_id=action.plan_id).values_list("pk", "number"))
         newest = max(numbers.values(), default=None)
         for c in found:
             round_ = c.round = by_id[c.round_id]
-            for name in people_fields:
-                setattr(c, name, people.get(getattr(c, f"{name}_id")))
             number = numbers.get(round_.plan_version_id)
             c.round_superseded = number is not None and number < newest
             if c.round_superseded:
