@@ -273,7 +273,7 @@ def test_readers_keep_reading_everything(plan, open_round, coordinator, focal_de
     ("url", "queries"),
     # The line and the round's pages each ask whether the plan has targets (reporting/targets_shown.py);
     # the history's and the draft report's permissions, asked of the round, cost no model-permission reads.
-    [("/rounds/{pk}/lines/14.a/", 22), ("/rounds/{pk}/contributions/", 9), ("/rounds/{pk}/", 13)],
+    [("/rounds/{pk}/lines/14.a/", 17), ("/rounds/{pk}/contributions/", 9), ("/rounds/{pk}/", 13)],
 )
 def test_a_focal_points_view_of_the_round_makes_a_fixed_number_of_queries(
     plan, open_round, coordinator, focal_defence, focal_justice, django_assert_num_queries, url, queries
