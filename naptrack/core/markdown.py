@@ -76,9 +76,10 @@ def _paragraphs(text: str) -> str | None:
 def render(text: str) -> SafeString:
     """Markdown to HTML, then sanitised: no script, no style, no raw HTML smuggled in; links keep
     only their address. Headings start at h3 so that they sit under the page's own."""
-    html = _paragraphs(text or "")
+    text = text or ""
+    html = _paragraphs(text)
     if html is None:
-        html = _converter().convert(text or "")
+        html = _converter().convert(text)
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h4>").replace("</h2>", "</h4>")
     clean = nh3.clean(
         html,

@@ -38,12 +38,22 @@ class PlanQuerySet(models.QuerySet):
         )
 
 
-def _responsibilities():
+def _responsibilities(to_attr: str | None = None) -> models.Prefetch:
     from naptrack.plans.models import Responsibility
 
     return models.Prefetch(
-        "responsibilities", queryset=Responsibility.objects.select_related("department").order_by("position")
+        "responsibilities",
+        queryset=Responsibility.objects.select_related("department").order_by("position"),
+        to_attr=to_attr,
     )
+
+
+def _instruments_in_position() -> models.Prefetch:
+    """A line's instruments as a list (`tree_instruments`), in position: their default order
+    joins the line's plan and goal."""
+    from naptrack.plans.models import Instrument
+
+    return models.Prefetch("instruments", queryset=Instrument.objects.order_by("position"), to_attr="tree_instruments")
 
 
 class ObjectiveQuerySet(models.QuerySet):
@@ -52,16 +62,13 @@ class ObjectiveQuerySet(models.QuerySet):
         responsible departments (`tree_responsibilities`), as lists (Prefetch's to_attr, as
         with_full_tree and for its reason: a queryset made for each of the plan's objects to hold
         its cache, and another at each .all(), were a tenth of the plan's page)."""
-        from naptrack.plans.models import Action, Goal, Responsibility
+        from naptrack.plans.models import Action, Goal
 
-        responsibilities = Responsibility.objects.select_related("department").order_by("position")
         # Retired lines stay, with the version that retired them: the portal shows them as retired.
         actions = (
             Action.objects.order_by("position")
             .select_related("retired_in")
-            .prefetch_related(
-                models.Prefetch("responsibilities", queryset=responsibilities, to_attr="tree_responsibilities")
-            )
+            .prefetch_related(_responsibilities(to_attr="tree_responsibilities"))
         )
         goals = Goal.objects.order_by("number").prefetch_related(
             models.Prefetch("actions", queryset=actions, to_attr="tree_actions")
@@ -75,7 +82,7 @@ class ObjectiveQuerySet(models.QuerySet):
         Each level is a list in a `tree_*` attribute (Prefetch's to_attr) rather than a related
         manager's cache: Django makes a queryset for every object a manager's cache is put on, and
         for the five hundred objects of a plan that was a fifth of the API's plan document."""
-        from naptrack.plans.models import Action, Goal, Instrument, Responsibility
+        from naptrack.plans.models import Action, Goal, Instrument
 
         # Targets joined, their milestones read only when the plan has targets: no query more for
         # a plan without.
@@ -84,12 +91,11 @@ class ObjectiveQuerySet(models.QuerySet):
             .select_related("target")
             .prefetch_related("target__milestones")
         )
-        responsibilities = Responsibility.objects.select_related("department").order_by("position")
         actions = (
             Action.objects.filter(retired_in__isnull=True)
             .order_by("position")
             .prefetch_related(
-                models.Prefetch("responsibilities", queryset=responsibilities, to_attr="tree_responsibilities"),
+                _responsibilities(to_attr="tree_responsibilities"),
                 models.Prefetch("instruments", queryset=instruments, to_attr="tree_instruments"),
                 models.Prefetch("notes", to_attr="tree_notes"),
             )
@@ -104,12 +110,10 @@ class ObjectiveQuerySet(models.QuerySet):
         and instruments (`tree_instruments`): every translatable text below the plan, without the
         departments a text does not need. Lists, as with_full_tree's and for its reason (the
         translations' overview: 126,908 -> 83,687 Python calls)."""
-        from naptrack.plans.models import Action, Goal, Instrument, Note
+        from naptrack.plans.models import Action, Goal, Note
 
-        # In position within their line; their default order joins the line's plan and goal.
-        instruments = Instrument.objects.order_by("position")
         actions = Action.objects.order_by("position").prefetch_related(
-            models.Prefetch("instruments", queryset=instruments, to_attr="tree_instruments"),
+            _instruments_in_position(),
             models.Prefetch("notes", queryset=Note.objects.order_by("position"), to_attr="tree_notes"),
         )
         goals = Goal.objects.order_by("number").prefetch_related(
@@ -137,10 +141,7 @@ class ActionQuerySet(models.QuerySet):
     def with_instruments(self) -> ActionQuerySet:
         """Lines with their instruments in position (`tree_instruments`, a list, as with_texts'):
         what the coordinator's list of kinds of answer shows."""
-        from naptrack.plans.models import Instrument
-
-        instruments = Instrument.objects.order_by("position")
-        return self.prefetch_related(models.Prefetch("instruments", queryset=instruments, to_attr="tree_instruments"))
+        return self.prefetch_related(_instruments_in_position())
 
     def with_detail(self) -> ActionQuerySet:
         """A line with everything its page shows, retired instruments with the amendment that

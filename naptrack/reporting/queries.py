@@ -3,7 +3,6 @@ dashboards make a fixed number of queries whatever the number of contributions."
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -92,7 +91,7 @@ class Listed(NamedTuple):
 
 
 class ContributionQuerySet(models.QuerySet):
-    def listed(self, departments: dict[int, Any]) -> list[Listed]:
+    def listed(self, departments: dict[int, Department]) -> list[Listed]:
         """The contributions as Listed rows, read as columns and in this queryset's order, their
         departments taken from `departments` (by id; one more query for any not in it): a round's
         hundred contributions read as models, each with its line, goal, objective, department and
@@ -144,9 +143,9 @@ class ContributionQuerySet(models.QuerySet):
         rounds attached rather than joined. Joined, with the joins of the contributions' default
         order, they made a query of fourteen tables and two hundred columns, once a round, that
         Django took as long to write as PostgreSQL to plan (6-7 ms); the people who acted on them
-        are still joined, so that the page's queries are as many whether anyone has or not. A
-        contribution whose round's version was superseded gets copies of the line, goal and
-        objective, on which texts_as_asked() may put that version's texts."""
+        are still joined, so that the page's queries are as many whether anyone has or not. The
+        line is the caller's, shared by every contribution: not for texts_as_asked(), which would
+        put a superseded version's texts on it for all of them."""
         from naptrack.plans.models import PlanVersion
         from naptrack.reporting.models import Measurement
 
@@ -172,12 +171,7 @@ class ContributionQuerySet(models.QuerySet):
             round_ = c.round = by_id[c.round_id]
             number = numbers.get(round_.plan_version_id)
             c.round_superseded = number is not None and number < newest
-            if c.round_superseded:
-                line, goal, objective = copy.copy(action), copy.copy(action.goal), copy.copy(action.goal.objective)
-                goal.objective, line.goal = objective, goal
-                c.action = line
-            else:
-                c.action = action
+            c.action = action
         return found
 
     def in_plan_order(self) -> ContributionQuerySet:
