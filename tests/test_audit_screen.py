@@ -394,3 +394,17 @@ def test_the_csv_makes_a_fixed_number_of_queries(trail, coordinator_client, djan
     with django_assert_num_queries(CSV_QUERIES):
         lines = b"".join(coordinator_client.get(CSV).streaming_content).decode().splitlines()
     assert len(lines) == 10 * before + 1
+
+
+@pytest.mark.django_db
+def test_the_events_have_one_index_led_by_the_action_and_it_ends_with_the_id():
+    """audit migration 0002 dropped the index on the action alone (two on PostgreSQL, one of them
+    for LIKE patterns) for the (action, id) index, by name on both databases."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
+    led_by_action = {
+        name: c["columns"] for name, c in constraints.items() if c["index"] and c["columns"][:1] == ["action"]
+    }
+    assert led_by_action == {"audit_action_newest": ["action", "id"]}

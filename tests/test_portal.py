@@ -608,6 +608,26 @@ def test_between_two_reads_of_the_stamp_a_seen_page_or_a_304_needs_no_query(
     assert "Justice reported again in 2015." in page(anonymous, f"{PLAN}/lines/1.a/")
 
 
+@pytest.mark.django_db
+def test_the_public_stamp_names_the_newest_public_event_whatever_came_after_it(coordinator):
+    from naptrack.audit.services import audit_record
+    from naptrack.portal.caching import public_actions, public_stamp
+
+    SearchDocument.objects.all().delete()
+    assert public_stamp().endswith(":0")
+    published = audit_record(actor=coordinator, action="reporting.round.published")
+    older = audit_record(actor=coordinator, action=public_actions()[0])
+    # Work that is not public, after it, leaves the stamp where it was.
+    for action in ("reporting.contribution.submitted", "reporting.contribution.approved", "accounts.user.created"):
+        audit_record(actor=coordinator, action=action)
+    # Its id and time (written as the database gives it: SQLite without the time zone).
+    assert public_stamp().startswith(f"{older.pk}:{older.occurred_at:%Y-%m-%d %H:%M:%S}")
+    # The stamp is the newest of every public action's newest, not of the first action asked.
+    published_again = audit_record(actor=coordinator, action="reporting.round.published")
+    assert published.pk < older.pk < published_again.pk
+    assert public_stamp().startswith(f"{published_again.pk}:")
+
+
 def test_publishing_a_round_changes_the_etag_and_the_page(rounds, anonymous, plan, coordinator, monkeypatch):
     before = anonymous.get(f"{PLAN}/lines/1.a/")
     round_ = new_round(plan, coordinator, "annual", 2015)
