@@ -1,5 +1,5 @@
-"""`__among` (core/lookups.py): the rows `__in` finds, the list sent as one parameter, on SQLite
-and PostgreSQL alike."""
+"""`__among` and `__among_ids_of` (core/lookups.py): the rows `__in` finds, the list sent as one
+parameter or the subquery's ids read first, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -38,3 +38,33 @@ def test_among_skips_none_as_in_does(plan):
 def test_among_takes_whole_numbers_only(plan):
     with pytest.raises(ValueError):
         list(Action.objects.filter(pk__among=["1) OR 1=1 --"]))
+
+
+def test_among_ids_of_finds_what_in_finds_with_the_subquery_unordered(plan):
+    from naptrack.plans.models import Goal, Note, TranslationState
+
+    goals = Goal.objects.filter(plan=plan, number__lte=12)  # ordered by default (the plan, the number)
+    wanted = set(Action.objects.filter(goal__in=goals.values("pk")).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        found = set(
+            Action.objects.filter(goal_id__among_ids_of=goals.values("pk")).order_by().values_list("pk", flat=True)
+        )
+    assert found == wanted and len(found) > 12
+    sql = queries[0]["sql"]
+    # Read first as an array on PostgreSQL, as `__in` elsewhere; never in the goals' order, which
+    # would join their plan to the subquery.
+    assert ("= ANY(ARRAY(SELECT" in sql) == (connection.vendor == "postgresql")
+    assert sql.count("ORDER BY") == 0 and "plans_plan" not in sql
+    # On a column with no relation (the states' object ids), and from a subquery with a join.
+    notes = Note.objects.filter(action__plan=plan)
+    assert notes.exists()
+    assert set(
+        TranslationState.objects.filter(kind="note", object_id__among_ids_of=notes.values("pk")).values_list("pk")
+    ) == set(TranslationState.objects.filter(kind="note", object_id__in=notes.values("pk")).values_list("pk"))
+    # A subquery that finds nothing finds nothing.
+    assert not Action.objects.filter(goal_id__among_ids_of=Goal.objects.none().values("pk")).exists()
+
+
+def test_among_ids_of_takes_a_subquery_only(plan):
+    with pytest.raises(TypeError, match="a queryset of one column"):
+        list(Action.objects.filter(goal_id__among_ids_of=[1, 2]))

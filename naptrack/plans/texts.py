@@ -79,15 +79,19 @@ def fingerprint(source: str) -> str:
 
 
 def plan_state_conditions(plan: Plan) -> list[Q]:
-    """The translation states of a plan's texts, a condition per kind (subqueries, not id lists)."""
+    """The translation states of a plan's texts, a condition per kind (subqueries, not id lists:
+    each kind's ids read first, then probes of the states' unique index, core/lookups.py)."""
     return [
         Q(kind=Kind.PLAN, object_id=plan.pk),
-        Q(kind=Kind.DEPARTMENT, object_id__in=PlanDepartment.objects.filter(plan=plan).values("department_id")),
-        Q(kind=Kind.OBJECTIVE, object_id__in=Objective.objects.filter(plan=plan).values("pk")),
-        Q(kind=Kind.GOAL, object_id__in=Goal.objects.filter(plan=plan).values("pk")),
-        Q(kind=Kind.ACTION, object_id__in=Action.objects.filter(plan=plan).values("pk")),
-        Q(kind=Kind.NOTE, object_id__in=Note.objects.filter(action__plan=plan).values("pk")),
-        Q(kind=Kind.INSTRUMENT, object_id__in=Instrument.objects.filter(action__plan=plan).values("pk")),
+        Q(
+            kind=Kind.DEPARTMENT,
+            object_id__among_ids_of=PlanDepartment.objects.filter(plan=plan).values("department_id"),
+        ),
+        Q(kind=Kind.OBJECTIVE, object_id__among_ids_of=Objective.objects.filter(plan=plan).values("pk")),
+        Q(kind=Kind.GOAL, object_id__among_ids_of=Goal.objects.filter(plan=plan).values("pk")),
+        Q(kind=Kind.ACTION, object_id__among_ids_of=Action.objects.filter(plan=plan).values("pk")),
+        Q(kind=Kind.NOTE, object_id__among_ids_of=Note.objects.filter(action__plan=plan).values("pk")),
+        Q(kind=Kind.INSTRUMENT, object_id__among_ids_of=Instrument.objects.filter(action__plan=plan).values("pk")),
     ]
 
 
