@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -68,8 +70,11 @@ def server(tmp_path: Path):
         process.kill()
 
 
-def test_serve_on_a_fresh_data_directory_serves_the_belgian_plan(server):
+def test_serve_on_a_fresh_data_directory_serves_the_belgian_plan(server, tmp_path):
     base, process = server
+    # It, or the worker it started, gathered SQLite's planner statistics (core/planner.py).
+    with closing(sqlite3.connect(tmp_path / "data" / "naptrack.sqlite3")) as database:
+        assert database.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'plans_action'").fetchone()[0] > 0
     status, html, headers = fetch(f"{base}/")
     assert status == 200
     assert "Second National Action Plan" in html

@@ -46,6 +46,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connections
 
+    from naptrack.core.planner import statistics_refresh
     from naptrack.plans.models import Plan
 
     print("naptrack: collecting static files", flush=True)
@@ -60,6 +61,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         _queue_search_reindex()
     if args.demo:
         _demo_accounts()
+    # SQLite plans its queries well only with statistics of the data (core/planner.py); the
+    # worker refreshes them every hour.
+    statistics_refresh()
     # Workers are forked from this process: they must not inherit its database connections.
     connections.close_all()
     jobs = None if args.no_worker else _start_job_worker()

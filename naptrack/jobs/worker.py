@@ -1,6 +1,7 @@
 """The worker process behind `naptrack worker`: django-tasks' database worker, plus what naptrack
 adds to it: heartbeats from running jobs and, every few beats, the recovery of jobs whose worker
-died (naptrack.jobs.services.jobs_recover) and the removal of old jobs' files (jobs_files_expire)."""
+died (naptrack.jobs.services.jobs_recover), the removal of old jobs' files (jobs_files_expire) and,
+every hour, SQLite's planner statistics (naptrack.core.planner)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from naptrack.core import planner
 from naptrack.jobs import services
 
 logger = logging.getLogger("naptrack.jobs")
 
 
 def _recovering(stop: threading.Event) -> None:
+    statistics_due = time.monotonic()
     try:
         while True:
             # A database that restarted left this thread's connection broken: take a new one.
@@ -30,6 +33,12 @@ def _recovering(stop: threading.Event) -> None:
                 services.jobs_files_expire()
             except Exception:  # as above; a storage that cannot delete now may later
                 logger.warning("could not remove the files of old jobs", exc_info=True)
+            if time.monotonic() >= statistics_due:
+                try:
+                    planner.statistics_refresh()
+                    statistics_due = time.monotonic() + planner.REFRESH_SECONDS
+                except Exception:  # a locked database: try again at the next round
+                    logger.warning("could not refresh the database's statistics", exc_info=True)
             if stop.wait(3 * services.heartbeat_seconds()):
                 return
     finally:
