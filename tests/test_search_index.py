@@ -253,3 +253,23 @@ def test_the_words_found_are_marked_as_fts5_marks_them_whatever_their_case_and_a
     )
     # Where the body holds no word of the query (found in the title), its first words.
     assert excerpt("one two three four", prefixes(["absent"]), size=2) == f"one two{ELLIPSIS}"
+
+
+@pytest.mark.django_db
+def test_the_documents_contribution_index_holds_contributions_only():
+    """portal migration 0006: with SQLite's statistics, an index holding every plan text's NULL
+    was read for `contribution_id IS NULL` instead of the (plan, lang) index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'portal_searchdocument'"
+            )
+        else:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'portal_searchdocument'")
+        definitions = {name: sql or "" for name, sql in cursor.fetchall()}
+    on_contribution = {name: sql for name, sql in definitions.items() if "contribution_id" in sql}
+    assert list(on_contribution) == ["search_document_contribution"]
+    assert "WHERE" in on_contribution["search_document_contribution"].upper()
+    assert "NOT NULL" in on_contribution["search_document_contribution"].upper()

@@ -5,6 +5,7 @@ round published. Only published content is ever written here."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from naptrack.core.choices import ChoiceLabels
@@ -28,8 +29,9 @@ class SearchDocument(ChoiceLabels, models.Model):
     goal_number = models.PositiveSmallIntegerField(null=True, blank=True)
     action_code = models.CharField(max_length=20, blank=True)
     round = models.ForeignKey("reporting.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Indexed below for its contributions only (migration 0006): most documents have none.
     contribution = models.ForeignKey(
-        "reporting.Contribution", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "reporting.Contribution", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     # Several values each, kept as "|a|b|" so that one LIKE '%|a|%' filters on any database.
     departments = models.CharField(max_length=2000, blank=True)
@@ -43,7 +45,12 @@ class SearchDocument(ChoiceLabels, models.Model):
     scoped_body = models.TextField(blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["plan", "lang"])]
+        indexes = [
+            models.Index(fields=["plan", "lang"]),
+            models.Index(
+                fields=["contribution"], condition=Q(contribution__isnull=False), name="search_document_contribution"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lang} {self.kind} {self.title[:60]}"
