@@ -34,7 +34,7 @@ With --middle it also measures one plan with the large size's rounds (1 x 10), a
 ratio of the large size to it: the growth that is the installation's (a hundred plans), apart from
 the plan's own history (ten rounds), which the pages cap or page.
 
-Measured 2026-12-07 at 19:36 UTC (`--database both --data-dir /tmp/scale-data --keep -n 36
+Measured 2026-12-07 at 20:32 UTC (`--database both --data-dir /tmp/scale-data --keep -n 36
 --middle`, the machine otherwise idle, about 9 minutes once built; building all six installations
 took 5 minutes): 48 pages and lists, every one within the aims, with the same query count at
 every size; the README's "Scale" paragraph has the table, and the figures of a slower afternoon.
