@@ -72,7 +72,7 @@ def server(tmp_path: Path):
 
 def test_serve_on_a_fresh_data_directory_serves_the_belgian_plan(server, tmp_path):
     base, process = server
-    # It, or the worker it started, gathered SQLite's planner statistics (core/planner.py).
+    # It gathered SQLite's planner statistics as it started (core/planner.py).
     with closing(sqlite3.connect(tmp_path / "data" / "naptrack.sqlite3")) as database:
         assert database.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'plans_action'").fetchone()[0] > 0
     status, html, headers = fetch(f"{base}/")

@@ -67,9 +67,8 @@ class AmongIdsOf(Lookup):
 
     def as_sql(self, compiler, connection) -> tuple[str, tuple]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        # A subquery comes from process_rhs in its parentheses.
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        if not rhs.startswith("("):
-            rhs = f"({rhs})"
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
         return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)

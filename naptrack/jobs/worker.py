@@ -20,7 +20,8 @@ logger = logging.getLogger("naptrack.jobs")
 
 
 def _recovering(stop: threading.Event) -> None:
-    statistics_due = time.monotonic()
+    # `naptrack serve` gathered them as it started.
+    statistics_due = time.monotonic() + planner.REFRESH_SECONDS
     try:
         while True:
             # A database that restarted left this thread's connection broken: take a new one.
